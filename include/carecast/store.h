@@ -1,0 +1,140 @@
+/* store.h: the HDF5 store, carecast's memory.
+ *
+ * Layout (format version 1, see docs/store.md):
+ *   /                  attributes format ("carecast-store"), format_version, created_by
+ *   /sources/<id>      provenance of each source, its current observations and every version read
+ *   /measures/<name>   what each measure is (frequency, kind, unit) and which sources declare it
+ *   /series/<measure>/<geography>/<age_band>   values, bounds, flags and the series' attributes
+ *   /models, /forecasts, /scenarios            written by later stages
+ *
+ * A store is opened for reading or for writing. Writing happens on a copy
+ * (`STORE.partial`) under an exclusive lock (`STORE.lock`); cc_store_commit
+ * makes the copy durable and renames it over the store in one atomic step.
+ * Until then the store on disk is untouched, so a crash, a kill or a bad
+ * input at any point leaves the previous store intact and readable. */
+#ifndef CARECAST_STORE_H
+#define CARECAST_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "carecast/error.h"
+#include "carecast/file.h"
+#include "carecast/manifest.h"
+#include "carecast/series.h"
+#include "carecast/source.h"
+
+#define CC_STORE_FORMAT "carecast-store"
+#define CC_STORE_FORMAT_VERSION 1
+
+typedef struct cc_store cc_store;
+
+typedef enum cc_store_mode {
+  CC_STORE_READ = 0,  /* the store must exist; nothing can be changed */
+  CC_STORE_WRITE = 1, /* created when absent; changes become visible at cc_store_commit */
+} cc_store_mode;
+
+/* Called at named stages of a write (for fault-injection tests: a test may
+ * kill the process there). NULL to do nothing. */
+typedef void (*cc_store_checkpoint_fn)(void *context, const char *stage);
+
+typedef struct cc_store_options {
+  cc_store_checkpoint_fn checkpoint; /* may be NULL */
+  void *checkpoint_context;          /* passed to checkpoint */
+} cc_store_options;
+
+/* Open the store at path. options may be NULL. A store of another format
+ * version, or a file that is not a carecast store, is refused with
+ * CC_EINPUT. The caller closes *out with cc_store_close. */
+CC_MUST_CHECK cc_status cc_store_open(const char *path, cc_store_mode mode, const cc_store_options *options,
+                                      cc_store **out, cc_error *err);
+
+/* Make every change since cc_store_open visible, atomically and durably.
+ * After a commit the store is closed for writing: only cc_store_close is allowed. */
+CC_MUST_CHECK cc_status cc_store_commit(cc_store *store, cc_error *err);
+
+/* Close the store, discarding uncommitted changes. No operation when NULL. */
+void cc_store_close(cc_store *store);
+
+/* The path the store was opened at. */
+const char *cc_store_path(const cc_store *store);
+
+/* Call the checkpoint hook with stage (fault-injection tests). */
+void cc_store_checkpoint(cc_store *store, const char *stage);
+
+/* ---- sources ---------------------------------------------------------- */
+
+typedef struct cc_source_record {
+  char source_id[CC_SOURCE_ID_MAX];       /* id from the manifest */
+  char file_name[CC_ERROR_FILE_MAX];      /* name of the CSV (no directory) */
+  char sha256[CC_SHA256_HEX_LEN + 1];     /* of the CSV's bytes */
+  char manifest_sha256[CC_SHA256_HEX_LEN + 1]; /* of the manifest's bytes */
+  char organisation[32];                  /* organisation type */
+  char organisation_name[256];            /* who supplied it */
+  char refreshed[11];                     /* date of the extract */
+  char ingested_at[32];                   /* when this version was read, ISO 8601 UTC */
+  int64_t version;                        /* 1 for the first version, then 2, ... */
+  int64_t rows_read;                      /* data rows in the CSV */
+  int64_t rows_rejected;                  /* rows refused */
+  int64_t rows_duplicate;                 /* exact repeats read once */
+  int64_t observations;                   /* observations kept */
+} cc_source_record;
+
+/* Find the current record of source_id. *found is 0 when it is not in the store. */
+CC_MUST_CHECK cc_status cc_store_source_record(cc_store *store, const char *source_id, cc_source_record *record,
+                                               int *found, cc_error *err);
+
+/* The ids of all sources, sorted. The caller frees the array with cc_store_free_names. */
+CC_MUST_CHECK cc_status cc_store_source_ids(cc_store *store, char ***ids, size_t *n, cc_error *err);
+
+/* Every version recorded for source_id, oldest first (caller frees *versions). */
+CC_MUST_CHECK cc_status cc_store_source_versions(cc_store *store, const char *source_id, cc_source_record **versions,
+                                                 size_t *n, cc_error *err);
+
+/* The manifest text of the current version of source_id (caller frees *text). */
+CC_MUST_CHECK cc_status cc_store_source_manifest(cc_store *store, const char *source_id, char **text, cc_error *err);
+
+/* The current observations of source_id, sorted by key (caller frees *obs). */
+CC_MUST_CHECK cc_status cc_store_source_observations(cc_store *store, const char *source_id, cc_observation **obs,
+                                                     size_t *n, cc_error *err);
+
+/* Write src as the new current version of its source: its observations,
+ * provenance (record) and manifest, appending record to the version history. */
+CC_MUST_CHECK cc_status cc_store_source_put(cc_store *store, const cc_source *src, const cc_source_record *record,
+                                            cc_error *err);
+
+/* ---- measures --------------------------------------------------------- */
+
+typedef struct cc_measure_record {
+  cc_measure_def def;  /* frequency, kind, unit (description not kept here) */
+  char *source_ids;    /* comma-separated sources that declare it (owned) */
+} cc_measure_record;
+
+/* Read /measures/<name>; *found 0 when absent. Free record->source_ids. */
+CC_MUST_CHECK cc_status cc_store_measure_get(cc_store *store, const char *name, cc_measure_record *record, int *found,
+                                             cc_error *err);
+
+/* Write /measures/<name>; a record with empty source_ids deletes it. */
+CC_MUST_CHECK cc_status cc_store_measure_put(cc_store *store, const cc_measure_record *record, cc_error *err);
+
+/* ---- series ----------------------------------------------------------- */
+
+/* The ids of all series, sorted. The caller frees with cc_store_free_names. */
+CC_MUST_CHECK cc_status cc_store_series_ids(cc_store *store, char ***ids, size_t *n, cc_error *err);
+
+/* Read the series with id. CC_EINPUT when there is none. Caller frees *out. */
+CC_MUST_CHECK cc_status cc_store_series_read(cc_store *store, const char *id, cc_series **out, cc_error *err);
+
+/* Write (or replace) series s under /series/<s->id>. */
+CC_MUST_CHECK cc_status cc_store_series_write(cc_store *store, const cc_series *s, cc_error *err);
+
+/* Delete the series with id (no error when absent). */
+CC_MUST_CHECK cc_status cc_store_series_delete(cc_store *store, const char *id, cc_error *err);
+
+/* 1 when a series with id exists. */
+int cc_store_series_exists(cc_store *store, const char *id);
+
+/* Free an array of n names from cc_store_*_ids. */
+void cc_store_free_names(char **names, size_t n);
+
+#endif

@@ -1,0 +1,59 @@
+/* cli.h: private interface of the carecast command's verbs.
+ *
+ * main.c knows the verbs only through the table in verbs.c; each verb is a
+ * file cmd_<verb>.c with one entry point. Verbs return an exit code:
+ * 0 ok, 1 bad input, 2 usage, 3 internal (see error.h). */
+#ifndef CARECAST_CLI_H
+#define CARECAST_CLI_H
+
+#include <stdio.h>
+
+#include "carecast/error.h"
+#include "carecast/store.h"
+
+#define CC_EXIT_OK 0
+#define CC_EXIT_INPUT 1
+#define CC_EXIT_USAGE 2
+#define CC_EXIT_INTERNAL 3
+
+typedef struct cc_verb {
+  const char *name;    /* as typed after "carecast" */
+  const char *summary; /* one line for carecast --help */
+  const char *usage;   /* the full text of carecast VERB --help */
+  int (*run)(int argc, char **argv); /* argv[0] is the verb */
+} cc_verb;
+
+extern const cc_verb cc_verbs[]; /* terminated by an entry with a NULL name */
+
+int cc_cmd_ingest(int argc, char **argv);
+int cc_cmd_list(int argc, char **argv);
+int cc_cmd_show(int argc, char **argv);
+int cc_cmd_demo(int argc, char **argv);
+
+/* Print err as "carecast: FILE:LINE: field: reason" and return its exit code. */
+int cc_cli_report(const cc_error *err);
+
+/* Print a usage error for verb and return CC_EXIT_USAGE. */
+int cc_cli_usage_error(const char *verb, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print the usage text of verb to out. */
+void cc_cli_print_usage(const char *verb, FILE *out);
+
+/* Store options for the command line: the test-only fault hook
+ * (CARECAST_FAULT_KILL_AT=stage[:n] kills the process at the n-th time the
+ * store reaches that stage), nothing else. */
+cc_store_options cc_cli_store_options(void);
+
+/* Current UTC time as ISO 8601 (or SOURCE_DATE_EPOCH when set) into buf. */
+void cc_cli_timestamp(char *buf, size_t len);
+
+/* The embedded data folder: --data, else $CARECAST_DATA, else the build's default. */
+const char *cc_cli_data_dir(const char *option);
+
+/* Ingest files into the store at path (shared by ingest and demo). dry_run validates only. */
+int cc_cli_ingest_files(const char *store_path, char **files, size_t n_files, int dry_run, FILE *out);
+
+/* Print the series table of a store (shared by list and demo). Filters may be NULL. */
+int cc_cli_list_series(const char *store_path, const char *measure, const char *geography, int as_csv, FILE *out);
+
+#endif

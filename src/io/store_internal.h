@@ -1,0 +1,25 @@
+/* store_internal.h: the store handle, shared by store*.c. Not public. */
+#ifndef CARECAST_STORE_INTERNAL_H
+#define CARECAST_STORE_INTERNAL_H
+
+#include <hdf5.h>
+
+#include "carecast/store.h"
+
+struct cc_store {
+  char *path;               /* the store the user named */
+  char *partial_path;       /* the working copy while writing, else NULL */
+  int lock_fd;              /* descriptor holding the write lock, or -1 */
+  hid_t file;               /* open HDF5 file (the working copy when writing) */
+  cc_store_mode mode;       /* read or write */
+  cc_store_options options; /* checkpoint hook */
+  int committed;            /* a commit succeeded: no more writes */
+};
+
+/* Fail with CC_EUSAGE unless the store is open for writing and not yet committed. */
+CC_MUST_CHECK cc_status cc_store_require_writable(const cc_store *store, cc_error *err);
+
+/* Point an HDF5 error (which has no file) at the store's path. */
+cc_status cc_store_error_here(const cc_store *store, cc_error *err, cc_status status);
+
+#endif
