@@ -110,6 +110,20 @@ static char *join_source_ids(const contribution *parts, size_t n_parts) {
   return out;
 }
 
+/* Two sources give the same observation: name the line of the source being ingested and the other source. */
+static cc_status overlap_error(const ingest_state *st, const char *series_id, const contribution *first,
+                               const cc_observation *first_obs, const contribution *second,
+                               const cc_observation *second_obs, cc_error *err) {
+  const char *self = st->src->manifest->source_id;
+  int first_is_self = strcmp(first->source_id, self) == 0;
+  const cc_observation *mine = first_is_self ? first_obs : second_obs;
+  const char *other = first_is_self ? second->source_id : first->source_id;
+  char period[CC_PERIOD_TEXT_MAX];
+  return cc_error_set(err, CC_EINPUT, st->src->path, mine->line, "period",
+                      "series %s in %s is already supplied by source '%s'; one observation may come from one source only",
+                      series_id, cc_period_format(mine->period, period, sizeof period), other);
+}
+
 /* Build the series from its contributions and write it (or delete it when empty). */
 static cc_status write_series(ingest_state *st, const cc_observation *key, const cc_measure_def *def,
                               const contribution *parts, size_t n_parts, cc_error *err) {
@@ -135,21 +149,19 @@ static cc_status write_series(ingest_state *st, const cc_observation *key, const
   s->kind = def->kind;
   s->freq = def->freq;
   s->start = (cc_period){def->freq, lo};
-  const char **supplier = calloc(s->n, sizeof *supplier);
-  cc_status status = supplier ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  const contribution **supplier = calloc(s->n, sizeof *supplier);  /* which part filled each slot */
+  const cc_observation **filled = calloc(s->n, sizeof *filled);    /* and with which observation */
+  cc_status status = supplier && filled ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   for (size_t p = 0; !status && p < n_parts; p++)
     for (size_t i = 0; !status && i < parts[p].n; i++) {
       const cc_observation *o = &parts[p].obs[i];
       size_t slot = (size_t)(o->period.index - lo);
       if (supplier[slot]) {
-        char period[CC_PERIOD_TEXT_MAX];
-        status = cc_error_set(err, CC_EINPUT, st->src->path, parts[p].source_id == st->src->manifest->source_id ? o->line : 0,
-                              "period", "series %s in %s is already supplied by source '%s'; one observation may come from one source only",
-                              id, cc_period_format(o->period, period, sizeof period),
-                              supplier[slot] == st->src->manifest->source_id ? parts[p].source_id : supplier[slot]);
+        status = overlap_error(st, id, supplier[slot], filled[slot], &parts[p], o, err);
         break;
       }
-      supplier[slot] = parts[p].source_id;
+      supplier[slot] = &parts[p];
+      filled[slot] = o;
       s->values[slot] = o->value;
       s->bounds[slot] = o->bound;
       s->flags[slot] = o->flags;
@@ -159,6 +171,7 @@ static cc_status write_series(ingest_state *st, const cc_observation *key, const
   if (!status) status = cc_store_series_write(st->store, s, err);
   if (!status && ++st->series_written % CC_CHECKPOINT_EVERY == 0) cc_store_checkpoint(st->store, "series-written");
   free(supplier);
+  free(filled);
   cc_series_free(s);
   return status;
 }

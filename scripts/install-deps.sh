@@ -1,0 +1,29 @@
+#!/bin/sh
+# Install everything carecast needs to build and test, from Debian packages.
+# Safe to run any number of times: it installs only what is missing.
+#   GSL (numerics, optimisation), OpenBLAS + LAPACKE (linear algebra), libcsv (CSV),
+#   HDF5 (the store), Check (unit tests), libyaml (manifests and model/scenario files),
+#   Nettle (SHA-256 of sources), cmake, pkg-config and a C compiler.
+set -eu
+
+packages="build-essential cmake pkg-config libgsl-dev libopenblas-dev liblapacke-dev libcsv-dev \
+libhdf5-dev check libyaml-dev nettle-dev ca-certificates"
+
+missing=""
+for p in $packages; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "install-deps: every package is already installed"
+  exit 0
+fi
+
+as_root=""
+if [ "$(id -u)" -ne 0 ]; then as_root="sudo"; fi
+echo "install-deps: installing$missing"
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+# shellcheck disable=SC2086 # the list is meant to split into words
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
