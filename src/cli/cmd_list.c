@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-static void print_row(FILE *out, const cc_series *s, int as_csv) {
+static void print_row(FILE *out, const cc_series *s, int as_csv, int id_width) {
   char first[CC_PERIOD_TEXT_MAX], last[CC_PERIOD_TEXT_MAX];
   cc_period_format(s->start, first, sizeof first);
   cc_period_format(cc_series_period(s, s->n ? s->n - 1 : 0), last, sizeof last);
@@ -13,8 +13,8 @@ static void print_row(FILE *out, const cc_series *s, int as_csv) {
     fprintf(out, "%s,%s,%s,%s,%zu,%zu,%zu,%s\n", s->id, cc_freq_name(s->freq), first, last, s->n, missing, suppressed,
             s->source_ids);
   else
-    fprintf(out, "%-52s %-14s %-8s %-8s %5zu %7zu %10zu  %s\n", s->id, cc_freq_name(s->freq), first, last, s->n, missing,
-            suppressed, s->source_ids);
+    fprintf(out, "%-*s %-14s %-8s %-8s %5zu %7zu %10zu  %s\n", id_width, s->id, cc_freq_name(s->freq), first, last, s->n,
+            missing, suppressed, s->source_ids);
 }
 
 int cc_cli_list_series(const char *store_path, const char *measure, const char *geography, int as_csv, FILE *out) {
@@ -25,18 +25,27 @@ int cc_cli_list_series(const char *store_path, const char *measure, const char *
   size_t n = 0, shown = 0;
   cc_status status = cc_store_open(store_path, CC_STORE_READ, NULL, &store, &err);
   if (!status) status = cc_store_series_ids(store, &ids, &n, &err);
-  if (!status) {
-    if (as_csv) fprintf(out, "series_id,frequency,first,last,periods,missing,suppressed,sources\n");
-    else fprintf(out, "%-52s %-14s %-8s %-8s %5s %7s %10s  %s\n", "series", "frequency", "first", "last", "n", "missing",
-                 "suppressed", "sources");
-  }
+  /* Keep the ids that pass the filters, and the width of the longest. */
+  size_t kept = 0;
+  int id_width = (int)strlen("series");
   for (size_t i = 0; !status && i < n; i++) {
     char m[CC_MEASURE_MAX], g[CC_GEOGRAPHY_MAX], a[CC_AGE_BAND_MAX];
     if ((status = cc_series_split_id(ids[i], m, g, a, &err))) break;
     if ((measure && strcmp(measure, m) != 0) || (geography && strcmp(geography, g) != 0)) continue;
+    if ((int)strlen(ids[i]) > id_width) id_width = (int)strlen(ids[i]);
+    char *keep = ids[i];
+    ids[i] = ids[kept];
+    ids[kept++] = keep;
+  }
+  if (!status) {
+    if (as_csv) fprintf(out, "series_id,frequency,first,last,periods,missing,suppressed,sources\n");
+    else fprintf(out, "%-*s %-14s %-8s %-8s %5s %7s %10s  %s\n", id_width, "series", "frequency", "first", "last", "n",
+                 "missing", "suppressed", "sources");
+  }
+  for (size_t i = 0; !status && i < kept; i++) {
     cc_series *s = NULL;
     if ((status = cc_store_series_read(store, ids[i], &s, &err))) break;
-    print_row(out, s, as_csv);
+    print_row(out, s, as_csv, id_width);
     shown++;
     cc_series_free(s);
   }
