@@ -5,8 +5,8 @@
  * started on. Each row is validated field by field; a bad row is recorded
  * and reading goes on, so one run reports every problem in the file. When
  * all rows are read, observations are sorted by key and repeated keys are
- * resolved: an exact repeat is read once, a repeat with another value is an
- * error naming both lines. */
+ * resolved: an exact repeat is read once, a repeat with another value or
+ * flag is an error naming both lines. */
 #include "carecast/source.h"
 
 #include <ctype.h>
@@ -46,6 +46,14 @@ typedef struct reader {
   int out_of_memory;            /* an allocation failed: stop */
 } reader;
 
+/* Record a problem. The first problem is the one on the earliest line (the
+ * first found among those on one line): rows are checked in file order, but
+ * repeated keys only once every row is read. */
+static void record(reader *r, const cc_error *e) {
+  if (r->first.status == CC_OK || e->line < r->first.line) r->first = *e;
+  cc_error_list_add(r->errors, e);
+}
+
 static void reject(reader *r, long line, const char *field, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -57,8 +65,7 @@ static void reject(reader *r, long line, const char *field, const char *format, 
   va_end(args);
   cc_error e;
   cc_error_set(&e, CC_EINPUT, r->path, line, field, "%s", reason);
-  if (r->first.status == CC_OK) r->first = e;
-  cc_error_list_add(r->errors, &e);
+  record(r, &e);
 }
 
 /* Report an error a checker produced (it has field and reason, no place). */
@@ -66,12 +73,15 @@ static void reject_checked(reader *r, const cc_error *checked) {
   cc_error e = *checked;
   snprintf(e.file, sizeof e.file, "%s", r->path);
   e.line = r->row_line;
-  if (r->first.status == CC_OK) r->first = e;
-  cc_error_list_add(r->errors, &e);
+  record(r, &e);
 }
 
 static void on_field(void *data, size_t len, void *user) {
   reader *r = user;
+  if (!r->row_started) { /* a row begun after a lone CR, in the middle of a line */
+    r->row_started = 1;
+    r->row_line = r->line;
+  }
   int index = r->fields++;
   if (index >= CC_SOURCE_COLUMNS_MAX) return;
   if (len >= CC_FIELD_MAX) {
@@ -135,7 +145,7 @@ static int parse_value(reader *r, const char *text, const cc_measure_def *def, c
     if (strchr(text, ','))
       reject(r, r->row_line, "value", "'%s' is not a number (remove thousands separators)", text);
     else
-      reject(r, r->row_line, "value", "'%s' is not a number or a suppression marker (*, c, x, [c], .., [low], <N)", text);
+      reject(r, r->row_line, "value", "'%s' is not a number or a suppression marker (*, c, x, [c], [x], .., [low], <N)", text);
     return 1;
   }
   if (number < 0 && def->kind != CC_KIND_AMOUNT) {
@@ -240,30 +250,49 @@ static void on_row(int terminator, void *user) {
   r->row_started = 0;
 }
 
-/* Line of the first byte that is not valid UTF-8, or 0 when all is valid. */
+/* Line of the first byte that is not valid UTF-8, or 0 when all is valid.
+ * Well-formed means Unicode's Table 3-7: no overlong forms, no UTF-16
+ * surrogates (U+D800..U+DFFF), nothing above U+10FFFF. */
 static long invalid_utf8_line(const unsigned char *p, size_t len) {
   long line = 1;
   for (size_t i = 0; i < len;) {
     unsigned char c = p[i];
-    size_t extra = 0;
     if (c == '\n') line++;
     if (c == 0) return line;
-    if (c < 0x80) extra = 0;
-    else if ((c & 0xe0) == 0xc0 && c >= 0xc2) extra = 1;
-    else if ((c & 0xf0) == 0xe0) extra = 2;
-    else if ((c & 0xf8) == 0xf0 && c <= 0xf4) extra = 3;
-    else return line;
-    if (i + extra >= len && extra) return line;
-    for (size_t k = 1; k <= extra; k++)
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t extra;
+    unsigned char second_min = 0x80, second_max = 0xbf; /* allowed range of the byte after c */
+    if (c >= 0xc2 && c <= 0xdf) {
+      extra = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      extra = 2;
+      if (c == 0xe0) second_min = 0xa0; /* below is an overlong form */
+      if (c == 0xed) second_max = 0x9f; /* above is a surrogate */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      extra = 3;
+      if (c == 0xf0) second_min = 0x90; /* below is an overlong form */
+      if (c == 0xf4) second_max = 0x8f; /* above is past U+10FFFF */
+    } else {
+      return line;
+    }
+    if (len - i <= extra) return line;
+    if (p[i + 1] < second_min || p[i + 1] > second_max) return line;
+    for (size_t k = 2; k <= extra; k++)
       if ((p[i + k] & 0xc0) != 0x80) return line;
     i += extra + 1;
   }
   return 0;
 }
 
+/* 1 when a line holds nothing libcsv would make a field of: spaces, tabs and
+ * line ends only. (isspace would also take \f and \v, which libcsv keeps as
+ * text, and the row they start would get the line of the row before.) */
 static int is_blank(const char *p, size_t len) {
   for (size_t i = 0; i < len; i++)
-    if (!isspace((unsigned char)p[i])) return 0;
+    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') return 0;
   return 1;
 }
 
@@ -316,25 +345,28 @@ static int compare_key_then_line(const void *pa, const void *pb) {
   return c ? c : (a->line > b->line) - (a->line < b->line);
 }
 
-static int same_reading(const cc_observation *a, const cc_observation *b) {
-  if (a->flags != b->flags) return 0;
-  if (isnan(a->value) != isnan(b->value) || (!isnan(a->value) && a->value != b->value)) return 0;
-  return isnan(a->bound) == isnan(b->bound) && (isnan(a->bound) || a->bound == b->bound);
+static int same_number(double a, double b) { return isnan(a) ? isnan(b) : !isnan(b) && a == b; }
+
+/* 1 when a and b hold the same value and bound (flags aside). */
+static int same_value(const cc_observation *a, const cc_observation *b) {
+  return same_number(a->value, b->value) && same_number(a->bound, b->bound);
 }
 
 /* Sort by key; drop exact repeats; reject repeats that disagree. */
 static void resolve_repeats(reader *r) {
   cc_source *src = r->src;
+  if (src->n_obs == 0) return; /* obs may be NULL, which qsort may not be given */
   qsort(src->obs, src->n_obs, sizeof *src->obs, compare_key_then_line);
   size_t kept = 0;
   for (size_t i = 0; i < src->n_obs; i++) {
     if (kept > 0 && cc_observation_compare_key(&src->obs[kept - 1], &src->obs[i]) == 0) {
       const cc_observation *first = &src->obs[kept - 1], *again = &src->obs[i];
-      if (same_reading(first, again)) {
+      if (same_value(first, again) && first->flags == again->flags) {
         src->rows_duplicate++;
       } else {
-        reject(r, again->line, "value",
-               "the same geography, period, measure and age band as line %ld, with a different value", (long)first->line);
+        const char *differs = same_value(first, again) ? "flag" : "value";
+        reject(r, again->line, differs, "the same geography, period, measure and age band as line %ld, with a different %s",
+               (long)first->line, differs);
         src->rows_rejected++;
       }
       continue;
@@ -364,32 +396,40 @@ void cc_source_free(cc_source *src) {
 
 static const char utf8_bom[] = "\xEF\xBB\xBF";
 
+/* Hand back a problem found before any row was read: into err (which may be
+ * NULL) and, when it is bad input, into the list of every problem. */
+static cc_status fail_early(const cc_error *problem, cc_error_list *errors, cc_error *err) {
+  if (err) *err = *problem;
+  if (problem->status == CC_EINPUT) cc_error_list_add(errors, problem);
+  return problem->status;
+}
+
 cc_status cc_source_read(const char *csv_path, cc_source **out, cc_error_list *errors, cc_error *err) {
   *out = NULL;
+  cc_error problem;
   char manifest_path[CC_ERROR_FILE_MAX];
-  cc_status status = cc_source_manifest_path(csv_path, manifest_path, sizeof manifest_path, err);
-  if (status) return status;
-  if (!cc_file_exists(manifest_path))
-    return cc_error_set(err, CC_EINPUT, csv_path, 0, "manifest", "no manifest beside it (expected %s)", manifest_path);
+  if (cc_source_manifest_path(csv_path, manifest_path, sizeof manifest_path, &problem))
+    return fail_early(&problem, errors, err);
+  if (!cc_file_exists(manifest_path)) {
+    cc_error_set(&problem, CC_EINPUT, csv_path, 0, "manifest", "no manifest beside it (expected %s)", manifest_path);
+    return fail_early(&problem, errors, err);
+  }
 
   cc_source *src = calloc(1, sizeof *src);
   if (!src || !(src->path = strdup(csv_path))) {
     free(src);
     return cc_error_set(err, CC_ENOMEM, csv_path, 0, NULL, "out of memory");
   }
-  if ((status = cc_manifest_load(manifest_path, &src->manifest, err))) {
-    cc_error_list_add(errors, err);
-    cc_source_free(src);
-    return status;
-  }
   char *text = NULL;
   size_t len = 0;
-  if ((status = cc_file_read(csv_path, CC_SOURCE_MAX_BYTES, &text, &len, err))) {
+  if (cc_manifest_load(manifest_path, &src->manifest, &problem) ||
+      cc_file_read(csv_path, CC_SOURCE_MAX_BYTES, &text, &len, &problem)) {
     cc_source_free(src);
-    return status;
+    return fail_early(&problem, errors, err);
   }
   cc_sha256_hex(text, len, src->sha256);
 
+  cc_status status = CC_OK;
   reader r = {.path = csv_path, .manifest = src->manifest, .src = src, .errors = errors};
   const char *body = text;
   size_t body_len = len;
@@ -400,7 +440,7 @@ cc_status cc_source_read(const char *csv_path, cc_source **out, cc_error_list *e
   } else {
     status = parse_lines(&r, body, body_len, err);
     if (status == CC_OK && !r.header_seen) reject(&r, 1, "header", "%s", "the file is empty (no header row)");
-    if (status == CC_OK && r.first.status == CC_OK) resolve_repeats(&r);
+    if (status == CC_OK) resolve_repeats(&r); /* also after bad rows, so one run reports every problem */
   }
   free(text);
   if (status == CC_OK && r.first.status != CC_OK) {
