@@ -1,0 +1,18 @@
+/* models.h: the model families carecast ships (see model.h for the interface).
+ *   ets     exponential smoothing state-space models (Hyndman et al. 2008), src/ts/ets*.c
+ *   theta   the standard Theta method (Assimakopoulos and Nikolopoulos 2000), src/ts/theta.c
+ *   naive, snaive, drift, mean, naive2   the benchmarks, src/ts/benchmarks.c */
+#ifndef CARECAST_MODELS_H
+#define CARECAST_MODELS_H
+
+#include "carecast/model.h"
+
+extern const cc_model_type cc_model_ets;
+extern const cc_model_type cc_model_theta;
+extern const cc_model_type cc_model_naive;
+extern const cc_model_type cc_model_snaive;
+extern const cc_model_type cc_model_drift;
+extern const cc_model_type cc_model_mean;
+extern const cc_model_type cc_model_naive2;
+
+#endif

@@ -1,0 +1,388 @@
+/* ets_core.c: the exponential smoothing recursion, its parameter region and
+ * its forecast distributions (see ets_internal.h).
+ *
+ * The recursion keeps the m seasonal states in a ring so that one step
+ * costs a handful of operations whatever the season length. Admissibility
+ * follows forecast::ets (bounds = "both"): the usual bounds, then the
+ * conditions of Hyndman et al. (2008, ch. 10), whose last one -- all roots
+ * of the characteristic polynomial inside the unit circle -- is decided by
+ * the Schur-Cohn test rather than by finding the roots (as R's polyroot
+ * does): the same answer in O(m^2) operations and no allocation, which
+ * matters because it runs at every step of the optimiser. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "ets_internal.h"
+
+#define ETS_LOWER_SMOOTHING 1e-4 /* forecast::ets default lower bound of alpha, beta, gamma */
+#define ETS_UPPER_SMOOTHING 0.9999
+#define ETS_LOWER_PHI 0.8
+#define ETS_UPPER_PHI 0.98
+#define ETS_TOL 1e-10             /* a seasonal index this close to zero cannot divide */
+#define ETS_HUGE 1e10             /* what dividing by such an index gives instead */
+#define ETS_ROOT_TOL 1e-10        /* roots may lie this far outside the unit circle (as forecast::admissible) */
+
+size_t ets_state_size(const ets_spec *spec) {
+  return 1 + (spec->trend != ETS_NONE) + (spec->season != ETS_NONE ? (size_t)spec->m : 0);
+}
+
+static char component_letter(int c) { return c == ETS_NONE ? 'N' : c == ETS_ADD ? 'A' : 'M'; }
+
+void ets_spec_name(const ets_spec *spec, char *buf, size_t len) {
+  snprintf(buf, len, "ETS(%c,%c%s,%c)", component_letter(spec->error), component_letter(spec->trend),
+           spec->damped ? "d" : "", component_letter(spec->season));
+}
+
+cc_status ets_spec_parse(const char *text, ets_spec *spec, cc_error *err) {
+  const char *p = text;
+  int parsed[3] = {0}, damped = 0;
+  for (int k = 0; k < 3; k++) {
+    if (*p == 'N' && k > 0) parsed[k] = ETS_NONE;
+    else if (*p == 'A') parsed[k] = ETS_ADD;
+    else if (*p == 'M') parsed[k] = ETS_MULT;
+    else
+      return cc_error_set(err, CC_EUSAGE, NULL, 0, "model",
+                          "'%s' is not an ETS model (expected error A|M, trend N|A|Ad, season N|A|M, e.g. MAdM)", text);
+    p++;
+    if (k == 1 && *p == 'd') {
+      if (parsed[1] == ETS_NONE)
+        return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "'%s': only a trend can be damped", text);
+      damped = 1;
+      p++;
+    }
+  }
+  if (*p) return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "'%s' is not an ETS model (trailing text)", text);
+  if (parsed[1] == ETS_MULT)
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "'%s': multiplicative trends are not offered (they are unstable)", text);
+  if (parsed[0] == ETS_ADD && parsed[2] == ETS_MULT)
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "model",
+                        "'%s': additive errors with multiplicative seasonality are numerically unstable and not offered", text);
+  spec->error = parsed[0];
+  spec->trend = parsed[1];
+  spec->season = parsed[2];
+  spec->damped = damped;
+  return CC_OK;
+}
+
+double ets_pass(const ets_spec *spec, const ets_par *par, const double *x0, const double *y, size_t n, double *fitted,
+                double *errors, double *final_state, size_t *n_obs) {
+  const int trend = spec->trend, season = spec->season, m = season ? spec->m : 1;
+  const double alpha = par->alpha, beta_over_alpha = par->beta / par->alpha, gamma = par->gamma;
+  const double phi = trend ? par->phi : 0;
+  double level = x0[0], slope = trend ? x0[1] : 0;
+  double ring[ETS_SEASON_MAX]; /* ring[pos] is the oldest seasonal state, s_{t-m} */
+  const double *seasonal0 = x0 + 1 + (trend != ETS_NONE);
+  if (season)
+    for (int j = 0; j < m; j++) ring[j] = seasonal0[m - 1 - j];
+  int pos = 0;
+  double sse = 0, log_sum = 0;
+  size_t count = 0;
+  for (size_t t = 0; t < n; t++) {
+    const double phib = phi * slope, q = level + phib;
+    const double s_old = season ? ring[pos] : 0;
+    const double f = season == ETS_ADD ? q + s_old : season == ETS_MULT ? q * s_old : q;
+    const double observed = y[t];
+    const int missing = isnan(observed);
+    const double yt = missing ? f : observed;
+    if (!missing) {
+      const double e = spec->error == ETS_ADD ? yt - f : (yt - f) / f;
+      sse += e * e;
+      log_sum += log(fabs(f));
+      count++;
+      if (errors) errors[t] = e;
+    } else if (errors) {
+      errors[t] = NAN;
+    }
+    if (fitted) fitted[t] = f;
+    /* State update in error-correction form (Hyndman et al. 2008, table 2.3). */
+    double deseasonalised = yt;
+    if (season == ETS_ADD) deseasonalised = yt - s_old;
+    else if (season == ETS_MULT) deseasonalised = fabs(s_old) < ETS_TOL ? ETS_HUGE : yt / s_old;
+    const double new_level = q + alpha * (deseasonalised - q);
+    if (trend) slope = phib + beta_over_alpha * ((new_level - level) - phib);
+    if (season) {
+      const double detrended = season == ETS_ADD ? yt - q : yt / q;
+      ring[pos] = s_old + gamma * (detrended - s_old);
+      pos = pos + 1 == m ? 0 : pos + 1;
+    }
+    level = new_level;
+  }
+  if (final_state) {
+    final_state[0] = level;
+    if (trend) final_state[1] = slope;
+    double *seasonal = final_state + 1 + (trend != ETS_NONE);
+    for (int k = 1; season && k <= m; k++) seasonal[k - 1] = ring[(pos - k + m) % m];
+  }
+  if (n_obs) *n_obs = count;
+  if (count == 0) return NAN;
+  double criterion = (double)count * log(sse);
+  if (spec->error == ETS_MULT) criterion += 2 * log_sum;
+  return criterion;
+}
+
+/* 1 when every root of sum_k a[k] z^k (degree n, a[n] != 0) lies within
+ * radius 1 + ETS_ROOT_TOL, by the Schur-Cohn test: p has all its roots in
+ * the open unit disc iff |a_0| < |a_n| and the degree-(n-1) polynomial
+ * (a_n p(z) - a_0 z^n p(1/z)) / z has too. Each reduced polynomial is
+ * scaled to a leading coefficient of one, or its coefficients underflow.
+ * The tolerance is applied by testing p((1 + tol) z), whose roots are p's
+ * divided by 1 + tol. O(n^2) operations on the stack. a is overwritten. */
+static int roots_inside_unit_circle(double *a, int n) {
+  double power = 1;
+  for (int k = 0; k <= n; k++, power *= 1 + ETS_ROOT_TOL) a[k] *= power;
+  double reduced[ETS_SEASON_MAX + 2];
+  for (int degree = n; degree >= 1; degree--) {
+    double lead = a[degree], constant = a[0];
+    if (!(fabs(constant) < fabs(lead))) return 0;
+    for (int k = 0; k < degree; k++) reduced[k] = lead * a[k + 1] - constant * a[degree - k - 1];
+    double scale = reduced[degree - 1]; /* lead^2 - constant^2 > 0 */
+    for (int k = 0; k < degree; k++) a[k] = reduced[k] / scale;
+  }
+  return 1;
+}
+
+/* forecast::admissible (Hyndman et al. 2008, section 10.2). */
+static int admissible_region(const ets_spec *spec, const ets_par *par) {
+  const double alpha = par->alpha, phi = spec->damped ? par->phi : 1;
+  double beta = spec->trend ? par->beta : 0;
+  if (phi < 0 || phi > 1 + 1e-8) return 0;
+  if (!spec->season) {
+    if (alpha < 1 - 1 / phi || alpha > 1 + 1 / phi) return 0;
+    if (spec->trend && (beta < alpha * (phi - 1) || beta > (1 + phi) * (2 - alpha))) return 0;
+    return 1;
+  }
+  const int m = spec->m;
+  const double gamma = par->gamma;
+  if (m <= 1) return 1;
+  if (gamma < fmax(1 - 1 / phi - alpha, 0) || gamma > 1 + 1 / phi - alpha) return 0;
+  if (alpha < 1 - 1 / phi - gamma * (1 - m + phi + phi * m) / (2 * phi * m)) return 0;
+  if (beta < -(1 - phi) * (gamma / m + alpha)) return 0;
+  double poly[ETS_SEASON_MAX + 2];
+  poly[0] = phi * (1 - alpha - gamma);
+  poly[1] = alpha + beta - alpha * phi + gamma - 1;
+  for (int k = 2; k < m; k++) poly[k] = alpha + beta - alpha * phi;
+  poly[m] = alpha + beta - phi;
+  poly[m + 1] = 1;
+  return roots_inside_unit_circle(poly, m + 1);
+}
+
+int ets_par_admissible(const ets_spec *spec, const ets_par *par) {
+  if (par->alpha < ETS_LOWER_SMOOTHING || par->alpha > ETS_UPPER_SMOOTHING) return 0;
+  if (spec->trend && (par->beta < ETS_LOWER_SMOOTHING || par->beta > par->alpha || par->beta > ETS_UPPER_SMOOTHING))
+    return 0;
+  if (spec->damped && (par->phi < ETS_LOWER_PHI || par->phi > ETS_UPPER_PHI)) return 0;
+  if (spec->season &&
+      (par->gamma < ETS_LOWER_SMOOTHING || par->gamma > 1 - par->alpha || par->gamma > ETS_UPPER_SMOOTHING))
+    return 0;
+  return admissible_region(spec, par);
+}
+
+/* ---- forecast distributions ---------------------------------------------------- */
+
+/* w'v for the linear part: level + phi*slope (+ oldest seasonal when additive). */
+static double measure(const ets_spec *spec, const ets_par *par, const double *v, size_t p) {
+  double value = v[0];
+  if (spec->trend) value += (spec->damped ? par->phi : 1) * v[1];
+  if (spec->season == ETS_ADD) value += v[p - 1];
+  return value;
+}
+
+/* v <- F v: level absorbs the (damped) slope, the slope is damped, seasonals rotate. */
+static void transition(const ets_spec *spec, const ets_par *par, double *v, size_t p) {
+  double phi = spec->damped ? par->phi : 1;
+  if (spec->trend) {
+    v[0] += phi * v[1];
+    v[1] *= phi;
+  }
+  if (spec->season) {
+    size_t first = 1 + (spec->trend != ETS_NONE);
+    double oldest = v[p - 1];
+    memmove(v + first + 1, v + first, (p - 1 - first) * sizeof *v);
+    v[first] = oldest;
+  }
+}
+
+void ets_point_forecast(const ets_spec *spec, const ets_par *par, const double *state, size_t h, double *mean) {
+  const int m = spec->season ? spec->m : 1;
+  const double *seasonal = state + 1 + (spec->trend != ETS_NONE);
+  double phi_sum = 0, phi_power = 1;
+  for (size_t i = 0; i < h; i++) {
+    if (spec->trend) {
+      phi_power *= spec->damped ? par->phi : 1;
+      phi_sum += phi_power;
+    }
+    double f = state[0] + (spec->trend ? phi_sum * state[1] : 0);
+    if (spec->season) {
+      double s = seasonal[m - 1 - (int)(i % (size_t)m)];
+      f = spec->season == ETS_ADD ? f + s : f * s;
+    }
+    mean[i] = f;
+  }
+}
+
+/* Class 1 and 2 (Hyndman et al. 2008, sections 6.3-6.4): mean w'F^(j-1)x and
+ * c_j = w'F^(j-1)g; class 1 variance sigma2 (1 + sum c_j^2), class 2
+ * theta_j = mu_j^2 + sigma2 sum_{i<j} c_i^2 theta_{j-i}, var = (1+sigma2) theta - mu^2. */
+static void linear_distribution(const ets_spec *spec, const ets_par *par, const double *state, double sigma2, size_t h,
+                                double *mean, double *variance) {
+  size_t p = ets_state_size(spec);
+  double a[2 + ETS_SEASON_MAX], g[2 + ETS_SEASON_MAX], c[h ? h : 1];
+  memcpy(a, state, p * sizeof *a);
+  memset(g, 0, p * sizeof *g);
+  g[0] = par->alpha;
+  if (spec->trend) g[1] = par->beta;
+  if (spec->season) g[1 + (spec->trend != ETS_NONE)] = par->gamma;
+  for (size_t j = 0; j < h; j++) {
+    mean[j] = measure(spec, par, a, p);
+    c[j] = measure(spec, par, g, p);
+    transition(spec, par, a, p);
+    transition(spec, par, g, p);
+  }
+  if (spec->error == ETS_ADD) {
+    double sum = 0;
+    for (size_t j = 0; j < h; j++) {
+      variance[j] = sigma2 * (1 + sum);
+      sum += c[j] * c[j];
+    }
+    return;
+  }
+  double theta[h ? h : 1];
+  for (size_t j = 0; j < h; j++) {
+    theta[j] = mean[j] * mean[j];
+    for (size_t i = 1; i <= j; i++) theta[j] += sigma2 * c[i - 1] * c[i - 1] * theta[j - i];
+    variance[j] = (1 + sigma2) * theta[j] - mean[j] * mean[j];
+  }
+}
+
+/* out = A (r x k) * B (k x c), all row-major. */
+static void matmul(const double *A, const double *B, double *out, size_t r, size_t k, size_t c) {
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < c; j++) {
+      double sum = 0;
+      for (size_t l = 0; l < k; l++) sum += A[i * k + l] * B[l * c + j];
+      out[i * c + j] = sum;
+    }
+}
+
+/* out = A (r x k) * B' where B is (c x k). */
+static void matmul_t(const double *A, const double *B, double *out, size_t r, size_t k, size_t c) {
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < c; j++) {
+      double sum = 0;
+      for (size_t l = 0; l < k; l++) sum += A[i * k + l] * B[j * k + l];
+      out[i * c + j] = sum;
+    }
+}
+
+/* Kronecker product of A (ra x ca) and B (rb x cb). */
+static void kron(const double *A, size_t ra, size_t ca, const double *B, size_t rb, size_t cb, double *out) {
+  size_t cols = ca * cb;
+  for (size_t i = 0; i < ra; i++)
+    for (size_t j = 0; j < ca; j++)
+      for (size_t k = 0; k < rb; k++)
+        for (size_t l = 0; l < cb; l++) out[(i * rb + k) * cols + j * cb + l] = A[i * ca + j] * B[k * cb + l];
+}
+
+/* Class 3 (Hyndman et al. 2008, section 6.5): multiplicative error and
+ * season, no or additive trend. The level-trend part (d = 1 or 2) and the
+ * seasonal part (m) are tracked as the d x m matrix M_h = E[x x_s'] and the
+ * covariance V_h of its vectorisation, written with Kronecker products. */
+static void seasonal_multiplicative_distribution(const ets_spec *spec, const ets_par *par, const double *state,
+                                                 double sigma2, size_t h, double *mean, double *variance) {
+  const size_t d = 1 + (spec->trend != ETS_NONE), m = (size_t)spec->m, q = d * m;
+  const double phi = spec->damped ? par->phi : 1;
+  double F1[4] = {1, 0, 0, 0}, G1[4] = {par->alpha, 0, 0, 0};
+  if (d == 2) {
+    F1[1] = 1, F1[3] = phi;
+    G1[1] = par->alpha, G1[2] = par->beta, G1[3] = par->beta;
+  }
+  double F2[ETS_SEASON_MAX * ETS_SEASON_MAX] = {0}, G2[ETS_SEASON_MAX * ETS_SEASON_MAX] = {0};
+  F2[m - 1] = 1;
+  for (size_t i = 1; i < m; i++) F2[i * m + (i - 1)] = 1;
+  G2[m - 1] = par->gamma;
+  enum { Q_MAX = 2 * ETS_SEASON_MAX };
+  double F21[Q_MAX * Q_MAX], G21[Q_MAX * Q_MAX], K[Q_MAX * Q_MAX], tmp[Q_MAX * Q_MAX];
+  double V[Q_MAX * Q_MAX] = {0}, next[Q_MAX * Q_MAX], A[Q_MAX * Q_MAX], term[Q_MAX * Q_MAX];
+  kron(F2, m, m, F1, d, d, F21);
+  kron(G2, m, m, G1, d, d, G21);
+  kron(G2, m, m, F1, d, d, K);
+  kron(F2, m, m, G1, d, d, tmp);
+  for (size_t i = 0; i < q * q; i++) K[i] += tmp[i];
+  double M[2 * ETS_SEASON_MAX], Mn[2 * ETS_SEASON_MAX], vecM[Q_MAX];
+  const double *seasonal = state + d;
+  for (size_t r = 0; r < d; r++)
+    for (size_t c = 0; c < m; c++) M[r * m + c] = state[r] * seasonal[c];
+  for (size_t step = 0; step < h; step++) {
+    /* mean = H1 M H2' (sum of the last column), variance from V's last d x d block. */
+    double mu = 0, quad = 0;
+    for (size_t r = 0; r < d; r++) mu += M[r * m + m - 1];
+    for (size_t a = 0; a < d; a++)
+      for (size_t b = 0; b < d; b++) quad += V[((m - 1) * d + a) * q + (m - 1) * d + b];
+    mean[step] = mu;
+    variance[step] = (1 + sigma2) * quad + sigma2 * mu * mu;
+    /* vec(M), column-major: element (r, c) at c*d + r. */
+    for (size_t c = 0; c < m; c++)
+      for (size_t r = 0; r < d; r++) vecM[c * d + r] = M[r * m + c];
+    /* next V = F V F' + s2 (F V G' + G V F' + K (V + vv') K' + s2 G (3V + 2vv') G') */
+    matmul(F21, V, tmp, q, q, q);
+    matmul_t(tmp, F21, next, q, q, q);
+    matmul(F21, V, tmp, q, q, q);
+    matmul_t(tmp, G21, term, q, q, q);
+    for (size_t i = 0; i < q * q; i++) A[i] = term[i];
+    matmul(G21, V, tmp, q, q, q);
+    matmul_t(tmp, F21, term, q, q, q);
+    for (size_t i = 0; i < q * q; i++) A[i] += term[i];
+    for (size_t i = 0; i < q; i++)
+      for (size_t j = 0; j < q; j++) term[i * q + j] = V[i * q + j] + vecM[i] * vecM[j];
+    matmul(K, term, tmp, q, q, q);
+    matmul_t(tmp, K, term, q, q, q);
+    for (size_t i = 0; i < q * q; i++) A[i] += term[i];
+    for (size_t i = 0; i < q; i++)
+      for (size_t j = 0; j < q; j++) term[i * q + j] = 3 * V[i * q + j] + 2 * vecM[i] * vecM[j];
+    matmul(G21, term, tmp, q, q, q);
+    matmul_t(tmp, G21, term, q, q, q);
+    for (size_t i = 0; i < q * q; i++) V[i] = next[i] + sigma2 * (A[i] + sigma2 * term[i]);
+    /* next M = F1 M F2' + s2 G1 M G2' */
+    double FM[2 * ETS_SEASON_MAX], GM[2 * ETS_SEASON_MAX];
+    matmul(F1, M, FM, d, d, m);
+    matmul_t(FM, F2, Mn, d, m, m);
+    matmul(G1, M, GM, d, d, m);
+    matmul_t(GM, G2, FM, d, m, m);
+    for (size_t i = 0; i < d * m; i++) M[i] = Mn[i] + sigma2 * FM[i];
+  }
+}
+
+int ets_forecast_distribution(const ets_spec *spec, const ets_par *par, const double *state, double sigma2, size_t h,
+                              double *mean, double *variance) {
+  if (spec->season != ETS_MULT) {
+    linear_distribution(spec, par, state, sigma2, h, mean, variance);
+    return 1;
+  }
+  if (spec->error == ETS_MULT) {
+    seasonal_multiplicative_distribution(spec, par, state, sigma2, h, mean, variance);
+    return 1;
+  }
+  ets_point_forecast(spec, par, state, h, mean);
+  return 0;
+}
+
+void ets_simulate_path(const ets_spec *spec, const ets_par *par, const double *state, double sigma2, size_t h,
+                       gsl_rng *rng, double *path) {
+  size_t p = ets_state_size(spec);
+  double x[2 + ETS_SEASON_MAX], next[2 + ETS_SEASON_MAX];
+  memcpy(x, state, p * sizeof *x);
+  double sd = sqrt(sigma2 > 0 ? sigma2 : 0);
+  for (size_t i = 0; i < h; i++) {
+    /* One step of the recursion on a single simulated observation. */
+    double mu;
+    ets_point_forecast(spec, par, x, 1, &mu);
+    double e = gsl_ran_gaussian_ziggurat(rng, sd);
+    double y = spec->error == ETS_ADD ? mu + e : mu * (1 + e);
+    path[i] = y;
+    ets_pass(spec, par, x, &y, 1, NULL, NULL, next, NULL);
+    memcpy(x, next, p * sizeof *x);
+  }
+}

@@ -1,0 +1,148 @@
+/* forecast.c: intervals and sample paths for any model (see forecast.h).
+ *
+ * Analytic intervals are mean +- z * sd with z the Gaussian quantile, as
+ * forecast::forecast does for the model classes that have them; otherwise
+ * the quantiles of CC_FORECAST_INTERVAL_PATHS simulated paths (type-7
+ * quantiles, as R's quantile()). One random stream, seeded from the
+ * options alone, draws first the interval paths and then the kept paths,
+ * so a forecast depends on nothing but the model, h and the seed. */
+#include "carecast/forecast.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cc_forecast_options_default(cc_forecast_options *options) {
+  options->n_paths = CC_FORECAST_PATHS_DEFAULT;
+  options->interval_paths = CC_FORECAST_INTERVAL_PATHS;
+  options->seed = 20240401UL;
+  options->nonnegative = 0;
+}
+
+cc_forecast *cc_forecast_alloc(size_t h, size_t n_levels, size_t n_paths) {
+  cc_forecast *f = calloc(1, sizeof *f);
+  if (!f) return NULL;
+  f->h = h;
+  f->n_levels = n_levels;
+  f->n_paths = n_paths;
+  size_t bounds = n_levels * h > 0 ? n_levels * h : 1, values = n_paths * h > 0 ? n_paths * h : 1;
+  f->mean = calloc(h ? h : 1, sizeof *f->mean);
+  f->levels = calloc(n_levels ? n_levels : 1, sizeof *f->levels);
+  f->lower = calloc(bounds, sizeof *f->lower);
+  f->upper = calloc(bounds, sizeof *f->upper);
+  f->paths = calloc(values, sizeof *f->paths);
+  if (!f->mean || !f->levels || !f->lower || !f->upper || !f->paths) {
+    cc_forecast_free(f);
+    return NULL;
+  }
+  return f;
+}
+
+void cc_forecast_free(cc_forecast *f) {
+  if (!f) return;
+  free(f->mean);
+  free(f->levels);
+  free(f->lower);
+  free(f->upper);
+  free(f->paths);
+  free(f);
+}
+
+double cc_quantile_sorted(const double *sorted, size_t n, double q) {
+  if (n == 0) return NAN;
+  double position = q * (double)(n - 1);
+  size_t below = (size_t)floor(position);
+  if (below >= n - 1) return sorted[n - 1];
+  double fraction = position - (double)below;
+  return sorted[below] + fraction * (sorted[below + 1] - sorted[below]);
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Draw n paths of h steps into paths (path-major). */
+static cc_status simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *rng, double *paths, int nonnegative,
+                                cc_error *err) {
+  for (size_t p = 0; p < n; p++) {
+    cc_status status = m->type->simulate(m, h, rng, paths + p * h, err);
+    if (status) return status;
+    if (nonnegative)
+      for (size_t i = 0; i < h; i++)
+        if (paths[p * h + i] < 0) paths[p * h + i] = 0;
+  }
+  return CC_OK;
+}
+
+/* Interval bounds from the empirical quantiles of simulated paths. */
+static cc_status simulated_intervals(const cc_model *m, cc_forecast *f, const cc_forecast_options *o, gsl_rng *rng,
+                                     cc_error *err) {
+  size_t n = o->interval_paths, h = f->h;
+  double *paths = malloc(n * h * sizeof *paths), *column = malloc(n * sizeof *column);
+  cc_status status = paths && column ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!status) status = simulate_paths(m, h, n, rng, paths, o->nonnegative, err);
+  for (size_t i = 0; !status && i < h; i++) {
+    for (size_t p = 0; p < n; p++) column[p] = paths[p * h + i];
+    qsort(column, n, sizeof *column, compare_doubles);
+    for (size_t l = 0; l < f->n_levels; l++) {
+      double tail = (1 - f->levels[l] / 100) / 2;
+      f->lower[l * h + i] = cc_quantile_sorted(column, n, tail);
+      f->upper[l * h + i] = cc_quantile_sorted(column, n, 1 - tail);
+    }
+  }
+  free(paths);
+  free(column);
+  return status;
+}
+
+cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels, size_t n_levels,
+                              const cc_forecast_options *options, cc_forecast **out, cc_error *err) {
+  *out = NULL;
+  cc_forecast_options defaults;
+  cc_forecast_options_default(&defaults);
+  const cc_forecast_options *o = options ? options : &defaults;
+  if (h == 0) return cc_error_set(err, CC_EUSAGE, NULL, 0, "horizon", "must be at least 1");
+  for (size_t l = 0; l < n_levels; l++)
+    if (!(levels[l] > 0 && levels[l] < 100))
+      return cc_error_set(err, CC_EUSAGE, NULL, 0, "level", "%g is not a level between 0 and 100", levels[l]);
+  cc_forecast *f = cc_forecast_alloc(h, n_levels, o->n_paths);
+  double *variance = malloc(h * sizeof *variance);
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  cc_status status = f && variance && rng ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!status) {
+    gsl_rng_set(rng, o->seed);
+    memcpy(f->levels, levels, n_levels * sizeof *levels);
+    status = m->type->forecast(m, h, f->mean, variance, &f->analytic, err);
+  }
+  if (!status && f->analytic) {
+    for (size_t l = 0; l < n_levels; l++) {
+      double z = gsl_cdf_ugaussian_Pinv(0.5 + levels[l] / 200);
+      for (size_t i = 0; i < h; i++) {
+        double sd = sqrt(variance[i] > 0 ? variance[i] : 0);
+        f->lower[l * h + i] = f->mean[i] - z * sd;
+        f->upper[l * h + i] = f->mean[i] + z * sd;
+      }
+    }
+  } else if (!status && n_levels) {
+    status = simulated_intervals(m, f, o, rng, err);
+  }
+  if (!status && o->n_paths) status = simulate_paths(m, h, o->n_paths, rng, f->paths, o->nonnegative, err);
+  if (!status && o->nonnegative) {
+    for (size_t i = 0; i < h; i++) f->mean[i] = f->mean[i] < 0 ? 0 : f->mean[i];
+    for (size_t k = 0; k < n_levels * h; k++) {
+      if (f->lower[k] < 0) f->lower[k] = 0;
+      if (f->upper[k] < 0) f->upper[k] = 0;
+    }
+  }
+  free(variance);
+  gsl_rng_free(rng);
+  if (status) {
+    cc_forecast_free(f);
+    return status;
+  }
+  *out = f;
+  return CC_OK;
+}

@@ -1,0 +1,100 @@
+/* model.c: the generic parts of a fitted model (see model.h): allocation,
+ * parameters by name, information criteria and the Ljung-Box test. */
+#include "carecast/model.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CC_FIT_MAX_ITERATIONS 2000
+#define CC_FIT_TOLERANCE 1e-8
+
+void cc_fit_options_default(cc_fit_options *options) {
+  options->period = 1;
+  options->max_iterations = CC_FIT_MAX_ITERATIONS;
+  options->tolerance = CC_FIT_TOLERANCE;
+  options->allow_multiplicative = -1;
+}
+
+cc_model *cc_model_alloc(const cc_model_type *type, size_t n, size_t n_params, size_t n_states) {
+  cc_model *m = calloc(1, sizeof *m);
+  if (!m) return NULL;
+  m->type = type;
+  m->n = n;
+  m->n_params = n_params;
+  m->n_states = n_states;
+  m->period = 1;
+  m->params = calloc(n_params ? n_params : 1, sizeof *m->params);
+  m->param_names = calloc(n_params ? n_params : 1, sizeof *m->param_names);
+  m->states = calloc(n_states ? n_states : 1, sizeof *m->states);
+  m->fitted = malloc((n ? n : 1) * sizeof *m->fitted);
+  m->residuals = malloc((n ? n : 1) * sizeof *m->residuals);
+  if (!m->params || !m->param_names || !m->states || !m->fitted || !m->residuals) {
+    cc_model_free(m);
+    return NULL;
+  }
+  for (size_t i = 0; i < n_params; i++) m->params[i] = NAN;
+  for (size_t i = 0; i < n; i++) m->fitted[i] = m->residuals[i] = NAN;
+  m->sigma2 = m->loglik = m->aic = m->aicc = m->bic = NAN;
+  return m;
+}
+
+void cc_model_free(cc_model *m) {
+  if (!m) return;
+  free(m->params);
+  free(m->param_names);
+  free(m->states);
+  free(m->fitted);
+  free(m->residuals);
+  free(m);
+}
+
+void cc_model_set_param(cc_model *m, size_t i, const char *name, double value) {
+  snprintf(m->param_names[i], CC_PARAM_NAME_MAX, "%s", name);
+  m->params[i] = value;
+}
+
+double cc_model_param(const cc_model *m, const char *name) {
+  for (size_t i = 0; i < m->n_params; i++)
+    if (strcmp(m->param_names[i], name) == 0) return m->params[i];
+  return NAN;
+}
+
+void cc_model_set_criteria(cc_model *m) {
+  double k = m->n_estimated, n = (double)m->nobs;
+  if (isnan(m->loglik)) return;
+  m->aic = -2 * m->loglik + 2 * k;
+  m->bic = -2 * m->loglik + k * log(n);
+  m->aicc = n - k - 1 > 0 ? m->aic + 2 * k * (k + 1) / (n - k - 1) : INFINITY;
+}
+
+void cc_model_set_residuals(cc_model *m, const double *y) {
+  for (size_t i = 0; i < m->n; i++) m->residuals[i] = isnan(y[i]) || isnan(m->fitted[i]) ? NAN : y[i] - m->fitted[i];
+}
+
+double cc_model_ljung_box(const cc_model *m, int lags, int fitted_df) {
+  /* Autocorrelations of the residuals, skipping missing values pairwise (as acf(na.action = na.pass)). */
+  double mean = 0;
+  size_t count = 0;
+  for (size_t i = 0; i < m->n; i++)
+    if (!isnan(m->residuals[i])) mean += m->residuals[i], count++;
+  if (count < (size_t)lags + 2 || lags - fitted_df < 1) return NAN;
+  mean /= (double)count;
+  double denominator = 0;
+  for (size_t i = 0; i < m->n; i++)
+    if (!isnan(m->residuals[i])) denominator += (m->residuals[i] - mean) * (m->residuals[i] - mean);
+  if (denominator <= 0) return NAN;
+  double statistic = 0;
+  for (int k = 1; k <= lags; k++) {
+    double numerator = 0;
+    for (size_t i = (size_t)k; i < m->n; i++)
+      if (!isnan(m->residuals[i]) && !isnan(m->residuals[i - (size_t)k]))
+        numerator += (m->residuals[i] - mean) * (m->residuals[i - (size_t)k] - mean);
+    double r = numerator / denominator;
+    statistic += r * r / (double)(count - (size_t)k);
+  }
+  statistic *= (double)count * ((double)count + 2);
+  return gsl_cdf_chisq_Q(statistic, lags - fitted_df);
+}

@@ -1,0 +1,178 @@
+/* optim.c: Nelder-Mead after Nash (1990), algorithm 19 (see optim.h).
+ *
+ * The simplex has n+1 vertices. Each iteration reflects the worst vertex
+ * through the centroid of the others; if that beats the best vertex it
+ * tries an expansion; if it fails to beat the worst it contracts towards
+ * the centroid, and if even that fails it shrinks every vertex towards the
+ * best one. It stops when the spread of function values over the simplex
+ * falls below the tolerance, when a shrink no longer reduces the simplex,
+ * or when the evaluation budget is spent. */
+#include "carecast/optim.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CC_NM_BIG 1.0e35        /* stands in for an inadmissible (non-finite) value */
+#define CC_NM_STEP_FRACTION 0.1 /* initial simplex: 10% of the largest |x_i| */
+#define CC_NM_STEP_DEFAULT 0.1  /* ... or this when x is all zeros */
+
+void cc_nm_options_default(cc_nm_options *o) {
+  o->reflection = 1.0;
+  o->contraction = 0.5;
+  o->expansion = 2.0;
+  o->rel_tol = sqrt(DBL_EPSILON);
+  o->abs_tol = -INFINITY;
+  o->max_evaluations = 2000;
+}
+
+struct cc_nm_workspace {
+  size_t n_max;
+  double *vertices; /* (n_max + 1) vertices of n_max coordinates */
+  double *values;   /* f at each vertex */
+  double *centroid; /* centroid of all but the worst */
+  double *trial;    /* a trial point */
+};
+
+cc_nm_workspace *cc_nm_workspace_alloc(size_t n_max) {
+  cc_nm_workspace *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->n_max = n_max;
+  w->vertices = malloc((n_max + 1) * (n_max ? n_max : 1) * sizeof *w->vertices);
+  w->values = malloc((n_max + 1) * sizeof *w->values);
+  w->centroid = malloc((n_max ? n_max : 1) * sizeof *w->centroid);
+  w->trial = malloc((n_max ? n_max : 1) * sizeof *w->trial);
+  if (!w->vertices || !w->values || !w->centroid || !w->trial) {
+    cc_nm_workspace_free(w);
+    return NULL;
+  }
+  return w;
+}
+
+void cc_nm_workspace_free(cc_nm_workspace *w) {
+  if (!w) return;
+  free(w->vertices);
+  free(w->values);
+  free(w->centroid);
+  free(w->trial);
+  free(w);
+}
+
+static double evaluate(cc_objective_fn f, void *context, const double *x, size_t n, int *count) {
+  double v = f(x, n, context);
+  (*count)++;
+  return isfinite(v) ? v : CC_NM_BIG;
+}
+
+cc_status cc_nelder_mead(cc_objective_fn f, void *context, double *x, size_t n, const cc_nm_options *o,
+                         cc_nm_workspace *w, cc_nm_result *result, cc_error *err) {
+  if (n > w->n_max) return cc_error_set(err, CC_EINTERNAL, NULL, 0, "optimiser", "workspace too small (%zu > %zu)", n, w->n_max);
+  int count = 0;
+  double start = f(x, n, context);
+  count++;
+  if (!isfinite(start))
+    return cc_error_set(err, CC_EINPUT, NULL, 0, "optimiser", "the objective cannot be evaluated at the starting values");
+  result->converged = 0;
+  if (n == 0) {
+    result->value = start;
+    result->evaluations = count;
+    result->converged = 1;
+    return CC_OK;
+  }
+  double tolerance = o->rel_tol * (fabs(start) + o->rel_tol);
+  double *V = w->vertices, *fv = w->values, *centroid = w->centroid, *trial = w->trial;
+#define VERTEX(j) (V + (size_t)(j) * n)
+  /* The initial simplex: x, and x with one coordinate moved by `step` (grown tenfold until it changes x). */
+  double step = 0;
+  for (size_t i = 0; i < n; i++)
+    if (CC_NM_STEP_FRACTION * fabs(x[i]) > step) step = CC_NM_STEP_FRACTION * fabs(x[i]);
+  if (step == 0) step = CC_NM_STEP_DEFAULT;
+  memcpy(VERTEX(0), x, n * sizeof *x);
+  fv[0] = start;
+  double size = 0;
+  for (size_t j = 1; j <= n; j++) {
+    double *v = VERTEX(j);
+    memcpy(v, x, n * sizeof *x);
+    double tried = step;
+    while (v[j - 1] == x[j - 1]) {
+      v[j - 1] = x[j - 1] + tried;
+      tried *= 10;
+    }
+    size += tried;
+  }
+  double old_size = size;
+  int recompute = 1;
+  size_t best = 0;
+  for (;;) {
+    if (recompute) {
+      for (size_t j = 0; j <= n; j++)
+        if (j != best) fv[j] = evaluate(f, context, VERTEX(j), n, &count);
+      recompute = 0;
+    }
+    size_t worst = best;
+    double low = fv[best], high = low;
+    for (size_t j = 0; j <= n; j++) {
+      if (j == best) continue;
+      if (fv[j] < low) best = j, low = fv[j];
+      if (fv[j] > high) worst = j, high = fv[j];
+    }
+    if (high <= low + tolerance || low <= o->abs_tol) {
+      result->converged = 1;
+      break;
+    }
+    for (size_t i = 0; i < n; i++) {
+      double sum = -VERTEX(worst)[i];
+      for (size_t j = 0; j <= n; j++) sum += VERTEX(j)[i];
+      centroid[i] = sum / (double)n;
+    }
+    for (size_t i = 0; i < n; i++) trial[i] = (1 + o->reflection) * centroid[i] - o->reflection * VERTEX(worst)[i];
+    double reflected = evaluate(f, context, trial, n, &count);
+    if (reflected < low) {
+      /* Try going further: centroid keeps the reflected point, trial the expanded one. */
+      for (size_t i = 0; i < n; i++) {
+        double expanded = o->expansion * trial[i] + (1 - o->expansion) * centroid[i];
+        centroid[i] = trial[i];
+        trial[i] = expanded;
+      }
+      double value = evaluate(f, context, trial, n, &count);
+      if (value < reflected) {
+        memcpy(VERTEX(worst), trial, n * sizeof *trial);
+        fv[worst] = value;
+      } else {
+        memcpy(VERTEX(worst), centroid, n * sizeof *centroid);
+        fv[worst] = reflected;
+      }
+    } else {
+      if (reflected < high) {
+        memcpy(VERTEX(worst), trial, n * sizeof *trial);
+        fv[worst] = reflected;
+      }
+      for (size_t i = 0; i < n; i++) trial[i] = (1 - o->contraction) * VERTEX(worst)[i] + o->contraction * centroid[i];
+      double value = evaluate(f, context, trial, n, &count);
+      if (value < fv[worst]) {
+        memcpy(VERTEX(worst), trial, n * sizeof *trial);
+        fv[worst] = value;
+      } else if (reflected >= high) {
+        /* Shrink every vertex half way towards the best; stop if that no longer makes the simplex smaller. */
+        recompute = 1;
+        size = 0;
+        for (size_t j = 0; j <= n; j++) {
+          if (j == best) continue;
+          for (size_t i = 0; i < n; i++) {
+            VERTEX(j)[i] = o->contraction * (VERTEX(j)[i] - VERTEX(best)[i]) + VERTEX(best)[i];
+            size += fabs(VERTEX(j)[i] - VERTEX(best)[i]);
+          }
+        }
+        if (size < old_size) old_size = size;
+        else break;
+      }
+    }
+    if (count > o->max_evaluations) break;
+  }
+  memcpy(x, VERTEX(best), n * sizeof *x);
+  result->value = fv[best];
+  result->evaluations = count;
+#undef VERTEX
+  return CC_OK;
+}

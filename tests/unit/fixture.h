@@ -1,0 +1,28 @@
+/* fixture.h: reading the reference fixtures in tests/reference/fixtures
+ * (plain CSV with a header, written by the scripts beside them; "NA" is
+ * missing). Fields past the header's count (free-text notes holding
+ * commas) are ignored. */
+#ifndef CARECAST_FIXTURE_H
+#define CARECAST_FIXTURE_H
+
+#include <stddef.h>
+
+typedef struct cc_fixture {
+  size_t n_columns;
+  char **columns;  /* header names */
+  size_t n_rows;
+  char ***rows;    /* rows[r][c], owned */
+} cc_fixture;
+
+/* Load tests/reference/fixtures/<name> from the project directory; NULL when absent. */
+cc_fixture *cc_fixture_load(const char *name);
+void cc_fixture_free(cc_fixture *f);
+
+/* Column index of name, or -1. */
+int cc_fixture_column(const cc_fixture *f, const char *name);
+
+/* Field of row r in column name: text ("" when absent) and number (NaN for NA or absent). */
+const char *cc_fixture_text(const cc_fixture *f, size_t r, const char *name);
+double cc_fixture_number(const cc_fixture *f, size_t r, const char *name);
+
+#endif
