@@ -57,6 +57,9 @@ size_t cc_config_length(cc_config_node node);
 const char *cc_config_key_at(cc_config_node mapping, size_t i);
 cc_config_node cc_config_value_at(cc_config_node mapping, size_t i);
 
+/* Line of the key of entry i of a mapping (1-based), 0 when absent. */
+long cc_config_key_line(cc_config_node mapping, size_t i);
+
 /* Item i of a sequence. */
 cc_config_node cc_config_item(cc_config_node sequence, size_t i);
 

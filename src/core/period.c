@@ -76,6 +76,8 @@ cc_status cc_period_parse(const char *text, cc_period *out, cc_error *err) {
     *out = (cc_period){CC_FREQ_FYEAR, year};
     return CC_OK;
   }
+  if (strchr(text, ' ') || strchr(text, '\t')) return bad_period(err, text, "holds spaces");
+  if (text[4] == '-' && len == 6) return bad_period(err, text, "a month needs two digits, e.g. 2024-03");
   return bad_period(err, text, "unrecognised form");
 }
 

@@ -35,7 +35,12 @@ cc_status cc_config_parse(const char *text, size_t len, const char *name, cc_con
   }
   yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
   if (!yaml_parser_load(&parser, &doc->document)) {
-    cc_status status = cc_error_set(err, CC_EINPUT, name, (long)parser.problem_mark.line + 1, NULL,
+    /* libyaml places an error at the end of a file without a final newline on the line after it. */
+    long lines = 1;
+    for (size_t k = 0; k + 1 < len; k++) lines += text[k] == '\n';
+    long line = (long)parser.problem_mark.line + 1;
+    if (line > lines) line = lines;
+    cc_status status = cc_error_set(err, CC_EINPUT, name, line, NULL,
                                     "not valid YAML: %s%s%s", parser.problem ? parser.problem : "parse error",
                                     parser.context ? " " : "", parser.context ? parser.context : "");
     yaml_parser_delete(&parser);
@@ -113,6 +118,12 @@ cc_config_node cc_config_value_at(cc_config_node mapping, size_t i) {
   yaml_node_t *n = node_of(mapping);
   if (!n || n->type != YAML_MAPPING_NODE || i >= cc_config_length(mapping)) return (cc_config_node){mapping.doc, 0};
   return (cc_config_node){mapping.doc, n->data.mapping.pairs.start[i].value};
+}
+
+long cc_config_key_line(cc_config_node mapping, size_t i) {
+  yaml_node_t *n = node_of(mapping);
+  if (!n || n->type != YAML_MAPPING_NODE || i >= cc_config_length(mapping)) return 0;
+  return cc_config_node_line((cc_config_node){mapping.doc, n->data.mapping.pairs.start[i].key});
 }
 
 cc_config_node cc_config_get(cc_config_node mapping, const char *key) {

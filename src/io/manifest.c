@@ -68,11 +68,14 @@ static cc_status check_keys(cc_config_node mapping, const char *const *allowed, 
   return CC_OK;
 }
 
-/* The scalar text of a required field, or an error naming it. */
-static cc_status required_text(cc_config_node mapping, const char *key, const char **out, cc_error *err) {
+/* The scalar text of a required field, or an error naming it (and the measure it belongs to, when where is set). */
+static cc_status required_text_in(cc_config_node mapping, const char *key, const char *where, const char **out,
+                                  cc_error *err) {
   const char *name = cc_config_name(mapping.doc);
   cc_config_node node = cc_config_get(mapping, key);
-  if (node.id == 0) return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(mapping), key, "required field missing");
+  if (node.id == 0)
+    return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(mapping), key, "required field missing%s%s",
+                        where ? " in measure " : "", where ? where : "");
   const char *text = cc_config_scalar(node);
   if (!text) return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(node), key, "must be a single value");
   const char *p = text;
@@ -80,6 +83,10 @@ static cc_status required_text(cc_config_node mapping, const char *key, const ch
   if (!*p) return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(node), key, "must not be empty");
   *out = text;
   return CC_OK;
+}
+
+static cc_status required_text(cc_config_node mapping, const char *key, const char **out, cc_error *err) {
+  return required_text_in(mapping, key, NULL, out, err);
 }
 
 /* strdup of an optional scalar field into *out (NULL when absent). */
@@ -122,21 +129,25 @@ static cc_status at_node(cc_error *err, cc_status status, cc_config_node node) {
   return status;
 }
 
-static cc_status parse_measure(cc_config_node entry, const char *measure_name, cc_measure_def *def, cc_error *err) {
+static cc_status parse_measure(cc_config_node entry, const char *measure_name, long key_line, cc_measure_def *def,
+                               cc_error *err) {
   const char *name = cc_config_name(entry.doc);
-  cc_status status;
-  if ((status = at_node(err, cc_check_measure_name(measure_name, err), entry))) return status;
+  cc_status status = cc_check_measure_name(measure_name, err);
+  if (status) {
+    if (err) snprintf(err->file, sizeof err->file, "%s", name), err->line = key_line;
+    return status;
+  }
   if (cc_config_node_type(entry) != CC_CONFIG_MAPPING)
     return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(entry), measure_name,
                         "must be a mapping with frequency, kind and unit");
   if ((status = check_keys(entry, measure_fields, measure_name, err))) return status;
   snprintf(def->name, sizeof def->name, "%s", measure_name);
   const char *text;
-  if ((status = required_text(entry, "frequency", &text, err))) return status;
+  if ((status = required_text_in(entry, "frequency", measure_name, &text, err))) return status;
   if ((status = at_node(err, cc_freq_parse(text, &def->freq, err), cc_config_get(entry, "frequency")))) return status;
-  if ((status = required_text(entry, "kind", &text, err))) return status;
+  if ((status = required_text_in(entry, "kind", measure_name, &text, err))) return status;
   if ((status = at_node(err, cc_kind_parse(text, &def->kind, err), cc_config_get(entry, "kind")))) return status;
-  if ((status = required_text(entry, "unit", &text, err))) return status;
+  if ((status = required_text_in(entry, "unit", measure_name, &text, err))) return status;
   if (strlen(text) >= sizeof def->unit)
     return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(cc_config_get(entry, "unit")), "unit",
                         "longer than %zu characters", sizeof def->unit - 1);
@@ -159,9 +170,9 @@ static cc_status parse_measures(cc_config_node root, cc_manifest *m, cc_error *e
     if (!measure_name) return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(entry), "measures", "a measure name must be plain text");
     for (size_t j = 0; j < i; j++)
       if (strcmp(m->measures[j].name, measure_name) == 0)
-        return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(entry), measure_name, "declared twice");
+        return cc_error_set(err, CC_EINPUT, name, cc_config_key_line(measures, i), measure_name, "declared twice");
     m->n_measures = i + 1;
-    cc_status status = parse_measure(entry, measure_name, &m->measures[i], err);
+    cc_status status = parse_measure(entry, measure_name, cc_config_key_line(measures, i), &m->measures[i], err);
     if (status) return status;
   }
   return CC_OK;
@@ -173,8 +184,9 @@ static cc_status parse_suppression_max(cc_config_node root, cc_manifest *m, cc_e
   if (node.id == 0) return CC_OK;
   const char *text = cc_config_scalar(node);
   char *end = NULL;
-  double value = text ? strtod(text, &end) : NAN;
-  if (!text || end == text || *end || !isfinite(value) || value < 0)
+  int plain = text && text[0] && strspn(text, "0123456789.") == strlen(text);
+  double value = plain ? strtod(text, &end) : NAN;
+  if (!plain || end == text || *end || !isfinite(value) || value < 0)
     return cc_error_set(err, CC_EINPUT, cc_config_name(root.doc), cc_config_node_line(node), "suppression_max",
                         "must be a non-negative number");
   m->suppression_max = value;
@@ -210,7 +222,7 @@ static cc_status parse_fields(cc_config_node root, cc_manifest *m, cc_error *err
   if ((status = required_text(root, "refreshed", &text, err))) return status;
   if (!valid_iso_date(text))
     return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(cc_config_get(root, "refreshed")), "refreshed",
-                        "'%s' is not a date (expected YYYY-MM-DD)", text);
+                        "'%s' is not a calendar date written YYYY-MM-DD", text);
   snprintf(m->refreshed, sizeof m->refreshed, "%s", text);
   if ((status = optional_text(root, "publisher_url", &m->publisher_url, err)) ||
       (status = optional_text(root, "attribution", &m->attribution, err)) ||
