@@ -5,7 +5,9 @@
  *   /sources/<id>      provenance of each source, its current observations and every version read
  *   /measures/<name>   what each measure is (frequency, kind, unit) and which sources declare it
  *   /series/<measure>/<geography>/<age_band>   values, bounds, flags and the series' attributes
- *   /models, /forecasts, /scenarios            written by later stages
+ *   /models/<run_id>/<series_id>      a fitted model per series (carecast fit)
+ *   /forecasts/<run_id>/<series_id>   forecast means, bounds and sample paths (carecast forecast)
+ *   /scenarios                        written by later stages
  *
  * A store is opened for reading or for writing. Writing happens on a copy
  * (`STORE.partial`) under an exclusive lock (`STORE.lock`); cc_store_commit
@@ -20,7 +22,9 @@
 
 #include "carecast/error.h"
 #include "carecast/file.h"
+#include "carecast/forecast.h"
 #include "carecast/manifest.h"
+#include "carecast/model.h"
 #include "carecast/series.h"
 #include "carecast/source.h"
 
@@ -133,6 +137,52 @@ CC_MUST_CHECK cc_status cc_store_series_delete(cc_store *store, const char *id, 
 
 /* 1 when a series with id exists. */
 int cc_store_series_exists(cc_store *store, const char *id);
+
+/* ---- runs: fitted models and forecasts ------------------------------------------- */
+
+#define CC_RUN_ID_MAX 40 /* "20261129T200205Z" and a "-N" suffix, with NUL */
+
+/* What a stored model needs to be forecast without its series. */
+typedef struct cc_model_context {
+  char series_id[CC_SERIES_ID_MAX]; /* the series it was fitted to */
+  cc_kind kind;                     /* counts (flow, stock) are forecast non-negative */
+  cc_freq freq;                     /* frequency of the series */
+  cc_period next;                   /* the first period after the series */
+  double ljung_box_p;               /* residual Ljung-Box p-value, NaN when too few residuals */
+} cc_model_context;
+
+/* Make a new group /<kind>/<run_id> ("models" or "forecasts"); the id is the
+ * timestamp (20261129T200205Z), with -2, -3, ... when taken. */
+CC_MUST_CHECK cc_status cc_store_run_create(cc_store *store, const char *kind, const char *timestamp, char *run_id,
+                                            cc_error *err);
+
+/* Set a text attribute of run /<kind>/<run_id>. */
+CC_MUST_CHECK cc_status cc_store_run_describe(cc_store *store, const char *kind, const char *run_id, const char *name,
+                                              const char *value, cc_error *err);
+
+/* The newest run of kind (the largest id); *found 0 when there is none. */
+CC_MUST_CHECK cc_status cc_store_run_latest(cc_store *store, const char *kind, char *run_id, int *found, cc_error *err);
+
+/* 1 when /<kind>/<run_id> exists. */
+int cc_store_run_exists(cc_store *store, const char *kind, const char *run_id);
+
+/* The series ids in run /<kind>/<run_id>, sorted (free with cc_store_free_names). */
+CC_MUST_CHECK cc_status cc_store_run_series(cc_store *store, const char *kind, const char *run_id, char ***ids, size_t *n,
+                                            cc_error *err);
+
+/* Write model m of series context->series_id into /models/<run_id>/<series_id>. */
+CC_MUST_CHECK cc_status cc_store_model_write(cc_store *store, const char *run_id, const cc_model *m,
+                                             const cc_model_context *context, cc_error *err);
+
+/* Read it back: a model the caller frees (its family from the registry) and its context. */
+CC_MUST_CHECK cc_status cc_store_model_read(cc_store *store, const char *run_id, const char *series_id, cc_model **out,
+                                            cc_model_context *context, cc_error *err);
+
+/* Write forecast f of a series into /forecasts/<run_id>/<series_id>: periods,
+ * mean, bounds per level, and the sample paths (float32). */
+CC_MUST_CHECK cc_status cc_store_forecast_write(cc_store *store, const char *run_id, const char *series_id,
+                                                const cc_forecast *f, cc_period first, const char *model_spec,
+                                                cc_error *err);
 
 /* Free an array of n names from cc_store_*_ids. */
 void cc_store_free_names(char **names, size_t n);

@@ -29,6 +29,15 @@ int cc_cmd_ingest(int argc, char **argv);
 int cc_cmd_list(int argc, char **argv);
 int cc_cmd_show(int argc, char **argv);
 int cc_cmd_demo(int argc, char **argv);
+int cc_cmd_fit(int argc, char **argv);
+int cc_cmd_models(int argc, char **argv);
+int cc_cmd_forecast(int argc, char **argv);
+
+/* --jobs: a count from text, or every core when text is NULL. Returns an exit code. */
+int cc_cli_jobs(const char *text, int *jobs);
+
+/* Fit every series matching glob (NULL: all) with the model request (shared by fit and demo). */
+int cc_cli_fit(const char *store_path, const char *glob, const char *model_text, int jobs, FILE *out);
 
 /* Print err as "carecast: FILE:LINE: field: reason" and return its exit code. */
 int cc_cli_report(const cc_error *err);
@@ -55,5 +64,24 @@ int cc_cli_ingest_files(const char *store_path, char **files, size_t n_files, in
 
 /* Print the series table of a store (shared by list and demo). Filters may be NULL. */
 int cc_cli_list_series(const char *store_path, const char *measure, const char *geography, int as_csv, FILE *out);
+
+#define CC_LEVELS_MAX 8 /* interval levels one forecast run may ask for */
+
+/* A forecast run's settings (cmd_forecast.c). */
+typedef struct forecast_plan {
+  const char *horizon;          /* "H" periods or "Ny" years */
+  double levels[CC_LEVELS_MAX]; /* interval levels, percent */
+  size_t n_levels;
+  size_t n_paths;               /* sample paths kept per series */
+  unsigned long seed;           /* base of every series' random stream */
+  int jobs;                     /* threads */
+} forecast_plan;
+
+/* Parse "80,95" into plan's levels; 0 when malformed. */
+int cc_cli_parse_levels(const char *text, forecast_plan *plan);
+
+/* Forecast the models of run model_run (NULL: newest) per plan; CSV to out_path when not NULL. */
+int cc_cli_forecast(const char *store_path, const char *model_run, const forecast_plan *plan, const char *out_path,
+                    FILE *progress);
 
 #endif

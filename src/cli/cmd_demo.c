@@ -9,9 +9,12 @@
 #include <sys/stat.h>
 
 #include "carecast/file.h"
+#include "carecast/forecast.h"
 #include "cli.h"
 
 #define CC_DEMO_OUT_DEFAULT "carecast-demo"
+#define CC_DEMO_HORIZON "3y"     /* three years of each series' own periods */
+#define CC_DEMO_SEED 20250401UL
 
 static int compare_paths(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -81,15 +84,32 @@ int cc_cmd_demo(int argc, char **argv) {
     snprintf(store_path, store_len, "%s/store.h5", out_dir);
     code = find_sources(sources_dir, &files, &n_files);
   }
+  char *forecast_csv = malloc(store_len + 16);
+  if (!forecast_csv) code = CC_EXIT_INTERNAL;
+  else snprintf(forecast_csv, store_len + 16, "%s/forecasts.csv", out_dir);
+  int jobs = 1;
+  if (code == CC_EXIT_OK) code = cc_cli_jobs(NULL, &jobs);
   if (code == CC_EXIT_OK) {
-    printf("[1/2] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
+    printf("[1/4] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
     code = cc_cli_ingest_files(store_path, files, n_files, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[2/2] list: the series in %s\n", store_path);
+    printf("[2/4] list: the series in %s\n", store_path);
     code = cc_cli_list_series(store_path, NULL, NULL, 0, stdout);
   }
-  if (code == CC_EXIT_OK) printf("done: store %s\n", store_path);
+  if (code == CC_EXIT_OK) {
+    printf("[3/4] fit: automatic model choice for every series with at least two observations\n");
+    code = cc_cli_fit(store_path, NULL, "auto", jobs, stdout);
+  }
+  if (code == CC_EXIT_OK) {
+    printf("[4/4] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,
+           CC_FORECAST_PATHS_DEFAULT);
+    forecast_plan plan = {.horizon = CC_DEMO_HORIZON, .n_paths = CC_FORECAST_PATHS_DEFAULT, .seed = CC_DEMO_SEED, .jobs = jobs};
+    cc_cli_parse_levels("80,95", &plan);
+    code = cc_cli_forecast(store_path, NULL, &plan, forecast_csv, stdout);
+  }
+  if (code == CC_EXIT_OK) printf("done: store %s, forecasts %s\n", store_path, forecast_csv);
+  free(forecast_csv);
   for (size_t i = 0; i < n_files; i++) free(files[i]);
   free(files);
   free(sources_dir);

@@ -5,10 +5,33 @@ const cc_verb cc_verbs[] = {
     {"demo", "run the pipeline on the embedded default data",
      "usage: carecast demo [--out DIR] [--data DIR]\n\n"
      "Runs the pipeline on the embedded default data (two councils, 2014-04 to 2025-03):\n"
-     "ingests every source in DATA/sources into DIR/store.h5 and lists the series.\n\n"
+     "ingests every source in DATA/sources into DIR/store.h5, lists the series, fits the\n"
+     "automatic model to each and forecasts three years ahead (DIR/forecasts.csv).\n\n"
      "  --out DIR    where to write (default: carecast-demo)\n"
      "  --data DIR   the data folder (default: $CARECAST_DATA, else the project's data/)\n",
      cc_cmd_demo},
+    {"fit", "fit a forecasting model to each series",
+     "usage: carecast fit --store STORE [--series GLOB] [--model MODEL] [--jobs N]\n\n"
+     "Fits a model to every series (or those whose id matches GLOB, e.g. 'cs_*/E08000019/*')\n"
+     "and stores them as a new run under /models/<run_id>/. Suppressed values count as missing.\n\n"
+     "  --model MODEL  auto (default: the exponential smoothing model with the lowest AICc,\n"
+     "                 or naive when the series is too short for one), ets, ets:MAdM (any\n"
+     "                 error A|M, trend N|A|Ad, season N|A|M), theta, naive, snaive, drift,\n"
+     "                 mean, naive2\n"
+     "  --jobs N       threads (default: every core); results do not depend on N\n",
+     cc_cmd_fit},
+    {"forecast", "forecast every fitted series with intervals and sample paths",
+     "usage: carecast forecast --store STORE --horizon H [--level 80,95] [--out FILE.csv]\n"
+     "                         [--run RUN_ID] [--paths N] [--seed S] [--jobs N]\n\n"
+     "Forecasts the models of a fit run (the newest unless --run) H periods ahead (or Hy:\n"
+     "H years of each series' own periods) and stores means, interval bounds and sample\n"
+     "paths under /forecasts/<run_id>/. --out writes series_id,period,h,mean,lo80,hi80,\n"
+     "lo95,hi95,model. Counts are never forecast below zero.\n\n"
+     "  --level L,L    interval levels in percent (default 80,95)\n"
+     "  --paths N      sample paths kept per series for scenarios (default 1000)\n"
+     "  --seed S       seed of the random streams (default 20250401)\n"
+     "  --jobs N       threads (default: every core); results do not depend on N\n",
+     cc_cmd_forecast},
     {"ingest", "validate source CSVs and add them to a store",
      "usage: carecast ingest --store STORE [--dry-run] FILE.csv [FILE.csv ...]\n\n"
      "Reads each long-format CSV (geography_code,period,measure,age_band,value[,flag])\n"
@@ -30,6 +53,12 @@ const cc_verb cc_verbs[] = {
      "  --geography G    only series of geography G (code or area name)\n"
      "  --csv            write CSV instead of a table\n",
      cc_cmd_list},
+    {"models", "list the fitted models of a run",
+     "usage: carecast models --store STORE [--run RUN_ID] [--out FILE.csv]\n\n"
+     "Lists series_id,model,parameters,loglik,aicc,ljung_box_p for the newest fit run\n"
+     "(or RUN_ID). ljung_box_p tests the residuals for autocorrelation (lags as\n"
+     "forecast::checkresiduals); a small value says the model missed structure.\n",
+     cc_cmd_models},
     {"show", "print one series' observations as CSV",
      "usage: carecast show --store STORE SERIES_ID\n\n"
      "Prints period,value,upper_bound,flags for every period of the series.\n"

@@ -1,0 +1,35 @@
+/* select.h: turning a model request into a fitted model for one series.
+ *
+ * A request is what the command line's --model takes: a family name
+ * ("ets", "theta", "naive", "snaive", "drift", "mean", "naive2"), a family
+ * and a variant ("ets:MAdM"), or "auto". The automatic rule for now: the
+ * exponential smoothing model with the lowest AICc (forecast::ets), and the
+ * naive forecast for a series too short for any of them. Suppressed values
+ * are missing for fitting (their value is NaN; the bound is not used yet). */
+#ifndef CARECAST_SELECT_H
+#define CARECAST_SELECT_H
+
+#include "carecast/error.h"
+#include "carecast/model.h"
+#include "carecast/series.h"
+
+#define CC_MODEL_REQUEST_MAX 64
+
+typedef struct cc_model_request {
+  const cc_model_type *type; /* NULL for "auto" */
+  char variant[CC_MODEL_REQUEST_MAX]; /* "" for the family's own choice */
+} cc_model_request;
+
+/* Parse "auto", "ets", "ets:MNM", "theta", ... CC_EUSAGE naming the families when unknown. */
+CC_MUST_CHECK cc_status cc_model_request_parse(const char *text, cc_model_request *out, cc_error *err);
+
+/* Fit the request to y[0..n) with seasonal period `period`. Caller frees *out. */
+CC_MUST_CHECK cc_status cc_model_fit_request(const cc_model_request *request, const double *y, size_t n, int period,
+                                             cc_model **out, cc_error *err);
+
+/* The Ljung-Box p-value of m's residuals with the lags forecast::checkresiduals
+ * uses: min(2m, n/5) for seasonal data, min(10, n/5) otherwise, and the
+ * model's parameter count as the degrees of freedom it used. */
+double cc_model_residual_check(const cc_model *m);
+
+#endif

@@ -1,0 +1,236 @@
+/* cmd_fit.c: carecast fit and carecast models.
+ *
+ * fit reads the series in chunks, fits each chunk on --jobs threads
+ * (OpenMP) and writes the chunk's models before reading the next, so memory
+ * is bounded by the chunk whatever the number of series. Each series' fit
+ * depends on that series alone, so results are the same for any --jobs. */
+#include <fnmatch.h>
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carecast/select.h"
+#include "cli.h"
+
+#define CC_FIT_CHUNK 256      /* series held in memory at once */
+#define CC_SKIPS_SHOWN 5      /* skipped series named one by one; the rest are counted */
+
+typedef struct fit_slot {
+  cc_series *series;
+  cc_model *model;
+  cc_status status;
+  cc_error err;
+} fit_slot;
+
+static size_t count_observed(const cc_series *s) {
+  size_t count = 0;
+  for (size_t i = 0; i < s->n; i++) count += !isnan(s->values[i]);
+  return count;
+}
+
+int cc_cli_jobs(const char *text, int *jobs) {
+  if (!text) {
+    *jobs = omp_get_num_procs();
+    return CC_EXIT_OK;
+  }
+  char *end;
+  long value = strtol(text, &end, 10);
+  if (*end || value < 1 || value > 1024) return cc_cli_usage_error("fit", "--jobs must be a whole number from 1 to 1024");
+  *jobs = (int)value;
+  return CC_EXIT_OK;
+}
+
+/* Fit every slot in parallel. */
+static void fit_chunk(fit_slot *slots, size_t n, const cc_model_request *request, int jobs) {
+#pragma omp parallel for schedule(dynamic) num_threads(jobs)
+  for (size_t i = 0; i < n; i++) {
+    fit_slot *slot = &slots[i];
+    cc_error_clear(&slot->err);
+    if (count_observed(slot->series) < 2) {
+      slot->status = cc_error_set(&slot->err, CC_EINPUT, NULL, 0, "series", "fewer than two observed values");
+      continue;
+    }
+    slot->status = cc_model_fit_request(request, slot->series->values, slot->series->n,
+                                        cc_freq_per_year(slot->series->freq), &slot->model, &slot->err);
+  }
+}
+
+/* Write the chunk's models; report the series skipped. */
+static cc_status write_chunk(cc_store *store, const char *run_id, fit_slot *slots, size_t n, size_t *fitted,
+                             size_t *skipped, cc_error *err) {
+  for (size_t i = 0; i < n; i++) {
+    fit_slot *slot = &slots[i];
+    if (slot->status == CC_EINPUT) {
+      if (*skipped < CC_SKIPS_SHOWN) fprintf(stderr, "carecast: skipped %s: %s\n", slot->series->id, slot->err.message);
+      (*skipped)++;
+      continue;
+    }
+    if (slot->status) {
+      *err = slot->err;
+      return slot->status;
+    }
+    cc_model_context context = {.kind = slot->series->kind, .freq = slot->series->freq,
+                                .next = cc_period_add(slot->series->start, (int32_t)slot->series->n),
+                                .ljung_box_p = cc_model_residual_check(slot->model)};
+    snprintf(context.series_id, sizeof context.series_id, "%s", slot->series->id);
+    cc_status status = cc_store_model_write(store, run_id, slot->model, &context, err);
+    if (status) return status;
+    (*fitted)++;
+  }
+  return CC_OK;
+}
+
+static void free_chunk(fit_slot *slots, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    cc_series_free(slots[i].series);
+    cc_model_free(slots[i].model);
+    memset(&slots[i], 0, sizeof slots[i]);
+  }
+}
+
+int cc_cli_fit(const char *store_path, const char *glob, const char *model_text, int jobs, FILE *out) {
+  cc_model_request request;
+  cc_error err;
+  cc_error_clear(&err);
+  if (cc_model_request_parse(model_text, &request, &err)) return cc_cli_usage_error("fit", "%s", err.message);
+  cc_store_options options = cc_cli_store_options();
+  cc_store *store = NULL;
+  char **ids = NULL, run_id[CC_RUN_ID_MAX], now[32];
+  size_t n_ids = 0, fitted = 0, skipped = 0, matched = 0;
+  fit_slot *slots = calloc(CC_FIT_CHUNK, sizeof *slots);
+  cc_status status = slots ? CC_OK : cc_error_set(&err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  cc_cli_timestamp(now, sizeof now);
+  char run_stamp[32];
+  size_t k = 0;
+  for (const char *p = now; *p && k + 1 < sizeof run_stamp; p++)
+    if (*p != '-' && *p != ':') run_stamp[k++] = *p;
+  run_stamp[k] = '\0';
+  if (!status) status = cc_store_open(store_path, CC_STORE_WRITE, &options, &store, &err);
+  if (!status) status = cc_store_series_ids(store, &ids, &n_ids, &err);
+  if (!status) status = cc_store_run_create(store, "models", run_stamp, run_id, &err);
+  if (!status) status = cc_store_run_describe(store, "models", run_id, "model_request", model_text, &err);
+  if (!status) status = cc_store_run_describe(store, "models", run_id, "created_at", now, &err);
+  if (!status) status = cc_store_run_describe(store, "models", run_id, "series_glob", glob ? glob : "*", &err);
+  size_t i = 0;
+  while (!status && i < n_ids) {
+    size_t in_chunk = 0;
+    for (; !status && i < n_ids && in_chunk < CC_FIT_CHUNK; i++) {
+      if (glob && fnmatch(glob, ids[i], 0) != 0) continue;
+      matched++;
+      status = cc_store_series_read(store, ids[i], &slots[in_chunk].series, &err);
+      if (!status) in_chunk++;
+    }
+    if (!status) fit_chunk(slots, in_chunk, &request, jobs);
+    if (!status) status = write_chunk(store, run_id, slots, in_chunk, &fitted, &skipped, &err);
+    free_chunk(slots, in_chunk);
+    if (!status && in_chunk) fprintf(out, "fit: %zu of %zu series done\n", fitted + skipped, matched);
+  }
+  if (!status && matched == 0)
+    status = cc_error_set(&err, CC_EINPUT, store_path, 0, "series", "no series matches '%s'", glob ? glob : "*");
+  if (!status) status = cc_store_commit(store, &err);
+  cc_store_close(store);
+  cc_store_free_names(ids, n_ids);
+  free(slots);
+  if (status) {
+    int code = cc_cli_report(&err);
+    fprintf(stderr, "carecast: nothing was written to %s\n", store_path);
+    return code;
+  }
+  if (skipped > CC_SKIPS_SHOWN)
+    fprintf(stderr, "carecast: ... and %zu more series skipped (too short or no model fits them)\n", skipped - CC_SKIPS_SHOWN);
+  fprintf(out, "fit: run %s: %zu series fitted with --model %s, %zu skipped, on %d thread%s\n", run_id, fitted,
+          model_text, skipped, jobs, jobs == 1 ? "" : "s");
+  return CC_EXIT_OK;
+}
+
+int cc_cmd_fit(int argc, char **argv) {
+  static const struct option options[] = {{"store", required_argument, NULL, 's'}, {"series", required_argument, NULL, 'g'},
+                                          {"model", required_argument, NULL, 'm'}, {"jobs", required_argument, NULL, 'j'},
+                                          {"help", no_argument, NULL, 'h'},        {0}};
+  const char *store_path = NULL, *glob = NULL, *model = "auto", *jobs_text = NULL;
+  int opt;
+  opterr = 0;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "+s:g:m:j:h", options, NULL)) != -1) {
+    switch (opt) {
+    case 's': store_path = optarg; break;
+    case 'g': glob = optarg; break;
+    case 'm': model = optarg; break;
+    case 'j': jobs_text = optarg; break;
+    case 'h': cc_cli_print_usage("fit", stdout); return CC_EXIT_OK;
+    default: return cc_cli_usage_error("fit", "unknown option or missing value: %s", argv[optind - 1]);
+    }
+  }
+  if (!store_path) return cc_cli_usage_error("fit", "--store is required");
+  if (optind < argc) return cc_cli_usage_error("fit", "unexpected argument: %s", argv[optind]);
+  int jobs, code = cc_cli_jobs(jobs_text, &jobs);
+  if (code) return code;
+  return cc_cli_fit(store_path, glob, model, jobs, stdout);
+}
+
+/* ---- carecast models ------------------------------------------------------------ */
+
+static void print_csv_number(FILE *out, double value) {
+  if (isnan(value)) fputs("", out);
+  else fprintf(out, "%.10g", value);
+}
+
+int cc_cmd_models(int argc, char **argv) {
+  static const struct option options[] = {{"store", required_argument, NULL, 's'}, {"run", required_argument, NULL, 'r'},
+                                          {"out", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
+                                          {0}};
+  const char *store_path = NULL, *run = NULL, *out_path = NULL;
+  int opt;
+  opterr = 0;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "+s:r:o:h", options, NULL)) != -1) {
+    switch (opt) {
+    case 's': store_path = optarg; break;
+    case 'r': run = optarg; break;
+    case 'o': out_path = optarg; break;
+    case 'h': cc_cli_print_usage("models", stdout); return CC_EXIT_OK;
+    default: return cc_cli_usage_error("models", "unknown option or missing value: %s", argv[optind - 1]);
+    }
+  }
+  if (!store_path) return cc_cli_usage_error("models", "--store is required");
+  if (optind < argc) return cc_cli_usage_error("models", "unexpected argument: %s", argv[optind]);
+  cc_error err;
+  cc_error_clear(&err);
+  cc_store *store = NULL;
+  char run_id[CC_RUN_ID_MAX], **ids = NULL;
+  size_t n = 0;
+  int found = 1;
+  cc_status status = cc_store_open(store_path, CC_STORE_READ, NULL, &store, &err);
+  if (!status && run) snprintf(run_id, sizeof run_id, "%s", run);
+  else if (!status) status = cc_store_run_latest(store, "models", run_id, &found, &err);
+  if (!status && !found) status = cc_error_set(&err, CC_EINPUT, store_path, 0, NULL, "no fitted models (run carecast fit first)");
+  if (!status) status = cc_store_run_series(store, "models", run_id, &ids, &n, &err);
+  FILE *out = stdout;
+  if (!status && out_path && !(out = fopen(out_path, "w")))
+    status = cc_error_set(&err, CC_EINPUT, out_path, 0, NULL, "cannot write");
+  if (!status) fprintf(out, "series_id,model,parameters,loglik,aicc,ljung_box_p\n");
+  for (size_t i = 0; !status && i < n; i++) {
+    cc_model *m = NULL;
+    cc_model_context context;
+    if ((status = cc_store_model_read(store, run_id, ids[i], &m, &context, &err))) break;
+    fprintf(out, "%s,%s,\"", ids[i], m->spec);
+    for (size_t k = 0; k < m->n_params; k++) fprintf(out, "%s%s=%.6g", k ? ";" : "", m->param_names[k], m->params[k]);
+    fputs("\",", out);
+    print_csv_number(out, m->loglik);
+    fputc(',', out);
+    print_csv_number(out, m->aicc);
+    fputc(',', out);
+    print_csv_number(out, context.ljung_box_p);
+    fputc('\n', out);
+    cc_model_free(m);
+  }
+  if (out && out != stdout && fclose(out) != 0 && !status)
+    status = cc_error_set(&err, CC_EIO, out_path, 0, NULL, "cannot finish writing");
+  cc_store_free_names(ids, n);
+  cc_store_close(store);
+  if (status) return cc_cli_report(&err);
+  if (out_path) printf("models: %zu models of run %s written to %s\n", n, run_id, out_path);
+  return CC_EXIT_OK;
+}

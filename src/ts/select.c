@@ -1,0 +1,59 @@
+/* select.c: model requests and the automatic choice (see select.h). */
+#include "carecast/select.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "carecast/models.h"
+
+#define CC_LJUNG_BOX_LAGS 10 /* non-seasonal lags, as forecast::checkresiduals */
+
+cc_status cc_model_request_parse(const char *text, cc_model_request *out, cc_error *err) {
+  memset(out, 0, sizeof *out);
+  if (strcmp(text, "auto") == 0) return CC_OK;
+  char family[CC_MODEL_REQUEST_MAX];
+  const char *colon = strchr(text, ':');
+  size_t len = colon ? (size_t)(colon - text) : strlen(text);
+  if (len >= sizeof family || (colon && strlen(colon + 1) >= sizeof out->variant))
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "'%s' is too long", text);
+  memcpy(family, text, len);
+  family[len] = '\0';
+  out->type = cc_model_type_find(family);
+  if (!out->type) {
+    char known[256] = "auto";
+    for (const cc_model_type *const *t = cc_model_types; *t; t++) {
+      strncat(known, ", ", sizeof known - strlen(known) - 1);
+      strncat(known, (*t)->name, sizeof known - strlen(known) - 1);
+    }
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "'%s' is not a model (known: %s)", family, known);
+  }
+  if (colon) snprintf(out->variant, sizeof out->variant, "%s", colon + 1);
+  return CC_OK;
+}
+
+cc_status cc_model_fit_request(const cc_model_request *request, const double *y, size_t n, int period, cc_model **out,
+                               cc_error *err) {
+  cc_fit_options options;
+  cc_fit_options_default(&options);
+  options.period = period;
+  if (request->type)
+    return request->type->fit(y, n, request->variant[0] ? request->variant : NULL, &options, out, err);
+  cc_error ets_err;
+  cc_status status = cc_model_ets.fit(y, n, NULL, &options, out, &ets_err);
+  if (status != CC_EINPUT) {
+    if (status && err) *err = ets_err;
+    return status;
+  }
+  return cc_model_naive.fit(y, n, NULL, &options, out, err);
+}
+
+double cc_model_residual_check(const cc_model *m) {
+  size_t count = 0;
+  for (size_t i = 0; i < m->n; i++) count += !isnan(m->residuals[i]);
+  int lags = m->period > 1 ? 2 * m->period : CC_LJUNG_BOX_LAGS;
+  if ((size_t)lags > count / 5) lags = (int)(count / 5);
+  int df = m->n_estimated > 0 ? m->n_estimated - 1 : 0;
+  if (lags - df < 1) return NAN;
+  return cc_model_ljung_box(m, lags, df);
+}

@@ -1,0 +1,62 @@
+# test_forecast.sh: carecast fit, models and forecast on the embedded data:
+# results that do not depend on --jobs, counts never forecast below zero,
+# the CSV shape, and the errors a user can make.
+. "$(dirname "$0")/lib.sh"
+STORE="$WORK/store.h5"
+expect_exit 0 "$CARECAST" ingest --store "$STORE" "$PROJECT"/data/sources/*.csv
+
+# Fit the children's and police series on one thread and on two.
+expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_*/E0*' --jobs 1
+expect_grep "$WORK/out" "series fitted with --model auto"
+run1=$(sed -n 's/^fit: run \([^:]*\):.*/\1/p' "$WORK/out")
+expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_*/E0*' --jobs 2
+run2=$(sed -n 's/^fit: run \([^:]*\):.*/\1/p' "$WORK/out")
+checks=$((checks + 1)); [ -n "$run1" ] && [ "$run1" != "$run2" ] || fail "two fits did not make two runs ($run1, $run2)"
+expect_exit 0 "$CARECAST" models --store "$STORE" --run "$run1" --out "$WORK/models1.csv"
+expect_exit 0 "$CARECAST" models --store "$STORE" --run "$run2" --out "$WORK/models2.csv"
+expect_same "$WORK/models1.csv" "$WORK/models2.csv"
+expect_grep "$WORK/models1.csv" "series_id,model,parameters,loglik,aicc,ljung_box_p"
+expect_grep "$WORK/models1.csv" "cs_referrals/E08000019/0-17,ETS("
+
+# Forecasts from both runs, one and two threads, same seed: identical.
+expect_exit 0 "$CARECAST" forecast --store "$STORE" --run "$run1" --horizon 24 --jobs 1 --out "$WORK/f1.csv"
+expect_exit 0 "$CARECAST" forecast --store "$STORE" --run "$run2" --horizon 24 --jobs 2 --out "$WORK/f2.csv"
+expect_same "$WORK/f1.csv" "$WORK/f2.csv"
+# A horizon in years is that many years of each series' own periods.
+expect_exit 0 "$CARECAST" forecast --store "$STORE" --run "$run1" --horizon 2y --out "$WORK/f2y.csv"
+expect_grep "$WORK/f2y.csv" "cs_referrals/E08000019/0-17,2027-03,24,"
+expect_grep "$WORK/f2y.csv" "cs_dfe_cin_at31/E08000019/0-17,2026/27,2,"
+expect_grep "$WORK/f1.csv" "series_id,period,h,mean,lo80,hi80,lo95,hi95,model"
+expect_grep "$WORK/f1.csv" "cs_referrals/E08000019/0-17,2025-04,1,"
+expect_grep "$WORK/f1.csv" "cs_referrals/E08000019/0-17,2027-03,24,"
+checks=$((checks + 1))
+awk -F, 'NR > 1 { for (i = 4; i <= 8; i++) if ($i + 0 < 0) { print "negative: " $0; bad = 1 } } END { exit bad }' \
+  "$WORK/f1.csv" || fail "a count was forecast below zero"
+checks=$((checks + 1))
+awk -F, 'NR > 1 && !($5 <= $4 && $4 <= $6 && $7 <= $5 && $6 <= $8) { print; bad = 1 } END { exit bad }' \
+  "$WORK/f1.csv" || fail "bounds out of order (lo95 <= lo80 <= mean <= hi80 <= hi95)"
+
+# Other levels name their columns.
+expect_exit 0 "$CARECAST" forecast --store "$STORE" --horizon 3 --level 50,90 --paths 10 --out "$WORK/f3.csv"
+expect_grep "$WORK/f3.csv" "series_id,period,h,mean,lo50,hi50,lo90,hi90,model"
+
+# Each family by name.
+for model in ets ets:AAdN theta naive snaive drift mean naive2; do
+  expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/E06000012/*' --model "$model"
+done
+
+# Mistakes.
+expect_exit 2 "$CARECAST" fit --store "$STORE" --model prophet
+expect_grep "$WORK/err" "'prophet' is not a model"
+expect_exit 2 "$CARECAST" fit --store "$STORE" --model ets:XYZ
+expect_exit 2 "$CARECAST" fit --store "$STORE" --jobs 0
+expect_exit 1 "$CARECAST" fit --store "$STORE" --series 'no_such_measure/*'
+expect_grep "$WORK/err" "no series matches"
+expect_exit 2 "$CARECAST" forecast --store "$STORE" --horizon 0
+expect_exit 2 "$CARECAST" forecast --store "$STORE" --horizon 3q
+expect_exit 2 "$CARECAST" forecast --store "$STORE" --horizon 3 --level 120
+expect_exit 1 "$CARECAST" forecast --store "$STORE" --horizon 3 --run 19990101T000000Z
+expect_exit 0 "$CARECAST" ingest --store "$WORK/empty.h5" "$PROJECT/data/sources/police_safeguarding.csv"
+expect_exit 1 "$CARECAST" forecast --store "$WORK/empty.h5" --horizon 3
+expect_grep "$WORK/err" "no fitted models"
+finish
