@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
 
 #include "ets_internal.h"
@@ -67,9 +68,20 @@ cc_status ets_spec_parse(const char *text, ets_spec *spec, cc_error *err) {
   return CC_OK;
 }
 
-double ets_pass(const ets_spec *spec, const ets_par *par, const double *x0, const double *y, size_t n, double *fitted,
-                double *errors, double *final_state, size_t *n_obs) {
-  const int trend = spec->trend, season = spec->season, m = season ? spec->m : 1;
+/* The recursion, written once and specialised by the compiler for each
+ * combination of error, trend and season (ets_pass passes them as
+ * constants), so the loop carries no tests of the model's form. For
+ * multiplicative errors sum log|mu| is kept as a running product whose
+ * binary exponent is moved out every few steps (frexp): one logarithm per
+ * pass instead of one per observation. */
+#define ETS_PRODUCT_STEPS 8      /* factors multiplied between renormalisations */
+#define ETS_PRODUCT_SAFE 1e30    /* |mu| beyond 1e30 or below 1e-30 is logged at once */
+
+static inline __attribute__((always_inline)) double
+pass_kernel(const int error, const int trend, const int season, const ets_spec *spec, const ets_par *par,
+            const double *x0, const double *y, size_t n, double *fitted, double *errors, double *final_state,
+            size_t *n_obs) {
+  const int m = season ? spec->m : 1;
   const double alpha = par->alpha, beta_over_alpha = par->beta / par->alpha, gamma = par->gamma;
   const double phi = trend ? par->phi : 0;
   double level = x0[0], slope = trend ? x0[1] : 0;
@@ -77,8 +89,8 @@ double ets_pass(const ets_spec *spec, const ets_par *par, const double *x0, cons
   const double *seasonal0 = x0 + 1 + (trend != ETS_NONE);
   if (season)
     for (int j = 0; j < m; j++) ring[j] = seasonal0[m - 1 - j];
-  int pos = 0;
-  double sse = 0, log_sum = 0;
+  int pos = 0, pending = 0, exponent_sum = 0;
+  double sse = 0, log_sum = 0, product = 1;
   size_t count = 0;
   for (size_t t = 0; t < n; t++) {
     const double phib = phi * slope, q = level + phib;
@@ -88,10 +100,23 @@ double ets_pass(const ets_spec *spec, const ets_par *par, const double *x0, cons
     const int missing = isnan(observed);
     const double yt = missing ? f : observed;
     if (!missing) {
-      const double e = spec->error == ETS_ADD ? yt - f : (yt - f) / f;
+      const double e = error == ETS_ADD ? yt - f : (yt - f) / f;
       sse += e * e;
-      log_sum += log(fabs(f));
       count++;
+      if (error == ETS_MULT) {
+        const double size = fabs(f);
+        if (size > ETS_PRODUCT_SAFE || size < 1 / ETS_PRODUCT_SAFE) {
+          log_sum += log(size);
+        } else {
+          product *= size;
+          if (++pending == ETS_PRODUCT_STEPS) {
+            int exponent;
+            product = frexp(product, &exponent);
+            exponent_sum += exponent;
+            pending = 0;
+          }
+        }
+      }
       if (errors) errors[t] = e;
     } else if (errors) {
       errors[t] = NAN;
@@ -119,8 +144,21 @@ double ets_pass(const ets_spec *spec, const ets_par *par, const double *x0, cons
   if (n_obs) *n_obs = count;
   if (count == 0) return NAN;
   double criterion = (double)count * log(sse);
-  if (spec->error == ETS_MULT) criterion += 2 * log_sum;
+  if (error == ETS_MULT) criterion += 2 * (log_sum + log(product) + exponent_sum * M_LN2);
   return criterion;
+}
+
+double ets_pass(const ets_spec *spec, const ets_par *par, const double *x0, const double *y, size_t n, double *fitted,
+                double *errors, double *final_state, size_t *n_obs) {
+#define ETS_KERNEL(e, t, s) pass_kernel(e, t, s, spec, par, x0, y, n, fitted, errors, final_state, n_obs)
+#define ETS_SEASONS(e, t)                                                                                            \
+  (spec->season == ETS_NONE ? ETS_KERNEL(e, t, ETS_NONE)                                                           \
+   : spec->season == ETS_ADD ? ETS_KERNEL(e, t, ETS_ADD)                                                           \
+                             : ETS_KERNEL(e, t, ETS_MULT))
+  if (spec->error == ETS_ADD) return spec->trend ? ETS_SEASONS(ETS_ADD, ETS_ADD) : ETS_SEASONS(ETS_ADD, ETS_NONE);
+  return spec->trend ? ETS_SEASONS(ETS_MULT, ETS_ADD) : ETS_SEASONS(ETS_MULT, ETS_NONE);
+#undef ETS_SEASONS
+#undef ETS_KERNEL
 }
 
 /* 1 when every root of sum_k a[k] z^k (degree n, a[n] != 0) lies within
