@@ -1,0 +1,101 @@
+/* test_optim.c: the shared Nelder-Mead against R's optim(method =
+ * "Nelder-Mead") (fixture from tests/reference/optim_reference.R): the same
+ * number of evaluations and the same optimum, to 1e-9 relative, with and
+ * without the evaluation limit biting; and its error paths. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carecast/optim.h"
+#include "fixture.h"
+
+#define OPTIM_TOLERANCE 1e-9
+
+static double rosenbrock(const double *x, size_t n, void *context) {
+  (void)n, (void)context;
+  return 100 * (x[1] - x[0] * x[0]) * (x[1] - x[0] * x[0]) + (1 - x[0]) * (1 - x[0]);
+}
+
+static double bumpy(const double *x, size_t n, void *context) {
+  (void)context;
+  double sum = 0, product = 1;
+  for (size_t i = 0; i < n; i++) sum += (x[i] - (double)(i + 1)) * (x[i] - (double)(i + 1)), product *= fabs(x[i]);
+  return sum + sqrt(product);
+}
+
+static double quadratic(const double *x, size_t n, void *context) {
+  (void)n, (void)context;
+  const double centre[3] = {0.5, -2, 3};
+  double sum = 0;
+  for (int i = 0; i < 3; i++) sum += (i + 1) * (x[i] - centre[i]) * (x[i] - centre[i]);
+  return sum;
+}
+
+static double nowhere(const double *x, size_t n, void *context) {
+  (void)x, (void)n, (void)context;
+  return INFINITY;
+}
+
+START_TEST(test_matches_r_optim) {
+  cc_fixture *f = cc_fixture_load("optim_nelder_mead.csv");
+  ck_assert_msg(f != NULL, "fixture optim_nelder_mead.csv missing");
+  cc_nm_workspace *w = cc_nm_workspace_alloc(5);
+  size_t compared = 0;
+  for (size_t r = 0; r < f->n_rows; r++) {
+    const char *name = cc_fixture_text(f, r, "problem");
+    cc_objective_fn fn = strcmp(name, "rosenbrock") == 0 ? rosenbrock : strcmp(name, "bumpy") == 0 ? bumpy : quadratic;
+    double start[3][5] = {{-1.2, 1}, {0.5, 0.2, 3, 1, 2}, {0, 0, 0}};
+    size_t dims[3] = {2, 5, 3};
+    int which = fn == rosenbrock ? 0 : fn == bumpy ? 1 : 2;
+    double x[5];
+    memcpy(x, start[which], sizeof x);
+    cc_nm_options o;
+    cc_nm_options_default(&o);
+    o.max_evaluations = (int)cc_fixture_number(f, r, "maxit");
+    cc_nm_result result;
+    cc_error err;
+    ck_assert_int_eq(cc_nelder_mead(fn, NULL, x, dims[which], &o, w, &result, &err), CC_OK);
+    ck_assert_int_eq(result.evaluations, (int)cc_fixture_number(f, r, "evaluations"));
+    double value = cc_fixture_number(f, r, "value");
+    ck_assert_msg(fabs(result.value - value) <= OPTIM_TOLERANCE * fmax(fabs(value), 1e-12), "%s: value %.15g, R %.15g", name,
+                  result.value, value);
+    const char *columns[5] = {"x1", "x2", "x3", "x4", "x5"};
+    for (size_t i = 0; i < dims[which]; i++) {
+      double expected = cc_fixture_number(f, r, columns[i]);
+      ck_assert_msg(fabs(x[i] - expected) <= OPTIM_TOLERANCE * fmax(fabs(expected), 1e-6), "%s x%zu: %.15g, R %.15g", name,
+                    i + 1, x[i], expected);
+    }
+    compared++;
+  }
+  ck_assert_uint_ge(compared, 6);
+  cc_nm_workspace_free(w);
+  cc_fixture_free(f);
+}
+END_TEST
+
+START_TEST(test_errors) {
+  cc_nm_workspace *w = cc_nm_workspace_alloc(2);
+  cc_nm_options o;
+  cc_nm_options_default(&o);
+  cc_nm_result result;
+  cc_error err;
+  double x[3] = {1, 2, 3};
+  ck_assert_int_eq(cc_nelder_mead(nowhere, NULL, x, 2, &o, w, &result, &err), CC_EINPUT);
+  ck_assert_int_eq(cc_nelder_mead(quadratic, NULL, x, 3, &o, w, &result, &err), CC_EINTERNAL); /* workspace too small */
+  cc_nm_workspace_free(w);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("optim");
+  TCase *tc = tcase_create("nelder-mead");
+  tcase_add_test(tc, test_matches_r_optim);
+  tcase_add_test(tc, test_errors);
+  suite_add_tcase(s, tc);
+  SRunner *runner = srunner_create(s);
+  srunner_run_all(runner, CK_NORMAL);
+  int failed = srunner_ntests_failed(runner);
+  srunner_free(runner);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
