@@ -42,6 +42,12 @@ int cc_cli_fit(const char *store_path, const char *glob, const char *model_text,
 /* Print err as "carecast: FILE:LINE: field: reason" and return its exit code. */
 int cc_cli_report(const cc_error *err);
 
+/* cc_cli_report, then say that the store was left as it was. Returns the exit code. */
+int cc_cli_report_unwritten(const cc_error *err, const char *store_path);
+
+/* The current time as a run id stamp, 20261129T200205Z, into buf. */
+void cc_cli_run_stamp(char *buf, size_t len);
+
 /* Print a usage error for verb and return CC_EXIT_USAGE. */
 int cc_cli_usage_error(const char *verb, const char *format, ...) __attribute__((format(printf, 2, 3)));
 

@@ -14,6 +14,21 @@ int cc_cli_report(const cc_error *err) {
   return cc_status_exit_code(err->status);
 }
 
+int cc_cli_report_unwritten(const cc_error *err, const char *store_path) {
+  int code = cc_cli_report(err);
+  fprintf(stderr, "carecast: nothing was written to %s\n", store_path);
+  return code;
+}
+
+void cc_cli_run_stamp(char *buf, size_t len) {
+  char now[32];
+  cc_cli_timestamp(now, sizeof now);
+  size_t k = 0;
+  for (const char *p = now; *p && k + 1 < len; p++)
+    if (*p != '-' && *p != ':') buf[k++] = *p;
+  buf[k] = '\0';
+}
+
 void cc_cli_print_usage(const char *verb, FILE *out) {
   for (const cc_verb *v = cc_verbs; v->name; v++)
     if (strcmp(v->name, verb) == 0) fputs(v->usage, out);

@@ -103,10 +103,7 @@ int cc_cli_fit(const char *store_path, const char *glob, const char *model_text,
   cc_status status = slots ? CC_OK : cc_error_set(&err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   cc_cli_timestamp(now, sizeof now);
   char run_stamp[32];
-  size_t k = 0;
-  for (const char *p = now; *p && k + 1 < sizeof run_stamp; p++)
-    if (*p != '-' && *p != ':') run_stamp[k++] = *p;
-  run_stamp[k] = '\0';
+  cc_cli_run_stamp(run_stamp, sizeof run_stamp);
   if (!status) status = cc_store_open(store_path, CC_STORE_WRITE, &options, &store, &err);
   if (!status) status = cc_store_series_ids(store, &ids, &n_ids, &err);
   if (!status) status = cc_store_run_create(store, "models", run_stamp, run_id, &err);
@@ -133,11 +130,7 @@ int cc_cli_fit(const char *store_path, const char *glob, const char *model_text,
   cc_store_close(store);
   cc_store_free_names(ids, n_ids);
   free(slots);
-  if (status) {
-    int code = cc_cli_report(&err);
-    fprintf(stderr, "carecast: nothing was written to %s\n", store_path);
-    return code;
-  }
+  if (status) return cc_cli_report_unwritten(&err, store_path);
   if (skipped > CC_SKIPS_SHOWN)
     fprintf(stderr, "carecast: ... and %zu more series skipped (too short or no model fits them)\n", skipped - CC_SKIPS_SHOWN);
   fprintf(out, "fit: run %s: %zu series fitted with --model %s, %zu skipped, on %d thread%s\n", run_id, fitted,

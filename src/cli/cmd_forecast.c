@@ -117,10 +117,7 @@ int cc_cli_forecast(const char *store_path, const char *model_run, const forecas
   forecast_slot *slots = calloc(CC_FORECAST_CHUNK, sizeof *slots);
   cc_status status = slots ? CC_OK : cc_error_set(&err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   cc_cli_timestamp(now, sizeof now);
-  size_t k = 0;
-  for (const char *p = now; *p && k + 1 < sizeof stamp; p++)
-    if (*p != '-' && *p != ':') stamp[k++] = *p;
-  stamp[k] = '\0';
+  cc_cli_run_stamp(stamp, sizeof stamp);
   if (!status) status = cc_store_open(store_path, CC_STORE_WRITE, &options, &store, &err);
   if (!status && model_run) snprintf(fit_run, sizeof fit_run, "%s", model_run);
   else if (!status) status = cc_store_run_latest(store, "models", fit_run, &found, &err);
@@ -161,11 +158,7 @@ int cc_cli_forecast(const char *store_path, const char *model_run, const forecas
   cc_store_close(store);
   cc_store_free_names(ids, n_ids);
   free(slots);
-  if (status) {
-    int code = cc_cli_report(&err);
-    fprintf(stderr, "carecast: nothing was written to %s\n", store_path);
-    return code;
-  }
+  if (status) return cc_cli_report_unwritten(&err, store_path);
   fprintf(progress, "forecast: run %s from models %s: %zu series, horizon %s, %zu paths each%s%s\n", run_id, fit_run,
           done, plan->horizon, plan->n_paths, out_path ? ", CSV " : "", out_path ? out_path : "");
   return CC_EXIT_OK;

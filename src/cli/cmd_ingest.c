@@ -63,8 +63,7 @@ int cc_cli_ingest_files(const char *store_path, char **files, size_t n_files, in
     if (!status && changed) status = cc_store_commit(store, &err);
     cc_store_close(store);
     if (status) {
-      code = cc_cli_report(&err);
-      fprintf(stderr, "carecast: nothing was written to %s\n", store_path);
+      code = cc_cli_report_unwritten(&err, store_path);
     } else {
       for (size_t i = 0; i < n_files; i++)
         fprintf(out, "ingested %s: source %s %s (version %lld, %zu observations, %zu series written, %zu removed)\n",
