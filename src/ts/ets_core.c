@@ -82,7 +82,7 @@ pass_kernel(const int error, const int trend, const int season, const ets_spec *
             const double *x0, const double *y, size_t n, double *fitted, double *errors, double *final_state,
             size_t *n_obs) {
   const int m = season ? spec->m : 1;
-  const double alpha = par->alpha, beta_over_alpha = par->beta / par->alpha, gamma = par->gamma;
+  const double alpha = par->alpha, beta = par->beta, gamma = par->gamma;
   const double phi = trend ? par->phi : 0;
   double level = x0[0], slope = trend ? x0[1] : 0;
   double ring[ETS_SEASON_MAX]; /* ring[pos] is the oldest seasonal state, s_{t-m} */
@@ -126,8 +126,9 @@ pass_kernel(const int error, const int trend, const int season, const ets_spec *
     double deseasonalised = yt;
     if (season == ETS_ADD) deseasonalised = yt - s_old;
     else if (season == ETS_MULT) deseasonalised = fabs(s_old) < ETS_TOL ? ETS_HUGE : yt / s_old;
-    const double new_level = q + alpha * (deseasonalised - q);
-    if (trend) slope = phib + beta_over_alpha * ((new_level - level) - phib);
+    const double surprise = deseasonalised - q; /* l_t - l_{t-1} - phi b_{t-1} = alpha * surprise */
+    const double new_level = q + alpha * surprise;
+    if (trend) slope = phib + beta * surprise;
     if (season) {
       const double detrended = season == ETS_ADD ? yt - q : yt / q;
       ring[pos] = s_old + gamma * (detrended - s_old);
