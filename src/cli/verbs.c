@@ -2,6 +2,16 @@
 #include "cli.h"
 
 const cc_verb cc_verbs[] = {
+    {"backtest", "rolling-origin evaluation of a model on each series",
+     "usage: carecast backtest --store STORE --horizon H --origins K [--series GLOB]\n"
+     "                         [--model MODEL] [--level 80,95] [--out FILE.csv] [--jobs N]\n\n"
+     "Refits the model at K forecast origins (the last leaving exactly H observations after\n"
+     "it, the others one period earlier each) and scores each H-step forecast against what\n"
+     "followed: MAE, RMSE, MASE (scaled by the in-sample seasonal naive error of each origin's\n"
+     "own training data), sMAPE (percent), coverage of each interval level, mean pinball\n"
+     "loss. One row per series and a last row ALL (the mean over series). The store is not\n"
+     "changed. MODEL as for carecast fit.\n",
+     cc_cmd_backtest},
     {"demo", "run the pipeline on the embedded default data",
      "usage: carecast demo [--out DIR] [--data DIR]\n\n"
      "Runs the pipeline on the embedded default data (two councils, 2014-04 to 2025-03):\n"

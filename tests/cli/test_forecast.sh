@@ -45,6 +45,18 @@ for model in ets ets:AAdN theta naive snaive drift mean naive2; do
   expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/E06000012/*' --model "$model"
 done
 
+# Backtests: the CSV's shape, one row per series and ALL, identical on one thread and on two.
+expect_exit 0 "$CARECAST" backtest --store "$STORE" --series 'cs_referrals/*' --horizon 6 --origins 4 --jobs 1 --out "$WORK/b1.csv"
+expect_exit 0 "$CARECAST" backtest --store "$STORE" --series 'cs_referrals/*' --horizon 6 --origins 4 --jobs 2 --out "$WORK/b2.csv"
+expect_same "$WORK/b1.csv" "$WORK/b2.csv"
+expect_grep "$WORK/b1.csv" "series_id,model,points,mae,rmse,mase,smape,coverage80,coverage95,pinball"
+expect_grep "$WORK/b1.csv" "cs_referrals/E06000012/0-17,auto,24,"
+expect_grep "$WORK/b1.csv" "ALL,auto,48,"
+expect_exit 0 "$CARECAST" backtest --store "$STORE" --series 'cs_dfe_cin_at31/*' --model naive --horizon 3 --origins 20
+expect_grep "$WORK/err" "too few for 20 origins"
+expect_exit 2 "$CARECAST" backtest --store "$STORE" --origins 3
+expect_exit 2 "$CARECAST" backtest --store "$STORE" --horizon 3 --origins 0
+
 # Mistakes.
 expect_exit 2 "$CARECAST" fit --store "$STORE" --model prophet
 expect_grep "$WORK/err" "'prophet' is not a model"
