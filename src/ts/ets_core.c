@@ -177,8 +177,8 @@ static int roots_inside_unit_circle(double *a, int n) {
     double lead = a[degree], constant = a[0];
     if (!(fabs(constant) < fabs(lead))) return 0;
     for (int k = 0; k < degree; k++) reduced[k] = lead * a[k + 1] - constant * a[degree - k - 1];
-    double scale = reduced[degree - 1]; /* lead^2 - constant^2 > 0 */
-    for (int k = 0; k < degree; k++) a[k] = reduced[k] / scale;
+    double inverse = 1 / reduced[degree - 1]; /* lead^2 - constant^2 > 0 */
+    for (int k = 0; k < degree; k++) a[k] = reduced[k] * inverse;
   }
   return 1;
 }
