@@ -1,4 +1,5 @@
 /* main.c: the carecast command. Finds the verb and hands over to it. */
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,9 @@ static void print_help(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+  /* GSL's default error handler aborts the process; carecast's code checks every GSL
+   * status and reports errors itself, so the handler is turned off for the whole program. */
+  gsl_set_error_handler_off();
   if (argc < 2) {
     print_help(stderr);
     return CC_EXIT_USAGE;
