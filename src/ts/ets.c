@@ -287,35 +287,77 @@ static cc_status finish_model(const ets_problem *p, const double *v, size_t n_pa
   return CC_OK;
 }
 
-/* Fit one ETS model. *out is NULL (and CC_OK returned) when the model has
- * more parameters than the data can carry, as forecast::ets skips it. */
-static cc_status fit_spec(const double *y, size_t n, const ets_spec *spec, const cc_fit_options *options,
-                          cc_nm_workspace *nm, cc_model **out, cc_error *err) {
-  *out = NULL;
-  double v[ETS_PAR_MAX], state[2 + ETS_SEASON_MAX];
-  size_t n_smoothing = starting_smoothing(spec, v);
-  cc_status status = initial_states(spec, y, n, v + n_smoothing, err);
+/* One candidate model on its way through the optimiser. */
+typedef struct ets_candidate {
+  ets_problem problem;            /* spec, data and scratch for the objective */
+  double v[ETS_PAR_MAX];          /* parameters: smoothing, then free initial states */
+  double state[2 + ETS_SEASON_MAX]; /* the objective's scratch state */
+  size_t n_par;                   /* parameters optimised */
+  int feasible;                   /* 0: too many parameters for the data, or no admissible start */
+  cc_nm_workspace *nm;            /* the search in progress */
+  cc_nm_result result;            /* where it has got to */
+} ets_candidate;
+
+/* Starting values, the feasibility test of forecast::ets (more parameters
+ * than observations - 1, or an inadmissible start, rule a model out), and
+ * the first simplex. */
+static cc_status candidate_start(const double *y, size_t n, const ets_spec *spec, const cc_fit_options *options,
+                                 ets_candidate *c, cc_error *err) {
+  c->feasible = 0;
+  size_t n_smoothing = starting_smoothing(spec, c->v);
+  cc_status status = initial_states(spec, y, n, c->v + n_smoothing, err);
   if (status) return status;
-  size_t n_par = n_smoothing + ets_state_size(spec) - (spec->season ? 1 : 0);
-  size_t n_obs = count_observed(y, n);
-  if (n_par + 1 >= n_obs) return CC_OK;
-  ets_problem problem = {*spec, y, n, n_smoothing, state};
+  c->n_par = n_smoothing + ets_state_size(spec) - (spec->season ? 1 : 0);
+  if (c->n_par + 1 >= count_observed(y, n)) return CC_OK;
+  c->problem = (ets_problem){*spec, y, n, n_smoothing, c->state};
   cc_nm_options nm_options;
   cc_nm_options_default(&nm_options);
   nm_options.max_evaluations = options->max_iterations;
-  cc_nm_result result;
-  status = cc_nelder_mead(objective, &problem, v, n_par, &nm_options, nm, &result, err);
-  if (status == CC_EINPUT) return CC_OK; /* inadmissible at the start: not a candidate */
+  status = cc_nm_start(objective, &c->problem, c->v, c->n_par, &nm_options, c->nm, err);
+  if (status == CC_EINPUT) return CC_OK;
   if (status) return status;
+  c->feasible = 1;
+  c->result.value = INFINITY;
+  return CC_OK;
+}
+
+/* Run the candidate's search on, to evaluation_limit evaluations in all. */
+static void candidate_run(ets_candidate *c, int evaluation_limit) {
+  cc_nm_continue(c->nm, evaluation_limit, c->v, &c->result);
+}
+
+/* The AICc the candidate has reached so far, from the optimiser's value. */
+static double candidate_aicc(const ets_candidate *c) {
+  double k = (double)c->n_par + 1, n_obs = (double)count_observed(c->problem.y, c->problem.n);
+  return c->result.value + 2 * k + 2 * k * (k + 1) / (n_obs - k - 1);
+}
+
+/* The fitted model at the candidate's optimum. */
+static cc_status candidate_model(const ets_candidate *c, cc_model **out, cc_error *err) {
+  const ets_spec *spec = &c->problem.spec;
   /* Parameters reported: the smoothing parameters and the full initial state. */
-  cc_model *model = cc_model_alloc(&cc_model_ets, n, n_smoothing + ets_state_size(spec), ets_state_size(spec));
+  cc_model *model = cc_model_alloc(&cc_model_ets, c->problem.n, c->problem.n_smoothing + ets_state_size(spec),
+                                   ets_state_size(spec));
   if (!model) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  if ((status = finish_model(&problem, v, n_par, model, err))) {
+  cc_status status = finish_model(&c->problem, c->v, c->n_par, model, err);
+  if (status) {
     cc_model_free(model);
     return status;
   }
   *out = model;
   return CC_OK;
+}
+
+/* Fit one ETS model. *out is NULL (and CC_OK returned) when the model has
+ * more parameters than the data can carry, as forecast::ets skips it. */
+static cc_status fit_spec(const double *y, size_t n, const ets_spec *spec, const cc_fit_options *options,
+                          cc_nm_workspace *nm, cc_model **out, cc_error *err) {
+  *out = NULL;
+  ets_candidate c = {.nm = nm};
+  cc_status status = candidate_start(y, n, spec, options, &c, err);
+  if (status || !c.feasible) return status;
+  candidate_run(&c, options->max_iterations);
+  return candidate_model(&c, out, err);
 }
 
 /* A constant series: simple exponential smoothing with alpha near one, as forecast::ets. */
@@ -354,37 +396,78 @@ static int strictly_positive(const double *y, size_t n) {
   return 1;
 }
 
-/* forecast::ets(model = "ZZZ"): every admissible combination, the lowest AICc wins. */
-static cc_status fit_auto(const double *y, size_t n, int m, const cc_fit_options *options, cc_nm_workspace *nm,
-                          cc_model **out, cc_error *err) {
+/* forecast::ets(model = "ZZZ"): every admissible combination, the lowest
+ * AICc wins (ties to the earlier, in forecast's order). To spend the
+ * optimiser's budget where it matters, every candidate first runs
+ * ETS_SCREEN_EVALUATIONS evaluations; the searches still going on then are
+ * carried to the full budget only for the ETS_FINALISTS candidates with the
+ * lowest AICc so far (a search that has already converged is final). A
+ * continued search is exactly the one an uninterrupted run makes, so a
+ * finalist ends where forecast::ets ends; a candidate left behind is one
+ * that was not among the best few after the screening. */
+#define ETS_SCREEN_SEASONAL 300     /* evaluations before the cut, with seasonal candidates among them */
+#define ETS_FINALISTS_SEASONAL 4
+#define ETS_SCREEN_PLAIN 100        /* ... and without (at most 5 parameters: searches are short) */
+#define ETS_FINALISTS_PLAIN 3
+#define ETS_CANDIDATES_MAX 15
+
+static cc_status fit_auto(const double *y, size_t n, int m, const cc_fit_options *options, cc_model **out,
+                          cc_error *err) {
   int positive = strictly_positive(y, n);
   int multiplicative = options->allow_multiplicative < 0 ? positive : options->allow_multiplicative && positive;
   int seasonal = m > 1 && m <= ETS_SEASON_MAX && n > (size_t)m;
   static const int errors[] = {ETS_ADD, ETS_MULT}, trends[] = {ETS_NONE, ETS_ADD},
                    seasons[] = {ETS_NONE, ETS_ADD, ETS_MULT}, dampings[] = {1, 0};
-  cc_model *best = NULL;
+  ets_candidate *candidates = calloc(ETS_CANDIDATES_MAX, sizeof *candidates);
+  if (!candidates) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  size_t count = 0;
+  cc_status status = CC_OK;
   for (int e = 0; e < 2; e++)
     for (int t = 0; t < 2; t++)
       for (int s = 0; s < 3; s++)
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < 2 && !status; d++) {
           ets_spec spec = {errors[e], trends[t], seasons[s], dampings[d], seasonal ? m : 1};
           if (spec.trend == ETS_NONE && spec.damped) continue;
           if (spec.season != ETS_NONE && !seasonal) continue;
           if ((spec.error == ETS_MULT || spec.season == ETS_MULT) && !multiplicative) continue;
           if (spec.error == ETS_ADD && spec.season == ETS_MULT) continue;
-          cc_model *candidate = NULL;
-          cc_status status = fit_spec(y, n, &spec, options, nm, &candidate, err);
-          if (status) {
-            cc_model_free(best);
-            return status;
+          ets_candidate *c = &candidates[count++];
+          if (!(c->nm = cc_nm_workspace_alloc(ETS_PAR_MAX))) {
+            status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+            break;
           }
-          if (candidate && isfinite(candidate->aicc) && (!best || candidate->aicc < best->aicc)) {
-            cc_model_free(best);
-            best = candidate;
-          } else {
-            cc_model_free(candidate);
-          }
+          status = candidate_start(y, n, &spec, options, c, err);
+          if (!status && c->feasible) candidate_run(c, seasonal ? ETS_SCREEN_SEASONAL : ETS_SCREEN_PLAIN);
         }
+  const size_t finalists = seasonal ? ETS_FINALISTS_SEASONAL : ETS_FINALISTS_PLAIN;
+  /* The finalists: the searches still going on whose AICc so far ranks among the best few. */
+  for (size_t i = 0; !status && i < count; i++) {
+    ets_candidate *c = &candidates[i];
+    if (!c->feasible || cc_nm_finished(c->nm)) continue;
+    size_t better = 0;
+    for (size_t j = 0; j < count; j++)
+      if (j != i && candidates[j].feasible && candidate_aicc(&candidates[j]) < candidate_aicc(c)) better++;
+    if (better < finalists) candidate_run(c, options->max_iterations);
+    else c->feasible = 0; /* left behind */
+  }
+  cc_model *best = NULL;
+  for (size_t i = 0; !status && i < count; i++) {
+    if (!candidates[i].feasible) continue;
+    cc_model *candidate = NULL;
+    if ((status = candidate_model(&candidates[i], &candidate, err))) break;
+    if (isfinite(candidate->aicc) && (!best || candidate->aicc < best->aicc)) {
+      cc_model_free(best);
+      best = candidate;
+    } else {
+      cc_model_free(candidate);
+    }
+  }
+  for (size_t i = 0; i < count; i++) cc_nm_workspace_free(candidates[i].nm);
+  free(candidates);
+  if (status) {
+    cc_model_free(best);
+    return status;
+  }
   if (!best) return cc_error_set(err, CC_EINPUT, NULL, 0, "ets", "no exponential smoothing model can be fitted to %zu observations", count_observed(y, n));
   *out = best;
   return CC_OK;
@@ -402,7 +485,7 @@ static cc_status ets_fit(const double *y, size_t n, const char *variant, const c
   if (!nm) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   cc_status status;
   if (!variant || !*variant || strcmp(variant, "ZZZ") == 0) {
-    status = is_constant(y, n) ? fit_constant(y, n, out, err) : fit_auto(y, n, m, options, nm, out, err);
+    status = is_constant(y, n) ? fit_constant(y, n, out, err) : fit_auto(y, n, m, options, out, err);
   } else {
     ets_spec spec;
     status = ets_spec_parse(variant, &spec, err);

@@ -110,12 +110,16 @@ cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels,
       return cc_error_set(err, CC_EUSAGE, NULL, 0, "level", "%g is not a level between 0 and 100", levels[l]);
   cc_forecast *f = cc_forecast_alloc(h, n_levels, o->n_paths);
   double *variance = malloc(h * sizeof *variance);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  cc_status status = f && variance && rng ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  gsl_rng *rng = NULL;
+  cc_status status = f && variance ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!status) {
-    gsl_rng_set(rng, o->seed);
     memcpy(f->levels, levels, n_levels * sizeof *levels);
     status = m->type->forecast(m, h, f->mean, variance, &f->analytic, err);
+  }
+  /* The random stream, only when something is simulated (seeding it is not free). */
+  if (!status && ((!f->analytic && n_levels) || o->n_paths)) {
+    if (!(rng = gsl_rng_alloc(gsl_rng_mt19937))) status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+    else gsl_rng_set(rng, o->seed);
   }
   if (!status && f->analytic) {
     for (size_t l = 0; l < n_levels; l++) {

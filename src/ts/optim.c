@@ -33,6 +33,19 @@ struct cc_nm_workspace {
   double *values;   /* f at each vertex */
   double *centroid; /* centroid of all but the worst */
   double *trial;    /* a trial point */
+  /* The search in progress, so that it can stop at one evaluation count and go on later
+   * exactly as if it had never stopped. */
+  cc_objective_fn f;  /* the objective */
+  void *context;      /* its context */
+  size_t n;           /* parameters */
+  cc_nm_options options;
+  int count;          /* evaluations so far */
+  double tolerance;   /* absolute spread of values that ends the search */
+  double old_size;    /* size of the simplex at the last shrink */
+  size_t best;        /* vertex with the lowest value at the last ordering */
+  int recompute;      /* values of all but the best vertex are stale (after a shrink) */
+  int finished;       /* converged, or a shrink stopped making progress */
+  int converged;      /* finished by the tolerance */
 };
 
 cc_nm_workspace *cc_nm_workspace_alloc(size_t n_max) {
@@ -65,31 +78,36 @@ static double evaluate(cc_objective_fn f, void *context, const double *x, size_t
   return isfinite(v) ? v : CC_NM_BIG;
 }
 
-cc_status cc_nelder_mead(cc_objective_fn f, void *context, double *x, size_t n, const cc_nm_options *o,
-                         cc_nm_workspace *w, cc_nm_result *result, cc_error *err) {
+int cc_nm_finished(const cc_nm_workspace *w) { return w->finished; }
+
+cc_status cc_nm_start(cc_objective_fn f, void *context, const double *x, size_t n, const cc_nm_options *o,
+                      cc_nm_workspace *w, cc_error *err) {
   if (n > w->n_max) return cc_error_set(err, CC_EINTERNAL, NULL, 0, "optimiser", "workspace too small (%zu > %zu)", n, w->n_max);
-  int count = 0;
+  w->f = f;
+  w->context = context;
+  w->n = n;
+  w->options = *o;
+  w->count = 1;
+  w->best = 0;
+  w->recompute = 1;
+  w->finished = w->converged = 0;
   double start = f(x, n, context);
-  count++;
   if (!isfinite(start))
     return cc_error_set(err, CC_EINPUT, NULL, 0, "optimiser", "the objective cannot be evaluated at the starting values");
-  result->converged = 0;
+  w->tolerance = o->rel_tol * (fabs(start) + o->rel_tol);
+  double *V = w->vertices;
+#define VERTEX(j) (V + (size_t)(j) * n)
+  memcpy(VERTEX(0), x, n * sizeof *x);
+  w->values[0] = start;
   if (n == 0) {
-    result->value = start;
-    result->evaluations = count;
-    result->converged = 1;
+    w->finished = w->converged = 1;
     return CC_OK;
   }
-  double tolerance = o->rel_tol * (fabs(start) + o->rel_tol);
-  double *V = w->vertices, *fv = w->values, *centroid = w->centroid, *trial = w->trial;
-#define VERTEX(j) (V + (size_t)(j) * n)
   /* The initial simplex: x, and x with one coordinate moved by `step` (grown tenfold until it changes x). */
   double step = 0;
   for (size_t i = 0; i < n; i++)
     if (CC_NM_STEP_FRACTION * fabs(x[i]) > step) step = CC_NM_STEP_FRACTION * fabs(x[i]);
   if (step == 0) step = CC_NM_STEP_DEFAULT;
-  memcpy(VERTEX(0), x, n * sizeof *x);
-  fv[0] = start;
   double size = 0;
   for (size_t j = 1; j <= n; j++) {
     double *v = VERTEX(j);
@@ -101,14 +119,25 @@ cc_status cc_nelder_mead(cc_objective_fn f, void *context, double *x, size_t n, 
     }
     size += tried;
   }
-  double old_size = size;
-  int recompute = 1;
-  size_t best = 0;
-  for (;;) {
-    if (recompute) {
+  w->old_size = size;
+  return CC_OK;
+#undef VERTEX
+}
+
+void cc_nm_continue(cc_nm_workspace *w, int evaluation_limit, double *x, cc_nm_result *result) {
+  const cc_nm_options *o = &w->options;
+  cc_objective_fn f = w->f;
+  void *context = w->context;
+  const size_t n = w->n;
+  double *V = w->vertices, *fv = w->values, *centroid = w->centroid, *trial = w->trial;
+  int count = w->count;
+  size_t best = w->best;
+#define VERTEX(j) (V + (size_t)(j) * n)
+  while (!w->finished && count <= evaluation_limit) {
+    if (w->recompute) {
       for (size_t j = 0; j <= n; j++)
         if (j != best) fv[j] = evaluate(f, context, VERTEX(j), n, &count);
-      recompute = 0;
+      w->recompute = 0;
     }
     size_t worst = best;
     double low = fv[best], high = low;
@@ -117,8 +146,8 @@ cc_status cc_nelder_mead(cc_objective_fn f, void *context, double *x, size_t n, 
       if (fv[j] < low) best = j, low = fv[j];
       if (fv[j] > high) worst = j, high = fv[j];
     }
-    if (high <= low + tolerance || low <= o->abs_tol) {
-      result->converged = 1;
+    if (high <= low + w->tolerance || low <= o->abs_tol) {
+      w->finished = w->converged = 1;
       break;
     }
     for (size_t i = 0; i < n; i++) {
@@ -155,8 +184,8 @@ cc_status cc_nelder_mead(cc_objective_fn f, void *context, double *x, size_t n, 
         fv[worst] = value;
       } else if (reflected >= high) {
         /* Shrink every vertex half way towards the best; stop if that no longer makes the simplex smaller. */
-        recompute = 1;
-        size = 0;
+        w->recompute = 1;
+        double size = 0;
         for (size_t j = 0; j <= n; j++) {
           if (j == best) continue;
           for (size_t i = 0; i < n; i++) {
@@ -164,15 +193,24 @@ cc_status cc_nelder_mead(cc_objective_fn f, void *context, double *x, size_t n, 
             size += fabs(VERTEX(j)[i] - VERTEX(best)[i]);
           }
         }
-        if (size < old_size) old_size = size;
-        else break;
+        if (size < w->old_size) w->old_size = size;
+        else w->finished = 1;
       }
     }
-    if (count > o->max_evaluations) break;
   }
+  w->count = count;
+  w->best = best;
   memcpy(x, VERTEX(best), n * sizeof *x);
   result->value = fv[best];
   result->evaluations = count;
+  result->converged = w->converged;
 #undef VERTEX
+}
+
+cc_status cc_nelder_mead(cc_objective_fn f, void *context, double *x, size_t n, const cc_nm_options *o,
+                         cc_nm_workspace *w, cc_nm_result *result, cc_error *err) {
+  cc_status status = cc_nm_start(f, context, x, n, o, w, err);
+  if (status) return status;
+  cc_nm_continue(w, o->max_evaluations, x, result);
   return CC_OK;
 }
