@@ -43,8 +43,23 @@ typedef struct cc_nm_result {
   int converged;     /* 1 when the tolerance was met, 0 when the evaluation limit was hit */
 } cc_nm_result;
 
-/* Minimise f from x[n] (replaced by the best point found). CC_EINPUT when f
- * is not finite at the start. */
+/* The search in two steps, so that it can stop at one evaluation count and
+ * go on later exactly as an uninterrupted search would (the state lives in
+ * w, which must not be used for anything else meanwhile). cc_nm_start
+ * evaluates f at x[n] and builds the first simplex: CC_EINPUT when f is not
+ * finite there. cc_nm_continue iterates until the tolerance is met, a
+ * shrink stops making progress, or more than evaluation_limit evaluations
+ * have been made in all; it writes the best vertex into x[n]. */
+CC_MUST_CHECK cc_status cc_nm_start(cc_objective_fn f, void *context, const double *x, size_t n,
+                                    const cc_nm_options *options, cc_nm_workspace *w, cc_error *err);
+void cc_nm_continue(cc_nm_workspace *w, int evaluation_limit, double *x, cc_nm_result *result);
+
+/* 1 when the search in w has ended (converged or stalled). */
+int cc_nm_finished(const cc_nm_workspace *w);
+
+/* Minimise f from x[n] (replaced by the best point found): cc_nm_start, then
+ * cc_nm_continue to options->max_evaluations. CC_EINPUT when f is not finite
+ * at the start. */
 CC_MUST_CHECK cc_status cc_nelder_mead(cc_objective_fn f, void *context, double *x, size_t n,
                                        const cc_nm_options *options, cc_nm_workspace *w, cc_nm_result *result,
                                        cc_error *err);
