@@ -1,7 +1,8 @@
 /* test_optim.c: the shared Nelder-Mead against R's optim(method =
  * "Nelder-Mead") (fixture from tests/reference/optim_reference.R): the same
  * number of evaluations and the same optimum, to 1e-9 relative, with and
- * without the evaluation limit biting; and its error paths. */
+ * without the evaluation limit biting; a search paused and resumed is the
+ * uninterrupted one; and its error paths. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -74,6 +75,30 @@ START_TEST(test_matches_r_optim) {
 }
 END_TEST
 
+/* A search stopped at some evaluation count and continued later ends exactly
+ * where an uninterrupted search ends. */
+START_TEST(test_pause_and_resume) {
+  cc_nm_workspace *whole = cc_nm_workspace_alloc(5), *paused = cc_nm_workspace_alloc(5);
+  cc_nm_options o;
+  cc_nm_options_default(&o);
+  cc_nm_result a, b;
+  cc_error err;
+  for (int stop = 7; stop < 600; stop += 37) {
+    double x[5] = {0.5, 0.2, 3, 1, 2}, y[5] = {0.5, 0.2, 3, 1, 2};
+    ck_assert_int_eq(cc_nelder_mead(bumpy, NULL, x, 5, &o, whole, &a, &err), CC_OK);
+    ck_assert_int_eq(cc_nm_start(bumpy, NULL, y, 5, &o, paused, &err), CC_OK);
+    cc_nm_continue(paused, stop, y, &b);
+    cc_nm_continue(paused, o.max_evaluations, y, &b);
+    ck_assert_int_eq(a.evaluations, b.evaluations);
+    ck_assert_double_eq(a.value, b.value);
+    for (int i = 0; i < 5; i++) ck_assert_double_eq(x[i], y[i]);
+    ck_assert(cc_nm_finished(paused));
+  }
+  cc_nm_workspace_free(whole);
+  cc_nm_workspace_free(paused);
+}
+END_TEST
+
 START_TEST(test_errors) {
   cc_nm_workspace *w = cc_nm_workspace_alloc(2);
   cc_nm_options o;
@@ -91,6 +116,7 @@ int main(void) {
   Suite *s = suite_create("optim");
   TCase *tc = tcase_create("nelder-mead");
   tcase_add_test(tc, test_matches_r_optim);
+  tcase_add_test(tc, test_pause_and_resume);
   tcase_add_test(tc, test_errors);
   suite_add_tcase(s, tc);
   SRunner *runner = srunner_create(s);
