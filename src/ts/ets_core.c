@@ -85,7 +85,7 @@ pass_kernel(const int error, const int trend, const int season, const ets_spec *
   const double alpha = par->alpha, beta = par->beta, gamma = par->gamma;
   const double phi = trend ? par->phi : 0;
   double level = x0[0], slope = trend ? x0[1] : 0;
-  double ring[ETS_SEASON_MAX]; /* ring[pos] is the oldest seasonal state, s_{t-m} */
+  double ring[ETS_SEASON_MAX] = {0}; /* ring[pos] is the oldest seasonal state, s_{t-m} */
   const double *seasonal0 = x0 + 1 + (trend != ETS_NONE);
   if (season)
     for (int j = 0; j < m; j++) ring[j] = seasonal0[m - 1 - j];
