@@ -158,7 +158,7 @@ int cc_cmd_fit(int argc, char **argv) {
   }
   if (!store_path) return cc_cli_usage_error("fit", "--store is required");
   if (optind < argc) return cc_cli_usage_error("fit", "unexpected argument: %s", argv[optind]);
-  int jobs, code = cc_cli_jobs(jobs_text, &jobs);
+  int jobs = 1, code = cc_cli_jobs(jobs_text, &jobs);
   if (code) return code;
   return cc_cli_fit(store_path, glob, model, jobs, stdout);
 }
