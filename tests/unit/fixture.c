@@ -93,3 +93,21 @@ double cc_fixture_number(const cc_fixture *f, size_t r, const char *name) {
   double value = strtod(text, &end);
   return *end ? NAN : value;
 }
+
+int cc_fixture_close(double got, double expected, double tolerance) {
+  if (isnan(expected)) return isnan(got);
+  return fabs(got - expected) <= tolerance * fmax(1, fabs(expected));
+}
+
+size_t cc_fixture_series_part(const cc_fixture *f, const char *case_name, const char *split, double *values, size_t max,
+                              int *period) {
+  size_t count = 0;
+  for (size_t r = 0; r < f->n_rows; r++) {
+    if (strcmp(cc_fixture_text(f, r, "case"), case_name) != 0) continue;
+    if (strcmp(cc_fixture_text(f, r, "split"), split) != 0) continue;
+    if (count < max) values[count] = cc_fixture_number(f, r, "value");
+    count++;
+    *period = atoi(cc_fixture_text(f, r, "period"));
+  }
+  return count;
+}

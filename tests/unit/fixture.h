@@ -25,4 +25,13 @@ int cc_fixture_column(const cc_fixture *f, const char *name);
 const char *cc_fixture_text(const cc_fixture *f, size_t r, const char *name);
 double cc_fixture_number(const cc_fixture *f, size_t r, const char *name);
 
+/* 1 when got is within `tolerance` of expected, relative to |expected| (absolute below 1); NaN matches only NaN. */
+int cc_fixture_close(double got, double expected, double tolerance);
+
+/* The `value` column of the rows whose `case` is case_name and `split` is split, in
+ * order, into values[max]; returns how many rows matched (more than max is the
+ * caller's error to assert) and sets *period from the rows' `period`. */
+size_t cc_fixture_series_part(const cc_fixture *f, const char *case_name, const char *split, double *values, size_t max,
+                              int *period);
+
 #endif

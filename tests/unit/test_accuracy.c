@@ -25,10 +25,7 @@
 #define EXPECTED_REFERENCE_CASES 39 /* rows of accuracy_measures.csv: the comparison must not pass vacuously */
 #define MAX_VALUES 256
 
-static int close_enough(double got, double expected) {
-  if (isnan(expected)) return isnan(got);
-  return fabs(got - expected) <= TOLERANCE * fmax(1, fabs(expected));
-}
+static int close_enough(double got, double expected) { return cc_fixture_close(got, expected, TOLERANCE); }
 
 #define ck_assert_close(got, expected, what, case_name)                                                              \
   ck_assert_msg(close_enough((got), (expected)), "%s %s: got %.17g, R %.17g", (case_name), (what), (double)(got), \
@@ -37,14 +34,8 @@ static int close_enough(double got, double expected) {
 /* The values of case_name's `split` part from accuracy_series.csv, in order; returns their count. */
 static size_t series_part(const cc_fixture *series, const char *case_name, const char *split, double *values,
                           int *period) {
-  size_t count = 0;
-  for (size_t r = 0; r < series->n_rows; r++) {
-    if (strcmp(cc_fixture_text(series, r, "case"), case_name) != 0) continue;
-    if (strcmp(cc_fixture_text(series, r, "split"), split) != 0) continue;
-    ck_assert_uint_lt(count, MAX_VALUES);
-    values[count++] = cc_fixture_number(series, r, "value");
-    *period = atoi(cc_fixture_text(series, r, "period"));
-  }
+  size_t count = cc_fixture_series_part(series, case_name, split, values, MAX_VALUES, period);
+  ck_assert_uint_le(count, MAX_VALUES);
   return count;
 }
 

@@ -39,10 +39,7 @@
 #define EXPECTED_TSCV_SUMMARIES 32    /* rows of accuracy_tscv_by_h.csv (8 runs x (all + 3 steps)) */
 #define EXPECTED_SINGLE_ORIGIN_CASES 32 /* 8 M3 cases x naive, snaive, drift, mean */
 
-static int close_enough(double got, double expected) {
-  if (isnan(expected)) return isnan(got);
-  return fabs(got - expected) <= TOLERANCE * fmax(1, fabs(expected));
-}
+static int close_enough(double got, double expected) { return cc_fixture_close(got, expected, TOLERANCE); }
 
 #define ck_assert_close(got, expected, what, label)                                                              \
   ck_assert_msg(close_enough((got), (expected)), "%s %s: got %.17g, R %.17g", (label), (what), (double)(got), \
@@ -51,14 +48,8 @@ static int close_enough(double got, double expected) {
 /* The values of case_name's `split` part ("train", "test" or "all"), in order; returns their count. */
 static size_t series_part(const cc_fixture *series, const char *case_name, const char *split, double *values,
                           int *period) {
-  size_t count = 0;
-  for (size_t r = 0; r < series->n_rows; r++) {
-    if (strcmp(cc_fixture_text(series, r, "case"), case_name) != 0) continue;
-    if (strcmp(cc_fixture_text(series, r, "split"), split) != 0) continue;
-    ck_assert_uint_lt(count, MAX_VALUES);
-    values[count++] = cc_fixture_number(series, r, "value");
-    *period = atoi(cc_fixture_text(series, r, "period"));
-  }
+  size_t count = cc_fixture_series_part(series, case_name, split, values, MAX_VALUES, period);
+  ck_assert_uint_le(count, MAX_VALUES);
   return count;
 }
 
