@@ -335,8 +335,10 @@ static void seasonal_multiplicative_distribution(const ets_spec *spec, const ets
   const double phi = spec->damped ? par->phi : 1;
   double F1[4] = {1, 0, 0, 0}, G1[4] = {par->alpha, 0, 0, 0};
   if (d == 2) {
-    F1[1] = 1, F1[3] = phi;
-    G1[1] = par->alpha, G1[2] = par->beta, G1[3] = par->beta;
+    /* (l, b) moves by l + phi b and phi b, and its error terms scale l + phi b. forecast's
+     * class3() writes 1 for these phi's, which is right only without damping. */
+    F1[1] = phi, F1[3] = phi;
+    G1[1] = par->alpha * phi, G1[2] = par->beta, G1[3] = par->beta * phi;
   }
   double F2[ETS_SEASON_MAX * ETS_SEASON_MAX] = {0}, G2[ETS_SEASON_MAX * ETS_SEASON_MAX] = {0};
   F2[m - 1] = 1;
@@ -357,9 +359,10 @@ static void seasonal_multiplicative_distribution(const ets_spec *spec, const ets
   for (size_t step = 0; step < h; step++) {
     /* mean = H1 M H2' (sum of the last column), variance from V's last d x d block. */
     double mu = 0, quad = 0;
-    for (size_t r = 0; r < d; r++) mu += M[r * m + m - 1];
+    const double weight[2] = {1, phi}; /* H1: the mean is (l + phi b) s */
+    for (size_t r = 0; r < d; r++) mu += weight[r] * M[r * m + m - 1];
     for (size_t a = 0; a < d; a++)
-      for (size_t b = 0; b < d; b++) quad += V[((m - 1) * d + a) * q + (m - 1) * d + b];
+      for (size_t b = 0; b < d; b++) quad += weight[a] * weight[b] * V[((m - 1) * d + a) * q + (m - 1) * d + b];
     mean[step] = mu;
     variance[step] = (1 + sigma2) * quad + sigma2 * mu * mu;
     /* vec(M), column-major: element (r, c) at c*d + r. */
