@@ -50,7 +50,9 @@ typedef struct cc_model {
   size_t n;                       /* length of the series fitted, missing values included */
   size_t nobs;                    /* non-missing observations used */
   double *fitted;                 /* n one-step fitted values (NaN where missing) */
-  double *residuals;              /* n residuals y - fitted (NaN where missing) */
+  double *residuals;              /* n residuals (on the scale the model was fitted on; NaN where missing) */
+  double lambda;                  /* Box-Cox lambda the data were transformed with, NaN for none (boxcox.h) */
+  int biasadj;                    /* 1: back-transformed means are bias-adjusted (means, not medians) */
 } cc_model;
 
 struct cc_model_type {

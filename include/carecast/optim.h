@@ -64,4 +64,12 @@ CC_MUST_CHECK cc_status cc_nelder_mead(cc_objective_fn f, void *context, double 
                                        const cc_nm_options *options, cc_nm_workspace *w, cc_nm_result *result,
                                        cc_error *err);
 
+/* One-dimensional minimisation of f on [lower, upper] by Brent's (1973,
+ * ch. 5) combination of golden-section search and parabolic interpolation,
+ * without derivatives and without needing a bracket: the method of R's
+ * optimize(), with the same tolerance convention (tol on x; R's default is
+ * DBL_EPSILON^0.25). Returns the x found. */
+typedef double (*cc_objective1_fn)(double x, void *context);
+double cc_minimize_brent(cc_objective1_fn f, void *context, double lower, double upper, double tol);
+
 #endif

@@ -5,7 +5,10 @@
  * and a variant ("ets:MAdM"), or "auto". The automatic rule for now: the
  * exponential smoothing model with the lowest AICc (forecast::ets), and the
  * naive forecast for a series too short for any of them. Suppressed values
- * are missing for fitting (their value is NaN; the bound is not used yet). */
+ * are missing for fitting (their value is NaN; the bound is not used yet).
+ * With a Box-Cox lambda the model is fitted to the transformed series (and
+ * exponential smoothing to additive models only, as forecast::ets does);
+ * forecasts are transformed back by the generic forecast code. */
 #ifndef CARECAST_SELECT_H
 #define CARECAST_SELECT_H
 
@@ -18,7 +21,13 @@
 typedef struct cc_model_request {
   const cc_model_type *type; /* NULL for "auto" */
   char variant[CC_MODEL_REQUEST_MAX]; /* "" for the family's own choice */
+  double lambda;             /* Box-Cox lambda to fit on, NaN for none (set after parsing) */
+  int lambda_auto;           /* 1: choose lambda per series by Guerrero's method */
+  int biasadj;               /* 1: bias-adjust back-transformed means */
 } cc_model_request;
+
+/* Parse a --lambda value: "auto" or a number in [-1, 2]. CC_EUSAGE otherwise. */
+CC_MUST_CHECK cc_status cc_model_request_set_lambda(cc_model_request *request, const char *text, cc_error *err);
 
 /* Parse "auto", "ets", "ets:MNM", "theta", ... CC_EUSAGE naming the families when unknown. */
 CC_MUST_CHECK cc_status cc_model_request_parse(const char *text, cc_model_request *out, cc_error *err);

@@ -38,7 +38,8 @@ int cc_cmd_backtest(int argc, char **argv);
 int cc_cli_jobs(const char *text, int *jobs);
 
 /* Fit every series matching glob (NULL: all) with the model request (shared by fit and demo). */
-int cc_cli_fit(const char *store_path, const char *glob, const char *model_text, int jobs, FILE *out);
+int cc_cli_fit(const char *store_path, const char *glob, const char *model_text, const char *lambda_text, int biasadj,
+               int jobs, FILE *out);
 
 /* Print err as "carecast: FILE:LINE: field: reason" and return its exit code. */
 int cc_cli_report(const cc_error *err);

@@ -99,7 +99,7 @@ int cc_cmd_demo(int argc, char **argv) {
   }
   if (code == CC_EXIT_OK) {
     printf("[3/4] fit: automatic model choice for every series with at least two observations\n");
-    code = cc_cli_fit(store_path, NULL, "auto", jobs, stdout);
+    code = cc_cli_fit(store_path, NULL, "auto", NULL, 0, jobs, stdout);
   }
   if (code == CC_EXIT_OK) {
     printf("[4/4] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,

@@ -90,11 +90,15 @@ static void free_chunk(fit_slot *slots, size_t n) {
   }
 }
 
-int cc_cli_fit(const char *store_path, const char *glob, const char *model_text, int jobs, FILE *out) {
+int cc_cli_fit(const char *store_path, const char *glob, const char *model_text, const char *lambda_text, int biasadj,
+               int jobs, FILE *out) {
   cc_model_request request;
   cc_error err;
   cc_error_clear(&err);
   if (cc_model_request_parse(model_text, &request, &err)) return cc_cli_usage_error("fit", "%s", err.message);
+  if (lambda_text && cc_model_request_set_lambda(&request, lambda_text, &err)) return cc_cli_usage_error("fit", "%s", err.message);
+  if (biasadj && !lambda_text) return cc_cli_usage_error("fit", "--biasadj needs --lambda");
+  request.biasadj = biasadj;
   cc_store_options options = cc_cli_store_options();
   cc_store *store = NULL;
   char **ids = NULL, run_id[CC_RUN_ID_MAX], now[32];
@@ -110,6 +114,7 @@ int cc_cli_fit(const char *store_path, const char *glob, const char *model_text,
   if (!status) status = cc_store_run_describe(store, "models", run_id, "model_request", model_text, &err);
   if (!status) status = cc_store_run_describe(store, "models", run_id, "created_at", now, &err);
   if (!status) status = cc_store_run_describe(store, "models", run_id, "series_glob", glob ? glob : "*", &err);
+  if (!status) status = cc_store_run_describe(store, "models", run_id, "lambda", lambda_text ? lambda_text : "none", &err);
   size_t i = 0;
   while (!status && i < n_ids) {
     size_t in_chunk = 0;
@@ -141,17 +146,20 @@ int cc_cli_fit(const char *store_path, const char *glob, const char *model_text,
 int cc_cmd_fit(int argc, char **argv) {
   static const struct option options[] = {{"store", required_argument, NULL, 's'}, {"series", required_argument, NULL, 'g'},
                                           {"model", required_argument, NULL, 'm'}, {"jobs", required_argument, NULL, 'j'},
+                                          {"lambda", required_argument, NULL, 'L'}, {"biasadj", no_argument, NULL, 'B'},
                                           {"help", no_argument, NULL, 'h'},        {0}};
-  const char *store_path = NULL, *glob = NULL, *model = "auto", *jobs_text = NULL;
-  int opt;
+  const char *store_path = NULL, *glob = NULL, *model = "auto", *jobs_text = NULL, *lambda = NULL;
+  int opt, biasadj = 0;
   opterr = 0;
   optind = 1;
-  while ((opt = getopt_long(argc, argv, "+s:g:m:j:h", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "+s:g:m:j:L:Bh", options, NULL)) != -1) {
     switch (opt) {
     case 's': store_path = optarg; break;
     case 'g': glob = optarg; break;
     case 'm': model = optarg; break;
     case 'j': jobs_text = optarg; break;
+    case 'L': lambda = optarg; break;
+    case 'B': biasadj = 1; break;
     case 'h': cc_cli_print_usage("fit", stdout); return CC_EXIT_OK;
     default: return cc_cli_usage_error("fit", "unknown option or missing value: %s", argv[optind - 1]);
     }
@@ -160,7 +168,7 @@ int cc_cmd_fit(int argc, char **argv) {
   if (optind < argc) return cc_cli_usage_error("fit", "unexpected argument: %s", argv[optind]);
   int jobs = 1, code = cc_cli_jobs(jobs_text, &jobs);
   if (code) return code;
-  return cc_cli_fit(store_path, glob, model, jobs, stdout);
+  return cc_cli_fit(store_path, glob, model, lambda, biasadj, jobs, stdout);
 }
 
 /* ---- carecast models ------------------------------------------------------------ */
@@ -210,6 +218,7 @@ int cc_cmd_models(int argc, char **argv) {
     if ((status = cc_store_model_read(store, run_id, ids[i], &m, &context, &err))) break;
     fprintf(out, "%s,%s,\"", ids[i], m->spec);
     for (size_t k = 0; k < m->n_params; k++) fprintf(out, "%s%s=%.6g", k ? ";" : "", m->param_names[k], m->params[k]);
+    if (!isnan(m->lambda)) fprintf(out, ";lambda=%.6g%s", m->lambda, m->biasadj ? ";biasadj=1" : "");
     fputs("\",", out);
     print_csv_number(out, m->loglik);
     fputc(',', out);

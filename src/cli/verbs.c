@@ -21,13 +21,18 @@ const cc_verb cc_verbs[] = {
      "  --data DIR   the data folder (default: $CARECAST_DATA, else the project's data/)\n",
      cc_cmd_demo},
     {"fit", "fit a forecasting model to each series",
-     "usage: carecast fit --store STORE [--series GLOB] [--model MODEL] [--jobs N]\n\n"
+     "usage: carecast fit --store STORE [--series GLOB] [--model MODEL] [--lambda auto|L [--biasadj]]\n"
+     "                    [--jobs N]\n\n"
      "Fits a model to every series (or those whose id matches GLOB, e.g. 'cs_*/E08000019/*')\n"
      "and stores them as a new run under /models/<run_id>/. Suppressed values count as missing.\n\n"
      "  --model MODEL  auto (default: the exponential smoothing model with the lowest AICc,\n"
      "                 or naive when the series is too short for one), ets, ets:MAdM (any\n"
      "                 error A|M, trend N|A|Ad, season N|A|M), theta, naive, snaive, drift,\n"
      "                 mean, naive2\n"
+     "  --lambda L     fit on the Box-Cox transformed series (auto: Guerrero's lambda per\n"
+     "                 series; exponential smoothing is then additive only, as forecast::ets);\n"
+     "                 forecasts are transformed back\n"
+     "  --biasadj      back-transformed forecasts are means rather than medians\n"
      "  --jobs N       threads (default: every core); results do not depend on N\n",
      cc_cmd_fit},
     {"forecast", "forecast every fitted series with intervals and sample paths",

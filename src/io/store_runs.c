@@ -167,9 +167,10 @@ cc_status cc_store_model_write(cc_store *store, const char *run_id, const cc_mod
   if (!status) status = cc_h5_dataset_put(group, "states", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m->n_states, m->states, err);
   if (!status) status = cc_h5_dataset_put(group, "fitted", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m->n, m->fitted, err);
   if (!status) status = cc_h5_dataset_put(group, "residuals", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m->n, m->residuals, err);
-  double numbers[6] = {m->sigma2, m->loglik, m->aic, m->aicc, m->bic, context->ljung_box_p};
-  static const char *const number_names[6] = {"sigma2", "loglik", "aic", "aicc", "bic", "ljung_box_p"};
-  for (int k = 0; !status && k < 6; k++) {
+  if (!status) status = cc_h5_attr_put_int(group, "biasadj", m->biasadj, err);
+  double numbers[7] = {m->sigma2, m->loglik, m->aic, m->aicc, m->bic, context->ljung_box_p, m->lambda};
+  static const char *const number_names[7] = {"sigma2", "loglik", "aic", "aicc", "bic", "ljung_box_p", "lambda"};
+  for (int k = 0; !status && k < 7; k++) {
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t attr = H5Acreate2(group, number_names[k], H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
     if (attr < 0 || H5Awrite(attr, H5T_NATIVE_DOUBLE, &numbers[k]) < 0)
@@ -229,6 +230,10 @@ cc_status cc_store_model_read(cc_store *store, const char *run_id, const char *s
   if (!status) status = get_number(group, "aic", &m->aic, err);
   if (!status) status = get_number(group, "aicc", &m->aicc, err);
   if (!status) status = get_number(group, "bic", &m->bic, err);
+  if (!status) status = get_number(group, "lambda", &m->lambda, err);
+  int64_t biasadj = 0;
+  if (!status) status = cc_h5_attr_get_int(group, "biasadj", &biasadj, err);
+  if (m) m->biasadj = (int)biasadj;
   memset(context, 0, sizeof *context);
   snprintf(context->series_id, sizeof context->series_id, "%s", series_id);
   if (!status) status = get_number(group, "ljung_box_p", &context->ljung_box_p, err);

@@ -8,6 +8,8 @@
  * so a forecast depends on nothing but the model, h and the seed. */
 #include "carecast/forecast.h"
 
+#include "carecast/boxcox.h"
+
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -83,7 +85,7 @@ static cc_status simulated_intervals(const cc_model *m, cc_forecast *f, const cc
   size_t n = o->interval_paths, h = f->h;
   double *paths = malloc(n * h * sizeof *paths), *column = malloc(n * sizeof *column);
   cc_status status = paths && column ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  if (!status) status = simulate_paths(m, h, n, rng, paths, o->nonnegative, err);
+  if (!status) status = simulate_paths(m, h, n, rng, paths, o->nonnegative && isnan(m->lambda), err);
   for (size_t i = 0; !status && i < h; i++) {
     for (size_t p = 0; p < n; p++) column[p] = paths[p * h + i];
     qsort(column, n, sizeof *column, compare_doubles);
@@ -98,6 +100,34 @@ static cc_status simulated_intervals(const cc_model *m, cc_forecast *f, const cc
   return status;
 }
 
+/* A model fitted to Box-Cox transformed data: bounds and paths go back through the
+ * (increasing) inverse transform; the mean is the back-transformed mean (the median
+ * of the forecast distribution) or, with bias adjustment, its mean, using the
+ * transformed-scale variance (analytic, else from the widest interval as
+ * forecast::InvBoxCox does). */
+static void back_transform(const cc_model *m, cc_forecast *f, const double *variance) {
+  const size_t h = f->h;
+  const double lambda = m->lambda;
+  size_t widest = 0;
+  for (size_t l = 1; l < f->n_levels; l++)
+    if (f->levels[l] > f->levels[widest]) widest = l;
+  for (size_t i = 0; i < h; i++) {
+    double var = variance[i];
+    if (!f->analytic && f->n_levels) {
+      double z = gsl_cdf_ugaussian_Pinv(0.5 + f->levels[widest] / 200);
+      double half = (f->upper[widest * h + i] - f->lower[widest * h + i]) / (2 * z);
+      var = half * half;
+    }
+    if (isnan(var)) var = 0;
+    f->mean[i] = m->biasadj ? cc_boxcox_inverse_mean(f->mean[i], lambda, var) : cc_boxcox_inverse(f->mean[i], lambda);
+  }
+  for (size_t k = 0; k < f->n_levels * h; k++) {
+    f->lower[k] = cc_boxcox_inverse(f->lower[k], lambda);
+    f->upper[k] = cc_boxcox_inverse(f->upper[k], lambda);
+  }
+  for (size_t k = 0; k < f->n_paths * h; k++) f->paths[k] = cc_boxcox_inverse(f->paths[k], lambda);
+}
+
 cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels, size_t n_levels,
                               const cc_forecast_options *options, cc_forecast **out, cc_error *err) {
   *out = NULL;
@@ -110,6 +140,7 @@ cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels,
       return cc_error_set(err, CC_EUSAGE, NULL, 0, "level", "%g is not a level between 0 and 100", levels[l]);
   cc_forecast *f = cc_forecast_alloc(h, n_levels, o->n_paths);
   double *variance = malloc(h * sizeof *variance);
+  for (size_t i = 0; variance && i < h; i++) variance[i] = NAN; /* families without a variance leave it unset */
   gsl_rng *rng = NULL;
   cc_status status = f && variance ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!status) {
@@ -133,7 +164,9 @@ cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels,
   } else if (!status && n_levels) {
     status = simulated_intervals(m, f, o, rng, err);
   }
-  if (!status && o->n_paths) status = simulate_paths(m, h, o->n_paths, rng, f->paths, o->nonnegative, err);
+  if (!status && o->n_paths)
+    status = simulate_paths(m, h, o->n_paths, rng, f->paths, o->nonnegative && isnan(m->lambda), err);
+  if (!status && !isnan(m->lambda)) back_transform(m, f, variance);
   if (!status && o->nonnegative) {
     for (size_t i = 0; i < h; i++) f->mean[i] = f->mean[i] < 0 ? 0 : f->mean[i];
     for (size_t k = 0; k < n_levels * h; k++) {

@@ -38,6 +38,7 @@ cc_model *cc_model_alloc(const cc_model_type *type, size_t n, size_t n_params, s
   for (size_t i = 0; i < n_params; i++) m->params[i] = NAN;
   for (size_t i = 0; i < n; i++) m->fitted[i] = m->residuals[i] = NAN;
   m->sigma2 = m->loglik = m->aic = m->aicc = m->bic = NAN;
+  m->lambda = NAN;
   return m;
 }
 

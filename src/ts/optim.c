@@ -214,3 +214,57 @@ cc_status cc_nelder_mead(cc_objective_fn f, void *context, double *x, size_t n, 
   cc_nm_continue(w, o->max_evaluations, x, result);
   return CC_OK;
 }
+
+/* Brent's localmin (Brent 1973, "Algorithms for minimization without
+ * derivatives", section 5.8): keep the best three points, try a parabola
+ * through them, fall back to a golden-section step when the parabola is
+ * not trustworthy, and stop when the bracket is within 2 tol1 of the best. */
+double cc_minimize_brent(cc_objective1_fn f, void *context, double lower, double upper, double tol) {
+  const double golden = (3 - sqrt(5)) / 2, eps = sqrt(DBL_EPSILON);
+  double a = lower, b = upper;
+  double v = a + golden * (b - a), w = v, x = v;
+  double d = 0, e = 0;
+  double fx = f(x, context), fv = fx, fw = fx;
+  for (;;) {
+    double xm = (a + b) / 2, tol1 = eps * fabs(x) + tol / 3, tol2 = 2 * tol1;
+    if (fabs(x - xm) <= tol2 - (b - a) / 2) break;
+    double p = 0, q = 0, r = 0;
+    if (fabs(e) > tol1) { /* a parabola through x, w and v */
+      r = (x - w) * (fx - fv);
+      q = (x - v) * (fx - fw);
+      p = (x - v) * q - (x - w) * r;
+      q = 2 * (q - r);
+      if (q > 0) p = -p;
+      else q = -q;
+      r = e;
+      e = d;
+    }
+    if (fabs(p) >= fabs(q / 2 * r) || p <= q * (a - x) || p >= q * (b - x)) {
+      e = x < xm ? b - x : a - x; /* golden section */
+      d = golden * e;
+    } else {
+      d = p / q; /* parabolic step, kept away from the ends */
+      double u = x + d;
+      if (u - a < tol2 || b - u < tol2) d = x < xm ? tol1 : -tol1;
+    }
+    double u = fabs(d) >= tol1 ? x + d : d > 0 ? x + tol1 : x - tol1;
+    double fu = f(u, context);
+    if (fu <= fx) {
+      if (u < x) b = x;
+      else a = x;
+      v = w, fv = fw;
+      w = x, fw = fx;
+      x = u, fx = fu;
+    } else {
+      if (u < x) a = u;
+      else b = u;
+      if (fu <= fw || w == x) {
+        v = w, fv = fw;
+        w = u, fw = fu;
+      } else if (fu <= fv || v == x || v == w) {
+        v = u, fv = fu;
+      }
+    }
+  }
+  return x;
+}

@@ -3,14 +3,34 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "carecast/boxcox.h"
 #include "carecast/models.h"
 
 #define CC_LJUNG_BOX_LAGS 10 /* non-seasonal lags, as forecast::checkresiduals */
 
+#define CC_BOXCOX_AUTO_LOWER (-0.9) /* forecast's BoxCox(x, "auto") searches from here */
+
+cc_status cc_model_request_set_lambda(cc_model_request *request, const char *text, cc_error *err) {
+  if (strcmp(text, "auto") == 0) {
+    request->lambda_auto = 1;
+    request->lambda = NAN;
+    return CC_OK;
+  }
+  char *end;
+  double value = strtod(text, &end);
+  if (end == text || *end || !(value >= CC_BOXCOX_LOWER && value <= CC_BOXCOX_UPPER))
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "lambda", "'%s' is not a Box-Cox lambda (auto, or a number from -1 to 2)", text);
+  request->lambda_auto = 0;
+  request->lambda = value;
+  return CC_OK;
+}
+
 cc_status cc_model_request_parse(const char *text, cc_model_request *out, cc_error *err) {
   memset(out, 0, sizeof *out);
+  out->lambda = NAN;
   if (strcmp(text, "auto") == 0) return CC_OK;
   char family[CC_MODEL_REQUEST_MAX];
   const char *colon = strchr(text, ':');
@@ -32,11 +52,35 @@ cc_status cc_model_request_parse(const char *text, cc_model_request *out, cc_err
   return CC_OK;
 }
 
+static cc_status fit_plain(const cc_model_request *request, const double *y, size_t n, const cc_fit_options *options,
+                           cc_model **out, cc_error *err);
+
 cc_status cc_model_fit_request(const cc_model_request *request, const double *y, size_t n, int period, cc_model **out,
                                cc_error *err) {
   cc_fit_options options;
   cc_fit_options_default(&options);
   options.period = period;
+  if (!request->lambda_auto && isnan(request->lambda)) return fit_plain(request, y, n, &options, out, err);
+  double lambda = request->lambda_auto
+                      ? cc_boxcox_lambda(y, n, period, CC_BOXCOX_AUTO_LOWER, CC_BOXCOX_UPPER)
+                      : request->lambda;
+  double *transformed = malloc((n ? n : 1) * sizeof *transformed);
+  if (!transformed) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t i = 0; i < n; i++) transformed[i] = cc_boxcox(y[i], lambda);
+  options.allow_multiplicative = 0;
+  cc_status status = fit_plain(request, transformed, n, &options, out, err);
+  free(transformed);
+  if (status) return status;
+  cc_model *m = *out;
+  m->lambda = lambda;
+  m->biasadj = request->biasadj;
+  for (size_t i = 0; i < m->n; i++) m->fitted[i] = cc_boxcox_inverse(m->fitted[i], lambda);
+  return CC_OK;
+}
+
+static cc_status fit_plain(const cc_model_request *request, const double *y, size_t n, const cc_fit_options *o,
+                           cc_model **out, cc_error *err) {
+  cc_fit_options options = *o;
   if (request->type)
     return request->type->fit(y, n, request->variant[0] ? request->variant : NULL, &options, out, err);
   cc_error ets_err;

@@ -57,6 +57,17 @@ expect_grep "$WORK/err" "too few for 20 origins"
 expect_exit 2 "$CARECAST" backtest --store "$STORE" --origins 3
 expect_exit 2 "$CARECAST" backtest --store "$STORE" --horizon 3 --origins 0
 
+# Box-Cox: fitted on the transformed scale, forecast on the original one; lambda shows in models.
+expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/*' --lambda auto --biasadj
+expect_exit 0 "$CARECAST" models --store "$STORE"
+expect_grep "$WORK/out" ";lambda="
+expect_exit 0 "$CARECAST" forecast --store "$STORE" --horizon 6 --out "$WORK/fl.csv"
+checks=$((checks + 1))
+awk -F, 'NR > 1 && !($4 > 50 && $4 < 2000) { print; bad = 1 } END { exit bad }' "$WORK/fl.csv" \
+  || fail "back-transformed referral forecasts are not on the data's scale"
+expect_exit 2 "$CARECAST" fit --store "$STORE" --lambda 3
+expect_exit 2 "$CARECAST" fit --store "$STORE" --biasadj
+
 # Mistakes.
 expect_exit 2 "$CARECAST" fit --store "$STORE" --model prophet
 expect_grep "$WORK/err" "'prophet' is not a model"
