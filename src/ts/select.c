@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "carecast/boxcox.h"
+#include "carecast/intermittent.h"
 #include "carecast/models.h"
 
 #define CC_LJUNG_BOX_LAGS 10 /* non-seasonal lags, as forecast::checkresiduals */
@@ -83,6 +84,9 @@ static cc_status fit_plain(const cc_model_request *request, const double *y, siz
   cc_fit_options options = *o;
   if (request->type)
     return request->type->fit(y, n, request->variant[0] ? request->variant : NULL, &options, out, err);
+  /* Intermittent counts (ADI > 1.32, Syntetos, Boylan and Croston 2005): SBA, the
+   * bias-corrected Croston that the same authors found best for such series. */
+  if (cc_demand_is_intermittent(y, n)) return cc_model_sba.fit(y, n, NULL, &options, out, err);
   cc_error ets_err;
   cc_status status = cc_model_ets.fit(y, n, NULL, &options, out, &ets_err);
   if (status != CC_EINPUT) {

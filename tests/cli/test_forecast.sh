@@ -68,6 +68,32 @@ awk -F, 'NR > 1 && !($4 > 50 && $4 < 2000) { print; bad = 1 } END { exit bad }' 
 expect_exit 2 "$CARECAST" fit --store "$STORE" --lambda 3
 expect_exit 2 "$CARECAST" fit --store "$STORE" --biasadj
 
+# Intermittent counts: auto picks SBA; paths and bounds stay whole and non-negative.
+cat >"$WORK/sparse.yaml" <<'YAML'
+source_id: sparse_counts
+organisation: council
+organisation_name: Test Council
+data_sharing_agreement: DSA-TEST
+licence: OGL-3.0
+refreshed: 2025-04-30
+measures:
+  cs_secure_placements: {frequency: month, kind: flow, unit: children}
+YAML
+{
+  echo "geography_code,period,measure,age_band,value"
+  i=0
+  for y in 2021 2022 2023 2024; do for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+    i=$((i + 1)); v=0
+    case $((i % 5)) in 0) v=$((1 + i % 3)) ;; esac
+    echo "E06000012,$y-$m,cs_secure_placements,0-17,$v"
+  done; done
+} >"$WORK/sparse.csv"
+expect_exit 0 "$CARECAST" ingest --store "$STORE" "$WORK/sparse.csv"
+expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_secure_placements/*'
+expect_exit 0 "$CARECAST" models --store "$STORE"
+expect_grep "$WORK/out" "cs_secure_placements/E06000012/0-17,SBA"
+expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_secure_placements/*' --model tsb:optimal
+
 # Mistakes.
 expect_exit 2 "$CARECAST" fit --store "$STORE" --model prophet
 expect_grep "$WORK/err" "'prophet' is not a model"
