@@ -152,7 +152,8 @@ typedef struct cc_model_context {
 } cc_model_context;
 
 /* Make a new group /<kind>/<run_id> ("models" or "forecasts"); the id is the
- * timestamp (20261129T200205Z), with -2, -3, ... when taken. */
+ * timestamp (20261129T200205Z), with -002, -003, ... when taken in the same
+ * second, so that ids sort in the order the runs were made. */
 CC_MUST_CHECK cc_status cc_store_run_create(cc_store *store, const char *kind, const char *timestamp, char *run_id,
                                             cc_error *err);
 

@@ -31,7 +31,7 @@ cc_status cc_store_run_create(cc_store *store, const char *kind, const char *tim
   if (status) return status;
   snprintf(run_id, CC_RUN_ID_MAX, "%s", timestamp);
   for (int suffix = 2; cc_store_run_exists(store, kind, run_id); suffix++)
-    snprintf(run_id, CC_RUN_ID_MAX, "%s-%d", timestamp, suffix);
+    snprintf(run_id, CC_RUN_ID_MAX, "%s-%03d", timestamp, suffix); /* zero-padded: ids sort in the order made */
   char path[CC_RUN_ID_MAX + 32];
   run_path(kind, run_id, NULL, path, sizeof path);
   hid_t group;

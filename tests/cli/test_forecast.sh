@@ -94,6 +94,15 @@ expect_exit 0 "$CARECAST" models --store "$STORE"
 expect_grep "$WORK/out" "cs_secure_placements/E06000012/0-17,SBA"
 expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_secure_placements/*' --model tsb:optimal
 
+# Many runs in one second: the newest is still the one used (run ids sort in the order made).
+for i in 1 2 3 4 5 6 7 8 9 10 11; do
+  SOURCE_DATE_EPOCH=4102444800 expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/E06000012/*' --model naive
+done
+SOURCE_DATE_EPOCH=4102444800 expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/E06000012/*' --model mean
+expect_grep "$WORK/out" "run 21000101T000000Z-012"
+expect_exit 0 "$CARECAST" models --store "$STORE"
+expect_grep "$WORK/out" "cs_referrals/E06000012/0-17,Mean"
+
 # Mistakes.
 expect_exit 2 "$CARECAST" fit --store "$STORE" --model prophet
 expect_grep "$WORK/err" "'prophet' is not a model"
