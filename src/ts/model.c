@@ -76,24 +76,31 @@ void cc_model_set_residuals(cc_model *m, const double *y) {
 }
 
 double cc_model_ljung_box(const cc_model *m, int lags, int fitted_df) {
-  /* Autocorrelations of the residuals, skipping missing values pairwise (as acf(na.action = na.pass)). */
+  /* Autocorrelations as R's acf(na.action = na.pass): deviations from the mean of the
+   * observed residuals, lag-k products summed over the pairs where both are observed
+   * and divided by (pairs + k), which is n for a series without gaps. */
   double mean = 0;
   size_t count = 0;
   for (size_t i = 0; i < m->n; i++)
     if (!isnan(m->residuals[i])) mean += m->residuals[i], count++;
-  if (count < (size_t)lags + 2 || lags - fitted_df < 1) return NAN;
+  if (lags < 1 || (size_t)lags >= count || lags - fitted_df < 1) return NAN;
   mean /= (double)count;
-  double denominator = 0;
-  for (size_t i = 0; i < m->n; i++)
-    if (!isnan(m->residuals[i])) denominator += (m->residuals[i] - mean) * (m->residuals[i] - mean);
-  if (denominator <= 0) return NAN;
+  double autocovariance[lags + 1];
+  autocovariance[0] = 0;
+  for (int k = 0; k <= lags; k++) {
+    double sum = 0;
+    size_t pairs = 0;
+    for (size_t i = (size_t)k; i < m->n; i++)
+      if (!isnan(m->residuals[i]) && !isnan(m->residuals[i - (size_t)k])) {
+        sum += (m->residuals[i] - mean) * (m->residuals[i - (size_t)k] - mean);
+        pairs++;
+      }
+    autocovariance[k] = pairs ? sum / (double)(pairs + (size_t)k) : NAN;
+  }
+  if (!(autocovariance[0] > 0)) return NAN;
   double statistic = 0;
   for (int k = 1; k <= lags; k++) {
-    double numerator = 0;
-    for (size_t i = (size_t)k; i < m->n; i++)
-      if (!isnan(m->residuals[i]) && !isnan(m->residuals[i - (size_t)k]))
-        numerator += (m->residuals[i] - mean) * (m->residuals[i - (size_t)k] - mean);
-    double r = numerator / denominator;
+    double r = autocovariance[k] / autocovariance[0];
     statistic += r * r / (double)(count - (size_t)k);
   }
   statistic *= (double)count * ((double)count + 2);
