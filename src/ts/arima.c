@@ -1,0 +1,984 @@
+/* arima.c: seasonal ARIMA(p,d,q)(P,D,Q)[m] with fixed orders, estimated as
+ * R's stats::arima(method = "CSS-ML") and forecast::Arima() do (R 4.x,
+ * forecast 8.20; Box and Jenkins 1976; Harvey 1989, section 3.3; Durbin and
+ * Koopman 2012, section 3.4).
+ *
+ * Variant syntax (the part after "arima:"):
+ *     p,d,q                 non-seasonal orders
+ *     p,d,q:P,D,Q           and seasonal orders, with the series' period as m
+ *     ...:mean              an intercept (only when d + D = 0; the default there)
+ *     ...:drift             a linear drift (only when d + D = 1)
+ *     ...:none              no constant (the default when d + D > 0)
+ * e.g. "arima:0,1,1:0,1,1" (the airline model), "arima:2,0,1:mean",
+ * "arima:0,1,1:drift". There is no automatic order selection yet: a NULL
+ * or empty variant is a usage error. Limits: p, q, P, Q at most 20, d and D
+ * at most 3, and a state (see below) of at most 256 values; seasonal orders
+ * on a series of period 1, too few observations for the orders, or a
+ * non-stationary AR part from CSS are bad input (CC_EINPUT: the command
+ * line skips the series), a malformed variant is a usage error.
+ *
+ * The model, as R writes it: x_t = y_t - beta * c_t with c_t = 1 (mean) or
+ * t = 1..n (drift), and Delta(B) x_t = w_t, phi(B) Phi(B^m) w_t = theta(B)
+ * Theta(B^m) e_t, e_t ~ N(0, sigma2), where the seasonal polynomials are
+ * multiplied out into one AR polynomial of degree p + mP and one MA
+ * polynomial of degree q + mQ. The differencing is kept inside the state
+ * (R's makeARIMA): the state holds Harvey's r = max(p + mP, q + mQ + 1)
+ * ARMA states followed by the last d + mD undifferenced values, which get
+ * the diffuse prior variance kappa = 1e6 as in R. So missing values are
+ * simply skipped by the Kalman filter (prediction without update).
+ *
+ * Estimation, step by step as stats::arima:
+ *   1. beta starts from the least-squares fit on the differenced series,
+ *      and its optimiser scale (optim's parscale) is 10 standard errors.
+ *   2. Without missing values: conditional sum of squares (R's ARIMA_CSS,
+ *      first p + mP + d + mD residuals conditioned on) minimised by BFGS from
+ *      zero; a non-stationary AR part there is an error, as in R. With
+ *      missing values R switches to plain ML from zero, and so do we.
+ *   3. Exact Gaussian likelihood by the Kalman filter, sigma2 concentrated
+ *      out (0.5 log(ssq / nu) + 0.5 sum log F_t / nu, ignoring steps whose
+ *      F_t >= 1e4, i.e. the diffuse start), AR parts reparametrised through
+ *      the partial autocorrelations (tanh, then Durbin-Levinson; R's
+ *      partrans), MA parts made invertible before and after (maInvert),
+ *      minimised by BFGS.
+ * The BFGS is a transcription of R's vmmin (optim(method = "BFGS")), with
+ * optim's central-difference gradient (ndeps 1e-3 on the parscaled
+ * parameters), maxit 100 and reltol sqrt(DBL_EPSILON), so that we take the
+ * path R takes. One deviation: the stationary covariance of the ARMA state
+ * (R: Gardner, Harvey and Phillips 1980, getQ0) is the solution of the
+ * discrete Lyapunov equation Q = T Q T' + R R', computed here by the
+ * doubling algorithm (Q += A Q A', A = A^2, from A = T), which agrees with
+ * Gardner's to rounding for stationary models.
+ *
+ * Numbers as R reports them: loglik = -0.5 (2 n_used f + n_used + n_used
+ * log 2 pi) with f the concentrated objective and n_used the non-missing
+ * observations less d + mD; n_estimated = coefficients + 1 (sigma2), and
+ * m->nobs = n_used, so that cc_model_set_criteria gives forecast::Arima's
+ * AICc and BIC (which use n_used). sigma2 is forecast::Arima's: the sum of
+ * squared standardised residuals over n_used - coefficients (the one its
+ * intervals use); residuals are the standardised innovations e_t / sqrt(F_t)
+ * and fitted values y - residuals, as R's residuals() and fitted().
+ *
+ * What a fitted model holds (enough to forecast without the data):
+ *   settings  [0] p*10000 + d*100 + q, [1] P*10000 + D*100 + Q,
+ *             [2] constant: 0 none, 1 mean, 2 drift
+ *   params    R's coefficients in R's order and names: ar1.., ma1.., sar1..,
+ *             sma1.., then intercept or drift
+ *   states    the filtered state a_n (rd values) then its covariance P_n
+ *             (rd x rd, column-major, in units of sigma2), rd = r + d + mD
+ * Forecasts are R's KalmanForecast from (a_n, P_n) plus beta c_{n+h};
+ * sample paths draw the state from N(a_n, sigma2 P_n) and run the state
+ * equation with N(0, sigma2) innovations, so their variance is the analytic one. */
+#include <complex.h>
+#include <float.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_poly.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carecast/model.h"
+#include "carecast/models.h"
+
+#define ARIMA_MAX_ORDER 20          /* p, q, P, Q each at most this */
+#define ARIMA_MAX_DIFF 3            /* d, D each at most this */
+#define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
+#define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
+#define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
+#define ARIMA_BFGS_MAXIT 100        /* optim's default maxit */
+#define ARIMA_BFGS_NDEPS 1e-3       /* optim's finite-difference step */
+#define ARIMA_LYAPUNOV_MAXIT 64     /* doublings: 2^64 terms of the series */
+#define LOG_2PI 1.83787706640934548356 /* log(2 pi) */
+
+enum { CONSTANT_NONE = 0, CONSTANT_MEAN = 1, CONSTANT_DRIFT = 2 };
+enum { SETTING_ORDER = 0, SETTING_SEASONAL = 1, SETTING_CONSTANT = 2 };
+
+/* The model's orders and the sizes that follow from them. */
+typedef struct arima_spec {
+  int p, d, q;         /* non-seasonal orders */
+  int sp, sd, sq;      /* seasonal orders P, D, Q */
+  int period;          /* m (1 when not seasonal) */
+  int constant;        /* CONSTANT_* */
+  int n_arma;          /* p + q + P + Q */
+  int n_coef;          /* n_arma + (constant != none) */
+  int n_phi, n_theta;  /* degrees of the expanded AR and MA polynomials */
+  int r;               /* Harvey's ARMA state size, max(n_phi, n_theta + 1) */
+  int n_delta;         /* d + m D */
+  int rd;              /* r + n_delta, the whole state */
+} arima_spec;
+
+/* Everything one fit needs, allocated once. */
+typedef struct arima_work {
+  arima_spec spec;
+  const double *y;     /* the series, n values, NaN missing */
+  size_t n;
+  double *x;           /* y - beta c_t */
+  double *phi, *theta, *delta; /* expanded polynomials (theta padded to r - 1) */
+  double *coef;        /* n_coef, natural parameters */
+  double *tpar;        /* n_coef, scratch for transformations */
+  double *a, *anew, *M;        /* rd each */
+  double *P, *Pnew, *mm;       /* rd x rd each */
+  double *lyap;                /* 4 r x r, for the stationary covariance */
+  double *w, *resid;           /* n each: differenced series, residuals */
+  double *parscale;            /* n_coef */
+  int n_cond;                  /* CSS: residuals conditioned on */
+  int use_css;                 /* objective: 1 CSS, 0 exact likelihood */
+  int transform;               /* objective: AR parts through partrans */
+  size_t n_used;               /* non-missing observations less n_delta */
+} arima_work;
+
+/* ---------- orders and variants ---------- */
+
+static void spec_complete(arima_spec *s) {
+  s->n_arma = s->p + s->q + s->sp + s->sq;
+  s->n_coef = s->n_arma + (s->constant != CONSTANT_NONE);
+  s->n_phi = s->p + s->period * s->sp;
+  s->n_theta = s->q + s->period * s->sq;
+  s->r = s->n_phi > s->n_theta + 1 ? s->n_phi : s->n_theta + 1;
+  s->n_delta = s->d + s->period * s->sd;
+  s->rd = s->r + s->n_delta;
+}
+
+static int parse_triple(const char *text, int *a, int *b, int *c, const char **end) {
+  int used = 0;
+  if (sscanf(text, "%d,%d,%d%n", a, b, c, &used) != 3) return 0;
+  *end = text + used;
+  return 1;
+}
+
+/* Parse "p,d,q[:P,D,Q][:mean|:drift|:none]" with the seasonal period into s. */
+static cc_status parse_variant(const char *variant, int period, arima_spec *s, cc_error *err) {
+  memset(s, 0, sizeof *s);
+  if (!variant || !*variant)
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "model",
+                        "arima needs orders, e.g. \"arima:0,1,1\" or \"arima:0,1,1:0,1,1\" (no automatic selection yet)");
+  const char *rest = variant;
+  if (!parse_triple(rest, &s->p, &s->d, &s->q, &rest))
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "arima variant \"%s\" does not start with p,d,q", variant);
+  int constant = -1;
+  if (*rest == ':' && rest[1] >= '0' && rest[1] <= '9') {
+    if (!parse_triple(rest + 1, &s->sp, &s->sd, &s->sq, &rest))
+      return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "arima variant \"%s\": seasonal part is not P,D,Q", variant);
+  }
+  if (*rest == ':') {
+    rest++;
+    if (strcmp(rest, "mean") == 0) constant = CONSTANT_MEAN;
+    else if (strcmp(rest, "drift") == 0) constant = CONSTANT_DRIFT;
+    else if (strcmp(rest, "none") == 0) constant = CONSTANT_NONE;
+    else
+      return cc_error_set(err, CC_EUSAGE, NULL, 0, "model",
+                          "arima variant \"%s\": expected mean, drift or none after the orders, got \"%s\"", variant, rest);
+  } else if (*rest) {
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "arima variant \"%s\": unexpected \"%s\"", variant, rest);
+  }
+  int orders[4] = {s->p, s->q, s->sp, s->sq}, diffs[2] = {s->d, s->sd};
+  for (int i = 0; i < 4; i++)
+    if (orders[i] < 0 || orders[i] > ARIMA_MAX_ORDER)
+      return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "arima variant \"%s\": AR and MA orders must be 0..%d",
+                          variant, ARIMA_MAX_ORDER);
+  for (int i = 0; i < 2; i++)
+    if (diffs[i] < 0 || diffs[i] > ARIMA_MAX_DIFF)
+      return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "arima variant \"%s\": differences must be 0..%d", variant,
+                          ARIMA_MAX_DIFF);
+  int seasonal = s->sp + s->sd + s->sq > 0;
+  if (seasonal && period < 2) /* a property of the data, so bad input: the command line skips the series */
+    return cc_error_set(err, CC_EINPUT, NULL, 0, "model",
+                        "arima variant \"%s\" has seasonal orders but the series has period %d", variant, period);
+  s->period = seasonal ? period : 1;
+  int total_diff = s->d + s->sd;
+  if (constant < 0) constant = total_diff == 0 ? CONSTANT_MEAN : CONSTANT_NONE;
+  if (constant == CONSTANT_MEAN && total_diff != 0)
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "arima variant \"%s\": a mean needs d + D = 0", variant);
+  if (constant == CONSTANT_DRIFT && total_diff != 1)
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "arima variant \"%s\": a drift needs d + D = 1", variant);
+  s->constant = constant;
+  spec_complete(s);
+  if (s->rd > ARIMA_MAX_STATE) /* depends on the series' period, so bad input */
+    return cc_error_set(err, CC_EINPUT, NULL, 0, "model",
+                        "arima variant \"%s\" with period %d needs a state of %d values; at most %d are supported",
+                        variant, period, s->rd, ARIMA_MAX_STATE);
+  return CC_OK;
+}
+
+static void spec_from_settings(const cc_model *m, arima_spec *s) {
+  memset(s, 0, sizeof *s);
+  s->p = m->settings[SETTING_ORDER] / 10000, s->d = m->settings[SETTING_ORDER] / 100 % 100;
+  s->q = m->settings[SETTING_ORDER] % 100;
+  s->sp = m->settings[SETTING_SEASONAL] / 10000, s->sd = m->settings[SETTING_SEASONAL] / 100 % 100;
+  s->sq = m->settings[SETTING_SEASONAL] % 100;
+  s->constant = m->settings[SETTING_CONSTANT];
+  s->period = m->period;
+  spec_complete(s);
+}
+
+/* ---------- polynomials and the parameter transformation ---------- */
+
+/* R's partrans: p unconstrained values to the coefficients of a stationary
+ * AR(p) (tanh to partial autocorrelations, then Durbin-Levinson). */
+static void partrans(int p, const double *raw, double *out) {
+  double work[ARIMA_MAX_ORDER];
+  for (int j = 0; j < p; j++) work[j] = out[j] = tanh(raw[j]);
+  for (int j = 1; j < p; j++) {
+    double a = out[j];
+    for (int k = 0; k < j; k++) work[k] -= a * out[j - k - 1];
+    for (int k = 0; k < j; k++) out[k] = work[k];
+  }
+}
+
+/* R's invpartrans: the inverse of partrans. */
+static void invpartrans(int p, const double *phi, double *out) {
+  double work[ARIMA_MAX_ORDER];
+  for (int j = 0; j < p; j++) work[j] = out[j] = phi[j];
+  for (int j = p - 1; j > 0; j--) {
+    double a = out[j];
+    for (int k = 0; k < j; k++) work[k] = (out[k] + a * out[j - k - 1]) / (1 - a * a);
+    for (int k = 0; k < j; k++) out[k] = work[k];
+  }
+  for (int j = 0; j < p; j++) out[j] = atanh(out[j]);
+}
+
+/* Apply f (partrans or invpartrans) to the two AR blocks of par into out; copy the rest. */
+static void transform_ar_blocks(const arima_spec *s, const double *par, double *out, int inverse) {
+  memcpy(out, par, (size_t)s->n_coef * sizeof *out);
+  int seasonal_ar = s->p + s->q;
+  if (inverse) {
+    if (s->p) invpartrans(s->p, par, out);
+    if (s->sp) invpartrans(s->sp, par + seasonal_ar, out + seasonal_ar);
+  } else {
+    if (s->p) partrans(s->p, par, out);
+    if (s->sp) partrans(s->sp, par + seasonal_ar, out + seasonal_ar);
+  }
+}
+
+/* R's ARIMA_transPars: the expanded phi[n_phi] and theta[r - 1] (zero-padded)
+ * from par (transformed AR parts when transform), using scratch[n_coef]. */
+static void expand_polynomials(const arima_spec *s, const double *par, int transform, double *scratch, double *phi,
+                               double *theta) {
+  const double *w = par;
+  if (transform) {
+    transform_ar_blocks(s, par, scratch, 0);
+    w = scratch;
+  }
+  int ns = s->period, p = s->p, q = s->q, sp = s->sp, sq = s->sq;
+  for (int i = 0; i < s->n_phi; i++) phi[i] = 0;
+  for (int i = 0; i < s->r - 1; i++) theta[i] = 0;
+  for (int i = 0; i < p; i++) phi[i] = w[i];
+  for (int i = 0; i < q; i++) theta[i] = w[i + p];
+  for (int j = 0; j < sp; j++) {
+    phi[(j + 1) * ns - 1] += w[j + p + q];
+    for (int i = 0; i < p; i++) phi[(j + 1) * ns + i] -= w[i] * w[j + p + q];
+  }
+  for (int j = 0; j < sq; j++) {
+    theta[(j + 1) * ns - 1] += w[j + p + q + sp];
+    for (int i = 0; i < q; i++) theta[(j + 1) * ns + i] += w[i + p] * w[j + p + q + sp];
+  }
+}
+
+/* The differencing polynomial: y_t = sum_i delta[i] y_{t-1-i} + w_t (R's Delta). */
+static void expand_delta(const arima_spec *s, double *delta) {
+  double poly[s->n_delta + 1];
+  int degree = 0;
+  poly[0] = 1;
+  for (int k = 0; k < s->d + s->sd; k++) {
+    int lag = k < s->d ? 1 : s->period;
+    for (int i = degree + 1; i <= degree + lag; i++) poly[i] = 0;
+    for (int i = degree + lag; i >= lag; i--) poly[i] -= poly[i - lag];
+    degree += lag;
+  }
+  for (int i = 0; i < s->n_delta; i++) delta[i] = -poly[i + 1];
+}
+
+/* 1 when all roots of 1 - ar_1 z - ... - ar_p z^p lie outside the unit circle (R's arCheck). */
+static int ar_stationary(int p, const double *ar) {
+  while (p > 0 && ar[p - 1] == 0) p--;
+  if (p == 0) return 1;
+  double coef[2 * ARIMA_MAX_ORDER + 2], roots[4 * ARIMA_MAX_ORDER + 4];
+  coef[0] = 1;
+  for (int i = 0; i < p; i++) coef[i + 1] = -ar[i];
+  gsl_poly_complex_workspace *w = gsl_poly_complex_workspace_alloc((size_t)p + 1);
+  if (!w) return 0;
+  int status = gsl_poly_complex_solve(coef, (size_t)p + 1, w, roots);
+  gsl_poly_complex_workspace_free(w);
+  if (status) return 0;
+  for (int i = 0; i < p; i++)
+    if (hypot(roots[2 * i], roots[2 * i + 1]) <= 1) return 0;
+  return 1;
+}
+
+/* R's maInvert: reflect the roots of 1 + ma_1 z + ... inside the unit circle. */
+static void ma_invert(int q, double *ma) {
+  int q0 = q;
+  while (q0 > 0 && ma[q0 - 1] == 0) q0--;
+  if (q0 == 0) return;
+  double coef[ARIMA_MAX_ORDER + 1], roots[2 * ARIMA_MAX_ORDER + 2];
+  coef[0] = 1;
+  for (int i = 0; i < q0; i++) coef[i + 1] = ma[i];
+  gsl_poly_complex_workspace *w = gsl_poly_complex_workspace_alloc((size_t)q0 + 1);
+  if (!w) return;
+  int status = gsl_poly_complex_solve(coef, (size_t)q0 + 1, w, roots);
+  gsl_poly_complex_workspace_free(w);
+  if (status) return;
+  int any_inside = 0;
+  for (int i = 0; i < q0; i++) any_inside |= hypot(roots[2 * i], roots[2 * i + 1]) < 1;
+  if (!any_inside) return;
+  if (q0 == 1) {
+    ma[0] = 1 / ma[0];
+    return;
+  }
+  double complex x[ARIMA_MAX_ORDER + 1] = {1};
+  int len = 1;
+  for (int i = 0; i < q0; i++) {
+    double complex root = roots[2 * i] + roots[2 * i + 1] * I;
+    if (cabs(root) < 1) root = 1 / root;
+    x[len] = 0;
+    for (int k = len; k >= 1; k--) x[k] -= x[k - 1] / root;
+    len++;
+  }
+  for (int i = 0; i < q0; i++) ma[i] = creal(x[i + 1]);
+}
+
+/* ---------- the state-space form (R's makeARIMA / ARIMA_Like / KalmanForecast) ---------- */
+
+/* anew = T a. */
+static void state_predict(const arima_spec *s, const double *phi, const double *delta, const double *a, double *anew) {
+  int r = s->r, rd = s->rd;
+  for (int i = 0; i < r; i++) {
+    double tmp = i < r - 1 ? a[i + 1] : 0.0;
+    if (i < s->n_phi) tmp += phi[i] * a[0];
+    anew[i] = tmp;
+  }
+  if (s->n_delta > 0) {
+    for (int i = r + 1; i < rd; i++) anew[i] = a[i - 1];
+    double tmp = a[0];
+    for (int i = 0; i < s->n_delta; i++) tmp += delta[i] * a[r + i];
+    anew[r] = tmp;
+  }
+}
+
+/* Pnew = T P T' + R R' using the structure of T (mm is rd x rd scratch). */
+static void covariance_predict(const arima_spec *s, const double *phi, const double *theta, const double *delta,
+                               const double *P, double *mm, double *Pnew) {
+  int r = s->r, rd = s->rd, p = s->n_phi, d = s->n_delta, q = s->r - 1;
+  for (int i = 0; i < r; i++)
+    for (int j = 0; j < rd; j++) {
+      double tmp = 0.0;
+      if (i < p) tmp += phi[i] * P[rd * j];
+      if (i < r - 1) tmp += P[i + 1 + rd * j];
+      mm[i + rd * j] = tmp;
+    }
+  if (d > 0) {
+    for (int j = 0; j < rd; j++) {
+      double tmp = P[rd * j];
+      for (int k = 0; k < d; k++) tmp += delta[k] * P[r + k + rd * j];
+      mm[r + rd * j] = tmp;
+    }
+    for (int i = 1; i < d; i++)
+      for (int j = 0; j < rd; j++) mm[r + i + rd * j] = P[r + i - 1 + rd * j];
+  }
+  for (int i = 0; i < r; i++)
+    for (int j = 0; j < rd; j++) {
+      double tmp = 0.0;
+      if (i < p) tmp += phi[i] * mm[j];
+      if (i < r - 1) tmp += mm[rd * (i + 1) + j];
+      Pnew[j + rd * i] = tmp;
+    }
+  if (d > 0) {
+    for (int j = 0; j < rd; j++) {
+      double tmp = mm[j];
+      for (int k = 0; k < d; k++) tmp += delta[k] * mm[rd * (r + k) + j];
+      Pnew[j + rd * r] = tmp;
+    }
+    for (int i = 1; i < d; i++)
+      for (int j = 0; j < rd; j++) Pnew[j + rd * (r + i)] = mm[rd * (r + i - 1) + j];
+  }
+  for (int i = 0; i <= q; i++) {
+    double vi = i == 0 ? 1.0 : theta[i - 1];
+    for (int j = 0; j <= q; j++) Pnew[i + rd * j] += vi * (j == 0 ? 1.0 : theta[j - 1]);
+  }
+}
+
+/* The initial state covariance Pn (rd x rd): the stationary covariance of
+ * the ARMA block, solving Q = T Q T' + R R' by doubling, and kappa on the
+ * differencing block. scratch holds 4 r x r. 0 when it does not converge
+ * (a non-stationary AR part). */
+static int initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn,
+                              double *scratch) {
+  int r = s->r, rd = s->rd;
+  double *Q = scratch, *A = Q + r * r, *AQ = A + r * r, *tmp = AQ + r * r;
+  for (int i = 0; i < r; i++) {
+    double vi = i == 0 ? 1.0 : theta[i - 1];
+    for (int j = 0; j < r; j++) {
+      Q[i + r * j] = vi * (j == 0 ? 1.0 : theta[j - 1]);
+      A[i + r * j] = (j == 0 && i < s->n_phi ? phi[i] : 0) + (j == i + 1 ? 1 : 0);
+    }
+  }
+  int converged = 0;
+  for (int iter = 0; iter < ARIMA_LYAPUNOV_MAXIT && !converged; iter++) {
+    for (int i = 0; i < r; i++) /* AQ = A Q */
+      for (int j = 0; j < r; j++) {
+        double sum = 0;
+        for (int k = 0; k < r; k++) sum += A[i + r * k] * Q[k + r * j];
+        AQ[i + r * j] = sum;
+      }
+    double largest_step = 0, largest = 0;
+    for (int i = 0; i < r; i++) /* Q += AQ A' */
+      for (int j = 0; j < r; j++) {
+        double sum = 0;
+        for (int k = 0; k < r; k++) sum += AQ[i + r * k] * A[j + r * k];
+        Q[i + r * j] += sum;
+        if (fabs(sum) > largest_step) largest_step = fabs(sum);
+        if (fabs(Q[i + r * j]) > largest) largest = fabs(Q[i + r * j]);
+      }
+    if (!isfinite(largest)) return 0;
+    if (largest_step <= DBL_EPSILON * largest) converged = 1;
+    for (int i = 0; i < r; i++) /* A = A A */
+      for (int j = 0; j < r; j++) {
+        double sum = 0;
+        for (int k = 0; k < r; k++) sum += A[i + r * k] * A[k + r * j];
+        tmp[i + r * j] = sum;
+      }
+    memcpy(A, tmp, (size_t)(r * r) * sizeof *A);
+  }
+  if (!converged) return 0;
+  for (int i = 0; i < rd * rd; i++) Pn[i] = 0;
+  for (int j = 0; j < r; j++)
+    for (int i = 0; i < r; i++) Pn[i + rd * j] = Q[i + r * j];
+  for (int i = r; i < rd; i++) Pn[i + rd * i] = ARIMA_KAPPA;
+  return 1;
+}
+
+typedef struct likelihood_sums {
+  double ssq;    /* sum of e_t^2 / F_t over the counted steps */
+  double sumlog; /* sum of log F_t over the counted steps */
+  size_t nu;     /* steps counted (F_t < 1e4) */
+} likelihood_sums;
+
+/* R's ARIMA_Like: run the filter over w->x from a = 0 and P = w->P (the
+ * initial covariance, overwritten); leaves a_n, P_n in w->a, w->P and, when
+ * resid is given, the standardised innovations (NaN where missing). */
+static likelihood_sums kalman_filter(arima_work *w, double *resid) {
+  const arima_spec *s = &w->spec;
+  int r = s->r, rd = s->rd, d = s->n_delta;
+  likelihood_sums sums = {0, 0, 0};
+  for (int i = 0; i < rd; i++) w->a[i] = 0;
+  memcpy(w->Pnew, w->P, (size_t)(rd * rd) * sizeof *w->P);
+  for (size_t t = 0; t < w->n; t++) {
+    state_predict(s, w->phi, w->delta, w->a, w->anew);
+    if (t > 0) covariance_predict(s, w->phi, w->theta, w->delta, w->P, w->mm, w->Pnew);
+    if (!isnan(w->x[t])) {
+      double innovation = w->x[t] - w->anew[0];
+      for (int i = 0; i < d; i++) innovation -= w->delta[i] * w->anew[r + i];
+      for (int i = 0; i < rd; i++) {
+        double tmp = w->Pnew[i];
+        for (int j = 0; j < d; j++) tmp += w->Pnew[i + rd * (r + j)] * w->delta[j];
+        w->M[i] = tmp;
+      }
+      double gain = w->M[0];
+      for (int i = 0; i < d; i++) gain += w->delta[i] * w->M[r + i];
+      if (gain < ARIMA_DIFFUSE_GAIN) {
+        sums.nu++;
+        sums.ssq += innovation * innovation / gain;
+        sums.sumlog += log(gain);
+      }
+      if (resid) resid[t] = innovation / sqrt(gain);
+      for (int i = 0; i < rd; i++) w->a[i] = w->anew[i] + w->M[i] * innovation / gain;
+      for (int i = 0; i < rd; i++)
+        for (int j = 0; j < rd; j++) w->P[i + rd * j] = w->Pnew[i + rd * j] - w->M[i] * w->M[j] / gain;
+    } else {
+      memcpy(w->a, w->anew, (size_t)rd * sizeof *w->a);
+      memcpy(w->P, w->Pnew, (size_t)(rd * rd) * sizeof *w->P);
+      if (resid) resid[t] = NAN;
+    }
+  }
+  return sums;
+}
+
+/* ---------- objectives ---------- */
+
+/* x = y - beta c_t for the coefficients par. */
+static void remove_constant(arima_work *w, const double *par) {
+  const arima_spec *s = &w->spec;
+  double beta = s->constant != CONSTANT_NONE ? par[s->n_arma] : 0;
+  for (size_t t = 0; t < w->n; t++)
+    w->x[t] = w->y[t] - beta * (s->constant == CONSTANT_DRIFT ? (double)(t + 1) : 1.0);
+}
+
+/* R's ARIMA_CSS: mean squared conditional residual of the differenced x. */
+static double conditional_ssq(arima_work *w) {
+  const arima_spec *s = &w->spec;
+  size_t n = w->n;
+  memcpy(w->w, w->x, n * sizeof *w->w);
+  for (int i = 0; i < s->d; i++)
+    for (size_t t = n - 1; t > 0; t--) w->w[t] -= w->w[t - 1];
+  size_t ns = (size_t)s->period;
+  for (int i = 0; i < s->sd; i++)
+    for (size_t t = n - 1; t >= ns; t--) w->w[t] -= w->w[t - ns];
+  double ssq = 0;
+  size_t nu = 0, cond = (size_t)w->n_cond;
+  int q = s->n_theta;
+  for (size_t t = cond; t < n; t++) {
+    double tmp = w->w[t];
+    for (int j = 0; j < s->n_phi; j++) tmp -= w->phi[j] * w->w[t - (size_t)j - 1];
+    size_t limit = t - cond < (size_t)q ? t - cond : (size_t)q;
+    for (size_t j = 0; j < limit; j++) tmp -= w->theta[j] * w->resid[t - j - 1];
+    w->resid[t] = tmp;
+    if (!isnan(tmp)) nu++, ssq += tmp * tmp;
+  }
+  return ssq / (double)nu;
+}
+
+/* The objective R's optim sees: armaCSS or armafn, at the parameters par. */
+static double arima_objective(arima_work *w, const double *par) {
+  const arima_spec *s = &w->spec;
+  expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
+  remove_constant(w, par);
+  if (w->use_css) return 0.5 * log(conditional_ssq(w));
+  if (!initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
+  likelihood_sums sums = kalman_filter(w, NULL);
+  if (sums.nu == 0) return HUGE_VAL;
+  double s2 = sums.ssq / (double)sums.nu;
+  return 0.5 * (log(s2) + sums.sumlog / (double)sums.nu);
+}
+
+/* ---------- BFGS, as R's vmmin with optim's numerical gradient ---------- */
+
+/* f at the scaled point xs (par = xs * parscale). */
+static double scaled_objective(arima_work *w, const double *xs, double *par) {
+  for (int i = 0; i < w->spec.n_coef; i++) par[i] = xs[i] * w->parscale[i];
+  return arima_objective(w, par);
+}
+
+static int scaled_gradient(arima_work *w, double *xs, double *par, double *g) {
+  for (int i = 0; i < w->spec.n_coef; i++) {
+    double keep = xs[i];
+    xs[i] = keep + ARIMA_BFGS_NDEPS;
+    double up = scaled_objective(w, xs, par);
+    xs[i] = keep - ARIMA_BFGS_NDEPS;
+    double down = scaled_objective(w, xs, par);
+    xs[i] = keep;
+    g[i] = (up - down) / (2 * ARIMA_BFGS_NDEPS);
+    if (!isfinite(g[i])) return 0;
+  }
+  return 1;
+}
+
+/* Minimise the objective over par[n_coef] (replaced by the result) as
+ * optim(method = "BFGS"). Returns 1 when it converged, 0 when it hit
+ * maxit, -1 when the objective or its gradient was not finite. *value is
+ * the objective at the result. */
+static int bfgs(arima_work *w, double *par, double *value) {
+  enum { N = 4 * ARIMA_MAX_ORDER + 1 };
+  const double stepredn = 0.2, acctol = 0.0001, reltest = 10.0, reltol = sqrt(DBL_EPSILON);
+  int n = w->spec.n_coef;
+  double b[N], g[N], t[N], X[N], c[N], B[N][N], scratch[N];
+  if (n == 0) {
+    *value = arima_objective(w, par);
+    return isfinite(*value) ? 1 : -1;
+  }
+  for (int i = 0; i < n; i++) b[i] = par[i] / w->parscale[i];
+  double f = scaled_objective(w, b, scratch), fmin = f;
+  if (!isfinite(f)) return -1;
+  if (!scaled_gradient(w, b, scratch, g)) return -1;
+  int iter = 1, gradcount = 1, ilast = gradcount, count = 0;
+  do {
+    if (ilast == gradcount)
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < i; j++) B[i][j] = 0.0;
+        B[i][i] = 1.0;
+      }
+    for (int i = 0; i < n; i++) X[i] = b[i], c[i] = g[i];
+    double gradproj = 0.0;
+    for (int i = 0; i < n; i++) {
+      double sum = 0.0;
+      for (int j = 0; j <= i; j++) sum -= B[i][j] * g[j];
+      for (int j = i + 1; j < n; j++) sum -= B[j][i] * g[j];
+      t[i] = sum;
+      gradproj += sum * g[i];
+    }
+    if (gradproj < 0.0) { /* downhill */
+      double steplength = 1.0;
+      int accpoint = 0;
+      do {
+        count = 0;
+        for (int i = 0; i < n; i++) {
+          b[i] = X[i] + steplength * t[i];
+          if (reltest + X[i] == reltest + b[i]) count++;
+        }
+        if (count < n) {
+          f = scaled_objective(w, b, scratch);
+          accpoint = isfinite(f) && f <= fmin + gradproj * steplength * acctol;
+          if (!accpoint) steplength *= stepredn;
+        }
+      } while (!(count == n || accpoint));
+      int enough = fabs(f - fmin) > reltol * (fabs(fmin) + reltol);
+      if (!enough) {
+        count = n;
+        fmin = f;
+      }
+      if (count < n) { /* making progress */
+        fmin = f;
+        if (!scaled_gradient(w, b, scratch, g)) return -1;
+        gradcount++;
+        iter++;
+        double D1 = 0.0;
+        for (int i = 0; i < n; i++) {
+          t[i] *= steplength;
+          c[i] = g[i] - c[i];
+          D1 += t[i] * c[i];
+        }
+        if (D1 > 0) {
+          double D2 = 0.0;
+          for (int i = 0; i < n; i++) {
+            double sum = 0.0;
+            for (int j = 0; j <= i; j++) sum += B[i][j] * c[j];
+            for (int j = i + 1; j < n; j++) sum += B[j][i] * c[j];
+            X[i] = sum;
+            D2 += sum * c[i];
+          }
+          D2 = 1.0 + D2 / D1;
+          for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++) B[i][j] += (D2 * t[i] * t[j] - X[i] * t[j] - t[i] * X[j]) / D1;
+        } else {
+          ilast = gradcount;
+        }
+      } else if (ilast < gradcount) { /* no progress */
+        count = 0;
+        ilast = gradcount;
+      }
+    } else { /* uphill: reset unless just reset */
+      count = 0;
+      if (ilast == gradcount) count = n;
+      else ilast = gradcount;
+    }
+    if (iter >= ARIMA_BFGS_MAXIT) break;
+    if (gradcount - ilast > 2 * n) ilast = gradcount; /* periodic restart */
+  } while (count != n || ilast != gradcount);
+  /* As vmmin, the point returned is the last one tried (b). */
+  for (int i = 0; i < n; i++) par[i] = b[i] * w->parscale[i];
+  *value = fmin;
+  return iter < ARIMA_BFGS_MAXIT ? 1 : 0;
+}
+
+/* ---------- fitting ---------- */
+
+static void work_free(arima_work *w) {
+  if (!w) return;
+  free(w->x), free(w->phi), free(w->theta), free(w->delta), free(w->coef), free(w->tpar);
+  free(w->a), free(w->anew), free(w->M), free(w->P), free(w->Pnew), free(w->mm), free(w->lyap);
+  free(w->w), free(w->resid), free(w->parscale);
+  free(w);
+}
+
+static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
+  arima_work *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->spec = *s;
+  w->y = y, w->n = n;
+  size_t rd = (size_t)s->rd, r = (size_t)s->r, nc = (size_t)s->n_coef + 1;
+  w->x = malloc(n * sizeof *w->x);
+  w->phi = calloc((size_t)s->n_phi + 1, sizeof *w->phi);
+  w->theta = calloc(r, sizeof *w->theta);
+  w->delta = calloc((size_t)s->n_delta + 1, sizeof *w->delta);
+  w->coef = calloc(nc, sizeof *w->coef);
+  w->tpar = calloc(nc, sizeof *w->tpar);
+  w->a = calloc(rd, sizeof *w->a), w->anew = calloc(rd, sizeof *w->anew), w->M = calloc(rd, sizeof *w->M);
+  w->P = calloc(rd * rd, sizeof *w->P), w->Pnew = calloc(rd * rd, sizeof *w->Pnew);
+  w->mm = calloc(rd * rd, sizeof *w->mm);
+  w->lyap = calloc(4 * r * r, sizeof *w->lyap);
+  w->w = calloc(n, sizeof *w->w), w->resid = calloc(n, sizeof *w->resid);
+  w->parscale = calloc(nc, sizeof *w->parscale);
+  if (!w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar || !w->a || !w->anew || !w->M || !w->P ||
+      !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {
+    work_free(w);
+    return NULL;
+  }
+  expand_delta(s, w->delta);
+  return w;
+}
+
+/* Starting value and scale of beta: least squares of the differenced series
+ * on the differenced regressor (a constant after differencing), as R's lm(). */
+static cc_status constant_start(arima_work *w, cc_error *err) {
+  const arima_spec *s = &w->spec;
+  size_t n = w->n;
+  double *dx = w->w, *dc = w->resid;
+  for (size_t t = 0; t < n; t++) dx[t] = w->y[t], dc[t] = s->constant == CONSTANT_DRIFT ? (double)(t + 1) : 1.0;
+  size_t start = 0;
+  for (int k = 0; k < s->d + s->sd; k++) {
+    size_t lag = k < s->d ? 1 : (size_t)s->period;
+    for (size_t t = n - 1; t >= start + lag; t--) dx[t] -= dx[t - lag], dc[t] -= dc[t - lag];
+    start += lag;
+  }
+  double sum = 0, regressor = dc[n - 1];
+  size_t count = 0;
+  for (size_t t = start; t < n; t++)
+    if (!isnan(dx[t])) sum += dx[t], count++;
+  if (count < 2)
+    return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "too few non-missing differences to estimate the %s",
+                        s->constant == CONSTANT_DRIFT ? "drift" : "mean");
+  double mean = sum / (double)count, squares = 0;
+  for (size_t t = start; t < n; t++)
+    if (!isnan(dx[t])) squares += (dx[t] - mean) * (dx[t] - mean);
+  double se = sqrt(squares / (double)(count - 1) / (double)count) / fabs(regressor);
+  w->coef[s->n_arma] = mean / regressor;
+  w->parscale[s->n_arma] = se > 0 ? 10 * se : 1;
+  return CC_OK;
+}
+
+/* The whole estimation into w->coef; *objective is the concentrated objective there. */
+static cc_status estimate(arima_work *w, double *objective, cc_error *err) {
+  const arima_spec *s = &w->spec;
+  int any_missing = 0;
+  for (size_t t = 0; t < w->n; t++) any_missing |= isnan(w->y[t]);
+  for (int i = 0; i < s->n_coef; i++) w->coef[i] = 0, w->parscale[i] = 1;
+  if (s->constant != CONSTANT_NONE) {
+    cc_status status = constant_start(w, err);
+    if (status) return status;
+  }
+  double value;
+  if (!any_missing) { /* CSS start, kept only when its BFGS converged (R) */
+    w->use_css = 1;
+    w->n_cond = s->n_delta + s->n_phi;
+    double css[4 * ARIMA_MAX_ORDER + 1];
+    memcpy(css, w->coef, (size_t)s->n_coef * sizeof *css);
+    int result = bfgs(w, css, &value);
+    if (result == 1) memcpy(w->coef, css, (size_t)s->n_coef * sizeof *css);
+    if (result < 0) return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the conditional sum of squares is not finite");
+    if (!ar_stationary(s->p, w->coef) || !ar_stationary(s->sp, w->coef + s->p + s->q))
+      return cc_error_set(err, CC_EINPUT, NULL, 0, NULL,
+                          "non-stationary AR part from CSS (as R's arima: try other orders or more differencing)");
+  }
+  w->use_css = 0;
+  w->transform = 1;
+  w->n_cond = 0;
+  transform_ar_blocks(s, w->coef, w->tpar, 1);
+  memcpy(w->coef, w->tpar, (size_t)s->n_coef * sizeof *w->coef);
+  ma_invert(s->q, w->coef + s->p);
+  ma_invert(s->sq, w->coef + s->p + s->q + s->sp);
+  int result = bfgs(w, w->coef, &value);
+  if (result < 0)
+    return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the likelihood is not finite near the starting values");
+  ma_invert(s->q, w->coef + s->p);
+  ma_invert(s->sq, w->coef + s->p + s->q + s->sp);
+  *objective = arima_objective(w, w->coef);
+  transform_ar_blocks(s, w->coef, w->tpar, 0);
+  memcpy(w->coef, w->tpar, (size_t)s->n_coef * sizeof *w->coef);
+  w->transform = 0;
+  return CC_OK;
+}
+
+static void name_params(const arima_spec *s, cc_model *m, const double *coef) {
+  const char *prefix[4] = {"ar", "ma", "sar", "sma"};
+  int counts[4] = {s->p, s->q, s->sp, s->sq}, k = 0;
+  char name[CC_PARAM_NAME_MAX];
+  for (int block = 0; block < 4; block++)
+    for (int i = 0; i < counts[block]; i++, k++) {
+      snprintf(name, sizeof name, "%s%d", prefix[block], i + 1);
+      cc_model_set_param(m, (size_t)k, name, coef[k]);
+    }
+  if (s->constant != CONSTANT_NONE)
+    cc_model_set_param(m, (size_t)k, s->constant == CONSTANT_DRIFT ? "drift" : "intercept", coef[k]);
+}
+
+static cc_status arima_fit(const double *y, size_t n, const char *variant, const cc_fit_options *options,
+                           cc_model **out, cc_error *err) {
+  *out = NULL;
+  cc_fit_options defaults;
+  cc_fit_options_default(&defaults);
+  int period = options ? options->period : defaults.period;
+  if (period < 1) return cc_error_set(err, CC_EUSAGE, NULL, 0, "period", "must be at least 1, not %d", period);
+  arima_spec s;
+  cc_status status = parse_variant(variant, period, &s, err);
+  if (status) return status;
+  size_t nobs = 0;
+  for (size_t t = 0; t < n; t++) {
+    if (isinf(y[t])) return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "value %zu of the series is infinite", t + 1);
+    nobs += !isnan(y[t]);
+  }
+  size_t n_cond = (size_t)(s.n_delta + s.n_phi);
+  if (nobs <= (size_t)s.n_delta + (size_t)s.n_coef + 2 || n <= n_cond + 1)
+    return cc_error_set(err, CC_EINPUT, NULL, 0, NULL,
+                        "ARIMA(%d,%d,%d)(%d,%d,%d)[%d] needs more data: %zu non-missing values for %d coefficients "
+                        "and %d differences",
+                        s.p, s.d, s.q, s.sp, s.sd, s.sq, s.period, nobs, s.n_coef, s.n_delta);
+
+  arima_work *w = work_alloc(&s, y, n);
+  cc_model *m = w ? cc_model_alloc(&cc_model_arima, n, (size_t)s.n_coef, (size_t)(s.rd + s.rd * s.rd)) : NULL;
+  if (!m) {
+    work_free(w);
+    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  }
+  w->n_used = nobs - (size_t)s.n_delta;
+  double objective = NAN;
+  status = estimate(w, &objective, err);
+  if (!status) {
+    /* The final filter at the natural coefficients, keeping a_n, P_n and the residuals. */
+    expand_polynomials(&s, w->coef, 0, w->tpar, w->phi, w->theta);
+    remove_constant(w, w->coef);
+    if (!initial_covariance(&s, w->phi, w->theta, w->P, w->lyap))
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the fitted AR part is not stationary");
+  }
+  if (status) {
+    work_free(w);
+    cc_model_free(m);
+    return status;
+  }
+  (void)kalman_filter(w, m->residuals);
+  double used = (double)w->n_used, squares = 0;
+  for (size_t t = 0; t < n; t++) {
+    m->fitted[t] = y[t] - m->residuals[t];
+    if (!isnan(m->residuals[t])) squares += m->residuals[t] * m->residuals[t];
+  }
+  name_params(&s, m, w->coef);
+  memcpy(m->states, w->a, (size_t)s.rd * sizeof *m->states);
+  memcpy(m->states + s.rd, w->P, (size_t)(s.rd * s.rd) * sizeof *m->states);
+  m->settings[SETTING_ORDER] = s.p * 10000 + s.d * 100 + s.q;
+  m->settings[SETTING_SEASONAL] = s.sp * 10000 + s.sd * 100 + s.sq;
+  m->settings[SETTING_CONSTANT] = s.constant;
+  m->period = s.period;
+  m->sigma2 = squares / (used - (double)s.n_coef);
+  m->loglik = -0.5 * (2 * used * objective + used + used * LOG_2PI);
+  m->n_estimated = s.n_coef + 1;
+  m->nobs = w->n_used;
+  cc_model_set_criteria(m);
+  char label[64]; /* long orders could overflow cc_model.spec: cut to fit */
+  if (s.sp + s.sd + s.sq > 0)
+    snprintf(label, sizeof label, "ARIMA(%d,%d,%d)(%d,%d,%d)[%d]%s", s.p, s.d, s.q, s.sp, s.sd, s.sq, s.period,
+             s.constant == CONSTANT_DRIFT ? "+d" : "");
+  else
+    snprintf(label, sizeof label, "ARIMA(%d,%d,%d)%s", s.p, s.d, s.q,
+             s.constant == CONSTANT_DRIFT ? " drift" : s.constant == CONSTANT_MEAN ? " mean" : "");
+  size_t label_len = strlen(label) < sizeof m->spec - 1 ? strlen(label) : sizeof m->spec - 1;
+  memcpy(m->spec, label, label_len);
+  m->spec[label_len] = '\0';
+  work_free(w);
+  *out = m;
+  return CC_OK;
+}
+
+/* ---------- forecasting and simulation ---------- */
+
+/* The constant part of the forecast h steps (1-based) after the series. */
+static double constant_ahead(const cc_model *m, const arima_spec *s, size_t h) {
+  if (s->constant == CONSTANT_NONE) return 0;
+  double beta = m->params[s->n_arma];
+  return s->constant == CONSTANT_DRIFT ? beta * (double)(m->n + h) : beta;
+}
+
+/* Scratch for running the state equation of a fitted model. */
+typedef struct arima_system {
+  arima_spec spec;
+  double *phi, *theta, *delta, *a, *anew, *P, *Pnew, *mm, *tpar;
+} arima_system;
+
+static void system_free(arima_system *sys) {
+  free(sys->phi), free(sys->theta), free(sys->delta), free(sys->a), free(sys->anew);
+  free(sys->P), free(sys->Pnew), free(sys->mm), free(sys->tpar);
+}
+
+static cc_status system_init(const cc_model *m, arima_system *sys, cc_error *err) {
+  memset(sys, 0, sizeof *sys);
+  spec_from_settings(m, &sys->spec);
+  const arima_spec *s = &sys->spec;
+  size_t rd = (size_t)s->rd;
+  if (m->n_states != rd + rd * rd || m->n_params != (size_t)s->n_coef)
+    return cc_error_set(err, CC_EINTERNAL, NULL, 0, NULL, "arima model's states do not match its orders");
+  sys->phi = calloc((size_t)s->n_phi + 1, sizeof *sys->phi);
+  sys->theta = calloc((size_t)s->r, sizeof *sys->theta);
+  sys->delta = calloc((size_t)s->n_delta + 1, sizeof *sys->delta);
+  sys->a = malloc(rd * sizeof *sys->a), sys->anew = malloc(rd * sizeof *sys->anew);
+  sys->P = malloc(rd * rd * sizeof *sys->P), sys->Pnew = malloc(rd * rd * sizeof *sys->Pnew);
+  sys->mm = malloc(rd * rd * sizeof *sys->mm);
+  sys->tpar = calloc((size_t)s->n_coef + 1, sizeof *sys->tpar);
+  if (!sys->phi || !sys->theta || !sys->delta || !sys->a || !sys->anew || !sys->P || !sys->Pnew || !sys->mm ||
+      !sys->tpar) {
+    system_free(sys);
+    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  }
+  expand_polynomials(s, m->params, 0, sys->tpar, sys->phi, sys->theta);
+  expand_delta(s, sys->delta);
+  memcpy(sys->a, m->states, rd * sizeof *sys->a);
+  memcpy(sys->P, m->states + rd, rd * rd * sizeof *sys->P);
+  return CC_OK;
+}
+
+/* Z'a: the observation from the state. */
+static double observe(const arima_spec *s, const double *delta, const double *a) {
+  double value = a[0];
+  for (int i = 0; i < s->n_delta; i++) value += delta[i] * a[s->r + i];
+  return value;
+}
+
+static cc_status arima_forecast(const cc_model *m, size_t h, double *mean, double *variance, int *analytic,
+                                cc_error *err) {
+  arima_system sys;
+  cc_status status = system_init(m, &sys, err);
+  if (status) return status;
+  const arima_spec *s = &sys.spec;
+  int rd = s->rd, r = s->r;
+  *analytic = 1;
+  for (size_t i = 0; i < h; i++) {
+    state_predict(s, sys.phi, sys.delta, sys.a, sys.anew);
+    memcpy(sys.a, sys.anew, (size_t)rd * sizeof *sys.a);
+    covariance_predict(s, sys.phi, sys.theta, sys.delta, sys.P, sys.mm, sys.Pnew);
+    memcpy(sys.P, sys.Pnew, (size_t)(rd * rd) * sizeof *sys.P);
+    mean[i] = observe(s, sys.delta, sys.a) + constant_ahead(m, s, i + 1);
+    double zpz = 0; /* Z' P Z with Z = (1, 0.., delta) */
+    for (int j = 0; j < rd; j++) {
+      double zj = j == 0 ? 1 : j >= r ? sys.delta[j - r] : 0;
+      if (zj == 0) continue;
+      for (int k = 0; k < rd; k++) {
+        double zk = k == 0 ? 1 : k >= r ? sys.delta[k - r] : 0;
+        zpz += zj * sys.P[j + rd * k] * zk;
+      }
+    }
+    variance[i] = zpz * m->sigma2;
+  }
+  system_free(&sys);
+  return CC_OK;
+}
+
+static cc_status arima_simulate(const cc_model *m, size_t h, gsl_rng *rng, double *path, cc_error *err) {
+  arima_system sys;
+  cc_status status = system_init(m, &sys, err);
+  if (status) return status;
+  const arima_spec *s = &sys.spec;
+  size_t rd = (size_t)s->rd;
+  /* Draw the state from N(a_n, sigma2 P_n) through P_n's eigen-decomposition
+   * (P_n is only semi-definite: clip rounding-negative eigenvalues). */
+  gsl_matrix *cov = gsl_matrix_alloc(rd, rd), *vectors = gsl_matrix_alloc(rd, rd);
+  gsl_vector *values = gsl_vector_alloc(rd);
+  gsl_eigen_symmv_workspace *ew = gsl_eigen_symmv_alloc(rd);
+  if (!cov || !vectors || !values || !ew) {
+    status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  } else {
+    for (size_t i = 0; i < rd; i++)
+      for (size_t j = 0; j < rd; j++) gsl_matrix_set(cov, i, j, 0.5 * (sys.P[i + rd * j] + sys.P[j + rd * i]));
+    gsl_eigen_symmv(cov, values, vectors, ew);
+    double sigma = sqrt(m->sigma2);
+    for (size_t k = 0; k < rd; k++) {
+      double lambda = gsl_vector_get(values, k);
+      if (lambda <= 0) continue;
+      double draw = gsl_ran_gaussian(rng, sigma * sqrt(lambda));
+      for (size_t i = 0; i < rd; i++) sys.a[i] += draw * gsl_matrix_get(vectors, i, k);
+    }
+    for (size_t i = 0; i < h; i++) {
+      state_predict(s, sys.phi, sys.delta, sys.a, sys.anew);
+      double e = gsl_ran_gaussian(rng, sigma); /* R e: 1, theta.., 0.. */
+      sys.anew[0] += e;
+      for (int j = 1; j < s->r; j++) sys.anew[j] += sys.theta[j - 1] * e;
+      memcpy(sys.a, sys.anew, rd * sizeof *sys.a);
+      path[i] = observe(s, sys.delta, sys.a) + constant_ahead(m, s, i + 1);
+    }
+  }
+  gsl_eigen_symmv_free(ew);
+  gsl_vector_free(values);
+  gsl_matrix_free(vectors);
+  gsl_matrix_free(cov);
+  system_free(&sys);
+  return status;
+}
+
+const cc_model_type cc_model_arima = {"arima", "seasonal ARIMA with fixed orders, as forecast::Arima (CSS-ML)",
+                                      arima_fit, arima_forecast, arima_simulate};
