@@ -41,7 +41,7 @@ expect_exit 0 "$CARECAST" forecast --store "$STORE" --horizon 3 --level 50,90 --
 expect_grep "$WORK/f3.csv" "series_id,period,h,mean,lo50,hi50,lo90,hi90,model"
 
 # Each family by name.
-for model in ets ets:AAdN theta naive snaive drift mean naive2; do
+for model in ets ets:AAdN theta naive snaive drift mean naive2 croston sba tsb arima:0,1,1:0,1,1 arima:1,1,0:drift; do
   expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/E06000012/*' --model "$model"
 done
 
