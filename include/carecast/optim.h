@@ -64,6 +64,29 @@ CC_MUST_CHECK cc_status cc_nelder_mead(cc_objective_fn f, void *context, double 
                                        const cc_nm_options *options, cc_nm_workspace *w, cc_nm_result *result,
                                        cc_error *err);
 
+/* Quasi-Newton minimisation: a variable metric method with BFGS updates of
+ * the inverse Hessian and a backtracking line search (Nash 1990, algorithm
+ * 21), the method of R's optim(method = "BFGS"), with the gradient by
+ * central differences of step gradient_step in scaled coordinates x / scale
+ * (optim's ndeps and parscale). R's arima estimates with it, so using the
+ * same one keeps carecast on R's path. */
+typedef struct cc_bfgs_options {
+  int max_iterations;   /* gradient evaluations at most (optim's maxit, 100) */
+  double rel_tol;       /* stop when f improves by less than rel_tol * (|f| + rel_tol) (sqrt(DBL_EPSILON)) */
+  double gradient_step; /* central-difference step in scaled coordinates (1e-3) */
+} cc_bfgs_options;
+
+void cc_bfgs_options_default(cc_bfgs_options *options);
+
+#define CC_BFGS_MAX_PARAMETERS 128 /* the workspace lives on the stack */
+
+/* Minimise f from x[n] (replaced by the result; n at most
+ * CC_BFGS_MAX_PARAMETERS) with parameter scales scale[n]. Returns 1 when it
+ * converged, 0 when it ran out of iterations, -1 when f or its gradient was
+ * not finite (at the start, or at a gradient). *value is f at the result. */
+int cc_bfgs(cc_objective_fn f, void *context, double *x, size_t n, const double *scale, const cc_bfgs_options *options,
+            double *value);
+
 /* One-dimensional minimisation of f on [lower, upper] by Brent's (1973,
  * ch. 5) combination of golden-section search and parabolic interpolation,
  * without derivatives and without needing a bracket: the method of R's

@@ -80,14 +80,13 @@
 
 #include "carecast/model.h"
 #include "carecast/models.h"
+#include "carecast/optim.h"
 
 #define ARIMA_MAX_ORDER 20          /* p, q, P, Q each at most this */
 #define ARIMA_MAX_DIFF 3            /* d, D each at most this */
 #define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
 #define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
 #define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
-#define ARIMA_BFGS_MAXIT 100        /* optim's default maxit */
-#define ARIMA_BFGS_NDEPS 1e-3       /* optim's finite-difference step */
 #define ARIMA_LYAPUNOV_MAXIT 64     /* doublings: 2^64 terms of the series */
 #define LOG_2PI 1.83787706640934548356 /* log(2 pi) */
 
@@ -541,123 +540,18 @@ static double arima_objective(arima_work *w, const double *par) {
   return 0.5 * (log(s2) + sums.sumlog / (double)sums.nu);
 }
 
-/* ---------- BFGS, as R's vmmin with optim's numerical gradient ---------- */
-
-/* f at the scaled point xs (par = xs * parscale). */
-static double scaled_objective(arima_work *w, const double *xs, double *par) {
-  for (int i = 0; i < w->spec.n_coef; i++) par[i] = xs[i] * w->parscale[i];
-  return arima_objective(w, par);
+/* The objective in the shape the shared optimisers take. */
+static double objective_for_optimiser(const double *par, size_t n, void *context) {
+  (void)n;
+  return arima_objective(context, par);
 }
 
-static int scaled_gradient(arima_work *w, double *xs, double *par, double *g) {
-  for (int i = 0; i < w->spec.n_coef; i++) {
-    double keep = xs[i];
-    xs[i] = keep + ARIMA_BFGS_NDEPS;
-    double up = scaled_objective(w, xs, par);
-    xs[i] = keep - ARIMA_BFGS_NDEPS;
-    double down = scaled_objective(w, xs, par);
-    xs[i] = keep;
-    g[i] = (up - down) / (2 * ARIMA_BFGS_NDEPS);
-    if (!isfinite(g[i])) return 0;
-  }
-  return 1;
-}
-
-/* Minimise the objective over par[n_coef] (replaced by the result) as
- * optim(method = "BFGS"). Returns 1 when it converged, 0 when it hit
- * maxit, -1 when the objective or its gradient was not finite. *value is
- * the objective at the result. */
+/* Minimise the objective over par[n_coef] (replaced by the result) with the
+ * shared BFGS (optim.h), optim's defaults and w's parameter scales. */
 static int bfgs(arima_work *w, double *par, double *value) {
-  enum { N = 4 * ARIMA_MAX_ORDER + 1 };
-  const double stepredn = 0.2, acctol = 0.0001, reltest = 10.0, reltol = sqrt(DBL_EPSILON);
-  int n = w->spec.n_coef;
-  double b[N], g[N], t[N], X[N], c[N], B[N][N], scratch[N];
-  if (n == 0) {
-    *value = arima_objective(w, par);
-    return isfinite(*value) ? 1 : -1;
-  }
-  for (int i = 0; i < n; i++) b[i] = par[i] / w->parscale[i];
-  double f = scaled_objective(w, b, scratch), fmin = f;
-  if (!isfinite(f)) return -1;
-  if (!scaled_gradient(w, b, scratch, g)) return -1;
-  int iter = 1, gradcount = 1, ilast = gradcount, count = 0;
-  do {
-    if (ilast == gradcount)
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < i; j++) B[i][j] = 0.0;
-        B[i][i] = 1.0;
-      }
-    for (int i = 0; i < n; i++) X[i] = b[i], c[i] = g[i];
-    double gradproj = 0.0;
-    for (int i = 0; i < n; i++) {
-      double sum = 0.0;
-      for (int j = 0; j <= i; j++) sum -= B[i][j] * g[j];
-      for (int j = i + 1; j < n; j++) sum -= B[j][i] * g[j];
-      t[i] = sum;
-      gradproj += sum * g[i];
-    }
-    if (gradproj < 0.0) { /* downhill */
-      double steplength = 1.0;
-      int accpoint = 0;
-      do {
-        count = 0;
-        for (int i = 0; i < n; i++) {
-          b[i] = X[i] + steplength * t[i];
-          if (reltest + X[i] == reltest + b[i]) count++;
-        }
-        if (count < n) {
-          f = scaled_objective(w, b, scratch);
-          accpoint = isfinite(f) && f <= fmin + gradproj * steplength * acctol;
-          if (!accpoint) steplength *= stepredn;
-        }
-      } while (!(count == n || accpoint));
-      int enough = fabs(f - fmin) > reltol * (fabs(fmin) + reltol);
-      if (!enough) {
-        count = n;
-        fmin = f;
-      }
-      if (count < n) { /* making progress */
-        fmin = f;
-        if (!scaled_gradient(w, b, scratch, g)) return -1;
-        gradcount++;
-        iter++;
-        double D1 = 0.0;
-        for (int i = 0; i < n; i++) {
-          t[i] *= steplength;
-          c[i] = g[i] - c[i];
-          D1 += t[i] * c[i];
-        }
-        if (D1 > 0) {
-          double D2 = 0.0;
-          for (int i = 0; i < n; i++) {
-            double sum = 0.0;
-            for (int j = 0; j <= i; j++) sum += B[i][j] * c[j];
-            for (int j = i + 1; j < n; j++) sum += B[j][i] * c[j];
-            X[i] = sum;
-            D2 += sum * c[i];
-          }
-          D2 = 1.0 + D2 / D1;
-          for (int i = 0; i < n; i++)
-            for (int j = 0; j <= i; j++) B[i][j] += (D2 * t[i] * t[j] - X[i] * t[j] - t[i] * X[j]) / D1;
-        } else {
-          ilast = gradcount;
-        }
-      } else if (ilast < gradcount) { /* no progress */
-        count = 0;
-        ilast = gradcount;
-      }
-    } else { /* uphill: reset unless just reset */
-      count = 0;
-      if (ilast == gradcount) count = n;
-      else ilast = gradcount;
-    }
-    if (iter >= ARIMA_BFGS_MAXIT) break;
-    if (gradcount - ilast > 2 * n) ilast = gradcount; /* periodic restart */
-  } while (count != n || ilast != gradcount);
-  /* As vmmin, the point returned is the last one tried (b). */
-  for (int i = 0; i < n; i++) par[i] = b[i] * w->parscale[i];
-  *value = fmin;
-  return iter < ARIMA_BFGS_MAXIT ? 1 : 0;
+  cc_bfgs_options options;
+  cc_bfgs_options_default(&options);
+  return cc_bfgs(objective_for_optimiser, w, par, (size_t)w->spec.n_coef, w->parscale, &options, value);
 }
 
 /* ---------- fitting ---------- */

@@ -268,3 +268,130 @@ double cc_minimize_brent(cc_objective1_fn f, void *context, double lower, double
   }
   return x;
 }
+
+void cc_bfgs_options_default(cc_bfgs_options *o) {
+  o->max_iterations = 100;
+  o->rel_tol = sqrt(DBL_EPSILON);
+  o->gradient_step = 1e-3;
+}
+
+#define CC_BFGS_STEP_SHRINK 0.2   /* the line search cuts the step by this */
+#define CC_BFGS_ACCEPT 0.0001     /* sufficient-decrease fraction of the projected gradient */
+#define CC_BFGS_MOVE_TEST 10.0    /* a coordinate has moved when 10 + old != 10 + new */
+
+/* f at the scaled point z (x = z * scale, written into x). */
+static double scaled_value(cc_objective_fn f, void *context, const double *z, const double *scale, double *x, size_t n) {
+  for (size_t i = 0; i < n; i++) x[i] = z[i] * scale[i];
+  return f(x, n, context);
+}
+
+/* Central-difference gradient in scaled coordinates; 0 when not finite. */
+static int scaled_gradient(cc_objective_fn f, void *context, double *z, const double *scale, double *x, size_t n,
+                           double step, double *gradient) {
+  for (size_t i = 0; i < n; i++) {
+    double keep = z[i];
+    z[i] = keep + step;
+    double up = scaled_value(f, context, z, scale, x, n);
+    z[i] = keep - step;
+    double down = scaled_value(f, context, z, scale, x, n);
+    z[i] = keep;
+    gradient[i] = (up - down) / (2 * step);
+    if (!isfinite(gradient[i])) return 0;
+  }
+  return 1;
+}
+
+int cc_bfgs(cc_objective_fn f, void *context, double *x, size_t n, const double *scale, const cc_bfgs_options *o,
+            double *value) {
+  if (n == 0) {
+    *value = f(x, 0, context);
+    return isfinite(*value) ? 1 : -1;
+  }
+  if (n > CC_BFGS_MAX_PARAMETERS) return -1;
+  /* z: the point in scaled coordinates; direction: the search direction; start, old_gradient:
+   * where the line search began; H: the inverse Hessian's lower triangle. */
+  double z[n], gradient[n], direction[n], start[n], old_gradient[n], work[n], H[n][n];
+  for (size_t i = 0; i < n; i++) z[i] = x[i] / scale[i];
+  double fz = scaled_value(f, context, z, scale, work, n), best = fz;
+  if (!isfinite(fz) || !scaled_gradient(f, context, z, scale, work, n, o->gradient_step, gradient)) return -1;
+  int iterations = 1, gradients = 1, last_reset = gradients;
+  size_t unmoved = 0;
+  do {
+    if (last_reset == gradients) /* (re)start from the identity */
+      for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i; j++) H[i][j] = 0;
+        H[i][i] = 1;
+      }
+    for (size_t i = 0; i < n; i++) start[i] = z[i], old_gradient[i] = gradient[i];
+    double slope = 0; /* the gradient projected on the direction -H g */
+    for (size_t i = 0; i < n; i++) {
+      double sum = 0;
+      for (size_t j = 0; j <= i; j++) sum -= H[i][j] * gradient[j];
+      for (size_t j = i + 1; j < n; j++) sum -= H[j][i] * gradient[j];
+      direction[i] = sum;
+      slope += sum * gradient[i];
+    }
+    if (slope < 0) { /* downhill: backtrack until the decrease is sufficient or nothing moves */
+      double step = 1;
+      int accepted = 0;
+      do {
+        unmoved = 0;
+        for (size_t i = 0; i < n; i++) {
+          z[i] = start[i] + step * direction[i];
+          if (CC_BFGS_MOVE_TEST + start[i] == CC_BFGS_MOVE_TEST + z[i]) unmoved++;
+        }
+        if (unmoved < n) {
+          fz = scaled_value(f, context, z, scale, work, n);
+          accepted = isfinite(fz) && fz <= best + slope * step * CC_BFGS_ACCEPT;
+          if (!accepted) step *= CC_BFGS_STEP_SHRINK;
+        }
+      } while (!(unmoved == n || accepted));
+      if (!(fabs(fz - best) > o->rel_tol * (fabs(best) + o->rel_tol))) { /* converged */
+        unmoved = n;
+        best = fz;
+      }
+      if (unmoved < n) { /* progress: new gradient, then the BFGS update of H */
+        best = fz;
+        if (!scaled_gradient(f, context, z, scale, work, n, o->gradient_step, gradient)) return -1;
+        gradients++;
+        iterations++;
+        double curvature = 0;
+        for (size_t i = 0; i < n; i++) {
+          direction[i] *= step;
+          old_gradient[i] = gradient[i] - old_gradient[i];
+          curvature += direction[i] * old_gradient[i];
+        }
+        if (curvature > 0) {
+          double quadratic = 0;
+          for (size_t i = 0; i < n; i++) {
+            double sum = 0;
+            for (size_t j = 0; j <= i; j++) sum += H[i][j] * old_gradient[j];
+            for (size_t j = i + 1; j < n; j++) sum += H[j][i] * old_gradient[j];
+            start[i] = sum;
+            quadratic += sum * old_gradient[i];
+          }
+          quadratic = 1 + quadratic / curvature;
+          for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j <= i; j++)
+              H[i][j] += (quadratic * direction[i] * direction[j] - start[i] * direction[j] - direction[i] * start[j]) /
+                         curvature;
+        } else {
+          last_reset = gradients;
+        }
+      } else if (last_reset < gradients) { /* no progress since the last reset: reset */
+        unmoved = 0;
+        last_reset = gradients;
+      }
+    } else { /* uphill: reset, unless just reset */
+      unmoved = 0;
+      if (last_reset == gradients) unmoved = n;
+      else last_reset = gradients;
+    }
+    if (iterations >= o->max_iterations) break;
+    if (gradients - last_reset > 2 * (int)n) last_reset = gradients; /* periodic restart */
+  } while (unmoved != n || last_reset != gradients);
+  /* The point returned is the last one tried, as R's optim returns it. */
+  for (size_t i = 0; i < n; i++) x[i] = z[i] * scale[i];
+  *value = best;
+  return iterations < o->max_iterations ? 1 : 0;
+}

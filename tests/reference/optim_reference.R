@@ -3,6 +3,8 @@
 # Run from the repository root: Rscript tests/reference/optim_reference.R
 # Writes tests/reference/fixtures/optim_nelder_mead.csv:
 #   problem,maxit,evaluations,value,x1..x5 (NA past the problem's dimension)
+# (rows named *_bfgsS are optim(method = "BFGS") with parscale S; evaluations
+# there counts gradients).
 rosenbrock <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
 bumpy <- function(x) sum((x - seq_along(x))^2) + sqrt(prod(abs(x)))
 quadratic <- function(x) sum((1:3) * (x - c(0.5, -2, 3))^2)
@@ -16,6 +18,13 @@ for (p in problems) for (maxit in c(50, 2000)) {
   o <- optim(p$start, p$f, method = "Nelder-Mead", control = list(maxit = maxit, reltol = sqrt(.Machine$double.eps)))
   x <- c(o$par, rep(NA, 5 - length(o$par)))
   rows[[length(rows) + 1]] <- data.frame(problem = p$name, maxit = maxit, evaluations = o$counts[["function"]],
+                                         value = o$value, x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5])
+}
+# BFGS with optim's numerical gradient (and a parameter scale for one problem).
+for (p in problems) for (scale in c(1, 10)) {
+  o <- optim(p$start, p$f, method = "BFGS", control = list(parscale = rep(scale, length(p$start))))
+  x <- c(o$par, rep(NA, 5 - length(o$par)))
+  rows[[length(rows) + 1]] <- data.frame(problem = paste0(p$name, "_bfgs", scale), maxit = 100, evaluations = o$counts[["gradient"]],
                                          value = o$value, x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5])
 }
 out <- do.call(rbind, rows)

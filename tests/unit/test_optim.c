@@ -2,7 +2,8 @@
  * "Nelder-Mead") (fixture from tests/reference/optim_reference.R): the same
  * number of evaluations and the same optimum, to 1e-9 relative, with and
  * without the evaluation limit biting; a search paused and resumed is the
- * uninterrupted one; and its error paths. */
+ * uninterrupted one; the shared BFGS against optim(method = "BFGS") to 1e-7;
+ * and its error paths. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "fixture.h"
 
 #define OPTIM_TOLERANCE 1e-9
+#define BFGS_TOLERANCE 1e-7 /* BFGS differences its function numerically: rounding shows sooner (floor 1e-3) */
 
 static double rosenbrock(const double *x, size_t n, void *context) {
   (void)n, (void)context;
@@ -45,6 +47,7 @@ START_TEST(test_matches_r_optim) {
   size_t compared = 0;
   for (size_t r = 0; r < f->n_rows; r++) {
     const char *name = cc_fixture_text(f, r, "problem");
+    if (strstr(name, "_bfgs")) continue; /* test_bfgs_matches_r */
     cc_objective_fn fn = strcmp(name, "rosenbrock") == 0 ? rosenbrock : strcmp(name, "bumpy") == 0 ? bumpy : quadratic;
     double start[3][5] = {{-1.2, 1}, {0.5, 0.2, 3, 1, 2}, {0, 0, 0}};
     size_t dims[3] = {2, 5, 3};
@@ -99,6 +102,40 @@ START_TEST(test_pause_and_resume) {
 }
 END_TEST
 
+/* cc_bfgs against optim(method = "BFGS"), with parameter scales 1 and 10. */
+START_TEST(test_bfgs_matches_r) {
+  cc_fixture *f = cc_fixture_load("optim_nelder_mead.csv");
+  ck_assert_ptr_nonnull(f);
+  size_t compared = 0;
+  for (size_t r = 0; r < f->n_rows; r++) {
+    const char *name = cc_fixture_text(f, r, "problem");
+    const char *tag = strstr(name, "_bfgs");
+    if (!tag) continue;
+    int which = strncmp(name, "rosenbrock", 10) == 0 ? 0 : strncmp(name, "bumpy", 5) == 0 ? 1 : 2;
+    cc_objective_fn fns[3] = {rosenbrock, bumpy, quadratic};
+    double start[3][5] = {{-1.2, 1}, {0.5, 0.2, 3, 1, 2}, {0, 0, 0}};
+    size_t dims[3] = {2, 5, 3};
+    double scale_value = atof(tag + 5), scale[5], x[5], value;
+    for (int i = 0; i < 5; i++) scale[i] = scale_value, x[i] = start[which][i];
+    cc_bfgs_options o;
+    cc_bfgs_options_default(&o);
+    ck_assert_int_ge(cc_bfgs(fns[which], NULL, x, dims[which], scale, &o, &value), 0);
+    double expected = cc_fixture_number(f, r, "value");
+    ck_assert_msg(fabs(value - expected) <= BFGS_TOLERANCE * fmax(fabs(expected), 1e-3), "%s: value %.15g, R %.15g", name,
+                  value, expected);
+    const char *columns[5] = {"x1", "x2", "x3", "x4", "x5"};
+    for (size_t i = 0; i < dims[which]; i++) {
+      double want = cc_fixture_number(f, r, columns[i]);
+      ck_assert_msg(fabs(x[i] - want) <= BFGS_TOLERANCE * fmax(fabs(want), 1e-3), "%s x%zu: %.15g, R %.15g", name, i + 1,
+                    x[i], want);
+    }
+    compared++;
+  }
+  ck_assert_uint_ge(compared, 6);
+  cc_fixture_free(f);
+}
+END_TEST
+
 START_TEST(test_errors) {
   cc_nm_workspace *w = cc_nm_workspace_alloc(2);
   cc_nm_options o;
@@ -117,6 +154,7 @@ int main(void) {
   TCase *tc = tcase_create("nelder-mead");
   tcase_add_test(tc, test_matches_r_optim);
   tcase_add_test(tc, test_pause_and_resume);
+  tcase_add_test(tc, test_bfgs_matches_r);
   tcase_add_test(tc, test_errors);
   suite_add_tcase(s, tc);
   SRunner *runner = srunner_create(s);
