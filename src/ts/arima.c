@@ -82,50 +82,8 @@
 #include "carecast/models.h"
 #include "carecast/optim.h"
 
-#define ARIMA_MAX_ORDER 20          /* p, q, P, Q each at most this */
-#define ARIMA_MAX_DIFF 3            /* d, D each at most this */
-#define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
-#define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
-#define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
-#define ARIMA_LYAPUNOV_MAXIT 64     /* doublings: 2^64 terms of the series */
-#define LOG_2PI 1.83787706640934548356 /* log(2 pi) */
+#include "arima_internal.h"
 
-enum { CONSTANT_NONE = 0, CONSTANT_MEAN = 1, CONSTANT_DRIFT = 2 };
-enum { SETTING_ORDER = 0, SETTING_SEASONAL = 1, SETTING_CONSTANT = 2 };
-
-/* The model's orders and the sizes that follow from them. */
-typedef struct arima_spec {
-  int p, d, q;         /* non-seasonal orders */
-  int sp, sd, sq;      /* seasonal orders P, D, Q */
-  int period;          /* m (1 when not seasonal) */
-  int constant;        /* CONSTANT_* */
-  int n_arma;          /* p + q + P + Q */
-  int n_coef;          /* n_arma + (constant != none) */
-  int n_phi, n_theta;  /* degrees of the expanded AR and MA polynomials */
-  int r;               /* Harvey's ARMA state size, max(n_phi, n_theta + 1) */
-  int n_delta;         /* d + m D */
-  int rd;              /* r + n_delta, the whole state */
-} arima_spec;
-
-/* Everything one fit needs, allocated once. */
-typedef struct arima_work {
-  arima_spec spec;
-  const double *y;     /* the series, n values, NaN missing */
-  size_t n;
-  double *x;           /* y - beta c_t */
-  double *phi, *theta, *delta; /* expanded polynomials (theta padded to r - 1) */
-  double *coef;        /* n_coef, natural parameters */
-  double *tpar;        /* n_coef, scratch for transformations */
-  double *a, *anew, *M;        /* rd each */
-  double *P, *Pnew, *mm;       /* rd x rd each */
-  double *lyap;                /* 4 r x r, for the stationary covariance */
-  double *w, *resid;           /* n each: differenced series, residuals */
-  double *parscale;            /* n_coef */
-  int n_cond;                  /* CSS: residuals conditioned on */
-  int use_css;                 /* objective: 1 CSS, 0 exact likelihood */
-  int transform;               /* objective: AR parts through partrans */
-  size_t n_used;               /* non-missing observations less n_delta */
-} arima_work;
 
 /* ---------- orders and variants ---------- */
 
@@ -211,288 +169,6 @@ static void spec_from_settings(const cc_model *m, arima_spec *s) {
   spec_complete(s);
 }
 
-/* ---------- polynomials and the parameter transformation ---------- */
-
-/* R's partrans: p unconstrained values to the coefficients of a stationary
- * AR(p) (tanh to partial autocorrelations, then Durbin-Levinson). */
-static void partrans(int p, const double *raw, double *out) {
-  double work[ARIMA_MAX_ORDER];
-  for (int j = 0; j < p; j++) work[j] = out[j] = tanh(raw[j]);
-  for (int j = 1; j < p; j++) {
-    double a = out[j];
-    for (int k = 0; k < j; k++) work[k] -= a * out[j - k - 1];
-    for (int k = 0; k < j; k++) out[k] = work[k];
-  }
-}
-
-/* R's invpartrans: the inverse of partrans. */
-static void invpartrans(int p, const double *phi, double *out) {
-  double work[ARIMA_MAX_ORDER];
-  for (int j = 0; j < p; j++) work[j] = out[j] = phi[j];
-  for (int j = p - 1; j > 0; j--) {
-    double a = out[j];
-    for (int k = 0; k < j; k++) work[k] = (out[k] + a * out[j - k - 1]) / (1 - a * a);
-    for (int k = 0; k < j; k++) out[k] = work[k];
-  }
-  for (int j = 0; j < p; j++) out[j] = atanh(out[j]);
-}
-
-/* Apply f (partrans or invpartrans) to the two AR blocks of par into out; copy the rest. */
-static void transform_ar_blocks(const arima_spec *s, const double *par, double *out, int inverse) {
-  memcpy(out, par, (size_t)s->n_coef * sizeof *out);
-  int seasonal_ar = s->p + s->q;
-  if (inverse) {
-    if (s->p) invpartrans(s->p, par, out);
-    if (s->sp) invpartrans(s->sp, par + seasonal_ar, out + seasonal_ar);
-  } else {
-    if (s->p) partrans(s->p, par, out);
-    if (s->sp) partrans(s->sp, par + seasonal_ar, out + seasonal_ar);
-  }
-}
-
-/* R's ARIMA_transPars: the expanded phi[n_phi] and theta[r - 1] (zero-padded)
- * from par (transformed AR parts when transform), using scratch[n_coef]. */
-static void expand_polynomials(const arima_spec *s, const double *par, int transform, double *scratch, double *phi,
-                               double *theta) {
-  const double *w = par;
-  if (transform) {
-    transform_ar_blocks(s, par, scratch, 0);
-    w = scratch;
-  }
-  int ns = s->period, p = s->p, q = s->q, sp = s->sp, sq = s->sq;
-  for (int i = 0; i < s->n_phi; i++) phi[i] = 0;
-  for (int i = 0; i < s->r - 1; i++) theta[i] = 0;
-  for (int i = 0; i < p; i++) phi[i] = w[i];
-  for (int i = 0; i < q; i++) theta[i] = w[i + p];
-  for (int j = 0; j < sp; j++) {
-    phi[(j + 1) * ns - 1] += w[j + p + q];
-    for (int i = 0; i < p; i++) phi[(j + 1) * ns + i] -= w[i] * w[j + p + q];
-  }
-  for (int j = 0; j < sq; j++) {
-    theta[(j + 1) * ns - 1] += w[j + p + q + sp];
-    for (int i = 0; i < q; i++) theta[(j + 1) * ns + i] += w[i + p] * w[j + p + q + sp];
-  }
-}
-
-/* The differencing polynomial: y_t = sum_i delta[i] y_{t-1-i} + w_t (R's Delta). */
-static void expand_delta(const arima_spec *s, double *delta) {
-  double poly[s->n_delta + 1];
-  int degree = 0;
-  poly[0] = 1;
-  for (int k = 0; k < s->d + s->sd; k++) {
-    int lag = k < s->d ? 1 : s->period;
-    for (int i = degree + 1; i <= degree + lag; i++) poly[i] = 0;
-    for (int i = degree + lag; i >= lag; i--) poly[i] -= poly[i - lag];
-    degree += lag;
-  }
-  for (int i = 0; i < s->n_delta; i++) delta[i] = -poly[i + 1];
-}
-
-/* 1 when all roots of 1 - ar_1 z - ... - ar_p z^p lie outside the unit circle (R's arCheck). */
-static int ar_stationary(int p, const double *ar) {
-  while (p > 0 && ar[p - 1] == 0) p--;
-  if (p == 0) return 1;
-  double coef[2 * ARIMA_MAX_ORDER + 2], roots[4 * ARIMA_MAX_ORDER + 4];
-  coef[0] = 1;
-  for (int i = 0; i < p; i++) coef[i + 1] = -ar[i];
-  gsl_poly_complex_workspace *w = gsl_poly_complex_workspace_alloc((size_t)p + 1);
-  if (!w) return 0;
-  int status = gsl_poly_complex_solve(coef, (size_t)p + 1, w, roots);
-  gsl_poly_complex_workspace_free(w);
-  if (status) return 0;
-  for (int i = 0; i < p; i++)
-    if (hypot(roots[2 * i], roots[2 * i + 1]) <= 1) return 0;
-  return 1;
-}
-
-/* R's maInvert: reflect the roots of 1 + ma_1 z + ... inside the unit circle. */
-static void ma_invert(int q, double *ma) {
-  int q0 = q;
-  while (q0 > 0 && ma[q0 - 1] == 0) q0--;
-  if (q0 == 0) return;
-  double coef[ARIMA_MAX_ORDER + 1], roots[2 * ARIMA_MAX_ORDER + 2];
-  coef[0] = 1;
-  for (int i = 0; i < q0; i++) coef[i + 1] = ma[i];
-  gsl_poly_complex_workspace *w = gsl_poly_complex_workspace_alloc((size_t)q0 + 1);
-  if (!w) return;
-  int status = gsl_poly_complex_solve(coef, (size_t)q0 + 1, w, roots);
-  gsl_poly_complex_workspace_free(w);
-  if (status) return;
-  int any_inside = 0;
-  for (int i = 0; i < q0; i++) any_inside |= hypot(roots[2 * i], roots[2 * i + 1]) < 1;
-  if (!any_inside) return;
-  if (q0 == 1) {
-    ma[0] = 1 / ma[0];
-    return;
-  }
-  double complex x[ARIMA_MAX_ORDER + 1] = {1};
-  int len = 1;
-  for (int i = 0; i < q0; i++) {
-    double complex root = roots[2 * i] + roots[2 * i + 1] * I;
-    if (cabs(root) < 1) root = 1 / root;
-    x[len] = 0;
-    for (int k = len; k >= 1; k--) x[k] -= x[k - 1] / root;
-    len++;
-  }
-  for (int i = 0; i < q0; i++) ma[i] = creal(x[i + 1]);
-}
-
-/* ---------- the state-space form (R's makeARIMA / ARIMA_Like / KalmanForecast) ---------- */
-
-/* anew = T a. */
-static void state_predict(const arima_spec *s, const double *phi, const double *delta, const double *a, double *anew) {
-  int r = s->r, rd = s->rd;
-  for (int i = 0; i < r; i++) {
-    double tmp = i < r - 1 ? a[i + 1] : 0.0;
-    if (i < s->n_phi) tmp += phi[i] * a[0];
-    anew[i] = tmp;
-  }
-  if (s->n_delta > 0) {
-    for (int i = r + 1; i < rd; i++) anew[i] = a[i - 1];
-    double tmp = a[0];
-    for (int i = 0; i < s->n_delta; i++) tmp += delta[i] * a[r + i];
-    anew[r] = tmp;
-  }
-}
-
-/* Pnew = T P T' + R R' using the structure of T (mm is rd x rd scratch). */
-static void covariance_predict(const arima_spec *s, const double *phi, const double *theta, const double *delta,
-                               const double *P, double *mm, double *Pnew) {
-  int r = s->r, rd = s->rd, p = s->n_phi, d = s->n_delta, q = s->r - 1;
-  for (int i = 0; i < r; i++)
-    for (int j = 0; j < rd; j++) {
-      double tmp = 0.0;
-      if (i < p) tmp += phi[i] * P[rd * j];
-      if (i < r - 1) tmp += P[i + 1 + rd * j];
-      mm[i + rd * j] = tmp;
-    }
-  if (d > 0) {
-    for (int j = 0; j < rd; j++) {
-      double tmp = P[rd * j];
-      for (int k = 0; k < d; k++) tmp += delta[k] * P[r + k + rd * j];
-      mm[r + rd * j] = tmp;
-    }
-    for (int i = 1; i < d; i++)
-      for (int j = 0; j < rd; j++) mm[r + i + rd * j] = P[r + i - 1 + rd * j];
-  }
-  for (int i = 0; i < r; i++)
-    for (int j = 0; j < rd; j++) {
-      double tmp = 0.0;
-      if (i < p) tmp += phi[i] * mm[j];
-      if (i < r - 1) tmp += mm[rd * (i + 1) + j];
-      Pnew[j + rd * i] = tmp;
-    }
-  if (d > 0) {
-    for (int j = 0; j < rd; j++) {
-      double tmp = mm[j];
-      for (int k = 0; k < d; k++) tmp += delta[k] * mm[rd * (r + k) + j];
-      Pnew[j + rd * r] = tmp;
-    }
-    for (int i = 1; i < d; i++)
-      for (int j = 0; j < rd; j++) Pnew[j + rd * (r + i)] = mm[rd * (r + i - 1) + j];
-  }
-  for (int i = 0; i <= q; i++) {
-    double vi = i == 0 ? 1.0 : theta[i - 1];
-    for (int j = 0; j <= q; j++) Pnew[i + rd * j] += vi * (j == 0 ? 1.0 : theta[j - 1]);
-  }
-}
-
-/* The initial state covariance Pn (rd x rd): the stationary covariance of
- * the ARMA block, solving Q = T Q T' + R R' by doubling, and kappa on the
- * differencing block. scratch holds 4 r x r. 0 when it does not converge
- * (a non-stationary AR part). */
-static int initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn,
-                              double *scratch) {
-  int r = s->r, rd = s->rd;
-  double *Q = scratch, *A = Q + r * r, *AQ = A + r * r, *tmp = AQ + r * r;
-  for (int i = 0; i < r; i++) {
-    double vi = i == 0 ? 1.0 : theta[i - 1];
-    for (int j = 0; j < r; j++) {
-      Q[i + r * j] = vi * (j == 0 ? 1.0 : theta[j - 1]);
-      A[i + r * j] = (j == 0 && i < s->n_phi ? phi[i] : 0) + (j == i + 1 ? 1 : 0);
-    }
-  }
-  int converged = 0;
-  for (int iter = 0; iter < ARIMA_LYAPUNOV_MAXIT && !converged; iter++) {
-    for (int i = 0; i < r; i++) /* AQ = A Q */
-      for (int j = 0; j < r; j++) {
-        double sum = 0;
-        for (int k = 0; k < r; k++) sum += A[i + r * k] * Q[k + r * j];
-        AQ[i + r * j] = sum;
-      }
-    double largest_step = 0, largest = 0;
-    for (int i = 0; i < r; i++) /* Q += AQ A' */
-      for (int j = 0; j < r; j++) {
-        double sum = 0;
-        for (int k = 0; k < r; k++) sum += AQ[i + r * k] * A[j + r * k];
-        Q[i + r * j] += sum;
-        if (fabs(sum) > largest_step) largest_step = fabs(sum);
-        if (fabs(Q[i + r * j]) > largest) largest = fabs(Q[i + r * j]);
-      }
-    if (!isfinite(largest)) return 0;
-    if (largest_step <= DBL_EPSILON * largest) converged = 1;
-    for (int i = 0; i < r; i++) /* A = A A */
-      for (int j = 0; j < r; j++) {
-        double sum = 0;
-        for (int k = 0; k < r; k++) sum += A[i + r * k] * A[k + r * j];
-        tmp[i + r * j] = sum;
-      }
-    memcpy(A, tmp, (size_t)(r * r) * sizeof *A);
-  }
-  if (!converged) return 0;
-  for (int i = 0; i < rd * rd; i++) Pn[i] = 0;
-  for (int j = 0; j < r; j++)
-    for (int i = 0; i < r; i++) Pn[i + rd * j] = Q[i + r * j];
-  for (int i = r; i < rd; i++) Pn[i + rd * i] = ARIMA_KAPPA;
-  return 1;
-}
-
-typedef struct likelihood_sums {
-  double ssq;    /* sum of e_t^2 / F_t over the counted steps */
-  double sumlog; /* sum of log F_t over the counted steps */
-  size_t nu;     /* steps counted (F_t < 1e4) */
-} likelihood_sums;
-
-/* R's ARIMA_Like: run the filter over w->x from a = 0 and P = w->P (the
- * initial covariance, overwritten); leaves a_n, P_n in w->a, w->P and, when
- * resid is given, the standardised innovations (NaN where missing). */
-static likelihood_sums kalman_filter(arima_work *w, double *resid) {
-  const arima_spec *s = &w->spec;
-  int r = s->r, rd = s->rd, d = s->n_delta;
-  likelihood_sums sums = {0, 0, 0};
-  for (int i = 0; i < rd; i++) w->a[i] = 0;
-  memcpy(w->Pnew, w->P, (size_t)(rd * rd) * sizeof *w->P);
-  for (size_t t = 0; t < w->n; t++) {
-    state_predict(s, w->phi, w->delta, w->a, w->anew);
-    if (t > 0) covariance_predict(s, w->phi, w->theta, w->delta, w->P, w->mm, w->Pnew);
-    if (!isnan(w->x[t])) {
-      double innovation = w->x[t] - w->anew[0];
-      for (int i = 0; i < d; i++) innovation -= w->delta[i] * w->anew[r + i];
-      for (int i = 0; i < rd; i++) {
-        double tmp = w->Pnew[i];
-        for (int j = 0; j < d; j++) tmp += w->Pnew[i + rd * (r + j)] * w->delta[j];
-        w->M[i] = tmp;
-      }
-      double gain = w->M[0];
-      for (int i = 0; i < d; i++) gain += w->delta[i] * w->M[r + i];
-      if (gain < ARIMA_DIFFUSE_GAIN) {
-        sums.nu++;
-        sums.ssq += innovation * innovation / gain;
-        sums.sumlog += log(gain);
-      }
-      if (resid) resid[t] = innovation / sqrt(gain);
-      for (int i = 0; i < rd; i++) w->a[i] = w->anew[i] + w->M[i] * innovation / gain;
-      for (int i = 0; i < rd; i++)
-        for (int j = 0; j < rd; j++) w->P[i + rd * j] = w->Pnew[i + rd * j] - w->M[i] * w->M[j] / gain;
-    } else {
-      memcpy(w->a, w->anew, (size_t)rd * sizeof *w->a);
-      memcpy(w->P, w->Pnew, (size_t)(rd * rd) * sizeof *w->P);
-      if (resid) resid[t] = NAN;
-    }
-  }
-  return sums;
-}
-
 /* ---------- objectives ---------- */
 
 /* x = y - beta c_t for the coefficients par. */
@@ -530,11 +206,11 @@ static double conditional_ssq(arima_work *w) {
 /* The objective R's optim sees: armaCSS or armafn, at the parameters par. */
 static double arima_objective(arima_work *w, const double *par) {
   const arima_spec *s = &w->spec;
-  expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
+  arima_expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
   remove_constant(w, par);
   if (w->use_css) return 0.5 * log(conditional_ssq(w));
-  if (!initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
-  likelihood_sums sums = kalman_filter(w, NULL);
+  if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
+  likelihood_sums sums = arima_kalman_filter(w, NULL);
   if (sums.nu == 0) return HUGE_VAL;
   double s2 = sums.ssq / (double)sums.nu;
   return 0.5 * (log(s2) + sums.sumlog / (double)sums.nu);
@@ -587,7 +263,7 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
     work_free(w);
     return NULL;
   }
-  expand_delta(s, w->delta);
+  arima_expand_delta(s, w->delta);
   return w;
 }
 
@@ -639,24 +315,24 @@ static cc_status estimate(arima_work *w, double *objective, cc_error *err) {
     int result = bfgs(w, css, &value);
     if (result == 1) memcpy(w->coef, css, (size_t)s->n_coef * sizeof *css);
     if (result < 0) return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the conditional sum of squares is not finite");
-    if (!ar_stationary(s->p, w->coef) || !ar_stationary(s->sp, w->coef + s->p + s->q))
+    if (!arima_ar_stationary(s->p, w->coef) || !arima_ar_stationary(s->sp, w->coef + s->p + s->q))
       return cc_error_set(err, CC_EINPUT, NULL, 0, NULL,
                           "non-stationary AR part from CSS (as R's arima: try other orders or more differencing)");
   }
   w->use_css = 0;
   w->transform = 1;
   w->n_cond = 0;
-  transform_ar_blocks(s, w->coef, w->tpar, 1);
+  arima_transform_ar_blocks(s, w->coef, w->tpar, 1);
   memcpy(w->coef, w->tpar, (size_t)s->n_coef * sizeof *w->coef);
-  ma_invert(s->q, w->coef + s->p);
-  ma_invert(s->sq, w->coef + s->p + s->q + s->sp);
+  arima_ma_invert(s->q, w->coef + s->p);
+  arima_ma_invert(s->sq, w->coef + s->p + s->q + s->sp);
   int result = bfgs(w, w->coef, &value);
   if (result < 0)
     return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the likelihood is not finite near the starting values");
-  ma_invert(s->q, w->coef + s->p);
-  ma_invert(s->sq, w->coef + s->p + s->q + s->sp);
+  arima_ma_invert(s->q, w->coef + s->p);
+  arima_ma_invert(s->sq, w->coef + s->p + s->q + s->sp);
   *objective = arima_objective(w, w->coef);
-  transform_ar_blocks(s, w->coef, w->tpar, 0);
+  arima_transform_ar_blocks(s, w->coef, w->tpar, 0);
   memcpy(w->coef, w->tpar, (size_t)s->n_coef * sizeof *w->coef);
   w->transform = 0;
   return CC_OK;
@@ -708,9 +384,9 @@ static cc_status arima_fit(const double *y, size_t n, const char *variant, const
   status = estimate(w, &objective, err);
   if (!status) {
     /* The final filter at the natural coefficients, keeping a_n, P_n and the residuals. */
-    expand_polynomials(&s, w->coef, 0, w->tpar, w->phi, w->theta);
+    arima_expand_polynomials(&s, w->coef, 0, w->tpar, w->phi, w->theta);
     remove_constant(w, w->coef);
-    if (!initial_covariance(&s, w->phi, w->theta, w->P, w->lyap))
+    if (!arima_initial_covariance(&s, w->phi, w->theta, w->P, w->lyap))
       status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the fitted AR part is not stationary");
   }
   if (status) {
@@ -718,7 +394,7 @@ static cc_status arima_fit(const double *y, size_t n, const char *variant, const
     cc_model_free(m);
     return status;
   }
-  (void)kalman_filter(w, m->residuals);
+  (void)arima_kalman_filter(w, m->residuals);
   double used = (double)w->n_used, squares = 0;
   for (size_t t = 0; t < n; t++) {
     m->fitted[t] = y[t] - m->residuals[t];
@@ -790,8 +466,8 @@ static cc_status system_init(const cc_model *m, arima_system *sys, cc_error *err
     system_free(sys);
     return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   }
-  expand_polynomials(s, m->params, 0, sys->tpar, sys->phi, sys->theta);
-  expand_delta(s, sys->delta);
+  arima_expand_polynomials(s, m->params, 0, sys->tpar, sys->phi, sys->theta);
+  arima_expand_delta(s, sys->delta);
   memcpy(sys->a, m->states, rd * sizeof *sys->a);
   memcpy(sys->P, m->states + rd, rd * rd * sizeof *sys->P);
   return CC_OK;
@@ -813,9 +489,9 @@ static cc_status arima_forecast(const cc_model *m, size_t h, double *mean, doubl
   int rd = s->rd, r = s->r;
   *analytic = 1;
   for (size_t i = 0; i < h; i++) {
-    state_predict(s, sys.phi, sys.delta, sys.a, sys.anew);
+    arima_state_predict(s, sys.phi, sys.delta, sys.a, sys.anew);
     memcpy(sys.a, sys.anew, (size_t)rd * sizeof *sys.a);
-    covariance_predict(s, sys.phi, sys.theta, sys.delta, sys.P, sys.mm, sys.Pnew);
+    arima_covariance_predict(s, sys.phi, sys.theta, sys.delta, sys.P, sys.mm, sys.Pnew);
     memcpy(sys.P, sys.Pnew, (size_t)(rd * rd) * sizeof *sys.P);
     mean[i] = observe(s, sys.delta, sys.a) + constant_ahead(m, s, i + 1);
     double zpz = 0; /* Z' P Z with Z = (1, 0.., delta) */
@@ -858,7 +534,7 @@ static cc_status arima_simulate(const cc_model *m, size_t h, gsl_rng *rng, doubl
       for (size_t i = 0; i < rd; i++) sys.a[i] += draw * gsl_matrix_get(vectors, i, k);
     }
     for (size_t i = 0; i < h; i++) {
-      state_predict(s, sys.phi, sys.delta, sys.a, sys.anew);
+      arima_state_predict(s, sys.phi, sys.delta, sys.a, sys.anew);
       double e = gsl_ran_gaussian(rng, sigma); /* R e: 1, theta.., 0.. */
       sys.anew[0] += e;
       for (int j = 1; j < s->r; j++) sys.anew[j] += sys.theta[j - 1] * e;

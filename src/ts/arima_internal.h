@@ -1,0 +1,77 @@
+/* arima_internal.h: what arima.c (orders, estimation, forecasting) and
+ * arima_statespace.c (the polynomials, the parameter transformation, the
+ * state-space form and the Kalman filter) share. Not a public header. */
+#ifndef CARECAST_ARIMA_INTERNAL_H
+#define CARECAST_ARIMA_INTERNAL_H
+
+#include <stddef.h>
+
+#define ARIMA_MAX_ORDER 20          /* p, q, P, Q each at most this */
+#define ARIMA_MAX_DIFF 3            /* d, D each at most this */
+#define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
+#define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
+#define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
+#define ARIMA_LYAPUNOV_MAXIT 64     /* doublings: 2^64 terms of the series */
+#define LOG_2PI 1.83787706640934548356 /* log(2 pi) */
+
+enum { CONSTANT_NONE = 0, CONSTANT_MEAN = 1, CONSTANT_DRIFT = 2 };
+enum { SETTING_ORDER = 0, SETTING_SEASONAL = 1, SETTING_CONSTANT = 2 };
+
+/* The model's orders and the sizes that follow from them. */
+typedef struct arima_spec {
+  int p, d, q;         /* non-seasonal orders */
+  int sp, sd, sq;      /* seasonal orders P, D, Q */
+  int period;          /* m (1 when not seasonal) */
+  int constant;        /* CONSTANT_* */
+  int n_arma;          /* p + q + P + Q */
+  int n_coef;          /* n_arma + (constant != none) */
+  int n_phi, n_theta;  /* degrees of the expanded AR and MA polynomials */
+  int r;               /* Harvey's ARMA state size, max(n_phi, n_theta + 1) */
+  int n_delta;         /* d + m D */
+  int rd;              /* r + n_delta, the whole state */
+} arima_spec;
+
+/* Everything one fit needs, allocated once. */
+typedef struct arima_work {
+  arima_spec spec;
+  const double *y;     /* the series, n values, NaN missing */
+  size_t n;
+  double *x;           /* y - beta c_t */
+  double *phi, *theta, *delta; /* expanded polynomials (theta padded to r - 1) */
+  double *coef;        /* n_coef, natural parameters */
+  double *tpar;        /* n_coef, scratch for transformations */
+  double *a, *anew, *M;        /* rd each */
+  double *P, *Pnew, *mm;       /* rd x rd each */
+  double *lyap;                /* 4 r x r, for the stationary covariance */
+  double *w, *resid;           /* n each: differenced series, residuals */
+  double *parscale;            /* n_coef */
+  int n_cond;                  /* CSS: residuals conditioned on */
+  int use_css;                 /* objective: 1 CSS, 0 exact likelihood */
+  int transform;               /* objective: AR parts through partrans */
+  size_t n_used;               /* non-missing observations less n_delta */
+} arima_work;
+
+typedef struct likelihood_sums {
+  double ssq;    /* sum of e_t^2 / F_t over the counted steps */
+  double sumlog; /* sum of log F_t over the counted steps */
+  size_t nu;     /* steps counted (F_t < 1e4) */
+} likelihood_sums;
+
+/* The kernel (arima_statespace.c, where each is described): the PACF
+ * transformation of an AR block and its inverse; expanding the seasonal
+ * polynomials and the differencing operator; stationarity and MA
+ * invertibility; one prediction step of the state and its covariance; the
+ * stationary initial covariance; and the Kalman filter's likelihood sums. */
+void arima_partrans(int p, const double *raw, double *out);
+void arima_invpartrans(int p, const double *phi, double *out);
+void arima_transform_ar_blocks(const arima_spec *s, const double *par, double *out, int inverse);
+void arima_expand_polynomials(const arima_spec *s, const double *par, int transform, double *scratch, double *phi, double *theta);
+void arima_expand_delta(const arima_spec *s, double *delta);
+int arima_ar_stationary(int p, const double *ar);
+void arima_ma_invert(int q, double *ma);
+void arima_state_predict(const arima_spec *s, const double *phi, const double *delta, const double *a, double *anew);
+void arima_covariance_predict(const arima_spec *s, const double *phi, const double *theta, const double *delta, const double *P, double *mm, double *Pnew);
+int arima_initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn, double *scratch);
+likelihood_sums arima_kalman_filter(arima_work *w, double *resid);
+
+#endif

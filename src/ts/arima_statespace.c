@@ -1,0 +1,296 @@
+/* arima_statespace.c: the numerical kernel of ARIMA (see arima.c for the
+ * model and its estimation): expanding the seasonal polynomials, the
+ * stationarity-preserving parameter transformation, Harvey's state-space
+ * form with the differences in the state, its stationary initial
+ * covariance, and the Kalman filter that gives the exact likelihood. */
+#include <complex.h>
+#include <float.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_poly.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "carecast/model.h"
+#include "carecast/models.h"
+#include "carecast/optim.h"
+
+#include "arima_internal.h"
+
+/* ---------- polynomials and the parameter transformation ---------- */
+
+/* R's partrans: p unconstrained values to the coefficients of a stationary
+ * AR(p) (tanh to partial autocorrelations, then Durbin-Levinson). */
+void arima_partrans(int p, const double *raw, double *out) {
+  double work[ARIMA_MAX_ORDER];
+  for (int j = 0; j < p; j++) work[j] = out[j] = tanh(raw[j]);
+  for (int j = 1; j < p; j++) {
+    double a = out[j];
+    for (int k = 0; k < j; k++) work[k] -= a * out[j - k - 1];
+    for (int k = 0; k < j; k++) out[k] = work[k];
+  }
+}
+
+/* R's invpartrans: the inverse of partrans. */
+void arima_invpartrans(int p, const double *phi, double *out) {
+  double work[ARIMA_MAX_ORDER];
+  for (int j = 0; j < p; j++) work[j] = out[j] = phi[j];
+  for (int j = p - 1; j > 0; j--) {
+    double a = out[j];
+    for (int k = 0; k < j; k++) work[k] = (out[k] + a * out[j - k - 1]) / (1 - a * a);
+    for (int k = 0; k < j; k++) out[k] = work[k];
+  }
+  for (int j = 0; j < p; j++) out[j] = atanh(out[j]);
+}
+
+/* Apply f (partrans or invpartrans) to the two AR blocks of par into out; copy the rest. */
+void arima_transform_ar_blocks(const arima_spec *s, const double *par, double *out, int inverse) {
+  memcpy(out, par, (size_t)s->n_coef * sizeof *out);
+  int seasonal_ar = s->p + s->q;
+  if (inverse) {
+    if (s->p) arima_invpartrans(s->p, par, out);
+    if (s->sp) arima_invpartrans(s->sp, par + seasonal_ar, out + seasonal_ar);
+  } else {
+    if (s->p) arima_partrans(s->p, par, out);
+    if (s->sp) arima_partrans(s->sp, par + seasonal_ar, out + seasonal_ar);
+  }
+}
+
+/* R's ARIMA_transPars: the expanded phi[n_phi] and theta[r - 1] (zero-padded)
+ * from par (transformed AR parts when transform), using scratch[n_coef]. */
+void arima_expand_polynomials(const arima_spec *s, const double *par, int transform, double *scratch, double *phi,
+                               double *theta) {
+  const double *w = par;
+  if (transform) {
+    arima_transform_ar_blocks(s, par, scratch, 0);
+    w = scratch;
+  }
+  int ns = s->period, p = s->p, q = s->q, sp = s->sp, sq = s->sq;
+  for (int i = 0; i < s->n_phi; i++) phi[i] = 0;
+  for (int i = 0; i < s->r - 1; i++) theta[i] = 0;
+  for (int i = 0; i < p; i++) phi[i] = w[i];
+  for (int i = 0; i < q; i++) theta[i] = w[i + p];
+  for (int j = 0; j < sp; j++) {
+    phi[(j + 1) * ns - 1] += w[j + p + q];
+    for (int i = 0; i < p; i++) phi[(j + 1) * ns + i] -= w[i] * w[j + p + q];
+  }
+  for (int j = 0; j < sq; j++) {
+    theta[(j + 1) * ns - 1] += w[j + p + q + sp];
+    for (int i = 0; i < q; i++) theta[(j + 1) * ns + i] += w[i + p] * w[j + p + q + sp];
+  }
+}
+
+/* The differencing polynomial: y_t = sum_i delta[i] y_{t-1-i} + w_t (R's Delta). */
+void arima_expand_delta(const arima_spec *s, double *delta) {
+  double poly[s->n_delta + 1];
+  int degree = 0;
+  poly[0] = 1;
+  for (int k = 0; k < s->d + s->sd; k++) {
+    int lag = k < s->d ? 1 : s->period;
+    for (int i = degree + 1; i <= degree + lag; i++) poly[i] = 0;
+    for (int i = degree + lag; i >= lag; i--) poly[i] -= poly[i - lag];
+    degree += lag;
+  }
+  for (int i = 0; i < s->n_delta; i++) delta[i] = -poly[i + 1];
+}
+
+/* 1 when all roots of 1 - ar_1 z - ... - ar_p z^p lie outside the unit circle (R's arCheck). */
+int arima_ar_stationary(int p, const double *ar) {
+  while (p > 0 && ar[p - 1] == 0) p--;
+  if (p == 0) return 1;
+  double coef[2 * ARIMA_MAX_ORDER + 2], roots[4 * ARIMA_MAX_ORDER + 4];
+  coef[0] = 1;
+  for (int i = 0; i < p; i++) coef[i + 1] = -ar[i];
+  gsl_poly_complex_workspace *w = gsl_poly_complex_workspace_alloc((size_t)p + 1);
+  if (!w) return 0;
+  int status = gsl_poly_complex_solve(coef, (size_t)p + 1, w, roots);
+  gsl_poly_complex_workspace_free(w);
+  if (status) return 0;
+  for (int i = 0; i < p; i++)
+    if (hypot(roots[2 * i], roots[2 * i + 1]) <= 1) return 0;
+  return 1;
+}
+
+/* R's maInvert: reflect the roots of 1 + ma_1 z + ... inside the unit circle. */
+void arima_ma_invert(int q, double *ma) {
+  int q0 = q;
+  while (q0 > 0 && ma[q0 - 1] == 0) q0--;
+  if (q0 == 0) return;
+  double coef[ARIMA_MAX_ORDER + 1], roots[2 * ARIMA_MAX_ORDER + 2];
+  coef[0] = 1;
+  for (int i = 0; i < q0; i++) coef[i + 1] = ma[i];
+  gsl_poly_complex_workspace *w = gsl_poly_complex_workspace_alloc((size_t)q0 + 1);
+  if (!w) return;
+  int status = gsl_poly_complex_solve(coef, (size_t)q0 + 1, w, roots);
+  gsl_poly_complex_workspace_free(w);
+  if (status) return;
+  int any_inside = 0;
+  for (int i = 0; i < q0; i++) any_inside |= hypot(roots[2 * i], roots[2 * i + 1]) < 1;
+  if (!any_inside) return;
+  if (q0 == 1) {
+    ma[0] = 1 / ma[0];
+    return;
+  }
+  double complex x[ARIMA_MAX_ORDER + 1] = {1};
+  int len = 1;
+  for (int i = 0; i < q0; i++) {
+    double complex root = roots[2 * i] + roots[2 * i + 1] * I;
+    if (cabs(root) < 1) root = 1 / root;
+    x[len] = 0;
+    for (int k = len; k >= 1; k--) x[k] -= x[k - 1] / root;
+    len++;
+  }
+  for (int i = 0; i < q0; i++) ma[i] = creal(x[i + 1]);
+}
+
+/* ---------- the state-space form (R's makeARIMA / ARIMA_Like / KalmanForecast) ---------- */
+
+/* anew = T a. */
+void arima_state_predict(const arima_spec *s, const double *phi, const double *delta, const double *a, double *anew) {
+  int r = s->r, rd = s->rd;
+  for (int i = 0; i < r; i++) {
+    double tmp = i < r - 1 ? a[i + 1] : 0.0;
+    if (i < s->n_phi) tmp += phi[i] * a[0];
+    anew[i] = tmp;
+  }
+  if (s->n_delta > 0) {
+    for (int i = r + 1; i < rd; i++) anew[i] = a[i - 1];
+    double tmp = a[0];
+    for (int i = 0; i < s->n_delta; i++) tmp += delta[i] * a[r + i];
+    anew[r] = tmp;
+  }
+}
+
+/* Pnew = T P T' + R R' using the structure of T (mm is rd x rd scratch). */
+void arima_covariance_predict(const arima_spec *s, const double *phi, const double *theta, const double *delta,
+                               const double *P, double *mm, double *Pnew) {
+  int r = s->r, rd = s->rd, p = s->n_phi, d = s->n_delta, q = s->r - 1;
+  for (int i = 0; i < r; i++)
+    for (int j = 0; j < rd; j++) {
+      double tmp = 0.0;
+      if (i < p) tmp += phi[i] * P[rd * j];
+      if (i < r - 1) tmp += P[i + 1 + rd * j];
+      mm[i + rd * j] = tmp;
+    }
+  if (d > 0) {
+    for (int j = 0; j < rd; j++) {
+      double tmp = P[rd * j];
+      for (int k = 0; k < d; k++) tmp += delta[k] * P[r + k + rd * j];
+      mm[r + rd * j] = tmp;
+    }
+    for (int i = 1; i < d; i++)
+      for (int j = 0; j < rd; j++) mm[r + i + rd * j] = P[r + i - 1 + rd * j];
+  }
+  for (int i = 0; i < r; i++)
+    for (int j = 0; j < rd; j++) {
+      double tmp = 0.0;
+      if (i < p) tmp += phi[i] * mm[j];
+      if (i < r - 1) tmp += mm[rd * (i + 1) + j];
+      Pnew[j + rd * i] = tmp;
+    }
+  if (d > 0) {
+    for (int j = 0; j < rd; j++) {
+      double tmp = mm[j];
+      for (int k = 0; k < d; k++) tmp += delta[k] * mm[rd * (r + k) + j];
+      Pnew[j + rd * r] = tmp;
+    }
+    for (int i = 1; i < d; i++)
+      for (int j = 0; j < rd; j++) Pnew[j + rd * (r + i)] = mm[rd * (r + i - 1) + j];
+  }
+  for (int i = 0; i <= q; i++) {
+    double vi = i == 0 ? 1.0 : theta[i - 1];
+    for (int j = 0; j <= q; j++) Pnew[i + rd * j] += vi * (j == 0 ? 1.0 : theta[j - 1]);
+  }
+}
+
+/* The initial state covariance Pn (rd x rd): the stationary covariance of
+ * the ARMA block, solving Q = T Q T' + R R' by doubling, and kappa on the
+ * differencing block. scratch holds 4 r x r. 0 when it does not converge
+ * (a non-stationary AR part). */
+int arima_initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn,
+                              double *scratch) {
+  int r = s->r, rd = s->rd;
+  double *Q = scratch, *A = Q + r * r, *AQ = A + r * r, *tmp = AQ + r * r;
+  for (int i = 0; i < r; i++) {
+    double vi = i == 0 ? 1.0 : theta[i - 1];
+    for (int j = 0; j < r; j++) {
+      Q[i + r * j] = vi * (j == 0 ? 1.0 : theta[j - 1]);
+      A[i + r * j] = (j == 0 && i < s->n_phi ? phi[i] : 0) + (j == i + 1 ? 1 : 0);
+    }
+  }
+  int converged = 0;
+  for (int iter = 0; iter < ARIMA_LYAPUNOV_MAXIT && !converged; iter++) {
+    for (int i = 0; i < r; i++) /* AQ = A Q */
+      for (int j = 0; j < r; j++) {
+        double sum = 0;
+        for (int k = 0; k < r; k++) sum += A[i + r * k] * Q[k + r * j];
+        AQ[i + r * j] = sum;
+      }
+    double largest_step = 0, largest = 0;
+    for (int i = 0; i < r; i++) /* Q += AQ A' */
+      for (int j = 0; j < r; j++) {
+        double sum = 0;
+        for (int k = 0; k < r; k++) sum += AQ[i + r * k] * A[j + r * k];
+        Q[i + r * j] += sum;
+        if (fabs(sum) > largest_step) largest_step = fabs(sum);
+        if (fabs(Q[i + r * j]) > largest) largest = fabs(Q[i + r * j]);
+      }
+    if (!isfinite(largest)) return 0;
+    if (largest_step <= DBL_EPSILON * largest) converged = 1;
+    for (int i = 0; i < r; i++) /* A = A A */
+      for (int j = 0; j < r; j++) {
+        double sum = 0;
+        for (int k = 0; k < r; k++) sum += A[i + r * k] * A[k + r * j];
+        tmp[i + r * j] = sum;
+      }
+    memcpy(A, tmp, (size_t)(r * r) * sizeof *A);
+  }
+  if (!converged) return 0;
+  for (int i = 0; i < rd * rd; i++) Pn[i] = 0;
+  for (int j = 0; j < r; j++)
+    for (int i = 0; i < r; i++) Pn[i + rd * j] = Q[i + r * j];
+  for (int i = r; i < rd; i++) Pn[i + rd * i] = ARIMA_KAPPA;
+  return 1;
+}
+
+
+/* R's ARIMA_Like: run the filter over w->x from a = 0 and P = w->P (the
+ * initial covariance, overwritten); leaves a_n, P_n in w->a, w->P and, when
+ * resid is given, the standardised innovations (NaN where missing). */
+likelihood_sums arima_kalman_filter(arima_work *w, double *resid) {
+  const arima_spec *s = &w->spec;
+  int r = s->r, rd = s->rd, d = s->n_delta;
+  likelihood_sums sums = {0, 0, 0};
+  for (int i = 0; i < rd; i++) w->a[i] = 0;
+  memcpy(w->Pnew, w->P, (size_t)(rd * rd) * sizeof *w->P);
+  for (size_t t = 0; t < w->n; t++) {
+    arima_state_predict(s, w->phi, w->delta, w->a, w->anew);
+    if (t > 0) arima_covariance_predict(s, w->phi, w->theta, w->delta, w->P, w->mm, w->Pnew);
+    if (!isnan(w->x[t])) {
+      double innovation = w->x[t] - w->anew[0];
+      for (int i = 0; i < d; i++) innovation -= w->delta[i] * w->anew[r + i];
+      for (int i = 0; i < rd; i++) {
+        double tmp = w->Pnew[i];
+        for (int j = 0; j < d; j++) tmp += w->Pnew[i + rd * (r + j)] * w->delta[j];
+        w->M[i] = tmp;
+      }
+      double gain = w->M[0];
+      for (int i = 0; i < d; i++) gain += w->delta[i] * w->M[r + i];
+      if (gain < ARIMA_DIFFUSE_GAIN) {
+        sums.nu++;
+        sums.ssq += innovation * innovation / gain;
+        sums.sumlog += log(gain);
+      }
+      if (resid) resid[t] = innovation / sqrt(gain);
+      for (int i = 0; i < rd; i++) w->a[i] = w->anew[i] + w->M[i] * innovation / gain;
+      for (int i = 0; i < rd; i++)
+        for (int j = 0; j < rd; j++) w->P[i + rd * j] = w->Pnew[i + rd * j] - w->M[i] * w->M[j] / gain;
+    } else {
+      memcpy(w->a, w->anew, (size_t)rd * sizeof *w->a);
+      memcpy(w->P, w->Pnew, (size_t)(rd * rd) * sizeof *w->P);
+      if (resid) resid[t] = NAN;
+    }
+  }
+  return sums;
+}
