@@ -10,8 +10,9 @@
  *     ...:drift             a linear drift (only when d + D = 1)
  *     ...:none              no constant (the default when d + D > 0)
  * e.g. "arima:0,1,1:0,1,1" (the airline model), "arima:2,0,1:mean",
- * "arima:0,1,1:drift". There is no automatic order selection yet: a NULL
- * or empty variant is a usage error. Limits: p, q, P, Q at most 20, d and D
+ * "arima:0,1,1:drift". A NULL, empty or "auto" variant selects the orders
+ * automatically, as forecast::auto.arima(seasonal = FALSE) (arima_auto.c),
+ * for series of period 1 only; for seasonal series it is a usage error. Limits: p, q, P, Q at most 20, d and D
  * at most 3, and a state (see below) of at most 256 values; seasonal orders
  * on a series of period 1, too few observations for the orders, or a
  * non-stationary AR part from CSS are bad input (CC_EINPUT: the command
@@ -68,6 +69,7 @@
  * Forecasts are R's KalmanForecast from (a_n, P_n) plus beta c_{n+h};
  * sample paths draw the state from N(a_n, sigma2 P_n) and run the state
  * equation with N(0, sigma2) innovations, so their variance is the analytic one. */
+#include <assert.h>
 #include <complex.h>
 #include <float.h>
 #include <gsl/gsl_eigen.h>
@@ -87,7 +89,7 @@
 
 /* ---------- orders and variants ---------- */
 
-static void spec_complete(arima_spec *s) {
+void arima_spec_complete(arima_spec *s) {
   s->n_arma = s->p + s->q + s->sp + s->sq;
   s->n_coef = s->n_arma + (s->constant != CONSTANT_NONE);
   s->n_phi = s->p + s->period * s->sp;
@@ -107,9 +109,7 @@ static int parse_triple(const char *text, int *a, int *b, int *c, const char **e
 /* Parse "p,d,q[:P,D,Q][:mean|:drift|:none]" with the seasonal period into s. */
 static cc_status parse_variant(const char *variant, int period, arima_spec *s, cc_error *err) {
   memset(s, 0, sizeof *s);
-  if (!variant || !*variant)
-    return cc_error_set(err, CC_EUSAGE, NULL, 0, "model",
-                        "arima needs orders, e.g. \"arima:0,1,1\" or \"arima:0,1,1:0,1,1\" (no automatic selection yet)");
+  assert(variant && *variant); /* the automatic choice is arima_fit's */
   const char *rest = variant;
   if (!parse_triple(rest, &s->p, &s->d, &s->q, &rest))
     return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "arima variant \"%s\" does not start with p,d,q", variant);
@@ -150,7 +150,7 @@ static cc_status parse_variant(const char *variant, int period, arima_spec *s, c
   if (constant == CONSTANT_DRIFT && total_diff != 1)
     return cc_error_set(err, CC_EUSAGE, NULL, 0, "model", "arima variant \"%s\": a drift needs d + D = 1", variant);
   s->constant = constant;
-  spec_complete(s);
+  arima_spec_complete(s);
   if (s->rd > ARIMA_MAX_STATE) /* depends on the series' period, so bad input */
     return cc_error_set(err, CC_EINPUT, NULL, 0, "model",
                         "arima variant \"%s\" with period %d needs a state of %d values; at most %d are supported",
@@ -166,7 +166,7 @@ static void spec_from_settings(const cc_model *m, arima_spec *s) {
   s->sq = m->settings[SETTING_SEASONAL] % 100;
   s->constant = m->settings[SETTING_CONSTANT];
   s->period = m->period;
-  spec_complete(s);
+  arima_spec_complete(s);
 }
 
 /* ---------- objectives ---------- */
@@ -351,16 +351,10 @@ static void name_params(const arima_spec *s, cc_model *m, const double *coef) {
     cc_model_set_param(m, (size_t)k, s->constant == CONSTANT_DRIFT ? "drift" : "intercept", coef[k]);
 }
 
-static cc_status arima_fit(const double *y, size_t n, const char *variant, const cc_fit_options *options,
-                           cc_model **out, cc_error *err) {
+cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_model **out, cc_error *err) {
   *out = NULL;
-  cc_fit_options defaults;
-  cc_fit_options_default(&defaults);
-  int period = options ? options->period : defaults.period;
-  if (period < 1) return cc_error_set(err, CC_EUSAGE, NULL, 0, "period", "must be at least 1, not %d", period);
-  arima_spec s;
-  cc_status status = parse_variant(variant, period, &s, err);
-  if (status) return status;
+  arima_spec s = *spec;
+  cc_status status;
   size_t nobs = 0;
   for (size_t t = 0; t < n; t++) {
     if (isinf(y[t])) return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "value %zu of the series is infinite", t + 1);
@@ -425,6 +419,27 @@ static cc_status arima_fit(const double *y, size_t n, const char *variant, const
   work_free(w);
   *out = m;
   return CC_OK;
+}
+
+static cc_status arima_fit(const double *y, size_t n, const char *variant, const cc_fit_options *options,
+                           cc_model **out, cc_error *err) {
+  *out = NULL;
+  cc_fit_options defaults;
+  cc_fit_options_default(&defaults);
+  int period = options ? options->period : defaults.period;
+  if (period < 1) return cc_error_set(err, CC_EUSAGE, NULL, 0, "period", "must be at least 1, not %d", period);
+  if (!variant || !*variant || strcmp(variant, "auto") == 0) {
+    if (period > 1) /* bad input for this series (the command line skips it), not a usage error of the run */
+      return cc_error_set(err, CC_EINPUT, NULL, 0, "model",
+                          "automatic ARIMA selection for seasonal series (period %d) is not yet supported: give the "
+                          "orders, e.g. \"arima:0,1,1:0,1,1\"",
+                          period);
+    return arima_auto_fit(y, n, out, err);
+  }
+  arima_spec s;
+  cc_status status = parse_variant(variant, period, &s, err);
+  if (status) return status;
+  return arima_fit_spec(&s, y, n, out, err);
 }
 
 /* ---------- forecasting and simulation ---------- */
@@ -550,5 +565,5 @@ static cc_status arima_simulate(const cc_model *m, size_t h, gsl_rng *rng, doubl
   return status;
 }
 
-const cc_model_type cc_model_arima = {"arima", "seasonal ARIMA with fixed orders, as forecast::Arima (CSS-ML)",
+const cc_model_type cc_model_arima = {"arima", "seasonal ARIMA with fixed orders, as forecast::Arima (CSS-ML); non-seasonal automatic orders as auto.arima",
                                       arima_fit, arima_forecast, arima_simulate};

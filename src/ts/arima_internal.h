@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "carecast/model.h"
+
 #define ARIMA_MAX_ORDER 20          /* p, q, P, Q each at most this */
 #define ARIMA_MAX_DIFF 3            /* d, D each at most this */
 #define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
@@ -73,5 +75,18 @@ void arima_state_predict(const arima_spec *s, const double *phi, const double *d
 void arima_covariance_predict(const arima_spec *s, const double *phi, const double *theta, const double *delta, const double *P, double *mm, double *Pnew);
 int arima_initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn, double *scratch);
 likelihood_sums arima_kalman_filter(arima_work *w, double *resid);
+
+/* Fill the sizes of s (n_arma, n_coef, r, ...) from its orders, period and constant. */
+void arima_spec_complete(arima_spec *s);
+
+/* Fit the model s (complete, validated orders) to y[0..n) as forecast::Arima
+ * (arima.c). On success *out is a model the caller frees; CC_EINPUT when the
+ * data do not allow the fit, CC_ENOMEM when out of memory. */
+cc_status arima_fit_spec(const arima_spec *s, const double *y, size_t n, cc_model **out, cc_error *err);
+
+/* Choose the orders of a non-seasonal ARIMA for y[0..n) as
+ * forecast::auto.arima(y, seasonal = FALSE) and fit them (arima_auto.c). On
+ * success *out is the chosen model, which the caller frees. */
+cc_status arima_auto_fit(const double *y, size_t n, cc_model **out, cc_error *err);
 
 #endif

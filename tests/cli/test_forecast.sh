@@ -41,7 +41,7 @@ expect_exit 0 "$CARECAST" forecast --store "$STORE" --horizon 3 --level 50,90 --
 expect_grep "$WORK/f3.csv" "series_id,period,h,mean,lo50,hi50,lo90,hi90,model"
 
 # Each family by name.
-for model in ets ets:AAdN theta naive snaive drift mean naive2 croston sba tsb arima:0,1,1:0,1,1 arima:1,1,0:drift; do
+for model in ets ets:AAdN theta naive snaive drift mean naive2 croston sba tsb arima:0,1,1:0,1,1 arima:1,1,0:drift arima; do
   expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/E06000012/*' --model "$model"
 done
 
@@ -102,6 +102,12 @@ SOURCE_DATE_EPOCH=4102444800 expect_exit 0 "$CARECAST" fit --store "$STORE" --se
 expect_grep "$WORK/out" "run 21000101T000000Z-012"
 expect_exit 0 "$CARECAST" models --store "$STORE"
 expect_grep "$WORK/out" "cs_referrals/E06000012/0-17,Mean"
+
+# Automatic ARIMA: annual series are fitted, seasonal ones skipped by name (not supported yet).
+expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_dfe_*/E08000019/*' --model arima
+expect_grep "$WORK/out" "series fitted with --model arima"
+expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/*' --model arima
+expect_grep "$WORK/err" "automatic ARIMA selection for seasonal series"
 
 # Mistakes.
 expect_exit 2 "$CARECAST" fit --store "$STORE" --model prophet
