@@ -293,6 +293,7 @@ typedef struct ets_candidate {
   double v[ETS_PAR_MAX];          /* parameters: smoothing, then free initial states */
   double state[2 + ETS_SEASON_MAX]; /* the objective's scratch state */
   size_t n_par;                   /* parameters optimised */
+  size_t n_obs;                   /* observations the likelihood counts */
   int feasible;                   /* 0: too many parameters for the data, or no admissible start */
   cc_nm_workspace *nm;            /* the search in progress */
   cc_nm_result result;            /* where it has got to */
@@ -308,7 +309,8 @@ static cc_status candidate_start(const double *y, size_t n, const ets_spec *spec
   cc_status status = initial_states(spec, y, n, c->v + n_smoothing, err);
   if (status) return status;
   c->n_par = n_smoothing + ets_state_size(spec) - (spec->season ? 1 : 0);
-  if (c->n_par + 1 >= count_observed(y, n)) return CC_OK;
+  c->n_obs = count_observed(y, n);
+  if (c->n_par + 1 >= c->n_obs) return CC_OK;
   c->problem = (ets_problem){*spec, y, n, n_smoothing, c->state};
   cc_nm_options nm_options;
   cc_nm_options_default(&nm_options);
@@ -328,7 +330,7 @@ static void candidate_run(ets_candidate *c, int evaluation_limit) {
 
 /* The AICc the candidate has reached so far, from the optimiser's value. */
 static double candidate_aicc(const ets_candidate *c) {
-  double k = (double)c->n_par + 1, n_obs = (double)count_observed(c->problem.y, c->problem.n);
+  double k = (double)c->n_par + 1, n_obs = (double)c->n_obs;
   return c->result.value + 2 * k + 2 * k * (k + 1) / (n_obs - k - 1);
 }
 

@@ -20,6 +20,7 @@
 #include "carecast/accuracy.h"
 #include "carecast/forecast.h"
 #include "fixture.h"
+#include "testutil.h"
 
 #define TOLERANCE 1e-9             /* relative, or absolute below 1 */
 #define EXPECTED_REFERENCE_CASES 39 /* rows of accuracy_measures.csv: the comparison must not pass vacuously */
@@ -406,9 +407,5 @@ static Suite *accuracy_suite(void) {
 }
 
 int main(void) {
-  SRunner *runner = srunner_create(accuracy_suite());
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(accuracy_suite());
 }

@@ -20,6 +20,7 @@
 #include "carecast/model.h"
 #include "carecast/models.h"
 #include "fixture.h"
+#include "testutil.h"
 
 #define COEF_RELATIVE_TOLERANCE 0.02 /* coefficients: 2% relative ... */
 #define COEF_ABSOLUTE_TOLERANCE 0.02 /* ... or 0.02 absolute for small ones */
@@ -334,9 +335,5 @@ static Suite *arima_suite(void) {
 }
 
 int main(void) {
-  SRunner *runner = srunner_create(arima_suite());
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(arima_suite());
 }

@@ -18,6 +18,7 @@
 #include "carecast/model.h"
 #include "carecast/models.h"
 #include "fixture.h"
+#include "testutil.h"
 
 #define MIN_AGREEMENT 0.8      /* share of cases with R's orders */
 #define AICC_TOLERANCE 0.5     /* where orders differ: our AICc at most this above R's */
@@ -150,9 +151,5 @@ static Suite *auto_arima_suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(auto_arima_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return cc_test_run_suite(auto_arima_suite());
 }

@@ -31,6 +31,7 @@
 #include "carecast/forecast.h"
 #include "carecast/model.h"
 #include "fixture.h"
+#include "testutil.h"
 
 #define TOLERANCE 1e-9 /* relative, or absolute below 1 */
 #define H 3            /* the tsCV horizon of the fixtures */
@@ -527,9 +528,5 @@ static Suite *backtest_suite(void) {
 }
 
 int main(void) {
-  SRunner *runner = srunner_create(backtest_suite());
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(backtest_suite());
 }

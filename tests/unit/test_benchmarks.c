@@ -25,6 +25,7 @@
 #include "carecast/forecast.h"
 #include "carecast/model.h"
 #include "carecast/models.h"
+#include "testutil.h"
 
 #define FIXTURE_DIR CC_PROJECT_DIR "/tests/reference/fixtures"
 #define SERIES_FIXTURE FIXTURE_DIR "/benchmarks_theta_series.csv"
@@ -552,9 +553,5 @@ static Suite *benchmarks_suite(void) {
 }
 
 int main(void) {
-  SRunner *runner = srunner_create(benchmarks_suite());
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(benchmarks_suite());
 }

@@ -16,6 +16,7 @@
 #include "carecast/models.h"
 #include "carecast/select.h"
 #include "fixture.h"
+#include "testutil.h"
 
 #define LAMBDA_TOLERANCE 1e-4
 #define MEAN_TOLERANCE 0.01
@@ -136,9 +137,5 @@ int main(void) {
   tcase_add_test(tc, test_transformed_forecasts_match_r);
   tcase_add_test(tc, test_closed_forms);
   suite_add_tcase(s, tc);
-  SRunner *runner = srunner_create(s);
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(s);
 }

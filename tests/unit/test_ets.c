@@ -20,6 +20,7 @@
 #include "carecast/forecast.h"
 #include "carecast/models.h"
 #include "fixture.h"
+#include "testutil.h"
 
 #define MEAN_TOLERANCE 0.01
 #define BOUND_TOLERANCE 0.03
@@ -353,9 +354,5 @@ static Suite *ets_suite(void) {
 }
 
 int main(void) {
-  SRunner *runner = srunner_create(ets_suite());
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(ets_suite());
 }

@@ -23,6 +23,7 @@
 #include "carecast/model.h"
 #include "carecast/models.h"
 #include "fixture.h"
+#include "testutil.h"
 
 #define REFERENCE_TOLERANCE 1e-9 /* relative, against R and closed forms */
 #define HAND_TOLERANCE 1e-12     /* hand-worked examples */
@@ -481,9 +482,5 @@ static Suite *intermittent_suite(void) {
 }
 
 int main(void) {
-  SRunner *runner = srunner_create(intermittent_suite());
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(intermittent_suite());
 }

@@ -10,6 +10,7 @@
 
 #include "carecast/model.h"
 #include "fixture.h"
+#include "testutil.h"
 
 #define P_TOLERANCE 1e-9
 #define MAX_VALUES 256
@@ -58,9 +59,5 @@ int main(void) {
   tcase_add_test(tc, test_ljung_box_matches_r);
   tcase_add_test(tc, test_criteria);
   suite_add_tcase(s, tc);
-  SRunner *runner = srunner_create(s);
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(s);
 }

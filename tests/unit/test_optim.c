@@ -11,6 +11,7 @@
 
 #include "carecast/optim.h"
 #include "fixture.h"
+#include "testutil.h"
 
 #define OPTIM_TOLERANCE 1e-9
 #define BFGS_TOLERANCE 1e-7 /* BFGS differences its function numerically: rounding shows sooner (floor 1e-3) */
@@ -157,9 +158,5 @@ int main(void) {
   tcase_add_test(tc, test_bfgs_matches_r);
   tcase_add_test(tc, test_errors);
   suite_add_tcase(s, tc);
-  SRunner *runner = srunner_create(s);
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "carecast/period.h"
+#include "testutil.h"
 
 /* Parse text, which must be valid. */
 static cc_period parse(const char *text) {
@@ -294,9 +295,5 @@ static Suite *period_suite(void) {
 }
 
 int main(void) {
-  SRunner *runner = srunner_create(period_suite());
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(period_suite());
 }

@@ -788,11 +788,8 @@ static Suite *source_suite(void) {
 int main(void) {
   bad_cases = list_cases(BAD_DIR);
   good_cases = list_cases(GOOD_DIR);
-  SRunner *runner = srunner_create(source_suite());
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
+  int status = cc_test_run_suite(source_suite());
   free_cases(&bad_cases);
   free_cases(&good_cases);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return status;
 }

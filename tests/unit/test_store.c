@@ -478,9 +478,5 @@ static Suite *store_suite(void) {
 }
 
 int main(void) {
-  SRunner *runner = srunner_create(store_suite());
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(store_suite());
 }

@@ -10,6 +10,7 @@
 
 #include "carecast/unitroot.h"
 #include "fixture.h"
+#include "testutil.h"
 
 #define STATISTIC_TOLERANCE 1e-9
 #define MAX_VALUES 512
@@ -59,9 +60,5 @@ int main(void) {
   tcase_add_test(tc, test_matches_r);
   tcase_add_test(tc, test_pvalues);
   suite_add_tcase(s, tc);
-  SRunner *runner = srunner_create(s);
-  srunner_run_all(runner, CK_NORMAL);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return cc_test_run_suite(s);
 }

@@ -1,6 +1,8 @@
 /* testutil.c: see testutil.h. */
 #include "testutil.h"
 
+#include <check.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,4 +56,12 @@ int cc_test_run(const char *command, char **output) {
   if (output) *output = buf;
   else free(buf);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int cc_test_run_suite(Suite *suite) {
+  SRunner *runner = srunner_create(suite);
+  srunner_run_all(runner, CK_NORMAL);
+  int failed = srunner_ntests_failed(runner);
+  srunner_free(runner);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -20,4 +20,9 @@ char *cc_test_path(const char *dir, const char *name);
 /* Run a shell command, capturing stdout+stderr into *output (malloc'd, may be NULL). Returns the exit status, or -1. */
 int cc_test_run(const char *command, char **output);
 
+/* Run every test of suite (which it frees) and return the process exit status:
+ * EXIT_SUCCESS when none failed. */
+struct Suite;
+int cc_test_run_suite(struct Suite *suite);
+
 #endif
