@@ -60,6 +60,36 @@ const cc_verb cc_verbs[] = {
      "  --store STORE  the store to write\n"
      "  --dry-run      validate only; do not touch the store\n",
      cc_cmd_ingest},
+    {"link-records", "link two pseudonymised person-level extracts (Fellegi-Sunter, EM)",
+     "usage: carecast link-records --key KEYFILE --out LINKED.csv [--target-fmr R] A.csv B.csv\n"
+     "                             [--aggregate within=DAYS --store STORE --measure NAME\n"
+     "                              [--source-id ID] [--dsa REF]]\n\n"
+     "Links the records of two person-level extracts (for example emergency discharges, A,\n"
+     "and starts of long-term care, B; columns in docs/records.md) that belong to the same\n"
+     "person. Record ids and NHS numbers are replaced on read by HMAC-SHA256 pseudonyms\n"
+     "under the key in KEYFILE (at least 32 bytes; read, never stored or written); raw\n"
+     "identifiers, dates of birth and postcodes never reach any output or the store.\n"
+     "Candidate pairs share the pseudonymised NHS number, the date of birth, (year of\n"
+     "birth, sex, postcode district) or (day and month of birth, sex, postcode district).\n"
+     "Each pair is compared on NHS number, date of birth (exact, partial, year within one),\n"
+     "sex and postcode district (exact, one edit); Fellegi-Sunter m and u probabilities\n"
+     "are estimated by EM; pairs are assigned one to one by weight; the links are the\n"
+     "assigned pairs at or above the lowest weight at which the estimated false-match\n"
+     "rate among accepted links (the mean of 1 - match probability) is at most R.\n"
+     "LINKED.csv: a_pseudonym,b_pseudonym,weight,match_probability, the agreement level\n"
+     "of each field, days_a_to_b. Progress and the estimated model go to stderr.\n\n"
+     "  --key KEYFILE        the pseudonymisation key (the same for both extracts)\n"
+     "  --out LINKED.csv     the links (written whole or not at all)\n"
+     "  --target-fmr R       target false-match rate among links (default 0.01)\n"
+     "  --aggregate within=DAYS\n"
+     "                       count, per month of B's event, B's geography and age band,\n"
+     "                       the B records linked to an A record 0 to DAYS days before\n"
+     "                       (91 is a quarter), and add them to STORE as measure NAME\n"
+     "                       (series NAME/GEOGRAPHY/AGE_BAND) from a new source ID\n"
+     "                       (default linked_NAME) whose manifest records the files,\n"
+     "                       their SHA-256 and the threshold; atomic like ingest\n"
+     "  --dsa REF            the data sharing agreement the extracts came under\n",
+     cc_cmd_link_records},
     {"list", "list the series in a store",
      "usage: carecast list --store STORE [--measure M] [--geography G] [--csv]\n\n"
      "Lists the series with frequency, span, counts of missing and suppressed\n"

@@ -1,0 +1,146 @@
+/* blocking.c: the candidate pairs of record linkage (see recordlink.h).
+ *
+ * Each pass gives every record a 64-bit key (0: the record has no key in
+ * this pass). B's records are sorted by key and each A record is joined with
+ * the run of B records that share its key. Keys are hashes of the blocking
+ * fields, so two different values may rarely share a key: that only adds a
+ * candidate pair, which comparison then scores, and never loses one. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "carecast/recordlink.h"
+
+#define FNV_OFFSET 1469598103934665603ull /* FNV-1a 64-bit offset basis (Fowler, Noll, Vo) */
+#define FNV_PRIME 1099511628211ull        /* FNV-1a 64-bit prime */
+
+const char *cc_link_block_name(int pass) {
+  static const char *const names[CC_LINK_BLOCK_PASSES] = {
+      "nhs_number", "date_of_birth", "year_of_birth+sex+postcode_district",
+      "birth_day_month+sex+postcode_district"};
+  return pass >= 0 && pass < CC_LINK_BLOCK_PASSES ? names[pass] : "unknown";
+}
+
+static uint64_t fnv(uint64_t hash, const void *data, size_t len) {
+  const unsigned char *p = data;
+  for (size_t i = 0; i < len; i++) hash = (hash ^ p[i]) * FNV_PRIME;
+  return hash;
+}
+
+/* The key of record r in pass, 0 when r lacks a field the pass needs. */
+static uint64_t block_key(const cc_person_record *r, int pass) {
+  uint64_t key = fnv(FNV_OFFSET, &pass, sizeof pass);
+  int16_t birth[3] = {r->birth_year, r->birth_month, r->birth_day};
+  switch (pass) {
+  case 0:
+    if (!r->has_nhs) return 0;
+    key = fnv(key, r->nhs_digest, sizeof r->nhs_digest);
+    break;
+  case 1:
+    if (!r->birth_year || !r->birth_month) return 0;
+    key = fnv(key, birth, sizeof birth);
+    break;
+  case 2:
+    if (!r->birth_year || !r->sex || !r->district[0]) return 0;
+    key = fnv(key, &birth[0], sizeof birth[0]);
+    key = fnv(key, &r->sex, 1);
+    key = fnv(key, r->district, strlen(r->district));
+    break;
+  default:
+    if (!r->birth_month || !r->sex || !r->district[0]) return 0;
+    key = fnv(key, &birth[1], 2 * sizeof birth[1]);
+    key = fnv(key, &r->sex, 1);
+    key = fnv(key, r->district, strlen(r->district));
+    break;
+  }
+  return key ? key : 1;
+}
+
+typedef struct keyed {
+  uint64_t key;
+  uint32_t index;
+} keyed;
+
+static int by_key(const void *x, const void *y) {
+  const keyed *a = x, *b = y;
+  if (a->key != b->key) return a->key < b->key ? -1 : 1;
+  return (a->index > b->index) - (a->index < b->index);
+}
+
+static int by_value(const void *x, const void *y) {
+  uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+  return (a > b) - (a < b);
+}
+
+/* A growable array of pairs. */
+typedef struct pair_list {
+  uint64_t *items;
+  size_t n, capacity;
+} pair_list;
+
+static int push(pair_list *list, uint64_t pair) {
+  if (list->n == list->capacity) {
+    size_t capacity = list->capacity ? 2 * list->capacity : 4096;
+    uint64_t *grown = realloc(list->items, capacity * sizeof *grown);
+    if (!grown) return 1;
+    list->items = grown;
+    list->capacity = capacity;
+  }
+  list->items[list->n++] = pair;
+  return 0;
+}
+
+/* First position in sorted[0..n) with key >= key. */
+static size_t lower_bound(const keyed *sorted, size_t n, uint64_t key) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (sorted[mid].key < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Add the pairs of one pass to list; returns 1 when out of memory. */
+static int run_pass(const cc_extract *a, const cc_extract *b, int pass, keyed *b_sorted, pair_list *list,
+                    size_t *count) {
+  size_t n_keyed = 0;
+  for (size_t j = 0; j < b->n; j++) {
+    uint64_t key = block_key(&b->records[j], pass);
+    if (key) b_sorted[n_keyed++] = (keyed){key, (uint32_t)j};
+  }
+  qsort(b_sorted, n_keyed, sizeof *b_sorted, by_key);
+  size_t before = list->n;
+  for (size_t i = 0; i < a->n; i++) {
+    uint64_t key = block_key(&a->records[i], pass);
+    if (!key) continue;
+    for (size_t k = lower_bound(b_sorted, n_keyed, key); k < n_keyed && b_sorted[k].key == key; k++)
+      if (push(list, (uint64_t)i << 32 | b_sorted[k].index)) return 1;
+  }
+  *count = list->n - before;
+  return 0;
+}
+
+cc_status cc_link_block(const cc_extract *a, const cc_extract *b, uint64_t **pairs, size_t *n_pairs,
+                        size_t per_pass[CC_LINK_BLOCK_PASSES], cc_error *err) {
+  *pairs = NULL;
+  *n_pairs = 0;
+  if (a->n > UINT32_MAX || b->n > UINT32_MAX)
+    return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "an extract has more than %u records", UINT32_MAX);
+  pair_list list = {0};
+  keyed *b_sorted = malloc((b->n ? b->n : 1) * sizeof *b_sorted);
+  int failed = !b_sorted;
+  for (int pass = 0; pass < CC_LINK_BLOCK_PASSES && !failed; pass++)
+    failed = run_pass(a, b, pass, b_sorted, &list, &per_pass[pass]);
+  free(b_sorted);
+  if (failed) {
+    free(list.items);
+    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory collecting candidate pairs");
+  }
+  if (list.n) qsort(list.items, list.n, sizeof *list.items, by_value);
+  size_t kept = 0;
+  for (size_t i = 0; i < list.n; i++)
+    if (kept == 0 || list.items[kept - 1] != list.items[i]) list.items[kept++] = list.items[i];
+  *pairs = list.items;
+  *n_pairs = kept;
+  return CC_OK;
+}

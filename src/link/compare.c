@@ -1,0 +1,66 @@
+/* compare.c: agreement levels of a pair of person records (see recordlink.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "carecast/recordlink.h"
+
+#define EDIT_STRING_MAX 64 /* longest string cc_link_edit_distance handles */
+
+const int cc_link_levels[CC_LINK_FIELDS] = {2, 4, 2, 3};
+
+const char *cc_link_field_name(int field) {
+  static const char *const names[CC_LINK_FIELDS] = {"nhs_number", "date_of_birth", "sex", "postcode_district"};
+  return field >= 0 && field < CC_LINK_FIELDS ? names[field] : "unknown";
+}
+
+const char *cc_link_level_name(int field, uint8_t level) {
+  static const char *const birth[] = {"disagree", "year_within_1", "partial", "exact"};
+  static const char *const district[] = {"disagree", "one_edit", "exact"};
+  static const char *const binary[] = {"disagree", "agree"};
+  if (level == CC_FS_MISSING) return "missing";
+  if (field < 0 || field >= CC_LINK_FIELDS || level >= cc_link_levels[field]) return "unknown";
+  if (field == CC_LINK_BIRTH) return birth[level];
+  if (field == CC_LINK_DISTRICT) return district[level];
+  return binary[level];
+}
+
+int cc_link_edit_distance(const char *a, const char *b) {
+  size_t n = strlen(a), m = strlen(b);
+  if (n >= EDIT_STRING_MAX || m >= EDIT_STRING_MAX) return (int)(n > m ? n : m);
+  int d[EDIT_STRING_MAX][EDIT_STRING_MAX];
+  for (size_t i = 0; i <= n; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= m; j++) d[0][j] = (int)j;
+  for (size_t i = 1; i <= n; i++)
+    for (size_t j = 1; j <= m; j++) {
+      int cost = a[i - 1] != b[j - 1];
+      int best = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+      if (d[i - 1][j - 1] + cost < best) best = d[i - 1][j - 1] + cost;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+        best = d[i - 2][j - 2] + 1;
+      d[i][j] = best;
+    }
+  return d[n][m];
+}
+
+static uint8_t compare_birth(const cc_person_record *a, const cc_person_record *b) {
+  if (!a->birth_year || !b->birth_year) return CC_FS_MISSING;
+  int year_close = abs(a->birth_year - b->birth_year) <= 1;
+  if (!a->birth_month || !b->birth_month) return year_close ? 1 : 0; /* only years to compare */
+  int same_year = a->birth_year == b->birth_year, same_month = a->birth_month == b->birth_month;
+  int same_day = a->birth_day == b->birth_day;
+  if (same_year && same_month && same_day) return 3;
+  int swapped = same_year && a->birth_month == b->birth_day && a->birth_day == b->birth_month;
+  if (swapped || (year_close && same_year + same_month + same_day == 2)) return 2;
+  return year_close ? 1 : 0;
+}
+
+void cc_link_compare(const cc_person_record *a, const cc_person_record *b, uint8_t levels[CC_LINK_FIELDS]) {
+  levels[CC_LINK_NHS] = a->has_nhs && b->has_nhs ? memcmp(a->nhs_digest, b->nhs_digest, sizeof a->nhs_digest) == 0
+                                                 : CC_FS_MISSING;
+  levels[CC_LINK_BIRTH] = compare_birth(a, b);
+  levels[CC_LINK_SEX] = a->sex && b->sex ? a->sex == b->sex : CC_FS_MISSING;
+  if (!a->district[0] || !b->district[0]) levels[CC_LINK_DISTRICT] = CC_FS_MISSING;
+  else if (strcmp(a->district, b->district) == 0) levels[CC_LINK_DISTRICT] = 2;
+  else levels[CC_LINK_DISTRICT] = cc_link_edit_distance(a->district, b->district) == 1;
+}
