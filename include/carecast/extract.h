@@ -15,10 +15,10 @@
  *
  * Identifiers are pseudonymised as each row is read: the record id and the
  * NHS number become HMAC-SHA256 digests (pseudonym.h), and the raw text is
- * wiped from the reader's buffers and from the file's bytes in memory. What
- * is kept of the rest is only what comparison needs: the date of birth, the
- * sex and the postcode district (the full postcode is dropped). None of these
- * is ever written out by carecast. */
+ * wiped from the reader's buffers and from the file's bytes in memory. The
+ * full postcode is pseudonymised too; what is kept in the clear is only what
+ * comparison needs: the date of birth, the sex and the postcode district.
+ * None of these is ever written out by carecast. */
 #ifndef CARECAST_EXTRACT_H
 #define CARECAST_EXTRACT_H
 
@@ -39,6 +39,8 @@ typedef struct cc_person_record {
   char sex;                                /* 'F', 'M', or 0 when unknown */
   int16_t birth_year;                      /* 0 when unknown */
   int8_t birth_month, birth_day;           /* 0 when unknown (or only the year is known) */
+  uint8_t postcode_digest[CC_HMAC_SHA256_SIZE]; /* pseudonym of the full postcode (when has_postcode) */
+  uint8_t has_postcode;                    /* 1 when a full postcode (not only a district) was given */
   char district[CC_DISTRICT_MAX];          /* postcode district, "" when unknown */
   int32_t event_day;                       /* event date, days since 1970-01-01 */
   int32_t line;                            /* line of the CSV */

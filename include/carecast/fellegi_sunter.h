@@ -29,7 +29,7 @@
 #define CC_FS_MISSING 0xff  /* level of a comparison that could not be made */
 
 typedef struct cc_fs_options {
-  int max_iterations;   /* EM iterations at most (default 1000) */
+  int max_iterations;   /* EM iterations at most (default 10000; an iteration costs the number of patterns) */
   double tolerance;     /* stop when no parameter moves by more than this (default 1e-8) */
   double floor;         /* smallest m or u kept, so no weight is infinite (default 1e-6) */
   double start_p;       /* starting share of matches among candidates (default 0.1) */

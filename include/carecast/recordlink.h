@@ -8,7 +8,10 @@
  *    district; day and month of birth, sex and postcode district (which
  *    catches a year of birth off by one when the NHS number is missing).
  * 2. Comparison: each candidate pair gets an agreement level per field
- *    (CC_LINK_*), CC_FS_MISSING where either side lacks the value.
+ *    (CC_LINK_*), CC_FS_MISSING where either side lacks the value. The
+ *    postcode is one field with nested levels (same postcode, same
+ *    district, districts one edit apart), so that conditional independence
+ *    is not broken by comparing a postcode and its own district twice.
  * 3. Fellegi-Sunter: m and u probabilities and the share of matches by EM
  *    (fellegi_sunter.h) over all pairs of A x B: the candidates' comparison
  *    patterns counted exactly, the other pairs' counted exactly when there
@@ -39,7 +42,7 @@ enum cc_link_field {
   CC_LINK_NHS = 0,      /* pseudonymised NHS number: 0 differ, 1 same */
   CC_LINK_BIRTH = 1,    /* date of birth: 0 differ, 1 year within one, 2 partial, 3 exact (see cc_link_compare) */
   CC_LINK_SEX = 2,      /* 0 differ, 1 same */
-  CC_LINK_DISTRICT = 3, /* postcode district: 0 differ, 1 one edit apart, 2 same */
+  CC_LINK_POSTCODE = 3, /* postcode: 0 differ, 1 districts one edit apart, 2 same district, 3 same postcode */
   CC_LINK_FIELDS = 4
 };
 
@@ -50,7 +53,7 @@ enum cc_link_field {
 /* Levels of each field (CC_LINK_* order). */
 extern const int cc_link_levels[CC_LINK_FIELDS];
 
-/* Name of a field ("nhs_number", "date_of_birth", "sex", "postcode_district") and of one of its levels. */
+/* Name of a field ("nhs_number", "date_of_birth", "sex", "postcode") and of one of its levels. */
 const char *cc_link_field_name(int field);
 const char *cc_link_level_name(int field, uint8_t level);
 
@@ -60,8 +63,10 @@ const char *cc_link_block_name(int pass);
 /* Compare a and b into levels[CC_LINK_FIELDS]. Date of birth: 3 when equal;
  * 2 when day and month are swapped, or two of day, month and year agree and
  * the year is within one; 1 when only the years are known or agree to
- * within one; 0 otherwise. Postcode district: 1 when one insertion,
- * deletion, substitution or swap of neighbours apart. */
+ * within one; 0 otherwise. Postcode: 3 when both full postcodes are known
+ * and their pseudonyms agree; 2 when the districts agree; 1 when the
+ * districts are one insertion, deletion, substitution or swap of
+ * neighbours apart. */
 void cc_link_compare(const cc_person_record *a, const cc_person_record *b, uint8_t levels[CC_LINK_FIELDS]);
 
 /* Optimal string alignment distance (Levenshtein with swaps of neighbours) of two short strings (< 64 bytes). */

@@ -146,7 +146,7 @@ static void report_link(const cc_link_result *r, double target_fmr, FILE *progre
           r->model.converged ? "converged" : "NOT converged", r->model.iterations, r->model.p, r->model.loglik);
   for (int k = 0; k < CC_LINK_FIELDS; k++)
     for (int l = cc_link_levels[k] - 1; l >= 0; l--)
-      fprintf(progress, "  %-18s %-14s m %.4f  u %.4f  weight %+7.3f\n", cc_link_field_name(k),
+      fprintf(progress, "  %-18s %-17s m %.4f  u %.4f  weight %+7.3f\n", cc_link_field_name(k),
               cc_link_level_name(k, (uint8_t)l), r->model.m[k][l], r->model.u[k][l],
               log2(r->model.m[k][l] / r->model.u[k][l]));
   fprintf(progress, "one-to-one assignment: %zu pairs; threshold weight %.3f (estimated false-match rate %.4f, "

@@ -157,6 +157,10 @@ static void read_postcode(reader *r, const char *text, cc_person_record *rec) {
   if (ok) {
     memcpy(rec->district, code, district_len);
     rec->district[district_len] = '\0';
+    if (district_len < len) { /* a full postcode: its pseudonym, in a normal form without spaces */
+      cc_pseudonym(r->key, "postcode", code, len, rec->postcode_digest);
+      rec->has_postcode = 1;
+    }
   } else {
     r->extract->postcode_invalid++;
   }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_MAX_ITERATIONS 1000
+#define DEFAULT_MAX_ITERATIONS 10000
 #define DEFAULT_TOLERANCE 1e-8
 #define DEFAULT_FLOOR 1e-6
 #define DEFAULT_START_P 0.1

@@ -41,7 +41,7 @@ expect_exit 0 "$CARECAST" link-records --key "$KEY" --out "$WORK/linked.csv" --a
 expect_grep "$WORK/err" "EM: converged"
 expect_grep "$WORK/err" "candidate pairs (union of passes)"
 expect_grep "$WORK/out" "source linked_asc_starts_after_discharge new (version 1"
-expect_grep "$WORK/linked.csv" "a_pseudonym,b_pseudonym,weight,match_probability,nhs_number,date_of_birth,sex,postcode_district,days_a_to_b"
+expect_grep "$WORK/linked.csv" "a_pseudonym,b_pseudonym,weight,match_probability,nhs_number,date_of_birth,sex,postcode,days_a_to_b"
 links=$(($(wc -l <"$WORK/linked.csv") - 1))
 checks=$((checks + 1)); [ "$links" -ge 900 ] || fail "only $links links"
 expect_exit 0 "$CARECAST" list --store "$WORK/store.h5" --csv

@@ -166,23 +166,23 @@ START_TEST(test_comparison_levels) {
   ck_assert_int_eq(lv[CC_LINK_NHS], 1);
   ck_assert_int_eq(lv[CC_LINK_BIRTH], 3);
   ck_assert_int_eq(lv[CC_LINK_SEX], 1);
-  ck_assert_int_eq(lv[CC_LINK_DISTRICT], 2);
+  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 2);
   y.nhs_digest[0] = 2;
   y = person(1950, 7, 3, 'M', "S1"), y.has_nhs = 0; /* day and month swapped, other sex, district one edit away */
   cc_link_compare(&x, &y, lv);
   ck_assert_int_eq(lv[CC_LINK_NHS], CC_FS_MISSING);
   ck_assert_int_eq(lv[CC_LINK_BIRTH], 2);
   ck_assert_int_eq(lv[CC_LINK_SEX], 0);
-  ck_assert_int_eq(lv[CC_LINK_DISTRICT], 1);
+  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 1);
   y = person(1951, 3, 7, 0, ""); /* year off by one; sex and district unknown */
   cc_link_compare(&x, &y, lv);
   ck_assert_int_eq(lv[CC_LINK_BIRTH], 2);
   ck_assert_int_eq(lv[CC_LINK_SEX], CC_FS_MISSING);
-  ck_assert_int_eq(lv[CC_LINK_DISTRICT], CC_FS_MISSING);
+  ck_assert_int_eq(lv[CC_LINK_POSTCODE], CC_FS_MISSING);
   y = person(1951, 4, 9, 'F', "DN31"); /* only the year is close */
   cc_link_compare(&x, &y, lv);
   ck_assert_int_eq(lv[CC_LINK_BIRTH], 1);
-  ck_assert_int_eq(lv[CC_LINK_DISTRICT], 0);
+  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 0);
   y = person(1953, 3, 7, 'F', "S11"); /* day and month agree but the year is 3 off */
   cc_link_compare(&x, &y, lv);
   ck_assert_int_eq(lv[CC_LINK_BIRTH], 0);
@@ -192,6 +192,18 @@ START_TEST(test_comparison_levels) {
   y = person(0, 0, 0, 'F', "S11");
   cc_link_compare(&x, &y, lv);
   ck_assert_int_eq(lv[CC_LINK_BIRTH], CC_FS_MISSING);
+  /* full postcodes: the same pseudonym is level 3; another postcode in the district, or one side with the
+   * district only, is level 2 */
+  memset(x.postcode_digest, 7, sizeof x.postcode_digest), x.has_postcode = 1;
+  y = x;
+  cc_link_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 3);
+  y.postcode_digest[5] = 8;
+  cc_link_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 2);
+  y = x, y.has_postcode = 0;
+  cc_link_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 2);
 }
 END_TEST
 
@@ -326,7 +338,11 @@ START_TEST(test_extract_reads_fields) {
   cc_pseudonym(key, "nhs_number", "9990000018", 10, want); /* spaces are not part of the number */
   ck_assert(r->has_nhs);
   ck_assert_mem_eq(r->nhs_digest, want, CC_HMAC_SHA256_SIZE);
+  cc_pseudonym(key, "postcode", "S118AB", 6, want); /* upper case, no space */
+  ck_assert(r->has_postcode);
+  ck_assert_mem_eq(r->postcode_digest, want, CC_HMAC_SHA256_SIZE);
   ck_assert_str_eq(x->records[1].district, "DN31");
+  ck_assert(!x->records[1].has_postcode); /* a district alone */
   ck_assert_int_eq(x->records[1].sex, 0);
   ck_assert_int_eq(x->records[2].line, 5);
   int32_t day;
