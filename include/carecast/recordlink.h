@@ -4,9 +4,12 @@
  *
  * 1. Blocking: only pairs that share a blocking key are compared. Four
  *    passes, whose candidate pairs are united: the pseudonymised NHS
- *    number; the full date of birth; year of birth, sex and postcode
- *    district; day and month of birth, sex and postcode district (which
- *    catches a year of birth off by one when the NHS number is missing).
+ *    number; the date of birth with day and month taken either way round
+ *    (so a swap still blocks); year and month of birth, sex and postcode
+ *    district (catches a wrong day); day and month of birth, sex and
+ *    postcode district (catches a wrong year). A pair lacking its NHS
+ *    number on one side is thus still found with one error in the date of
+ *    birth, given sex and district.
  * 2. Comparison: each candidate pair gets an agreement level per field
  *    (CC_LINK_*), CC_FS_MISSING where either side lacks the value. The
  *    postcode is one field with nested levels (same postcode, same

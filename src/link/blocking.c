@@ -15,7 +15,7 @@
 
 const char *cc_link_block_name(int pass) {
   static const char *const names[CC_LINK_BLOCK_PASSES] = {
-      "nhs_number", "date_of_birth", "year_of_birth+sex+postcode_district",
+      "nhs_number", "date_of_birth (day and month either way)", "birth_year_month+sex+postcode_district",
       "birth_day_month+sex+postcode_district"};
   return pass >= 0 && pass < CC_LINK_BLOCK_PASSES ? names[pass] : "unknown";
 }
@@ -29,28 +29,31 @@ static uint64_t fnv(uint64_t hash, const void *data, size_t len) {
 /* The key of record r in pass, 0 when r lacks a field the pass needs. */
 static uint64_t block_key(const cc_person_record *r, int pass) {
   uint64_t key = fnv(FNV_OFFSET, &pass, sizeof pass);
-  int16_t birth[3] = {r->birth_year, r->birth_month, r->birth_day};
+  int16_t year = r->birth_year, month = r->birth_month, day = r->birth_day;
+  int16_t unordered[3] = {year, month < day ? month : day, month < day ? day : month}; /* a swap gives the same key */
+  int16_t year_month[2] = {year, month}, day_month[2] = {day, month};
+  int full_birth = year && month, has_sex_district = r->sex && r->district[0];
   switch (pass) {
   case 0:
     if (!r->has_nhs) return 0;
     key = fnv(key, r->nhs_digest, sizeof r->nhs_digest);
     break;
   case 1:
-    if (!r->birth_year || !r->birth_month) return 0;
-    key = fnv(key, birth, sizeof birth);
+    if (!full_birth) return 0;
+    key = fnv(key, unordered, sizeof unordered);
     break;
   case 2:
-    if (!r->birth_year || !r->sex || !r->district[0]) return 0;
-    key = fnv(key, &birth[0], sizeof birth[0]);
-    key = fnv(key, &r->sex, 1);
-    key = fnv(key, r->district, strlen(r->district));
+    if (!full_birth || !has_sex_district) return 0;
+    key = fnv(key, year_month, sizeof year_month);
     break;
   default:
-    if (!r->birth_month || !r->sex || !r->district[0]) return 0;
-    key = fnv(key, &birth[1], 2 * sizeof birth[1]);
+    if (!full_birth || !has_sex_district) return 0;
+    key = fnv(key, day_month, sizeof day_month);
+    break;
+  }
+  if (pass >= 2) {
     key = fnv(key, &r->sex, 1);
     key = fnv(key, r->district, strlen(r->district));
-    break;
   }
   return key ? key : 1;
 }

@@ -53,24 +53,42 @@ static uint16_t pattern_code(const uint8_t levels[CC_LINK_FIELDS]) {
   return (uint16_t)code;
 }
 
-static void pattern_levels(unsigned code, uint8_t levels[CC_LINK_FIELDS]) {
+/* The levels of a pattern code. Returns 0 when a level is beyond its field's levels (no pair has that code). */
+static int pattern_levels(unsigned code, uint8_t levels[CC_LINK_FIELDS]) {
+  int possible = 1;
   for (int k = 0; k < CC_LINK_FIELDS; k++, code /= PATTERN_BASE) {
     unsigned digit = code % PATTERN_BASE;
     levels[k] = digit == CC_FS_LEVELS_MAX ? CC_FS_MISSING : (uint8_t)digit;
+    if (levels[k] != CC_FS_MISSING && levels[k] >= cc_link_levels[k]) possible = 0;
   }
+  return possible;
 }
 
+/* A candidate pair: 12 bytes, as there may be tens of millions. */
 typedef struct scored {
-  uint32_t a, b;   /* record indices */
-  uint16_t code;   /* comparison pattern */
-  double weight;   /* its weight */
+  uint32_t a, b;  /* record indices */
+  uint16_t code;  /* comparison pattern */
+  uint16_t rank;  /* the pattern's place in the order of weights, highest first (ties by code) */
 } scored;
 
-static int by_weight(const void *x, const void *y) {
+static int by_rank(const void *x, const void *y) {
   const scored *p = x, *q = y;
-  if (p->weight != q->weight) return p->weight < q->weight ? 1 : -1;
+  if (p->rank != q->rank) return p->rank < q->rank ? -1 : 1;
   if (p->a != q->a) return p->a < q->a ? -1 : 1;
   return (p->b > q->b) - (p->b < q->b);
+}
+
+/* rank_of[code]: the order of pattern codes by weight, highest first, ties by code. */
+static void rank_patterns(const double *weight_of, uint16_t *rank_of) {
+  uint16_t order[PATTERN_CODES];
+  for (unsigned code = 0; code < PATTERN_CODES; code++) order[code] = (uint16_t)code;
+  for (unsigned i = 1; i < PATTERN_CODES; i++) { /* insertion sort of 625 codes: stable and small */
+    uint16_t code = order[i];
+    unsigned j = i;
+    for (; j > 0 && weight_of[order[j - 1]] < weight_of[code]; j--) order[j] = order[j - 1];
+    order[j] = code;
+  }
+  for (unsigned i = 0; i < PATTERN_CODES; i++) rank_of[order[i]] = (uint16_t)i;
 }
 
 /* Add to code_counts the patterns of the pairs that blocking left out: every one of them when there are at most
@@ -134,14 +152,15 @@ static cc_status assign(scored *pairs, size_t n_pairs, size_t n_a, size_t n_b, s
 }
 
 /* Threshold the assigned pairs and copy the links into result. */
-static cc_status choose_links(const scored *assigned, size_t n_assigned, const double *probability_of,
-                              const cc_link_options *o, cc_link_result *result, cc_error *err) {
+static cc_status choose_links(const scored *assigned, size_t n_assigned, const double *weight_of,
+                              const double *probability_of, const cc_link_options *o, cc_link_result *result,
+                              cc_error *err) {
   double *weights = malloc((n_assigned ? n_assigned : 1) * sizeof *weights);
   double *probabilities = malloc((n_assigned ? n_assigned : 1) * sizeof *probabilities);
   cc_status status = CC_OK;
   if (!weights || !probabilities) status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   for (size_t i = 0; !status && i < n_assigned; i++) {
-    weights[i] = assigned[i].weight;
+    weights[i] = weight_of[assigned[i].code];
     probabilities[i] = probability_of[assigned[i].code];
   }
   size_t accepted = 0;
@@ -158,7 +177,7 @@ static cc_status choose_links(const scored *assigned, size_t n_assigned, const d
     cc_link_match *link = &result->links[i];
     link->a = assigned[i].a;
     link->b = assigned[i].b;
-    link->weight = assigned[i].weight;
+    link->weight = weight_of[assigned[i].code];
     link->probability = probability_of[assigned[i].code];
     pattern_levels(assigned[i].code, link->levels);
   }
@@ -197,19 +216,21 @@ cc_status cc_link_run(const cc_extract *a, const cc_extract *b, const cc_link_op
   double weight_of[PATTERN_CODES], probability_of[PATTERN_CODES];
   for (unsigned code = 0; !status && code < PATTERN_CODES; code++) {
     uint8_t levels[CC_LINK_FIELDS];
-    pattern_levels(code, levels);
-    weight_of[code] = cc_fs_weight(&result->model, levels);
-    probability_of[code] = cc_fs_probability(&result->model, levels);
+    int possible = pattern_levels(code, levels);
+    weight_of[code] = possible ? cc_fs_weight(&result->model, levels) : -INFINITY; /* never seen; sorts last */
+    probability_of[code] = possible ? cc_fs_probability(&result->model, levels) : 0;
     result->expected_matches += candidate_counts[code] * probability_of[code];
   }
   size_t n_assigned = 0;
   if (!status) {
-    for (size_t i = 0; i < result->candidates; i++) pairs[i].weight = weight_of[pairs[i].code];
-    qsort(pairs, result->candidates, sizeof *pairs, by_weight);
+    uint16_t rank_of[PATTERN_CODES];
+    rank_patterns(weight_of, rank_of);
+    for (size_t i = 0; i < result->candidates; i++) pairs[i].rank = rank_of[pairs[i].code];
+    qsort(pairs, result->candidates, sizeof *pairs, by_rank);
     status = assign(pairs, result->candidates, a->n, b->n, &n_assigned, err);
   }
   result->assigned = n_assigned;
-  if (!status) status = choose_links(pairs, n_assigned, probability_of, &o, result, err);
+  if (!status) status = choose_links(pairs, n_assigned, weight_of, probability_of, &o, result, err);
   free(pairs);
   if (status) {
     cc_link_result_free(result);

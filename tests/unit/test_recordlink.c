@@ -96,14 +96,16 @@ END_TEST
 
 /* The rule of each blocking pass on the records' fields, as recordlink.h states it. */
 static int same_block(const cc_person_record *x, const cc_person_record *y, int pass) {
-  int same_birth_year = x->birth_year && x->birth_year == y->birth_year;
-  int same_day_month = x->birth_month && x->birth_month == y->birth_month && x->birth_day == y->birth_day;
+  if (pass == 0) return x->has_nhs && y->has_nhs && memcmp(x->nhs_digest, y->nhs_digest, CC_HMAC_SHA256_SIZE) == 0;
+  if (!x->birth_year || !x->birth_month || !y->birth_year || !y->birth_month) return 0;
+  int same_year = x->birth_year == y->birth_year, same_month = x->birth_month == y->birth_month;
+  int same_day = x->birth_day == y->birth_day;
+  int swapped = x->birth_month == y->birth_day && x->birth_day == y->birth_month;
   int same_sex_district = x->sex && x->sex == y->sex && x->district[0] && strcmp(x->district, y->district) == 0;
   switch (pass) {
-  case 0: return x->has_nhs && y->has_nhs && memcmp(x->nhs_digest, y->nhs_digest, CC_HMAC_SHA256_SIZE) == 0;
-  case 1: return same_birth_year && same_day_month;
-  case 2: return same_birth_year && same_sex_district;
-  default: return same_day_month && same_sex_district;
+  case 1: return same_year && ((same_month && same_day) || swapped);
+  case 2: return same_year && same_month && same_sex_district;
+  default: return same_day && same_month && same_sex_district;
   }
 }
 
