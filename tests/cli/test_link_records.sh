@@ -52,6 +52,17 @@ expect_exit 0 "$CARECAST" link-records --key "$KEY" --out "$WORK/linked2.csv" --
   --store "$WORK/store.h5" --measure asc_starts_after_discharge "$A" "$B"
 expect_same "$WORK/linked2.csv" "$WORK/linked.csv"
 
+# Killed while writing a second measure into the store: the store is as it was.
+cp "$WORK/store.h5" "$WORK/before.h5"
+checks=$((checks + 1))
+CARECAST_FAULT_KILL_AT=source-written "$CARECAST" link-records --key "$KEY" --out "$WORK/linked3.csv" \
+  --aggregate within=28 --store "$WORK/store.h5" --measure asc_starts_within_28d "$A" "$B" >/dev/null 2>&1
+[ $? -eq 137 ] || fail "the fault hook did not kill link-records"
+checks=$((checks + 1)); cmp -s "$WORK/store.h5" "$WORK/before.h5" || fail "a killed run changed the store's bytes"
+expect_exit 0 "$CARECAST" list --store "$WORK/store.h5" --csv
+checks=$((checks + 1)); ! grep -q asc_starts_within_28d "$WORK/out" || fail "a killed run left its series in the store"
+expect_grep "$WORK/out" "asc_starts_after_discharge/E08000019/85+"
+
 # No raw identifier and no key in any output or the store. The patterns: every
 # NHS number, full postcode, date of birth and record id of both extracts (a
 # postcode is searched with and without its space), and the key's text.
