@@ -143,7 +143,8 @@ cc_status cc_link_block(const cc_extract *a, const cc_extract *b, uint64_t **pai
   size_t kept = 0;
   for (size_t i = 0; i < list.n; i++)
     if (kept == 0 || list.items[kept - 1] != list.items[i]) list.items[kept++] = list.items[i];
-  *pairs = list.items;
+  uint64_t *fitted = kept ? realloc(list.items, kept * sizeof *fitted) : NULL; /* give back the growth room */
+  *pairs = fitted ? fitted : list.items;
   *n_pairs = kept;
   return CC_OK;
 }
