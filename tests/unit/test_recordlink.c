@@ -4,7 +4,8 @@
  * least 0.95; blocking against a slow obvious oracle (every pair of the two
  * extracts tested against each pass's rule on the raw fields); agreement
  * levels and the edit distance on chosen cases; the aggregate counted from
- * hand-made links; and every error path of the extract reader. */
+ * hand-made links; every error path of the extract reader, and a fuzz loop
+ * of seeded byte mutations of an extract. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -362,6 +363,66 @@ START_TEST(test_extract_reads_fields) {
 }
 END_TEST
 
+#define FUZZ_ITERATIONS 2000 /* mutated extracts read by the fuzz loop */
+#define FUZZ_SEED 5u         /* fixed, so a failure names an iteration that replays */
+#define FUZZ_ROWS 40         /* rows of the shipped care starts taken as the seed file */
+
+/* Seeded byte mutations of the head of a shipped extract: the reader must never crash (run it in the ASan build)
+ * and must either read the file or refuse it with CC_EINPUT naming a line inside it. */
+START_TEST(test_extract_fuzz) {
+  FILE *file = fopen(RECORDS_DIR "/care_starts.csv", "r");
+  ck_assert_ptr_nonnull(file);
+  char seed[8192] = "";
+  char line[512];
+  for (int row = 0; row <= FUZZ_ROWS && fgets(line, sizeof line, file); row++) strcat(seed, line);
+  fclose(file);
+  size_t seed_len = strlen(seed);
+  char *dir = cc_test_tmpdir();
+  char *path = cc_test_path(dir, "fuzz.csv");
+  cc_pseudonym_key *key = test_key();
+  uint64_t state = FUZZ_SEED;
+  static const char alphabet[] = ",\"\r\n -0123456789ABSFMx\xEF\xBB\xBF\xff";
+  for (int it = 0; it < FUZZ_ITERATIONS; it++) {
+    char text[sizeof seed];
+    memcpy(text, seed, seed_len);
+    size_t len = seed_len;
+    state = state * 6364136223846793005ull + 1442695040888963407ull; /* Knuth's MMIX LCG */
+    int edits = 1 + (int)((state >> 33) % 4);
+    for (int e = 0; e < edits; e++) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      size_t at = (size_t)((state >> 20) % len);
+      char c = alphabet[(state >> 40) % (sizeof alphabet - 1)];
+      if ((state >> 60) % 3 == 0 && len + 1 < sizeof text) { /* insert */
+        memmove(text + at + 1, text + at, len - at);
+        len++;
+      } else if ((state >> 60) % 3 == 1 && len > 1) { /* delete */
+        memmove(text + at, text + at + 1, len - at - 1);
+        len--;
+        continue;
+      }
+      text[at] = c;
+    }
+    FILE *out = fopen(path, "wb");
+    ck_assert_ptr_nonnull(out);
+    fwrite(text, 1, len, out);
+    fclose(out);
+    long lines = 1;
+    for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+    cc_extract *x = NULL;
+    cc_error err;
+    cc_status status = cc_extract_read(path, key, "a", &x, &err);
+    ck_assert_msg(status == CC_OK || status == CC_EINPUT, "iteration %d: status %d", it, status);
+    if (status == CC_EINPUT) ck_assert_msg(err.line >= 1 && err.line <= lines, "iteration %d: line %ld of %ld (%s)",
+                                           it, err.line, lines, err.message);
+    cc_extract_free(x);
+  }
+  cc_pseudonym_key_free(key);
+  free(path);
+  cc_test_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("recordlink");
   TCase *tc = tcase_create("core");
@@ -372,6 +433,7 @@ int main(void) {
   tcase_add_test(tc, test_aggregate_counts);
   tcase_add_test(tc, test_extract_errors);
   tcase_add_test(tc, test_extract_reads_fields);
+  tcase_add_test(tc, test_extract_fuzz);
   suite_add_tcase(s, tc);
   return cc_test_run_suite(s);
 }
