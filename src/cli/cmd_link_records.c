@@ -19,6 +19,7 @@
 
 #define VERB "link-records"
 #define DEFAULT_DSA "not stated (see the extracts' data sharing agreement)"
+#define WITHIN_DAYS_MAX 3660 /* --aggregate within=DAYS: at most ten years */
 
 typedef struct plan {
   const char *key_path, *out_path, *store_path, *measure, *source_id, *dsa;
@@ -39,7 +40,7 @@ static int parse_aggregate(const char *text, plan *p) {
   if (strncmp(text, prefix, strlen(prefix)) != 0) return 0;
   char *end;
   long days = strtol(text + strlen(prefix), &end, 10);
-  if (*end || end == text + strlen(prefix) || days < 0 || days > 3660) return 0;
+  if (*end || end == text + strlen(prefix) || days < 0 || days > WITHIN_DAYS_MAX) return 0;
   p->within_days = (int)days;
   p->aggregate = 1;
   return 1;

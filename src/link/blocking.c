@@ -12,6 +12,7 @@
 
 #define FNV_OFFSET 1469598103934665603ull /* FNV-1a 64-bit offset basis (Fowler, Noll, Vo) */
 #define FNV_PRIME 1099511628211ull        /* FNV-1a 64-bit prime */
+#define PAIRS_FIRST_CAPACITY 4096         /* pairs allocated at first; the list doubles from there */
 
 const char *cc_link_block_name(int pass) {
   static const char *const names[CC_LINK_BLOCK_PASSES] = {
@@ -82,7 +83,7 @@ typedef struct pair_list {
 
 static int push(pair_list *list, uint64_t pair) {
   if (list->n == list->capacity) {
-    size_t capacity = list->capacity ? 2 * list->capacity : 4096;
+    size_t capacity = list->capacity ? 2 * list->capacity : PAIRS_FIRST_CAPACITY;
     uint64_t *grown = realloc(list->items, capacity * sizeof *grown);
     if (!grown) return 1;
     list->items = grown;

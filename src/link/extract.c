@@ -14,11 +14,14 @@
 
 #include "carecast/csvrows.h"
 #include "carecast/file.h"
+#include "carecast/period.h"
 #include "carecast/wipe.h"
 
 #define NHS_NUMBER_DIGITS 10
 #define POSTCODE_INWARD_LEN 3 /* a full postcode ends in a 3-character inward code (digit, letter, letter) */
 #define POSTCODE_MAX 8        /* longest postcode without its space ("EC1A1BB" is 7) */
+#define DATE_YEAR_MIN CC_PERIOD_YEAR_MIN /* years of dates outside period.h's range are typing errors */
+#define DATE_YEAR_MAX CC_PERIOD_YEAR_MAX
 
 enum column {
   COL_RECORD_ID,
@@ -96,7 +99,7 @@ static int digits_at(const char *text, int n) {
 int cc_date_parse(const char *text, int32_t *day, int *year, int *month, int *mday) {
   if (strlen(text) != 10 || text[4] != '-' || text[7] != '-') return 0;
   int y = digits_at(text, 4), m = digits_at(text + 5, 2), d = digits_at(text + 8, 2);
-  if (y < 1800 || y > 2200 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return 0;
+  if (y < DATE_YEAR_MIN || y > DATE_YEAR_MAX || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return 0;
   *year = y, *month = m, *mday = d;
   *day = days_from_civil(y, m, d);
   return 1;
@@ -187,7 +190,7 @@ static cc_status read_birth(reader *r, long line, const char *date, const char *
     rec->birth_year = (int16_t)y, rec->birth_month = (int8_t)m, rec->birth_day = (int8_t)d;
   } else if (year && year[0]) {
     int y = strlen(year) == 4 ? digits_at(year, 4) : -1;
-    if (y < 1800 || y > 2200)
+    if (y < DATE_YEAR_MIN || y > DATE_YEAR_MAX)
       return cc_error_set(err, CC_EINPUT, r->path, line, "year_of_birth", "'%s' is not a year YYYY", year);
     rec->birth_year = (int16_t)y;
   }

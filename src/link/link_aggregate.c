@@ -117,12 +117,14 @@ static void yaml_quoted(char *buf, size_t len, const char *text) {
   buf[k] = '\0';
 }
 
-#define MANIFEST_MAX 4096 /* bytes of the generated manifest */
+#define MANIFEST_MAX 4096     /* bytes of the generated manifest */
+#define DESCRIPTION_MAX 1536 /* bytes of its description (two file names, three SHA-256, figures) */
+#define MEASURE_TEXT_MAX 512  /* bytes of the measure's description */
 
 cc_status cc_link_source_make(const cc_link_provenance *prov, cc_observation *obs, size_t n_obs, cc_source **out,
                               cc_error *err) {
   *out = NULL;
-  char description[1536], measure_description[512], manifest[MANIFEST_MAX];
+  char description[DESCRIPTION_MAX], measure_description[MEASURE_TEXT_MAX], manifest[MANIFEST_MAX];
   snprintf(description, sizeof description,
            "Made by carecast link-records: %s (SHA-256 %s, %zu records) linked to %s (SHA-256 %s, %zu records) "
            "by Fellegi-Sunter weights estimated by EM on pseudonymised identifiers; %zu links at weight >= %.3f "
