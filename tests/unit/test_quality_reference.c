@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carecast/breaks.h"
 
 #include "carecast/interp.h"
 #include "carecast/outliers.h"
@@ -191,6 +192,43 @@ START_TEST(test_na_interp_matches_r) {
 }
 END_TEST
 
+START_TEST(test_breaks_match_r) {
+  cc_fixture *series = load_fixture("quality_series.csv"), *ref = load_fixture("quality_breaks.csv");
+  for (size_t r = 0; r < ref->n_rows; r++) {
+    const char *name = cc_fixture_text(ref, r, "case");
+    int k = (int)cc_fixture_number(ref, r, "regressors");
+    double y[MAX_VALUES];
+    int period = 1;
+    size_t n = load_case(series, name, y, &period);
+    cc_break_test test;
+    cc_error err;
+    ck_assert_int_eq(cc_break_supf(y, n, k, CC_BREAK_TRIM, &test, &err), CC_OK);
+    ck_assert_msg(cc_fixture_close(test.statistic, cc_fixture_number(ref, r, "statistic"), BREAK_STAT_TOLERANCE),
+                  "%s k %d: supF %.10g, R %.10g", name, k, test.statistic, cc_fixture_number(ref, r, "statistic"));
+    ck_assert_msg(test.breakpoint == (size_t)cc_fixture_number(ref, r, "breakpoint"), "%s k %d: break %zu, R %g", name,
+                  k, test.breakpoint, cc_fixture_number(ref, r, "breakpoint"));
+    ck_assert_msg(fabs(test.p_value - cc_fixture_number(ref, r, "p_value")) <= BREAK_P_TOLERANCE,
+                  "%s k %d: p %.10g, R %.10g", name, k, test.p_value, cc_fixture_number(ref, r, "p_value"));
+  }
+  ck_assert_uint_ge(ref->n_rows, 30);
+  /* Closed form: a step of 10 at t = 31 on a straight line is recovered exactly. */
+  double y[60], adjusted[60], step;
+  for (int t = 0; t < 60; t++) y[t] = 5.0 + 0.1 * t + (t >= 30 ? 10.0 : 0.0);
+  cc_error err;
+  ck_assert_int_eq(cc_break_step(y, 60, 30, &step, adjusted, &err), CC_OK);
+  ck_assert_double_eq_tol(step, 10.0, 1e-9);
+  ck_assert_double_eq_tol(adjusted[0], y[0] + step, 1e-12);
+  ck_assert_int_eq(cc_break_step(y, 60, 59, &step, NULL, &err), CC_EINPUT);
+  cc_break_test test;
+  ck_assert_int_eq(cc_break_supf(y, 5, 2, CC_BREAK_TRIM, &test, &err), CC_EINPUT);
+  ck_assert_int_eq(cc_break_supf(y, 60, 3, CC_BREAK_TRIM, &test, &err), CC_EINPUT);
+  y[3] = NAN;
+  ck_assert_int_eq(cc_break_supf(y, 60, 1, CC_BREAK_TRIM, &test, &err), CC_EINPUT);
+  cc_fixture_free(series);
+  cc_fixture_free(ref);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("quality_reference");
   TCase *tc = tcase_create("quality_reference");
@@ -200,6 +238,7 @@ int main(void) {
   tcase_add_test(tc, test_supsmu_matches_r);
   tcase_add_test(tc, test_tsoutliers_matches_r);
   tcase_add_test(tc, test_na_interp_matches_r);
+  tcase_add_test(tc, test_breaks_match_r);
   suite_add_tcase(s, tc);
   return cc_test_run_suite(s);
 }
