@@ -6,6 +6,7 @@
  * and so gives the same fitted values. */
 #include "carecast/interp.h"
 
+#include <gsl/gsl_math.h>
 #include <gsl/gsl_multifit.h>
 #include <math.h>
 #include <stdlib.h>

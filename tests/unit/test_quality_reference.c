@@ -19,6 +19,7 @@
 #include "carecast/interp.h"
 #include "carecast/outliers.h"
 #include "carecast/stl.h"
+#include "carecast/structts.h"
 
 #include "carecast/supsmu.h"
 #include "fixture.h"
@@ -229,6 +230,55 @@ START_TEST(test_breaks_match_r) {
 }
 END_TEST
 
+static cc_sts_type sts_type_of(const char *name) {
+  if (strcmp(name, "level") == 0) return CC_STS_LEVEL;
+  if (strcmp(name, "trend") == 0) return CC_STS_TREND;
+  return CC_STS_BSM;
+}
+
+START_TEST(test_structts_matches_r) {
+  cc_fixture *series = load_fixture("quality_series.csv"), *ref = load_fixture("quality_structts.csv");
+  size_t r = 0, compared = 0;
+  while (r < ref->n_rows) {
+    const char *name = cc_fixture_text(ref, r, "case"), *type = cc_fixture_text(ref, r, "type");
+    double y[MAX_VALUES];
+    int period = 1;
+    size_t n = load_case(series, name, y, &period);
+    cc_sts *s = cc_sts_alloc(n, sts_type_of(type), period);
+    ck_assert_ptr_nonnull(s);
+    double var[CC_STS_VARS] = {cc_fixture_number(ref, r, "level_var"), cc_fixture_number(ref, r, "slope_var"),
+                               cc_fixture_number(ref, r, "seas_var"), cc_fixture_number(ref, r, "eps_var")};
+    double expected = cc_fixture_number(ref, r, "objective");
+    cc_error err;
+    ck_assert_int_eq(cc_sts_evaluate(y, n, var, s, &err), CC_OK);
+    ck_assert_msg(cc_fixture_close(s->objective, expected, STRUCTTS_OBJECTIVE_TOLERANCE),
+                  "%s %s: objective at R's variances %.10g, R %.10g", name, type, s->objective, expected);
+    for (size_t t = 0; t < n; t++)
+      ck_assert_msg(cc_fixture_close(s->smoothed[t], cc_fixture_number(ref, r + t, "smooth"), STRUCTTS_SMOOTH_TOLERANCE),
+                    "%s %s t %zu: smoothed %.10g, R %.10g", name, type, t + 1, s->smoothed[t],
+                    cc_fixture_number(ref, r + t, "smooth"));
+    ck_assert_int_eq(cc_sts_fit(y, n, s, &err), CC_OK);
+    ck_assert_msg(s->objective <= expected + STRUCTTS_FIT_SLACK * fabs(expected), "%s %s: our ML objective %.10g, R %.10g",
+                  name, type, s->objective, expected);
+    cc_sts_free(s);
+    r += n;
+    compared++;
+  }
+  ck_assert_uint_ge(compared, 9);
+  ck_assert_ptr_null(cc_sts_alloc(10, CC_STS_BSM, 1));
+  double two[2] = {1, NAN};
+  cc_sts *s = cc_sts_alloc(2, CC_STS_TREND, 1);
+  cc_error err;
+  double var[CC_STS_VARS] = {1, 1, 1, 1};
+  ck_assert_int_eq(cc_sts_evaluate(two, 2, var, s, &err), CC_EINPUT);
+  cc_sts_free(s);
+  double out[2];
+  ck_assert_int_eq(cc_impute_kalman(two, 2, 1, out, &err), CC_EINPUT);
+  cc_fixture_free(series);
+  cc_fixture_free(ref);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("quality_reference");
   TCase *tc = tcase_create("quality_reference");
@@ -239,6 +289,7 @@ int main(void) {
   tcase_add_test(tc, test_tsoutliers_matches_r);
   tcase_add_test(tc, test_na_interp_matches_r);
   tcase_add_test(tc, test_breaks_match_r);
+  tcase_add_test(tc, test_structts_matches_r);
   suite_add_tcase(s, tc);
   return cc_test_run_suite(s);
 }
