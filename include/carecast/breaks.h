@@ -29,6 +29,7 @@ typedef struct cc_break_test {
   double lambda;      /* ((n - from) to) / (from (n - to)), the trimming's parameter of the limit distribution */
   double p_value;     /* Hansen's approximate asymptotic p-value */
   double step;        /* jump of the fitted line at the break: second segment's fit minus the first's */
+  double residual_sd; /* sqrt(RSS / (n - 2k)) of the two-segment fit at the break */
 } cc_break_test;
 
 /* Test y[0..n) (no missing value) for one break with `regressors` (1 or 2)
@@ -37,6 +38,20 @@ typedef struct cc_break_test {
  * candidate (n must exceed 2 (k + 1)), or the arguments are out of range. */
 CC_MUST_CHECK cc_status cc_break_supf(const double *y, size_t n, int regressors, double trim, cc_break_test *out,
                                       cc_error *err);
+
+/* Bartlett bandwidth of the long-run variance: floor(4 (n / 100)^(2/9)) lags (Newey & West 1994). */
+#define CC_BREAK_LRV_BANDWIDTH_SCALE 4.0
+#define CC_BREAK_LRV_BANDWIDTH_POWER (2.0 / 9.0)
+
+/* As cc_break_supf, but with serial = 1 the F statistic's error variance is
+ * the Bartlett long-run variance of the two-segment residuals instead of
+ * their plain variance, so that serially correlated noise (a smooth series
+ * wandering about a line) is not mistaken for a break. The p-value uses the
+ * same asymptotic distribution, which is what the long-run variance is
+ * for (Andrews 1993, section 5). The break is still located by least
+ * squares (the smallest two-segment RSS). serial = 0 is cc_break_supf. */
+CC_MUST_CHECK cc_status cc_break_supf_lrv(const double *y, size_t n, int regressors, double trim, int serial,
+                                          cc_break_test *out, cc_error *err);
 
 /* Hansen's p-value of a sup-F statistic with k regressors (1 or 2) and
  * trimming parameter lambda; NaN for another k. */

@@ -65,10 +65,9 @@ static cc_status read_series_attrs(hid_t group, cc_series *s, cc_error *err) {
   return status;
 }
 
-cc_status cc_store_series_read(cc_store *store, const char *id, cc_series **out, cc_error *err) {
+/* Read the series with id from the group at path (under /series or /original). */
+static cc_status read_series_at(cc_store *store, const char *path, const char *id, cc_series **out, cc_error *err) {
   *out = NULL;
-  char path[CC_SERIES_ID_MAX + 16];
-  series_path(id, path, sizeof path);
   if (strlen(id) >= CC_SERIES_ID_MAX || !cc_h5_path_exists(store->file, path))
     return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no series '%s' in the store", id);
   hid_t group = H5Gopen2(store->file, path, H5P_DEFAULT);
@@ -92,6 +91,51 @@ cc_status cc_store_series_read(cc_store *store, const char *id, cc_series **out,
   }
   *out = s;
   return CC_OK;
+}
+
+cc_status cc_store_series_read(cc_store *store, const char *id, cc_series **out, cc_error *err) {
+  char path[CC_SERIES_ID_MAX + 16];
+  series_path(id, path, sizeof path);
+  return read_series_at(store, path, id, out, err);
+}
+
+/* ---- originals kept by the quality stage (/original/<series_id>) ---- */
+
+#define CC_ORIGINAL_GROUP "original"
+
+static void original_path(const char *id, char *buf, size_t len) { snprintf(buf, len, CC_ORIGINAL_GROUP "/%s", id); }
+
+cc_status cc_store_series_keep_original(cc_store *store, const char *id, cc_error *err) {
+  cc_status status = cc_store_require_writable(store, err);
+  if (status) return status;
+  char from[CC_SERIES_ID_MAX + 16], to[CC_SERIES_ID_MAX + 16];
+  series_path(id, from, sizeof from);
+  original_path(id, to, sizeof to);
+  if (cc_h5_path_exists(store->file, to)) return CC_OK;
+  if (!cc_h5_path_exists(store->file, from))
+    return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no series '%s' in the store", id);
+  hid_t links = H5Pcreate(H5P_LINK_CREATE);
+  herr_t copied = links < 0 ? -1 : H5Pset_create_intermediate_group(links, 1);
+  if (copied >= 0) copied = H5Ocopy(store->file, from, store->file, to, H5P_DEFAULT, links);
+  if (links >= 0) H5Pclose(links);
+  if (copied < 0) return cc_error_set(err, CC_EIO, store->path, 0, "series", "cannot keep the original of '%s'", id);
+  return CC_OK;
+}
+
+cc_status cc_store_series_read_original(cc_store *store, const char *id, cc_series **out, int *found, cc_error *err) {
+  char path[CC_SERIES_ID_MAX + 16];
+  original_path(id, path, sizeof path);
+  *out = NULL;
+  *found = strlen(id) < CC_SERIES_ID_MAX && cc_h5_path_exists(store->file, path);
+  return *found ? read_series_at(store, path, id, out, err) : CC_OK;
+}
+
+cc_status cc_store_series_forget_original(cc_store *store, const char *id, cc_error *err) {
+  char path[CC_SERIES_ID_MAX + 16];
+  original_path(id, path, sizeof path);
+  if (!cc_h5_path_exists(store->file, path)) return CC_OK;
+  cc_status status = cc_h5_delete(store->file, path, err);
+  return status ? cc_store_error_here(store, err, status) : CC_OK;
 }
 
 cc_status cc_store_series_delete(cc_store *store, const char *id, cc_error *err) {

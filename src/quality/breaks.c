@@ -99,7 +99,36 @@ static double split_rss(const double *y, size_t n, size_t point, int k, segment_
   return segment_rss(first, k) + segment_rss(second, k);
 }
 
+/* Bartlett long-run variance (Newey & West 1987) of the residuals of the
+ * two-segment fit at point, with CC_BREAK_LRV_BANDWIDTH lags. */
+static double long_run_variance(const double *y, size_t n, size_t point, int k, const segment_sums *first,
+                                const segment_sums *second) {
+  size_t lags = (size_t)floor(CC_BREAK_LRV_BANDWIDTH_SCALE * pow((double)n / 100.0, CC_BREAK_LRV_BANDWIDTH_POWER));
+  double gamma0 = 0.0, sum = 0.0;
+  for (size_t t = 0; t < n; t++) {
+    double u = y[t] - segment_fit(t < point ? first : second, k, (double)(t + 1));
+    gamma0 += u * u;
+  }
+  for (size_t j = 1; j <= lags && j < n; j++) {
+    double gamma = 0.0;
+    for (size_t t = j; t < n; t++) {
+      double u = y[t] - segment_fit(t < point ? first : second, k, (double)(t + 1));
+      double v = y[t - j] - segment_fit(t - j < point ? first : second, k, (double)(t - j + 1));
+      gamma += u * v;
+    }
+    sum += (1.0 - (double)j / (double)(lags + 1)) * gamma;
+  }
+  double lrv = (gamma0 + 2.0 * sum) / (double)(n - 2 * (size_t)k);
+  /* A negative serial correlation can only shrink the variance so far: never below the plain one's share. */
+  return lrv > 0.0 ? lrv : gamma0 / (double)(n - 2 * (size_t)k);
+}
+
 cc_status cc_break_supf(const double *y, size_t n, int regressors, double trim, cc_break_test *out, cc_error *err) {
+  return cc_break_supf_lrv(y, n, regressors, trim, 0, out, err);
+}
+
+cc_status cc_break_supf_lrv(const double *y, size_t n, int regressors, double trim, int serial, cc_break_test *out,
+                            cc_error *err) {
   int k = regressors;
   if (k < 1 || k > CC_BREAK_MAX_REGRESSORS)
     return cc_error_set(err, CC_EINPUT, NULL, 0, "regressors", "%d regressors: only 1 or 2 are supported", k);
@@ -120,14 +149,19 @@ cc_status cc_break_supf(const double *y, size_t n, int regressors, double trim, 
   out->regressors = k;
   out->n = n;
   out->statistic = -INFINITY;
+  double best_rss = INFINITY;
   for (long point = from; point <= to; point++) {
     double rss = split_rss(y, n, (size_t)point, k, &first, &second);
-    double f = (rss0 - rss) / (rss / (double)(n - 2 * (size_t)k));
-    if (f > out->statistic) {
-      out->statistic = f;
+    double variance = serial ? long_run_variance(y, n, (size_t)point, k, &first, &second) : rss / (double)(n - 2 * (size_t)k);
+    double f = (rss0 - rss) / variance;
+    if (f > out->statistic) out->statistic = f;
+    /* The break is located by least squares (Bai 1994): the split with the smallest RSS. */
+    if (rss < best_rss) {
+      best_rss = rss;
       out->breakpoint = (size_t)point;
       double at = (double)point + 1.0; /* time of the first value after the break */
       out->step = segment_fit(&second, k, at) - segment_fit(&first, k, at);
+      out->residual_sd = sqrt(rss / (double)(n - 2 * (size_t)k));
     }
   }
   out->lambda = ((double)((long)n - from) * (double)to) / ((double)from * (double)((long)n - to));
