@@ -20,7 +20,7 @@
 typedef struct quality_totals {
   size_t series, n, missing, runs, longest, suppressed, outliers, zeros, breaks;
   double score_sum;
-  size_t imputed, replaced, handled;
+  size_t imputed, replaced, handled, breaks_handled;
 } quality_totals;
 
 static void print_header(FILE *out) {
@@ -67,8 +67,12 @@ static cc_status handle_one(cc_store *store, const cc_series *original, const cc
   if (!status) status = cc_store_series_keep_original(store, original->id, err);
   if (!status) status = cc_store_series_write(store, handled, err);
   if (!status) {
-    for (size_t i = 0; i < handled->n; i++) t->imputed += (handled->flags[i] & CC_OBS_IMPUTED) != 0;
+    /* Count what this run imputed, not what the publisher had (a shortened series lost its head). */
+    size_t offset = original->n - handled->n;
+    for (size_t i = 0; i < handled->n; i++)
+      t->imputed += (handled->flags[i] & CC_OBS_IMPUTED) && !(original->flags[i + offset] & CC_OBS_IMPUTED);
     if (handling->replace_outliers) t->replaced += q->outliers;
+    t->breaks_handled += handling->breaks != CC_BREAKS_KEEP && q->has_break;
     t->handled++;
   }
   cc_series_free(handled);
@@ -120,8 +124,10 @@ static int run_quality(const char *store_path, const char *glob, const char *out
   cc_store_close(store);
   if (status) return writes ? cc_cli_report_unwritten(&err, store_path) : cc_cli_report(&err);
   if (writes)
-    fprintf(stderr, "carecast: handled %zu series in %s: %zu values imputed or replaced, %zu outliers replaced\n",
-            totals.handled, store_path, totals.imputed, totals.replaced);
+    fprintf(stderr,
+            "carecast: handled %zu series in %s: %zu values imputed or replaced (%zu of them outliers), %zu breaks %s\n",
+            totals.handled, store_path, totals.imputed, totals.replaced, totals.breaks_handled,
+            handling->breaks == CC_BREAKS_SHORTEN ? "shortened to" : "flagged as steps");
   return CC_EXIT_OK;
 }
 

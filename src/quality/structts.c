@@ -19,7 +19,7 @@
 #include "carecast/optim.h"
 
 /* Polishing restarts of the Nelder-Mead search from its own best point. */
-#define STS_RESTARTS 2
+#define STS_RESTARTS 1
 
 static size_t state_count(cc_sts_type type, int period) {
   switch (type) {
@@ -41,8 +41,9 @@ static size_t variance_slots(cc_sts_type type, int *slots) {
 
 /* Workspace: predicted states and M per t (n m each), innovations and
  * their variances (n each), observed flags as doubles (n), three m x m
- * matrices and four m vectors. */
-static size_t work_size(size_t n, size_t m) { return 2 * n * m + 3 * n + 3 * m * m + 4 * m; }
+ * matrices, four m vectors, and T's non-zero entries (at most 3 m, as
+ * row, column, value). */
+static size_t work_size(size_t n, size_t m) { return 2 * n * m + 3 * n + 3 * m * m + 4 * m + 9 * m; }
 
 cc_sts *cc_sts_alloc(size_t n, cc_sts_type type, int period) {
   if (type == CC_STS_BSM ? period < 2 : type != CC_STS_LEVEL && type != CC_STS_TREND) return NULL;
@@ -88,6 +89,7 @@ static void system_matrices(const cc_sts *s, double *T, double *Z) {
 /* Views of the workspace. */
 typedef struct sts_view {
   double *a_pred, *m_pred, *innovation, *variance, *observed, *T, *P, *tmp, *Z, *a, *mvec, *r;
+  double *nz_row, *nz_col, *nz_value; /* T's non-zero entries (T is sparse: about 2 m of m^2) */
 } sts_view;
 
 static sts_view view_of(cc_sts *s) {
@@ -106,6 +108,9 @@ static sts_view view_of(cc_sts *s) {
   v.a = v.Z + m;
   v.mvec = v.a + m;
   v.r = v.mvec + m;
+  v.nz_row = v.r + m;
+  v.nz_col = v.nz_row + 3 * m;
+  v.nz_value = v.nz_col + 3 * m;
   return v;
 }
 
@@ -129,6 +134,14 @@ static double run_filter(const double *y, cc_sts *s, const double *var, double s
   size_t n = s->n, m = s->m;
   sts_view v = view_of(s);
   system_matrices(s, v.T, v.Z);
+  size_t nz = 0;
+  for (size_t i = 0; i < m; i++)
+    for (size_t k = 0; k < m; k++)
+      if (v.T[i * m + k] != 0.0) {
+        v.nz_row[nz] = (double)i;
+        v.nz_col[nz] = (double)k;
+        v.nz_value[nz++] = v.T[i * m + k];
+      }
   memset(v.a, 0, m * sizeof *v.a);
   v.a[0] = first;
   for (size_t i = 0; i < m * m; i++) v.P[i] = CC_STS_DIFFUSE * scale;
@@ -138,24 +151,21 @@ static double run_filter(const double *y, cc_sts *s, const double *var, double s
   size_t observed = 0;
   for (size_t t = 0; t < n; t++) {
     double *a_pred = v.a_pred + t * m, *M = v.m_pred + t * m;
-    for (size_t i = 0; i < m; i++) {
-      double sum = 0.0;
-      for (size_t k = 0; k < m; k++) sum += v.T[i * m + k] * v.a[k];
-      a_pred[i] = sum;
+    /* a = T a; P = T P T' (by T's non-zero entries) */
+    memset(a_pred, 0, m * sizeof *a_pred);
+    memset(v.tmp, 0, m * m * sizeof *v.tmp);
+    for (size_t e = 0; e < nz; e++) {
+      size_t i = (size_t)v.nz_row[e], k = (size_t)v.nz_col[e];
+      double value = v.nz_value[e];
+      a_pred[i] += value * v.a[k];
+      for (size_t j = 0; j < m; j++) v.tmp[i * m + j] += value * v.P[k * m + j];
     }
-    /* P = T P T' + V */
-    for (size_t i = 0; i < m; i++)
-      for (size_t j = 0; j < m; j++) {
-        double sum = 0.0;
-        for (size_t k = 0; k < m; k++) sum += v.T[i * m + k] * v.P[k * m + j];
-        v.tmp[i * m + j] = sum;
-      }
-    for (size_t i = 0; i < m; i++)
-      for (size_t j = 0; j < m; j++) {
-        double sum = 0.0;
-        for (size_t k = 0; k < m; k++) sum += v.tmp[i * m + k] * v.T[j * m + k];
-        v.P[i * m + j] = sum;
-      }
+    memset(v.P, 0, m * m * sizeof *v.P);
+    for (size_t e = 0; e < nz; e++) {
+      size_t j = (size_t)v.nz_row[e], k = (size_t)v.nz_col[e];
+      double value = v.nz_value[e];
+      for (size_t i = 0; i < m; i++) v.P[i * m + j] += v.tmp[i * m + k] * value;
+    }
     for (size_t i = 0; i < m && i < 3; i++) v.P[i * m + i] += disturbance[i];
     double F = h;
     for (size_t i = 0; i < m; i++) {
