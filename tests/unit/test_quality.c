@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carecast/breaks.h"
 #include "carecast/interp.h"
 #include "carecast/outliers.h"
 #include "carecast/quality.h"
@@ -286,6 +287,38 @@ START_TEST(test_store_keeps_the_original) {
 }
 END_TEST
 
+/* The long-run variance keeps serially correlated noise from passing for a
+ * break, and still finds a real one: 200 AR(1) series (phi 0.8) without a
+ * break and 200 white-noise series with a shift of 2 sds at a random place. */
+START_TEST(test_break_long_run_variance) {
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 99);
+  size_t plain_false = 0, lrv_false = 0, found = 0, located = 0;
+  const size_t runs = 200, n = 120;
+  for (size_t k = 0; k < runs; k++) {
+    double y[120], x = 0;
+    for (size_t t = 0; t < n; t++) y[t] = x = 0.8 * x + gsl_ran_gaussian(rng, 1.0);
+    cc_break_test plain, lrv;
+    cc_error err;
+    ck_assert_int_eq(cc_break_supf(y, n, 2, CC_BREAK_TRIM, &plain, &err), CC_OK);
+    ck_assert_int_eq(cc_break_supf_lrv(y, n, 2, CC_BREAK_TRIM, 1, &lrv, &err), CC_OK);
+    plain_false += plain.p_value < CC_QUALITY_BREAK_ALPHA;
+    lrv_false += lrv.p_value < CC_QUALITY_BREAK_ALPHA;
+    size_t at = 25 + gsl_rng_uniform_int(rng, 70);
+    for (size_t t = 0; t < n; t++) y[t] = gsl_ran_gaussian(rng, 1.0) + (t >= at ? 2.0 : 0.0);
+    ck_assert_int_eq(cc_break_supf_lrv(y, n, 2, CC_BREAK_TRIM, 1, &lrv, &err), CC_OK);
+    found += lrv.p_value < CC_QUALITY_BREAK_ALPHA;
+    located += lrv.breakpoint + 2 >= at && lrv.breakpoint <= at + 2;
+  }
+  fprintf(stderr, "AR(1) without a break, p < %g: plain F %zu of %zu, long-run variance %zu; shift of 2 sd: found %zu, "
+          "located within 2 %zu\n", CC_QUALITY_BREAK_ALPHA, plain_false, runs, lrv_false, found, located);
+  ck_assert_uint_lt(2 * lrv_false, plain_false);
+  ck_assert_uint_ge(found, runs * 9 / 10);
+  ck_assert_uint_ge(located, runs * 8 / 10);
+  gsl_rng_free(rng);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("quality");
   TCase *tc = tcase_create("quality");
@@ -294,6 +327,7 @@ int main(void) {
   tcase_add_test(tc, test_kalman_imputation_beats_linear);
   tcase_add_test(tc, test_assessment_and_handling);
   tcase_add_test(tc, test_store_keeps_the_original);
+  tcase_add_test(tc, test_break_long_run_variance);
   suite_add_tcase(s, tc);
   return cc_test_run_suite(s);
 }
