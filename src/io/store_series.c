@@ -16,17 +16,19 @@
 
 static void series_path(const char *id, char *buf, size_t len) { snprintf(buf, len, CC_SERIES_GROUP "/%s", id); }
 
+static cc_status write_series_at(cc_store *store, const char *path, const cc_series *s, cc_error *err);
+
 int cc_store_series_exists(cc_store *store, const char *id) {
   char path[CC_SERIES_ID_MAX + 16];
   series_path(id, path, sizeof path);
   return cc_h5_path_exists(store->file, path);
 }
 
-cc_status cc_store_series_write(cc_store *store, const cc_series *s, cc_error *err) {
+/* Write (or replace) series s as the group at path (under /series or /original). */
+static cc_status write_series_at(cc_store *store, const char *path, const cc_series *s, cc_error *err) {
   cc_status status = cc_store_require_writable(store, err);
   if (status) return status;
-  char path[CC_SERIES_ID_MAX + 16], start[CC_PERIOD_TEXT_MAX];
-  series_path(s->id, path, sizeof path);
+  char start[CC_PERIOD_TEXT_MAX];
   if ((status = cc_h5_delete(store->file, path, err))) return cc_store_error_here(store, err, status);
   hid_t group;
   if ((status = cc_h5_group_require(store->file, path, &group, err))) return cc_store_error_here(store, err, status);
@@ -44,6 +46,12 @@ cc_status cc_store_series_write(cc_store *store, const cc_series *s, cc_error *e
   if (!status) status = cc_h5_attr_put_text(group, "source_ids", s->source_ids ? s->source_ids : "", err);
   H5Gclose(group);
   return cc_store_error_here(store, err, status);
+}
+
+cc_status cc_store_series_write(cc_store *store, const cc_series *s, cc_error *err) {
+  char path[CC_SERIES_ID_MAX + 16];
+  series_path(s->id, path, sizeof path);
+  return write_series_at(store, path, s, err);
 }
 
 static cc_status read_series_attrs(hid_t group, cc_series *s, cc_error *err) {
@@ -114,12 +122,12 @@ cc_status cc_store_series_keep_original(cc_store *store, const char *id, cc_erro
   if (cc_h5_path_exists(store->file, to)) return CC_OK;
   if (!cc_h5_path_exists(store->file, from))
     return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no series '%s' in the store", id);
-  hid_t links = H5Pcreate(H5P_LINK_CREATE);
-  herr_t copied = links < 0 ? -1 : H5Pset_create_intermediate_group(links, 1);
-  if (copied >= 0) copied = H5Ocopy(store->file, from, store->file, to, H5P_DEFAULT, links);
-  if (links >= 0) H5Pclose(links);
-  if (copied < 0) return cc_error_set(err, CC_EIO, store->path, 0, "series", "cannot keep the original of '%s'", id);
-  return CC_OK;
+  /* A copy through our own reader and writer (H5Ocopy fails on variable-length string attributes). */
+  cc_series *s = NULL;
+  if ((status = read_series_at(store, from, id, &s, err))) return status;
+  status = write_series_at(store, to, s, err);
+  cc_series_free(s);
+  return status;
 }
 
 cc_status cc_store_series_read_original(cc_store *store, const char *id, cc_series **out, int *found, cc_error *err) {

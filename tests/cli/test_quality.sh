@@ -79,10 +79,25 @@ checks=$((checks + 1)); [ "$(sed -n 2p "$WORK/out" | cut -d, -f1)" = "2019-04" ]
 expect_exit 0 "$CARECAST" quality --store "$STORE" --series 'police_child_concern_notifications/Sheffield/*'
 expect_grep "$WORK/out" "police_child_concern_notifications/Sheffield/0-17,132,"
 
+# A new version of a source rebuilds its series from the sources: the handled
+# series and the kept original are replaced by the new original.
+mkdir "$WORK/v2"
+cp "$PROJECT/data/sources/police_safeguarding.yaml" "$WORK/v2/"
+grep -v ',2025-03,' "$PROJECT/data/sources/police_safeguarding.csv" >"$WORK/v2/police_safeguarding.csv"
+expect_exit 0 "$CARECAST" ingest --store "$STORE" "$WORK/v2/police_safeguarding.csv"
+expect_exit 0 "$CARECAST" show --store "$STORE" "police_child_concern_notifications/Sheffield/0-17"
+checks=$((checks + 1)); [ "$(sed -n 2p "$WORK/out" | cut -d, -f1)" = "2014-04" ] || fail "the series was not rebuilt"
+checks=$((checks + 1)); grep -q 'break\|imputed' "$WORK/out" && fail "the rebuilt series kept handled flags"
+expect_exit 0 "$CARECAST" quality --store "$STORE" --series 'police_child_concern_notifications/Sheffield/*'
+expect_grep "$WORK/out" "police_child_concern_notifications/Sheffield/0-17,131,"
+
 # A crash before the commit leaves the store as it was.
 cp "$STORE" "$WORK/kept.h5"
 checks=$((checks + 1))
-CARECAST_FAULT_KILL_AT=before-rename "$CARECAST" quality --store "$STORE" --impute >/dev/null 2>&1 && fail "the fault hook did not fire"
+bash -c 'CARECAST_FAULT_KILL_AT=before-rename "$0" quality --store "$1" --impute >/dev/null 2>&1; exit $?' \
+  "$CARECAST" "$STORE" 2>/dev/null
+code=$?
+[ "$code" -eq 137 ] || fail "exit $code from a run killed before its commit, expected 137 (SIGKILL)"
 checks=$((checks + 1)); cmp -s "$STORE" "$WORK/kept.h5" || fail "a killed run changed the store"
 
 # Usage and bad input.
