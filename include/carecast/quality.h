@@ -31,7 +31,7 @@
  * Handling (cc_quality_handle) is explicit and flagged: missing and
  * suppressed values imputed by Kalman smoothing (cc_impute_kalman, fitted
  * with outliers set aside), suppressed ones kept inside [0, bound] and counts
- * non-negative, flagged CC_OBS_IMPUTED; outliers always flagged
+ * and rates non-negative, flagged CC_OBS_IMPUTED; outliers always flagged
  * CC_OBS_OUTLIER and replaced (flagged imputed too) only when asked; a break
  * either flagged CC_OBS_BREAK (modelled as a step when fitted, select.h) or
  * the series shortened to start at it. */

@@ -44,6 +44,9 @@ double cc_quality_score(const cc_quality *q) {
 
 static int is_count(cc_kind kind) { return kind == CC_KIND_FLOW || kind == CC_KIND_STOCK; }
 
+/* Counts and rates are never negative; only money amounts may be (series.h). */
+static int is_nonnegative(cc_kind kind) { return kind != CC_KIND_AMOUNT; }
+
 static void count_gaps(const cc_series *s, cc_quality *q) {
   size_t run = 0;
   for (size_t i = 0; i < s->n; i++) {
@@ -207,7 +210,7 @@ static cc_status impute(cc_series *c, const unsigned char *outlier, cc_error *er
   for (size_t i = 0; i < n; i++) {
     if (!isnan(c->values[i])) continue;
     double v = filled[i];
-    if (is_count(c->kind) || (c->flags[i] & CC_OBS_SUPPRESSED)) v = fmax(v, 0.0);
+    if (is_nonnegative(c->kind) || (c->flags[i] & CC_OBS_SUPPRESSED)) v = fmax(v, 0.0);
     if ((c->flags[i] & CC_OBS_SUPPRESSED) && !isnan(c->bounds[i])) v = fmin(v, c->bounds[i]);
     c->values[i] = v;
     c->flags[i] |= CC_OBS_IMPUTED;
@@ -233,7 +236,7 @@ cc_status cc_quality_handle(const cc_series *s, const cc_quality *q, const cc_qu
     outlier[i] = 1;
     c->flags[i] |= CC_OBS_OUTLIER;
     if (h->replace_outliers) {
-      c->values[i] = is_count(c->kind) ? fmax(q->replacements[i], 0.0) : q->replacements[i];
+      c->values[i] = is_nonnegative(c->kind) ? fmax(q->replacements[i], 0.0) : q->replacements[i];
       c->flags[i] |= CC_OBS_IMPUTED;
     }
   }

@@ -128,6 +128,10 @@ START_TEST(test_supsmu_matches_r) {
   double x[4] = {1, 2, 3, 4}, work[CC_SUPSMU_WORK(4)], out[4];
   cc_error err;
   ck_assert_int_eq(cc_supsmu(x, x, NULL, 4, 0.0, 0.0, out, work, &err), CC_EINPUT);
+  double x5[5] = {1, 2, 3, 4, 5}, y5[5] = {2, 4, 6, 8, 10}, work5[CC_SUPSMU_WORK(5)], out5[5];
+  ck_assert_int_eq(cc_supsmu(x5, y5, NULL, 5, 1.5, 0.0, out5, work5, &err), CC_EINPUT);
+  ck_assert_int_eq(cc_supsmu(x5, y5, NULL, 5, 0.5, 0.0, out5, work5, &err), CC_OK);
+  for (int i = 0; i < 5; i++) ck_assert_double_eq_tol(out5[i], y5[i], 1e-12); /* a line is its own smooth */
   cc_fixture_free(series);
   cc_fixture_free(ref);
 }
@@ -164,6 +168,21 @@ START_TEST(test_tsoutliers_matches_r) {
   }
   ck_assert_uint_ge(compared, 20);
   ck_assert_uint_ge(found, 50);
+  /* Edge cases: nothing observed, a result of the wrong size, a constant series, too few values. */
+  double flat[12], none[12];
+  for (int i = 0; i < 12; i++) flat[i] = 7, none[i] = NAN;
+  cc_outliers *o = cc_outliers_alloc(12), *small = cc_outliers_alloc(4);
+  cc_error err;
+  ck_assert_int_eq(cc_outliers_find(none, 12, 1, 2, o, &err), CC_EINPUT);
+  ck_assert_int_eq(cc_outliers_find(flat, 11, 1, 2, o, &err), CC_EINTERNAL);
+  ck_assert_int_eq(cc_outliers_find(flat, 12, 4, 2, o, &err), CC_OK);
+  ck_assert_uint_eq(o->count, 0);
+  flat[2] = 1000;
+  ck_assert_int_eq(cc_outliers_find(flat, 4, 1, 2, small, &err), CC_OK);
+  ck_assert_uint_eq(small->count, 0);
+  cc_outliers_free(o);
+  cc_outliers_free(small);
+  cc_outliers_free(NULL);
   cc_fixture_free(series);
   cc_fixture_free(ref);
 }
