@@ -49,6 +49,14 @@ void cc_outliers_free(cc_outliers *o);
 CC_MUST_CHECK cc_status cc_outliers_find(const double *y, size_t n, int period, int iterate, cc_outliers *o,
                                          cc_error *err);
 
+/* y[0..n) seasonally adjusted as tsoutliers() does before smoothing: when
+ * period > 1, n > 2 period and the seasonal strength of the robust STL of
+ * mstl(), 1 - var(remainder) / var(y - trend), is at least
+ * CC_OUTLIER_SEASONAL_STRENGTH, y minus the seasonal component; otherwise y
+ * itself. y must be complete. scratch holds 2 n values. */
+CC_MUST_CHECK cc_status cc_outliers_adjust(const double *y, size_t n, int period, double *adjusted, double *scratch,
+                                           cc_error *err);
+
 /* The type-7 quantile (R's default) of the non-missing values of x[0..n) at
  * probability p; sorted is scratch of n. NaN when none is observed. */
 double cc_quantile7(const double *x, size_t n, double p, double *sorted);

@@ -63,6 +63,21 @@ static double sample_variance(const double *x, size_t n) {
   return ss / (double)(n - 1);
 }
 
+cc_status cc_outliers_adjust(const double *y, size_t n, int period, double *adjusted, double *scratch, cc_error *err) {
+  memcpy(adjusted, y, n * sizeof *adjusted);
+  if (period <= 1 || n <= 2 * (size_t)period) return CC_OK;
+  double *seasonal = scratch, *trend = scratch + n;
+  cc_status status = cc_mstl(y, n, period, seasonal, trend, err);
+  if (status) return status;
+  /* Strength: remainder = y - trend - seasonal against detrended = y - trend (adjusted holds each in turn). */
+  for (size_t i = 0; i < n; i++) adjusted[i] = y[i] - trend[i] - seasonal[i];
+  double remainder_variance = sample_variance(adjusted, n);
+  for (size_t i = 0; i < n; i++) adjusted[i] = y[i] - trend[i];
+  double strength = 1.0 - remainder_variance / sample_variance(adjusted, n);
+  for (size_t i = 0; i < n; i++) adjusted[i] = strength >= CC_OUTLIER_SEASONAL_STRENGTH ? y[i] - seasonal[i] : y[i];
+  return CC_OK;
+}
+
 /* Scratch of one pass: 4 n values for the smoother's residuals and the
  * decomposition, and CC_SUPSMU_WORK(n) for the smoother. */
 typedef struct pass_work {
@@ -79,21 +94,10 @@ static cc_status one_pass(const double *filled, const unsigned char *missing, si
     if (filled[i] != filled[0]) constant = 0;
   if (constant || n < CC_SUPSMU_MIN_N) return CC_OK;
   double *x = wk->series;
-  memcpy(x, filled, n * sizeof *x);
-  if (period > 1 && n > 2 * (size_t)period) {
-    cc_status status = cc_mstl(filled, n, period, wk->seasonal, wk->trend, err);
-    if (status) return status;
-    /* Seasonal strength: remainder = y - trend - seasonal against detrended = y - trend. */
-    for (size_t i = 0; i < n; i++) {
-      wk->residual[i] = filled[i] - wk->trend[i] - wk->seasonal[i];
-      wk->time[i] = filled[i] - wk->trend[i];
-    }
-    double strength = 1.0 - sample_variance(wk->residual, n) / sample_variance(wk->time, n);
-    if (strength >= CC_OUTLIER_SEASONAL_STRENGTH)
-      for (size_t i = 0; i < n; i++) x[i] = filled[i] - wk->seasonal[i];
-  }
+  cc_status status = cc_outliers_adjust(filled, n, period, x, wk->seasonal, err);
+  if (status) return status;
   for (size_t i = 0; i < n; i++) wk->time[i] = (double)(i + 1);
-  cc_status status = cc_supsmu(wk->time, x, NULL, n, 0.0, 0.0, wk->trend, wk->supsmu, err);
+  status = cc_supsmu(wk->time, x, NULL, n, 0.0, 0.0, wk->trend, wk->supsmu, err);
   if (status) return status;
   for (size_t i = 0; i < n; i++) wk->residual[i] = missing[i] ? NAN : x[i] - wk->trend[i];
   double q1 = cc_quantile7(wk->residual, n, LOWER_QUARTILE, wk->seasonal);

@@ -63,15 +63,10 @@ static void count_gaps(const cc_series *s, cc_quality *q) {
   }
 }
 
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* Unexpected zeros (see quality.h): the median of the nearest observed values around each zero. */
 static void find_zeros(const cc_series *s, cc_quality *q) {
   if (!is_count(s->kind)) return;
-  double near[CC_QUALITY_ZERO_NEIGHBOURS];
+  double near[CC_QUALITY_ZERO_NEIGHBOURS], sorted[CC_QUALITY_ZERO_NEIGHBOURS];
   for (size_t i = 0; i < s->n; i++) {
     if (s->values[i] != 0.0) continue;
     size_t k = 0;
@@ -81,8 +76,7 @@ static void find_zeros(const cc_series *s, cc_quality *q) {
       if (i + d < s->n && !isnan(s->values[i + d]) && k < CC_QUALITY_ZERO_NEIGHBOURS) near[k++] = s->values[i + d];
     }
     if (k == 0) continue;
-    qsort(near, k, sizeof *near, compare_doubles);
-    double median = k % 2 ? near[k / 2] : 0.5 * (near[k / 2 - 1] + near[k / 2]);
+    double median = cc_quantile7(near, k, 0.5, sorted);
     if (median >= CC_QUALITY_ZERO_LEVEL) {
       q->marks[i] |= CC_QUALITY_MARK_ZERO;
       q->zeros++;
@@ -95,26 +89,9 @@ static cc_status test_break(const cc_series *s, const double *cleaned, int perio
                             cc_error *err) {
   size_t n = s->n;
   if (n < CC_QUALITY_BREAK_MIN_N || q->observed < CC_QUALITY_BREAK_MIN_N) return CC_OK;
-  double *adjusted = scratch, *seasonal = scratch + n, *trend = scratch + 2 * n;
-  memcpy(adjusted, cleaned, n * sizeof *adjusted);
-  if (period > 1 && n > 2 * (size_t)period) {
-    cc_status status = cc_mstl(cleaned, n, period, seasonal, trend, err);
-    if (status) return status;
-    double mean_r = 0.0, mean_d = 0.0, var_r = 0.0, var_d = 0.0;
-    for (size_t i = 0; i < n; i++) {
-      mean_r += cleaned[i] - trend[i] - seasonal[i];
-      mean_d += cleaned[i] - trend[i];
-    }
-    mean_r /= (double)n;
-    mean_d /= (double)n;
-    for (size_t i = 0; i < n; i++) {
-      double r = cleaned[i] - trend[i] - seasonal[i] - mean_r, d = cleaned[i] - trend[i] - mean_d;
-      var_r += r * r;
-      var_d += d * d;
-    }
-    if (var_d > 0.0 && 1.0 - var_r / var_d >= CC_OUTLIER_SEASONAL_STRENGTH)
-      for (size_t i = 0; i < n; i++) adjusted[i] = cleaned[i] - seasonal[i];
-  }
+  double *adjusted = scratch;
+  cc_status status = cc_outliers_adjust(cleaned, n, period, adjusted, scratch + n, err);
+  if (status) return status;
   cc_break_test test;
   cc_error ignored;
   if (cc_break_supf_lrv(adjusted, n, CC_QUALITY_BREAK_REGRESSORS, CC_BREAK_TRIM, 1, &test, &ignored) != CC_OK) return CC_OK;
