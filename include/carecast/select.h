@@ -7,7 +7,8 @@
  * between non-zero values above 1.32); otherwise the exponential smoothing
  * model with the lowest AICc (forecast::ets), and the naive forecast for a
  * series too short for any of them. Suppressed values
- * are missing for fitting (their value is NaN; the bound is not used yet).
+ * are missing for fitting (their value is NaN; the bound is not used yet);
+ * imputed values and breaks are used as cc_model_fit_series says.
  * With a Box-Cox lambda the model is fitted to the transformed series (and
  * exponential smoothing to additive models only, as forecast::ets does);
  * forecasts are transformed back by the generic forecast code. */
@@ -37,6 +38,20 @@ CC_MUST_CHECK cc_status cc_model_request_parse(const char *text, cc_model_reques
 /* Fit the request to y[0..n) with seasonal period `period`. Caller frees *out. */
 CC_MUST_CHECK cc_status cc_model_fit_request(const cc_model_request *request, const double *y, size_t n, int period,
                                              cc_model **out, cc_error *err);
+
+/* Fit the request to series s using its flags (carecast quality sets them):
+ * - an imputed value (CC_OBS_IMPUTED) weighs no more than it deserves:
+ *   families whose likelihood skips missing values (ETS, ARIMA, and auto
+ *   when it chooses ETS) treat it as missing; the others (benchmarks, Theta,
+ *   Croston and its kin), which need every value, use it;
+ * - a break (CC_OBS_BREAK at slot b; the last one counts) is a step: its
+ *   size is estimated by least squares of the non-imputed values on
+ *   (1, t, 1{t >= b}) (cc_break_step) and added to the values before b, so
+ *   the model is fitted on the post-break level (a step regressor in two
+ *   stages). Suppressed values stay missing unless imputed.
+ * Caller frees *out. */
+CC_MUST_CHECK cc_status cc_model_fit_series(const cc_model_request *request, const cc_series *s, cc_model **out,
+                                            cc_error *err);
 
 /* The Ljung-Box p-value of m's residuals with the lags forecast::checkresiduals
  * uses: min(2m, n/5) for seasonal data, min(10, n/5) otherwise, and the

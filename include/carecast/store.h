@@ -5,6 +5,7 @@
  *   /sources/<id>      provenance of each source, its current observations and every version read
  *   /measures/<name>   what each measure is (frequency, kind, unit) and which sources declare it
  *   /series/<measure>/<geography>/<age_band>   values, bounds, flags and the series' attributes
+ *   /original/<series_id>             the series as ingested, kept when carecast quality replaced it
  *   /models/<run_id>/<series_id>      a fitted model per series (carecast fit)
  *   /forecasts/<run_id>/<series_id>   forecast means, bounds and sample paths (carecast forecast)
  *   /scenarios                        written by later stages
@@ -137,6 +138,20 @@ CC_MUST_CHECK cc_status cc_store_series_delete(cc_store *store, const char *id, 
 
 /* 1 when a series with id exists. */
 int cc_store_series_exists(cc_store *store, const char *id);
+
+/* ---- originals kept by the quality stage ---------------------------------- */
+
+/* Keep the series with id as ingested before the quality stage replaces it:
+ * copy /series/<id> to /original/<id>, unless a copy is already there (so
+ * the copy is always the series as built from the sources). */
+CC_MUST_CHECK cc_status cc_store_series_keep_original(cc_store *store, const char *id, cc_error *err);
+
+/* Read /original/<id> into *out (caller frees); *found 0 (and *out NULL) when there is none. */
+CC_MUST_CHECK cc_status cc_store_series_read_original(cc_store *store, const char *id, cc_series **out, int *found,
+                                                      cc_error *err);
+
+/* Drop /original/<id> (ingest does when it rebuilds the series from its sources). No error when absent. */
+CC_MUST_CHECK cc_status cc_store_series_forget_original(cc_store *store, const char *id, cc_error *err);
 
 /* ---- runs: fitted models and forecasts ------------------------------------------- */
 

@@ -34,6 +34,7 @@ int cc_cmd_models(int argc, char **argv);
 int cc_cmd_forecast(int argc, char **argv);
 int cc_cmd_backtest(int argc, char **argv);
 int cc_cmd_link_records(int argc, char **argv);
+int cc_cmd_quality(int argc, char **argv);
 
 /* --jobs: a count from text, or every core when text is NULL. Returns an exit code. */
 int cc_cli_jobs(const char *text, int *jobs);

@@ -52,8 +52,7 @@ static void fit_chunk(fit_slot *slots, size_t n, const cc_model_request *request
       slot->status = cc_error_set(&slot->err, CC_EINPUT, NULL, 0, "series", "fewer than two observed values");
       continue;
     }
-    slot->status = cc_model_fit_request(request, slot->series->values, slot->series->n,
-                                        cc_freq_per_year(slot->series->freq), &slot->model, &slot->err);
+    slot->status = cc_model_fit_series(request, slot->series, &slot->model, &slot->err);
   }
 }
 

@@ -106,6 +106,25 @@ const cc_verb cc_verbs[] = {
      "(or RUN_ID). ljung_box_p tests the residuals for autocorrelation (lags as\n"
      "forecast::checkresiduals); a small value says the model missed structure.\n",
      cc_cmd_models},
+    {"quality", "report and handle the data quality of each series",
+     "usage: carecast quality --store STORE [--out FILE.csv] [--series GLOB] [--impute]\n"
+     "                        [--replace-outliers] [--breaks step|shorten]\n\n"
+     "Reports per series: n, missing values, runs of missing values and the longest,\n"
+     "suppressed cells, outliers (as forecast::tsoutliers: robust STL and super-smoother\n"
+     "residuals beyond 3 interquartile ranges), zeros where counts were expected, a break\n"
+     "in level or slope (sup-F test, reported when p < 0.001) and a score from 0 to 100;\n"
+     "then a row ALL. CSV to standard output, or to FILE.csv with --out.\n"
+     "With a handling option the handled series replace the stored ones in one atomic\n"
+     "write; each series as ingested is kept under /original/ and is what every later run\n"
+     "assesses and handles (docs/store.md). Outliers are always flagged.\n\n"
+     "  --impute            fill missing and suppressed values by Kalman smoothing of a\n"
+     "                      structural model (suppressed ones within [0, bound]), flagged imputed\n"
+     "  --replace-outliers  replace outliers by interpolation, flagged imputed\n"
+     "  --breaks step       flag the break; fitting then removes the step, estimated by\n"
+     "                      least squares, from the values before it\n"
+     "  --breaks shorten    keep only the part of the series from the break on\n"
+     "  --series GLOB       only the series whose id matches GLOB\n",
+     cc_cmd_quality},
     {"show", "print one series' observations as CSV",
      "usage: carecast show --store STORE SERIES_ID\n\n"
      "Prints period,value,upper_bound,flags for every period of the series.\n"

@@ -137,7 +137,8 @@ static cc_status write_series(ingest_state *st, const cc_observation *key, const
     }
   if (lo > hi) {
     st->series_removed++;
-    return cc_store_series_delete(st->store, id, err);
+    cc_status status = cc_store_series_forget_original(st->store, id, err);
+    return status ? status : cc_store_series_delete(st->store, id, err);
   }
   cc_series *s = cc_series_alloc((size_t)(hi - lo) + 1);
   if (!s) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -168,6 +169,7 @@ static cc_status write_series(ingest_state *st, const cc_observation *key, const
     }
   if (!status && !(s->source_ids = join_source_ids(parts, n_parts)))
     status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!status) status = cc_store_series_forget_original(st->store, id, err); /* the sources' version is the original now */
   if (!status) status = cc_store_series_write(st->store, s, err);
   if (!status && ++st->series_written % CC_CHECKPOINT_EVERY == 0) cc_store_checkpoint(st->store, "series-written");
   free(supplier);

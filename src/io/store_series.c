@@ -16,17 +16,19 @@
 
 static void series_path(const char *id, char *buf, size_t len) { snprintf(buf, len, CC_SERIES_GROUP "/%s", id); }
 
+static cc_status write_series_at(cc_store *store, const char *path, const cc_series *s, cc_error *err);
+
 int cc_store_series_exists(cc_store *store, const char *id) {
   char path[CC_SERIES_ID_MAX + 16];
   series_path(id, path, sizeof path);
   return cc_h5_path_exists(store->file, path);
 }
 
-cc_status cc_store_series_write(cc_store *store, const cc_series *s, cc_error *err) {
+/* Write (or replace) series s as the group at path (under /series or /original). */
+static cc_status write_series_at(cc_store *store, const char *path, const cc_series *s, cc_error *err) {
   cc_status status = cc_store_require_writable(store, err);
   if (status) return status;
-  char path[CC_SERIES_ID_MAX + 16], start[CC_PERIOD_TEXT_MAX];
-  series_path(s->id, path, sizeof path);
+  char start[CC_PERIOD_TEXT_MAX];
   if ((status = cc_h5_delete(store->file, path, err))) return cc_store_error_here(store, err, status);
   hid_t group;
   if ((status = cc_h5_group_require(store->file, path, &group, err))) return cc_store_error_here(store, err, status);
@@ -44,6 +46,12 @@ cc_status cc_store_series_write(cc_store *store, const cc_series *s, cc_error *e
   if (!status) status = cc_h5_attr_put_text(group, "source_ids", s->source_ids ? s->source_ids : "", err);
   H5Gclose(group);
   return cc_store_error_here(store, err, status);
+}
+
+cc_status cc_store_series_write(cc_store *store, const cc_series *s, cc_error *err) {
+  char path[CC_SERIES_ID_MAX + 16];
+  series_path(s->id, path, sizeof path);
+  return write_series_at(store, path, s, err);
 }
 
 static cc_status read_series_attrs(hid_t group, cc_series *s, cc_error *err) {
@@ -65,10 +73,9 @@ static cc_status read_series_attrs(hid_t group, cc_series *s, cc_error *err) {
   return status;
 }
 
-cc_status cc_store_series_read(cc_store *store, const char *id, cc_series **out, cc_error *err) {
+/* Read the series with id from the group at path (under /series or /original). */
+static cc_status read_series_at(cc_store *store, const char *path, const char *id, cc_series **out, cc_error *err) {
   *out = NULL;
-  char path[CC_SERIES_ID_MAX + 16];
-  series_path(id, path, sizeof path);
   if (strlen(id) >= CC_SERIES_ID_MAX || !cc_h5_path_exists(store->file, path))
     return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no series '%s' in the store", id);
   hid_t group = H5Gopen2(store->file, path, H5P_DEFAULT);
@@ -92,6 +99,51 @@ cc_status cc_store_series_read(cc_store *store, const char *id, cc_series **out,
   }
   *out = s;
   return CC_OK;
+}
+
+cc_status cc_store_series_read(cc_store *store, const char *id, cc_series **out, cc_error *err) {
+  char path[CC_SERIES_ID_MAX + 16];
+  series_path(id, path, sizeof path);
+  return read_series_at(store, path, id, out, err);
+}
+
+/* ---- originals kept by the quality stage (/original/<series_id>) ---- */
+
+#define CC_ORIGINAL_GROUP "original"
+
+static void original_path(const char *id, char *buf, size_t len) { snprintf(buf, len, CC_ORIGINAL_GROUP "/%s", id); }
+
+cc_status cc_store_series_keep_original(cc_store *store, const char *id, cc_error *err) {
+  cc_status status = cc_store_require_writable(store, err);
+  if (status) return status;
+  char from[CC_SERIES_ID_MAX + 16], to[CC_SERIES_ID_MAX + 16];
+  series_path(id, from, sizeof from);
+  original_path(id, to, sizeof to);
+  if (cc_h5_path_exists(store->file, to)) return CC_OK;
+  if (!cc_h5_path_exists(store->file, from))
+    return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no series '%s' in the store", id);
+  /* A copy through our own reader and writer (H5Ocopy fails on variable-length string attributes). */
+  cc_series *s = NULL;
+  if ((status = read_series_at(store, from, id, &s, err))) return status;
+  status = write_series_at(store, to, s, err);
+  cc_series_free(s);
+  return status;
+}
+
+cc_status cc_store_series_read_original(cc_store *store, const char *id, cc_series **out, int *found, cc_error *err) {
+  char path[CC_SERIES_ID_MAX + 16];
+  original_path(id, path, sizeof path);
+  *out = NULL;
+  *found = strlen(id) < CC_SERIES_ID_MAX && cc_h5_path_exists(store->file, path);
+  return *found ? read_series_at(store, path, id, out, err) : CC_OK;
+}
+
+cc_status cc_store_series_forget_original(cc_store *store, const char *id, cc_error *err) {
+  char path[CC_SERIES_ID_MAX + 16];
+  original_path(id, path, sizeof path);
+  if (!cc_h5_path_exists(store->file, path)) return CC_OK;
+  cc_status status = cc_h5_delete(store->file, path, err);
+  return status ? cc_store_error_here(store, err, status) : CC_OK;
 }
 
 cc_status cc_store_series_delete(cc_store *store, const char *id, cc_error *err) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "carecast/boxcox.h"
+#include "carecast/breaks.h"
 #include "carecast/intermittent.h"
 #include "carecast/models.h"
 
@@ -94,6 +95,36 @@ static cc_status fit_plain(const cc_model_request *request, const double *y, siz
     return status;
   }
   return cc_model_naive.fit(y, n, NULL, &options, out, err);
+}
+
+/* Families whose likelihood skips missing values: ETS and ARIMA (and auto
+ * when it would choose ETS, i.e. the demand is not intermittent). */
+static int skips_missing(const cc_model_request *request, const double *y, size_t n) {
+  if (!request->type) return !cc_demand_is_intermittent(y, n);
+  return strcmp(request->type->name, "ets") == 0 || strcmp(request->type->name, "arima") == 0;
+}
+
+cc_status cc_model_fit_series(const cc_model_request *request, const cc_series *s, cc_model **out, cc_error *err) {
+  size_t n = s->n, room = n ? n : 1, break_at = n;
+  double *y = malloc(2 * room * sizeof *y);
+  if (!y) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  double *observed = y + room;
+  for (size_t i = 0; i < n; i++) {
+    y[i] = s->values[i];
+    observed[i] = (s->flags[i] & CC_OBS_IMPUTED) ? NAN : s->values[i];
+    if (s->flags[i] & CC_OBS_BREAK) break_at = i;
+  }
+  double step;
+  cc_error unidentified;
+  /* The step is estimated from the values as observed; a step that cannot be estimated is left in. */
+  if (break_at < n && cc_break_step(observed, n, break_at, &step, NULL, &unidentified) == CC_OK)
+    for (size_t i = 0; i < break_at; i++) y[i] += step;
+  if (skips_missing(request, y, n))
+    for (size_t i = 0; i < n; i++)
+      if (s->flags[i] & CC_OBS_IMPUTED) y[i] = NAN;
+  cc_status status = cc_model_fit_request(request, y, n, cc_freq_per_year(s->freq), out, err);
+  free(y);
+  return status;
 }
 
 double cc_model_residual_check(const cc_model *m) {
