@@ -83,8 +83,7 @@ static int is_suppression_marker(const char *text) {
   return 0;
 }
 
-/* A plain decimal number: sign, digits, one point, exponent. No hex, inf or nan. */
-static int plain_number(const char *text, double *out) {
+int cc_source_plain_number(const char *text, double *out) {
   const char *p = text;
   int digits = 0;
   if (*p == '+' || *p == '-') p++;
@@ -118,14 +117,14 @@ static int parse_value(reader *r, const char *text, const cc_measure_def *def, c
     return 0;
   }
   double number;
-  if (text[0] == '<' && plain_number(text + 1, &number) && number > 0) {
+  if (text[0] == '<' && cc_source_plain_number(text + 1, &number) && number > 0) {
     /* "<5": for counts the largest value hidden is 4; for rates, anything below 5. */
     int integral_count = (def->kind == CC_KIND_FLOW || def->kind == CC_KIND_STOCK) && number == floor(number);
     obs->flags = CC_OBS_SUPPRESSED;
     obs->bound = integral_count ? number - 1 : number;
     return 0;
   }
-  if (!plain_number(text, &number)) {
+  if (!cc_source_plain_number(text, &number)) {
     if (strchr(text, ','))
       reject(r, r->row_line, "value", "'%s' is not a number (remove thousands separators)", text);
     else
