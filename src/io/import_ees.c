@@ -283,15 +283,24 @@ static cc_status classify_columns(ees_job *job, cc_error *err) {
   for (size_t col = 0; col < t->n_cols; col++) {
     const char *header = cc_csv_table_header(t, col);
     if (in_list(place_columns, header) || (long)col == job->age_column) continue;
-    int numeric = 1, any = 0;
-    for (size_t row = 0; row < t->n_rows && numeric; row++) {
+    size_t numbers = 0, texts = 0, symbols_or_numbers = 0, first_text = 0;
+    for (size_t row = 0; row < t->n_rows; row++) {
       if (!job->keep[row]) continue;
       ees_treatment tr = treat(cc_csv_table_cell(t, row, col));
-      numeric = tr != EES_BAD;
-      any |= tr != EES_EMPTY;
+      numbers += tr == EES_VALUE;
+      symbols_or_numbers += tr != EES_BAD && tr != EES_EMPTY;
+      if (tr == EES_BAD && texts++ == 0) first_text = row;
+    }
+    int selected = import_filters_has(&job->filters, (long)col);
+    if (!job->opt->indicators && !selected && texts > 0 && numbers > texts) { /* a measure column with a bad cell */
+      free(candidates);
+      return cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, first_text), header,
+                          "'%s' is not a number or a DfE symbol (c, x, z, k, u); if %s is a filter, name the measure "
+                          "columns with --indicators",
+                          cc_csv_table_cell(t, first_text, col), header);
     }
     int indicator = job->opt->indicators ? in_comma_list(job->opt->indicators, header)
-                                         : numeric && any && !import_filters_has(&job->filters, (long)col);
+                                         : texts == 0 && symbols_or_numbers > 0 && !selected;
     if (indicator) job->indicators[job->n_indicators++] = (long)col;
     else candidates[n_candidates++] = (long)col;
   }
