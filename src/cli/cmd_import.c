@@ -110,7 +110,7 @@ int cc_cmd_import(int argc, char **argv) {
   int code, opt_char;
   opterr = 0;
   optind = 1;
-  while ((opt_char = getopt_long(argc, argv, "+f:o:h", options, NULL)) != -1) {
+  while ((opt_char = getopt_long(argc, argv, "f:o:h", options, NULL)) != -1) {
     switch (opt_char) {
     case 'f': format = optarg; break;
     case 'o': out_dir = optarg; break;
