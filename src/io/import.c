@@ -186,9 +186,14 @@ cc_status import_measure_add(cc_import_result *res, const char *name, cc_freq fr
 }
 
 cc_status import_add(cc_import_result *res, uint32_t area, uint32_t measure, cc_period period, const char *age_band,
-                     const char *value, long line, cc_error *err) {
+                     const char *value, const char *column, long line, cc_error *err) {
   if (strlen(value) >= IMPORT_VALUE_MAX)
-    return cc_error_set(err, CC_EINPUT, res->original_path, line, "value", "longer than %d characters", IMPORT_VALUE_MAX - 1);
+    return cc_error_set(err, CC_EINPUT, res->original_path, line, column, "longer than %d characters", IMPORT_VALUE_MAX - 1);
+  double number;
+  const import_measure *m = &res->measures[measure];
+  if (m->kind != CC_KIND_AMOUNT && cc_source_plain_number(value, &number) && number < 0)
+    return cc_error_set(err, CC_EINPUT, res->original_path, line, column, "%s is negative, but measure '%s' is a %s",
+                        value, m->name, cc_kind_name(m->kind));
   if (grow((void **)&res->rows, &res->rows_cap, res->n_rows + 1, sizeof *res->rows)) return no_memory(err);
   import_row *r = &res->rows[res->n_rows++];
   r->area = area;

@@ -397,7 +397,8 @@ static cc_status convert_rows(ees_job *job, cc_error *err) {
       if (!value_text(job, i, cell, value, sizeof value)) continue;
       uint32_t measure;
       if ((status = row_measure(job, i, row, period.freq, &measure, err)) ||
-          (status = import_add(job->res, area, measure, period, band, value, line, err)))
+          (status = import_add(job->res, area, measure, period, band, value,
+                               cc_csv_table_header(t, (size_t)job->indicators[i]), line, err)))
         return status;
     }
     job->res->summary.rows_kept++;

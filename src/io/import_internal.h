@@ -83,9 +83,11 @@ CC_MUST_CHECK cc_status import_measure_add(cc_import_result *res, const char *na
                                            const char *unit, const char *description, const char *file, long line,
                                            uint32_t *index, cc_error *err);
 
-/* Add one observation. value is the source CSV's text for it. */
+/* Add one observation. value is the source CSV's text for it; column and
+ * line say where it was read (a negative count is an error there). */
 CC_MUST_CHECK cc_status import_add(cc_import_result *res, uint32_t area, uint32_t measure, cc_period period,
-                                   const char *age_band, const char *value, long line, cc_error *err);
+                                   const char *age_band, const char *value, const char *column, long line,
+                                   cc_error *err);
 
 /* Set the manifest's description: how the file was read, symbols counted. */
 CC_MUST_CHECK cc_status import_describe(cc_import_result *res, const char *format, ...) __attribute__((format(printf, 2, 3)));

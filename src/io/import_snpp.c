@@ -311,7 +311,7 @@ static cc_status add_group(snpp_job *job, const snpp_group *g, cc_error *err) {
       if (n_rows == 1) snprintf(value, sizeof value, "%s", cc_csv_table_cell(t, (size_t)rows[0], (size_t)job->years[y]));
       else snprintf(value, sizeof value, "%.*f", decimals, sum);
       status = import_add(job->res, area, measure, job->year_period[y], band, value,
-                          cc_csv_table_line(t, (size_t)rows[0]), err);
+                          cc_csv_table_header(t, (size_t)job->years[y]), cc_csv_table_line(t, (size_t)rows[0]), err);
     }
   }
   return status;
