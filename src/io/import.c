@@ -19,6 +19,8 @@
 const cc_import_format cc_import_formats[] = {
     {"dfe-ees", "DfE Explore Education Statistics table (time_period, geographic_level, one column per measure)",
      import_dfe_ees},
+    {"dfe-sfr", "DfE statistical first release LA underlying data (New_geog_code, geog_l, year in column names)",
+     import_dfe_sfr},
     {"ons-snpp", "ONS subnational population projection (AREA_CODE, AGE_GROUP, one column per year)", import_ons_snpp},
     {NULL, NULL, NULL},
 };
@@ -372,8 +374,8 @@ static int names_any(const char *name, const char *const *words) {
   return 0;
 }
 
-cc_status import_kind(const cc_import_options *opt, const char *measure, const char *column, cc_kind *kind,
-                      cc_error *err) {
+cc_status import_kind(const cc_import_options *opt, const char *measure, const char *column, const cc_kind *fallback,
+                      cc_kind *kind, cc_error *err) {
   for (size_t i = 0; i < opt->n_kinds; i++) {
     const char *eq = strchr(opt->kinds[i], '=');
     if (!eq || eq == opt->kinds[i])
@@ -385,6 +387,10 @@ cc_status import_kind(const cc_import_options *opt, const char *measure, const c
     cc_status status = cc_kind_parse(eq + 1, kind, err);
     if (status && err) snprintf(err->field, sizeof err->field, "--kind");
     return status;
+  }
+  if (fallback) {
+    *kind = *fallback;
+    return CC_OK;
   }
   static const char *const rate_words[] = {"percent", "pct", "rate", "ratio", "proportion", "per_10", "per_1", NULL};
   static const char *const stock_words[] = {"at31", "at_31", "on_31", "population", "estimate", "open", NULL};
@@ -452,6 +458,27 @@ int import_age_band(const char *text, const char *total_band, char *buf, size_t 
   if ((high = take_age(&p)) < low || !at_end(p)) return 0;
   snprintf(buf, len, "%d-%d", low, high);
   return 1;
+}
+
+int import_in_list(const char *const *list, const char *name) {
+  for (const char *const *p = list; *p; p++)
+    if (strcasecmp(*p, name) == 0) return 1;
+  return 0;
+}
+
+/* 1 when name is in the comma-separated list (case-insensitive, spaces around items ignored). */
+int import_in_comma_list(const char *list, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = list; *p;) {
+    while (*p == ' ' || *p == ',') p++;
+    const char *end = p;
+    while (*end && *end != ',') end++;
+    const char *last = end;
+    while (last > p && last[-1] == ' ') last--;
+    if ((size_t)(last - p) == n && strncasecmp(p, name, n) == 0) return 1;
+    p = end;
+  }
+  return 0;
 }
 
 cc_status import_filters_resolve(const cc_csv_table *table, const cc_import_options *opt, import_filters *filters,

@@ -88,27 +88,6 @@ static ees_treatment treat(const char *cell) {
   return EES_BAD;
 }
 
-static int in_list(const char *const *list, const char *name) {
-  for (const char *const *p = list; *p; p++)
-    if (strcasecmp(*p, name) == 0) return 1;
-  return 0;
-}
-
-/* 1 when name is in the comma-separated list (case-insensitive, spaces around items ignored). */
-static int in_comma_list(const char *list, const char *name) {
-  size_t n = strlen(name);
-  for (const char *p = list; *p;) {
-    while (*p == ' ' || *p == ',') p++;
-    const char *end = p;
-    while (*end && *end != ',') end++;
-    const char *last = end;
-    while (last > p && last[-1] == ' ') last--;
-    if ((size_t)(last - p) == n && strncasecmp(p, name, n) == 0) return 1;
-    p = end;
-  }
-  return 0;
-}
-
 static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
                                            "July",    "August",   "September", "October", "November", "December"};
 
@@ -227,7 +206,7 @@ static cc_status select_rows(ees_job *job, cc_error *err) {
     int l = -1;
     for (int k = 0; levels[k].level; k++)
       if (strcasecmp(level, levels[k].level) == 0) l = k;
-    if (job->opt->levels && !in_comma_list(job->opt->levels, level)) continue;
+    if (job->opt->levels && !import_in_comma_list(job->opt->levels, level)) continue;
     long line = cc_csv_table_line(t, row);
     if (l < 0)
       return cc_error_set(err, CC_EINPUT, t->path, line, "geographic_level",
@@ -282,7 +261,7 @@ static cc_status classify_columns(ees_job *job, cc_error *err) {
   }
   for (size_t col = 0; col < t->n_cols; col++) {
     const char *header = cc_csv_table_header(t, col);
-    if (in_list(place_columns, header) || (long)col == job->age_column) continue;
+    if (import_in_list(place_columns, header) || (long)col == job->age_column) continue;
     size_t numbers = 0, texts = 0, symbols_or_numbers = 0, first_text = 0;
     for (size_t row = 0; row < t->n_rows; row++) {
       if (!job->keep[row]) continue;
@@ -299,7 +278,7 @@ static cc_status classify_columns(ees_job *job, cc_error *err) {
                           "columns with --indicators",
                           cc_csv_table_cell(t, first_text, col), header);
     }
-    int indicator = job->opt->indicators ? in_comma_list(job->opt->indicators, header)
+    int indicator = job->opt->indicators ? import_in_comma_list(job->opt->indicators, header)
                                          : texts == 0 && symbols_or_numbers > 0 && !selected;
     if (indicator) job->indicators[job->n_indicators++] = (long)col;
     else candidates[n_candidates++] = (long)col;
@@ -336,7 +315,7 @@ static cc_status row_measure(ees_job *job, size_t i, size_t row, cc_freq freq, u
   cc_status status = import_measure_name(prefix, parts, n_parts, t->path, line, name, err);
   if (status) return status;
   cc_kind kind;
-  if ((status = import_kind(job->opt, name, column, &kind, err))) return status;
+  if ((status = import_kind(job->opt, name, column, NULL, &kind, err))) return status;
   char description[1024];
   int used = snprintf(description, sizeof description, "column %s", column);
   for (size_t s = 0; s < job->n_split && used > 0 && (size_t)used < sizeof description; s++)

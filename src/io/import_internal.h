@@ -67,6 +67,7 @@ struct cc_import_result {
 
 /* The formats (import_ees.c, import_snpp.c), as listed in cc_import_formats. */
 cc_status import_dfe_ees(const char *path, const cc_import_options *opt, cc_import_result **out, cc_error *err);
+cc_status import_dfe_sfr(const char *path, const cc_import_options *opt, cc_import_result **out, cc_error *err);
 cc_status import_ons_snpp(const char *path, const cc_import_options *opt, cc_import_result **out, cc_error *err);
 
 /* Start a result for the table read from path. */
@@ -109,11 +110,12 @@ const char *import_part_name(const cc_import_options *opt, const char *text);
 CC_MUST_CHECK cc_status import_measure_name(const char *prefix, const char *const *parts, size_t n_parts,
                                             const char *file, long line, char *buf, cc_error *err);
 
-/* The kind a measure most likely is, from its name: rates and percentages,
- * stocks (at or on 31 March, populations), else flows; opt->kinds override
- * by measure or column name. CC_EINPUT when an override is malformed. */
+/* The kind of a measure: opt->kinds override by measure or column name;
+ * else *fallback when not NULL; else guessed from the name: rates and
+ * percentages, stocks (at or on 31 March, populations), else flows.
+ * CC_EINPUT when an override is malformed. */
 CC_MUST_CHECK cc_status import_kind(const cc_import_options *opt, const char *measure, const char *column,
-                                    cc_kind *kind, cc_error *err);
+                                    const cc_kind *fallback, cc_kind *kind, cc_error *err);
 
 /* The unit of a measure of that kind named so ("percent", "per 10,000", "rate", counts: count_unit). */
 const char *import_unit(cc_kind kind, const char *name, const char *count_unit);
@@ -123,6 +125,12 @@ const char *import_unit(cc_kind kind, const char *name, const char *count_unit);
  * band into buf; "Total", "All ages" and "All" give total_band. 0 when text
  * is not an age. */
 int import_age_band(const char *text, const char *total_band, char *buf, size_t len);
+
+/* 1 when name is in the NULL-terminated list (case-insensitive). */
+int import_in_list(const char *const *list, const char *name);
+
+/* 1 when name is in the comma-separated list (case-insensitive, spaces around items ignored). */
+int import_in_comma_list(const char *list, const char *name);
 
 /* The --filter selections resolved to columns of a table. */
 typedef struct import_filters {

@@ -261,8 +261,9 @@ static cc_status group_measure(snpp_job *job, size_t row, uint32_t *index, cc_er
   long line = cc_csv_table_line(t, row);
   cc_status status = import_measure_name(job->opt->measure_prefix, parts, n_parts, t->path, line, name, err);
   if (status) return status;
-  cc_kind kind = CC_KIND_STOCK;
-  if ((status = import_kind(job->opt, name, NULL, &kind, err))) return status;
+  const cc_kind people_at_mid_year = CC_KIND_STOCK;
+  cc_kind kind;
+  if ((status = import_kind(job->opt, name, NULL, &people_at_mid_year, &kind, err))) return status;
   return import_measure_add(job->res, name, CC_FREQ_YEAR, kind, "persons", description, t->path, line, index, err);
 }
 

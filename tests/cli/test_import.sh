@@ -53,6 +53,11 @@ expect_exit 0 "$CARECAST" import --format ons-snpp --out "$OUT" --source-id snpp
   "$DATA/snpp2022_migcat_2023geog_persons_E08000019_E06000012.csv"
 expect_exit 0 "$CARECAST" import --format ons-snpp --out "$OUT" --source-id snpp2016 --measure snpp2016_population \
   --age-bands 65-74,75-84,85+,65+ --release "2016-based, 24 May 2018" "$DATA/snpp2016_excerpt.csv"
+# The older DfE layout: one statistical first release file per year, 2012/13 to 2016/17.
+for f in "$DATA"/SFR*_CLA20*.csv; do
+  expect_exit 0 "$CARECAST" import --format dfe-sfr --out "$OUT" --age-band 0-17 --refreshed 2026-11-29 "$f"
+done
+expect_grep "$OUT/sfr50_cla2017.yaml" "(INNER LONDON, OUTER LONDON)"
 expect_grep "$OUT/snpp2016.yaml" "original_sha256: $(sha256sum "$DATA/snpp2016_excerpt.csv" | cut -c1-64)"
 expect_grep "$OUT/dfe_b1.yaml" "  E08000019: \"Sheffield\""
 expect_grep "$OUT/dfe_b1.yaml" "licence: OGL-3.0"
@@ -92,6 +97,12 @@ same cs_dfe_cpp_at31_1y_2y dfe_1_year_less_than_2_years 0-17
 same cs_dfe_cla_at31 dfe_children_count_at31 0-17
 same cs_dfe_cla_starts dfe_children_count_starts 0-17
 same cs_dfe_cla_ceased dfe_children_count_ceased 0-17
+same cs_dfe_cla_at31 dfe_cla_mar 0-17
+same cs_dfe_cla_during_year dfe_cla 0-17
+same cs_dfe_cla_at31_foster dfe_cla_fost 0-17
+same cs_dfe_cla_at31_placed_with_parents dfe_cla_parent 0-17
+same cs_dfe_cla_at31_other_residential dfe_cla_ores 0-17
+same cs_dfe_cla_at31_secure_homes_hostels dfe_cla_secure 0-17
 for band in 0-17 18-64 65+ 65-74 75-84 85+ all; do same population_projection snpp2022_population "$band" 1; done
 # Of the embedded population by band, only mid-2016 is the 2016-based SNPP's own (its base year); other years are estimated.
 for band in 65-74 75-84 85+; do same population snpp2016_population "$band" 0 2016; done

@@ -255,6 +255,34 @@ START_TEST(test_snpp_bands) {
 }
 END_TEST
 
+START_TEST(test_sfr) {
+  cc_import_options opt = cc_import_options_default();
+  opt.age_band = "0-17";
+  char *dir;
+  cc_source *src = import_and_read("dfe-sfr", IMPORT_DIR "/SFR50_CLA2017.csv", &opt, &dir);
+  /* The row 55,E08000019,LA,373,Sheffield,584,829,0,...: at 31 March 2017 and during 2016/17. */
+  ck_assert_double_eq(must_find(src, "dfe_cla_mar", "E08000019", "0-17", "2016/17")->value, 584);
+  ck_assert_double_eq(must_find(src, "dfe_cla", "E08000019", "0-17", "2016/17")->value, 829);
+  ck_assert_double_eq(must_find(src, "dfe_cla_mar", "E12000007", "0-17", "2016/17")->value, 9910); /* London, not Inner London */
+  const cc_observation *o = must_find(src, "dfe_cla_placeo", "E08000019", "0-17", "2016/17"); /* published x */
+  ck_assert(o->flags & CC_OBS_SUPPRESSED);
+  ck_assert_double_eq(o->bound, 5.0);
+  const cc_manifest *m = src->manifest;
+  ck_assert_int_eq(cc_manifest_measure(m, "dfe_cla_mar")->kind, CC_KIND_STOCK);
+  ck_assert_int_eq(cc_manifest_measure(m, "dfe_cla")->kind, CC_KIND_FLOW);
+  ck_assert_int_eq(cc_manifest_measure(m, "dfe_cla_netgain")->kind, CC_KIND_AMOUNT);
+  ck_assert_ptr_null(cc_manifest_measure(m, "dfe_la_order"));
+  ck_assert_str_eq(area_name(m, "E12000007"), "LONDON");
+  ck_assert_ptr_nonnull(strstr(m->description, "(INNER LONDON, OUTER LONDON)"));
+  finish(src, dir);
+  /* A spreadsheet error left in a published file is a missing value. */
+  src = import_and_read("dfe-sfr", IMPORT_DIR "/SFR36_CLA2013.csv", &opt, &dir);
+  o = must_find(src, "dfe_cla_netgain", "E92000001", "0-17", "2012/13");
+  ck_assert(isnan(o->value) && o->flags == 0);
+  finish(src, dir);
+}
+END_TEST
+
 /* Import text (written to a temporary NAME) and expect an error: its field,
  * its line, and a piece of its message. */
 static void expect_error(const char *format, const char *name, const char *text, cc_import_options *opt,
@@ -283,7 +311,7 @@ static void expect_error(const char *format, const char *name, const char *text,
 
 START_TEST(test_errors) {
   cc_import_options opt = cc_import_options_default();
-  expect_error("dfe-xyz", "a.csv", EES_HEADER, &opt, CC_EINPUT, 0, "--format", "dfe-ees, ons-snpp");
+  expect_error("dfe-xyz", "a.csv", EES_HEADER, &opt, CC_EINPUT, 0, "--format", "dfe-ees, dfe-sfr, ons-snpp");
   /* A file of another layout names the column it lacks. */
   expect_error("dfe-ees", "snpp.csv", "AREA_CODE,AGE_GROUP,2016\nE08000019,60,1\n", &opt, CC_EINPUT, 1, "time_period",
                "not a dfe-ees table");
@@ -340,6 +368,10 @@ START_TEST(test_errors) {
                "AGE_GROUP", "line 2");
   expect_error("ons-snpp", "negative.csv", "AREA_CODE,AGE_GROUP,2016\nE08000019,60,1\nE08000019,61,-2\n", &opt, CC_EINPUT,
                3, "2016", "-2 is negative");
+  expect_error("dfe-sfr", "years.csv", "New_geog_code,geog_l,geog_n,CLA_Mar2016,CLA_2017\nE08000019,LA,Sheffield,1,2\n",
+               &opt, CC_EINPUT, 1, "CLA_2017", "one file is one year");
+  expect_error("dfe-sfr", "sfrcell.csv", "New_geog_code,geog_l,geog_n,CLA_Mar2017\nE08000019,LA,Sheffield,*\n", &opt,
+               CC_EINPUT, 2, "CLA_Mar2017", "'*' is not a number, x");
   /* The CSV itself: rows of the wrong length. */
   expect_error("ons-snpp", "ragged.csv", "AREA_CODE,AGE_GROUP,2016\nE08000019,60\n", &opt, CC_EINPUT, 2, "row",
                "expected 3 fields");
@@ -436,6 +468,9 @@ static Suite *import_suite(void) {
   tcase_add_test(snpp, test_snpp_single_years);
   tcase_add_test(snpp, test_snpp_bands);
   suite_add_tcase(suite, snpp);
+  TCase *sfr = tcase_create("dfe-sfr");
+  tcase_add_test(sfr, test_sfr);
+  suite_add_tcase(suite, sfr);
   TCase *errors = tcase_create("errors");
   tcase_add_test(errors, test_errors);
   tcase_add_test(errors, test_write_errors);
