@@ -28,7 +28,7 @@ typedef struct cc_import_options {
   const char *age_column;     /* dfe-ees: a filter column whose values are ages; NULL: none */
   const char *age_bands;      /* ons-snpp: "0-17,18-64,65+": sum single years into these; NULL: keep single years */
   const char *indicators;     /* dfe-ees: comma-separated measure columns; NULL: every numeric column */
-  const char *levels;         /* dfe-ees: geographic levels kept, comma-separated; NULL: every supported level */
+  const char *levels;         /* dfe-ees, dfe-sfr: geographic levels kept, comma-separated; NULL: every supported level */
   const char *filters[CC_IMPORT_SELECT_MAX]; /* "COLUMN=VALUE": keep only rows with that value */
   size_t n_filters;
   const char *kinds[CC_IMPORT_SELECT_MAX];   /* "NAME=KIND": measure or column NAME is flow|stock|rate|amount */
@@ -64,7 +64,7 @@ typedef struct cc_import_summary {
 
 /* A format: its name on the command line and its converter. */
 typedef struct cc_import_format {
-  const char *name;    /* "dfe-ees", "ons-snpp" */
+  const char *name;    /* "dfe-ees", "dfe-sfr", "ons-snpp" */
   const char *summary; /* one line for --help */
   /* Read the table at path per opt into a new result. */
   cc_status (*convert)(const char *path, const cc_import_options *opt, cc_import_result **out, cc_error *err);
