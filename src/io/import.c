@@ -623,6 +623,7 @@ static cc_status write_file(const cc_import_result *res, const char *path, void 
 
 cc_status cc_import_write(const cc_import_result *res, const char *dir, char *csv_path, size_t len, cc_error *err) {
   char yaml_path[CC_ERROR_FILE_MAX];
+  if (!cc_file_exists(dir)) return cc_error_set(err, CC_EINPUT, dir, 0, "--out", "no such folder");
   int n = snprintf(csv_path, len, "%s/%s.csv", dir, res->source_id);
   if (n < 0 || (size_t)n >= len || (size_t)n >= sizeof yaml_path)
     return cc_error_set(err, CC_EINPUT, dir, 0, "--out", "path too long");

@@ -24,9 +24,9 @@
 #include "carecast/source.h"
 #include "import_internal.h"
 
-#define SNPP_TOP_AGE 90      /* ONS projects single years to 89 and "90 and over" */
-#define SNPP_AGES (CC_AGE_MAX_IMPORT + 2) /* slots: single years 0..CC_AGE_MAX_IMPORT and the open-ended top */
+#define SNPP_TOP_AGE 90       /* ONS projects single years to 89 and "90 and over" */
 #define CC_AGE_MAX_IMPORT 120 /* oldest single year of age read */
+#define SNPP_AGES (CC_AGE_MAX_IMPORT + 2) /* slots: single years 0..CC_AGE_MAX_IMPORT and the open-ended top */
 #define SNPP_BANDS_MAX 32     /* bands --age-bands may list */
 #define SNPP_DECIMALS_MAX 9   /* finest decimals a sum is written with */
 #define SNPP_SUPPRESSION_MAX 5.0 /* not used by ONS projections (nothing is suppressed); the manifest default */

@@ -34,6 +34,8 @@ expect_grep "$WORK/err" "snpp2016_excerpt.csv:1: time_period: no such column"
 sed '5s/,502,/,5O2,/' "$DATA/ees_cpp_excerpt.csv" >"$WORK/bad_cell.csv"
 expect_exit 1 "$CARECAST" import --format dfe-ees --out "$OUT" "$WORK/bad_cell.csv"
 expect_grep "$WORK/err" "bad_cell.csv:5: CPP_start: '5O2' is not a number"
+expect_exit 1 "$CARECAST" import --format dfe-ees --out "$WORK/no/such/folder" "$DATA/ees_cpp_excerpt.csv"
+expect_grep "$WORK/err" "--out: no such folder"
 checks=$((checks + 1)); [ -z "$(ls "$OUT")" ] || fail "a failed import left files in $OUT"
 
 # Each real format, as a user would import it.

@@ -385,7 +385,9 @@ START_TEST(test_write_errors) {
   cc_error err;
   ck_assert_int_eq(cc_import_file("ons-snpp", IMPORT_DIR "/snpp2022_excerpt.csv", &opt, &res, &err), CC_OK);
   char csv_path[1024];
-  ck_assert_int_eq(cc_import_write(res, "/nonexistent/carecast-import", csv_path, sizeof csv_path, &err), CC_EIO);
+  ck_assert_int_eq(cc_import_write(res, "/nonexistent/carecast-import", csv_path, sizeof csv_path, &err), CC_EINPUT);
+  ck_assert_str_eq(err.field, "--out");
+  ck_assert_int_eq(cc_import_write(res, "/proc", csv_path, sizeof csv_path, &err), CC_EIO); /* a folder no one may write */
   cc_import_summary s = cc_import_result_summary(res);
   ck_assert_uint_eq(s.rows_read, 6);
   ck_assert_uint_eq(s.observations, 156);
