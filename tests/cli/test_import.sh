@@ -45,6 +45,9 @@ expect_grep "$WORK/out" "in 165 areas (153 local authorities)"
 ees "$DATA/c1_children_in_need_referrals_and_rereferrals_2013_to_2025_2024_2025.csv" --source-id dfe_c1
 ees "$DATA/d5_cpps_at31march_by_duration_2013_to_2025_2024_2025.csv" --source-id dfe_d5
 expect_grep "$WORK/out" "suppressed"
+# DfE's copy of ONS's mid-year estimates: time_period is the mid-year (2024), not a year ending 31 March.
+expect_exit 0 "$CARECAST" import --format dfe-ees --out "$OUT" --reporting-year calendar --age-column age_group \
+  --source-id dfe_ons_population --measure-prefix dfe_ons_ "$DATA/ons_mid-year_population_estimates_2012_to_2024_2023_2024.csv"
 ees "$DATA/cla_number_and_rate_per_10k_children_2024_2025.csv" --source-id dfe_cla \
   --rename "Children looked after on 31 March each year=at31" \
   --rename "Children starting to be looked after each year=starts" \
@@ -99,6 +102,7 @@ same cs_dfe_cpp_at31_1y_2y dfe_1_year_less_than_2_years 0-17
 same cs_dfe_cla_at31 dfe_children_count_at31 0-17
 same cs_dfe_cla_starts dfe_children_count_starts 0-17
 same cs_dfe_cla_ceased dfe_children_count_ceased 0-17
+same population dfe_ons_population_estimate 0-17
 same cs_dfe_cla_at31 dfe_cla_mar 0-17
 same cs_dfe_cla_during_year dfe_cla 0-17
 same cs_dfe_cla_at31_foster dfe_cla_fost 0-17
