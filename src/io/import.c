@@ -117,6 +117,8 @@ cc_status import_result_start(const cc_csv_table *table, const cc_import_options
     cc_import_result_free(res);
     return no_memory(err);
   }
+  /* The format's texts may live on its stack: keep only the static ones. */
+  res->provenance.title = res->provenance.release = res->provenance.url = NULL;
   memcpy(res->original_sha256, table->sha256, sizeof res->original_sha256);
   snprintf(res->refreshed, sizeof res->refreshed, "%s", opt->refreshed);
   res->suppression_max = isnan(opt->suppression_max) ? provenance->suppression_max : opt->suppression_max;

@@ -50,7 +50,7 @@ struct cc_import_result {
   char source_id[CC_SOURCE_ID_MAX];
   char *original_path;                         /* owned */
   char original_sha256[CC_SHA256_HEX_LEN + 1];
-  import_provenance provenance;                /* strings point at static text or at opt */
+  import_provenance provenance;                /* organisation texts (static); title, release, url NULL: see below */
   char *title, *release, *url;                 /* owned, resolved from options and provenance */
   char *description;                           /* owned: how the file was read (import_describe) */
   char refreshed[11];
