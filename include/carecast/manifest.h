@@ -11,6 +11,7 @@
 
 #include "carecast/config.h"
 #include "carecast/error.h"
+#include "carecast/file.h"
 #include "carecast/period.h"
 #include "carecast/series.h"
 
@@ -36,6 +37,12 @@ typedef struct cc_measure_def {
   char *description;         /* optional, may be NULL */
 } cc_measure_def;
 
+/* An area a source names, as its publisher wrote it (for the linker). */
+typedef struct cc_area_name {
+  char code[CC_GEOGRAPHY_MAX]; /* the geography code used in the CSV */
+  char *name;                  /* the publisher's name for it */
+} cc_area_name;
+
 typedef struct cc_manifest {
   char source_id[CC_SOURCE_ID_MAX]; /* unique id of the source within a store */
   cc_organisation organisation;     /* kind of organisation that supplied it */
@@ -46,6 +53,12 @@ typedef struct cc_manifest {
   char *publisher_url;              /* optional, may be NULL */
   char *attribution;                /* optional, may be NULL */
   char *description;                /* optional, may be NULL */
+  char *title;                      /* optional: the publisher's title of the release or table */
+  char *release;                    /* optional: release, edition or vintage ("2022-based, published 24 June 2025") */
+  char *original_file;              /* optional: name of the publisher's file the source was made from */
+  char original_sha256[CC_SHA256_HEX_LEN + 1]; /* SHA-256 of that file, "" when not given */
+  cc_area_name *areas;              /* optional `geographies`: code -> publisher's name, may be NULL */
+  size_t n_areas;                   /* number of areas */
   double suppression_max;           /* upper bound of a suppressed cell */
   cc_measure_def *measures;         /* measures declared */
   size_t n_measures;                /* number of measures */

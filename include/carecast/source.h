@@ -56,6 +56,10 @@ void cc_source_free(cc_source *src);
 /* Order of observations: measure, geography, age band, then period. */
 int cc_observation_compare_key(const cc_observation *a, const cc_observation *b);
 
+/* 1 when text is a plain decimal number (sign, digits, one point, exponent;
+ * no hex, inf, nan, spaces or thousands separators), its value in *out. */
+int cc_source_plain_number(const char *text, double *out);
+
 /* 1 when a and b are for the same series (measure, geography, age band). */
 int cc_observation_same_series(const cc_observation *a, const cc_observation *b);
 

@@ -25,6 +25,7 @@ typedef struct cc_verb {
 
 extern const cc_verb cc_verbs[]; /* terminated by an entry with a NULL name */
 
+int cc_cmd_import(int argc, char **argv);
 int cc_cmd_ingest(int argc, char **argv);
 int cc_cmd_list(int argc, char **argv);
 int cc_cmd_show(int argc, char **argv);

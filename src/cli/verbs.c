@@ -48,6 +48,38 @@ const cc_verb cc_verbs[] = {
      "  --seed S       seed of the random streams (default 20250401)\n"
      "  --jobs N       threads (default: every core); results do not depend on N\n",
      cc_cmd_forecast},
+    {"import", "convert a publisher's table (DfE EES or SFR, ONS SNPP) into a source",
+     "usage: carecast import --format FORMAT [--out DIR] [options] FILE\n\n"
+     "Reads a publisher's own table and writes a carecast source: DIR/ID.csv (geography_code,\n"
+     "period,measure,age_band,value) and DIR/ID.yaml (publisher, title, release, URL, licence,\n"
+     "the original file's name and SHA-256, the publisher's area names, the measures), then\n"
+     "reads it back as carecast ingest would. Suppression symbols become suppressed, missing\n"
+     "or left-out values as docs/import.md describes (dfe-ees: c suppressed at most 5, k\n"
+     "below half a unit, x and u missing, z left out; dfe-sfr: x suppressed, .. missing).\n"
+     "Bad cells are reported as FILE:LINE: column: reason.\n\n"
+     "  --format FORMAT        dfe-ees, dfe-sfr or ons-snpp (listed below)\n"
+     "  --out DIR              where to write (default: the current directory)\n"
+     "  --source-id ID         the source's id (default: the file's name, e.g. b1_children_in_need)\n"
+     "  --measure-prefix P     put before every measure name (dfe-ees, dfe-sfr default: dfe_)\n"
+     "  --measure NAME         ons-snpp: the measure (default: ons_snpp_population)\n"
+     "  --age-band BAND        age band of values not broken down by age (default: all)\n"
+     "  --age-column COLUMN    dfe-ees: a filter column of ages ('1 to 4 years') read as age bands\n"
+     "  --age-bands B,B,...    ons-snpp: sum single years into these bands (e.g. 0-17,18-64,65+,all)\n"
+     "  --indicators C,C,...   dfe-ees: the measure columns (default: every all-numeric column)\n"
+     "  --level L,L,...        dfe-ees, dfe-sfr: geographic levels kept (default: every level;\n"
+     "                         dfe-ees: National, Regional, Local authority, Local authority\n"
+     "                         district; dfe-sfr: NATIONAL, REGION, LA)\n"
+     "  --filter COLUMN=VALUE  keep only rows with VALUE in COLUMN (repeatable); a filter column\n"
+     "                         left with several values names one measure per value\n"
+     "  --rename TEXT=NAME     a column or filter value TEXT is NAME in measure names (repeatable)\n"
+     "  --kind NAME=KIND       measure or column NAME is flow, stock, rate or amount (repeatable;\n"
+     "                         default: guessed from the name)\n"
+     "  --reporting-year Y     dfe-ees 'Reporting year': financial (year ending 31 March, the\n"
+     "                         default: 2025 = 2024/25) or calendar\n"
+     "  --refreshed DATE       the date of the extract (default: today)\n"
+     "  --title T, --release R, --url U   provenance for the manifest\n"
+     "  --suppression-max N    upper bound of a suppressed cell (default: the publisher's rule)\n",
+     cc_cmd_import},
     {"ingest", "validate source CSVs and add them to a store",
      "usage: carecast ingest --store STORE [--dry-run] FILE.csv [FILE.csv ...]\n\n"
      "Reads each long-format CSV (geography_code,period,measure,age_band,value[,flag])\n"

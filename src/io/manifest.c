@@ -20,7 +20,8 @@ static const char *const organisation_names[CC_ORG_COUNT] = {
 
 static const char *const top_fields[] = {
     "source_id", "organisation", "organisation_name", "data_sharing_agreement", "licence", "refreshed",
-    "publisher_url", "attribution", "description", "suppression_max", "measures", NULL};
+    "publisher_url", "attribution", "description", "title", "release", "original_file", "original_sha256",
+    "geographies", "suppression_max", "measures", NULL};
 
 static const char *const measure_fields[] = {"frequency", "kind", "unit", "description", NULL};
 
@@ -38,6 +39,11 @@ void cc_manifest_free(cc_manifest *m) {
   free(m->publisher_url);
   free(m->attribution);
   free(m->description);
+  free(m->title);
+  free(m->release);
+  free(m->original_file);
+  for (size_t i = 0; i < m->n_areas; i++) free(m->areas[i].name);
+  free(m->areas);
   for (size_t i = 0; i < m->n_measures; i++) free(m->measures[i].description);
   free(m->measures);
   free(m->text);
@@ -193,6 +199,43 @@ static cc_status parse_suppression_max(cc_config_node root, cc_manifest *m, cc_e
   return CC_OK;
 }
 
+static cc_status parse_original_sha256(cc_config_node root, cc_manifest *m, cc_error *err) {
+  cc_config_node node = cc_config_get(root, "original_sha256");
+  if (node.id == 0) return CC_OK;
+  const char *text = cc_config_scalar(node);
+  if (!text || strlen(text) != CC_SHA256_HEX_LEN || strspn(text, "0123456789abcdef") != CC_SHA256_HEX_LEN)
+    return cc_error_set(err, CC_EINPUT, cc_config_name(root.doc), cc_config_node_line(node), "original_sha256",
+                        "must be %d lower-case hex digits", CC_SHA256_HEX_LEN);
+  memcpy(m->original_sha256, text, CC_SHA256_HEX_LEN + 1);
+  return CC_OK;
+}
+
+/* geographies: a mapping of geography code (as in the CSV) to the publisher's name. */
+static cc_status parse_geographies(cc_config_node root, cc_manifest *m, cc_error *err) {
+  const char *name = cc_config_name(root.doc);
+  cc_config_node node = cc_config_get(root, "geographies");
+  if (node.id == 0) return CC_OK;
+  size_t count = cc_config_length(node);
+  if (cc_config_node_type(node) != CC_CONFIG_MAPPING || count == 0)
+    return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(node), "geographies",
+                        "must map each geography code to its name");
+  if (!(m->areas = calloc(count, sizeof *m->areas))) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t i = 0; i < count; i++) {
+    const char *code = cc_config_key_at(node, i);
+    const char *area = cc_config_scalar(cc_config_value_at(node, i));
+    long line = cc_config_key_line(node, i);
+    if (!code || cc_check_geography(code, NULL))
+      return cc_error_set(err, CC_EINPUT, name, line, "geographies", "'%s' is not a geography code", code ? code : "");
+    if (!area || !*area) return cc_error_set(err, CC_EINPUT, name, line, code, "the name must be a single, non-empty value");
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(m->areas[j].code, code) == 0) return cc_error_set(err, CC_EINPUT, name, line, code, "given twice");
+    snprintf(m->areas[i].code, sizeof m->areas[i].code, "%s", code);
+    m->n_areas = i + 1;
+    if (!(m->areas[i].name = strdup(area))) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  }
+  return CC_OK;
+}
+
 static cc_status parse_fields(cc_config_node root, cc_manifest *m, cc_error *err) {
   const char *name = cc_config_name(root.doc);
   const char *text;
@@ -226,7 +269,11 @@ static cc_status parse_fields(cc_config_node root, cc_manifest *m, cc_error *err
   snprintf(m->refreshed, sizeof m->refreshed, "%s", text);
   if ((status = optional_text(root, "publisher_url", &m->publisher_url, err)) ||
       (status = optional_text(root, "attribution", &m->attribution, err)) ||
-      (status = optional_text(root, "description", &m->description, err)))
+      (status = optional_text(root, "description", &m->description, err)) ||
+      (status = optional_text(root, "title", &m->title, err)) ||
+      (status = optional_text(root, "release", &m->release, err)) ||
+      (status = optional_text(root, "original_file", &m->original_file, err)) ||
+      (status = parse_original_sha256(root, m, err)) || (status = parse_geographies(root, m, err)))
     return status;
   if ((status = parse_suppression_max(root, m, err))) return status;
   return parse_measures(root, m, err);

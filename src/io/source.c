@@ -1,16 +1,18 @@
 /* source.c: the long-format CSV reader (see source.h and docs/sources.md).
  *
- * The file is read whole, hashed, checked for valid UTF-8, and fed to
- * libcsv one physical line at a time so that every row knows the line it
- * started on. Each row is validated field by field; a bad row is recorded
+ * The file is read whole, hashed, and handed to the shared CSV row reader
+ * (csvfile.h: UTF-8 check, libcsv, the line each row started on). Each row
+ * is validated field by field; a bad row is recorded
  * and reading goes on, so one run reports every problem in the file. When
  * all rows are read, observations are sorted by key and repeated keys are
  * resolved: an exact repeat is read once, a repeat with another value or
  * flag is an error naming both lines. */
 #include "carecast/source.h"
 
+#include "carecast/csvfile.h"
+
 #include <ctype.h>
-#include <csv.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,9 +33,7 @@ enum { COL_GEOGRAPHY, COL_PERIOD, COL_MEASURE, COL_AGE_BAND, COL_VALUE, COL_FLAG
 typedef struct reader {
   const char *path;             /* CSV path, for messages */
   const cc_manifest *manifest;  /* declared measures */
-  long line;                    /* physical line being fed */
   long row_line;                /* line the current row started on */
-  int row_started;              /* a row is in progress */
   int header_seen;              /* the header row has been read */
   int columns;                  /* columns the header declared */
   int fields;                   /* fields of the current row so far */
@@ -76,22 +76,6 @@ static void reject_checked(reader *r, const cc_error *checked) {
   record(r, &e);
 }
 
-static void on_field(void *data, size_t len, void *user) {
-  reader *r = user;
-  if (!r->row_started) { /* a row begun after a lone CR, in the middle of a line */
-    r->row_started = 1;
-    r->row_line = r->line;
-  }
-  int index = r->fields++;
-  if (index >= CC_SOURCE_COLUMNS_MAX) return;
-  if (len >= CC_FIELD_MAX) {
-    r->field_too_long = index + 1;
-    len = CC_FIELD_MAX - 1;
-  }
-  memcpy(r->field[index], data ? data : "", len);
-  r->field[index][len] = '\0';
-}
-
 static int is_suppression_marker(const char *text) {
   static const char *const markers[] = {"*", "c", "x", "[c]", "[x]", "..", "[low]", NULL};
   for (const char *const *m = markers; *m; m++)
@@ -99,8 +83,7 @@ static int is_suppression_marker(const char *text) {
   return 0;
 }
 
-/* A plain decimal number: sign, digits, one point, exponent. No hex, inf or nan. */
-static int plain_number(const char *text, double *out) {
+int cc_source_plain_number(const char *text, double *out) {
   const char *p = text;
   int digits = 0;
   if (*p == '+' || *p == '-') p++;
@@ -134,14 +117,14 @@ static int parse_value(reader *r, const char *text, const cc_measure_def *def, c
     return 0;
   }
   double number;
-  if (text[0] == '<' && plain_number(text + 1, &number) && number > 0) {
+  if (text[0] == '<' && cc_source_plain_number(text + 1, &number) && number > 0) {
     /* "<5": for counts the largest value hidden is 4; for rates, anything below 5. */
     int integral_count = (def->kind == CC_KIND_FLOW || def->kind == CC_KIND_STOCK) && number == floor(number);
     obs->flags = CC_OBS_SUPPRESSED;
     obs->bound = integral_count ? number - 1 : number;
     return 0;
   }
-  if (!plain_number(text, &number)) {
+  if (!cc_source_plain_number(text, &number)) {
     if (strchr(text, ','))
       reject(r, r->row_line, "value", "'%s' is not a number (remove thousands separators)", text);
     else
@@ -238,92 +221,29 @@ static void read_row(reader *r) {
   r->src->obs[r->src->n_obs++] = obs;
 }
 
-static void on_row(int terminator, void *user) {
-  reader *r = user;
-  (void)terminator;
-  if (r->columns >= 0 && !r->out_of_memory) {
-    if (!r->header_seen) read_header(r);
-    else read_row(r);
-  }
-  r->fields = 0;
+/* Keep the first CC_SOURCE_COLUMNS_MAX fields of a row, each at most CC_FIELD_MAX - 1 bytes. */
+static void keep_fields(reader *r, const char *const *fields, size_t n_fields) {
+  r->fields = n_fields > INT_MAX ? INT_MAX : (int)n_fields;
   r->field_too_long = 0;
-  r->row_started = 0;
-}
-
-/* Line of the first byte that is not valid UTF-8, or 0 when all is valid.
- * Well-formed means Unicode's Table 3-7: no overlong forms, no UTF-16
- * surrogates (U+D800..U+DFFF), nothing above U+10FFFF. */
-static long invalid_utf8_line(const unsigned char *p, size_t len) {
-  long line = 1;
-  for (size_t i = 0; i < len;) {
-    unsigned char c = p[i];
-    if (c == '\n') line++;
-    if (c == 0) return line;
-    if (c < 0x80) {
-      i++;
-      continue;
+  for (size_t i = 0; i < n_fields && i < CC_SOURCE_COLUMNS_MAX; i++) {
+    size_t len = strlen(fields[i]);
+    if (len >= CC_FIELD_MAX) {
+      if (!r->field_too_long) r->field_too_long = (int)i + 1;
+      len = CC_FIELD_MAX - 1;
     }
-    size_t extra;
-    unsigned char second_min = 0x80, second_max = 0xbf; /* allowed range of the byte after c */
-    if (c >= 0xc2 && c <= 0xdf) {
-      extra = 1;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      extra = 2;
-      if (c == 0xe0) second_min = 0xa0; /* below is an overlong form */
-      if (c == 0xed) second_max = 0x9f; /* above is a surrogate */
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      extra = 3;
-      if (c == 0xf0) second_min = 0x90; /* below is an overlong form */
-      if (c == 0xf4) second_max = 0x8f; /* above is past U+10FFFF */
-    } else {
-      return line;
-    }
-    if (len - i <= extra) return line;
-    if (p[i + 1] < second_min || p[i + 1] > second_max) return line;
-    for (size_t k = 2; k <= extra; k++)
-      if ((p[i + k] & 0xc0) != 0x80) return line;
-    i += extra + 1;
+    memcpy(r->field[i], fields[i], len);
+    r->field[i][len] = '\0';
   }
-  return 0;
 }
 
-/* 1 when a line holds nothing libcsv would make a field of: spaces, tabs and
- * line ends only. (isspace would also take \f and \v, which libcsv keeps as
- * text, and the row they start would get the line of the row before.) */
-static int is_blank(const char *p, size_t len) {
-  for (size_t i = 0; i < len; i++)
-    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') return 0;
-  return 1;
-}
-
-/* Feed text to libcsv a physical line at a time. */
-static cc_status parse_lines(reader *r, const char *text, size_t len, cc_error *err) {
-  struct csv_parser parser;
-  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
-    return cc_error_set(err, CC_ENOMEM, r->path, 0, NULL, "out of memory starting the CSV parser");
-  size_t pos = 0;
-  int failed = 0;
-  while (pos < len && !failed && !r->out_of_memory) {
-    const char *newline = memchr(text + pos, '\n', len - pos);
-    size_t chunk = newline ? (size_t)(newline - (text + pos)) + 1 : len - pos;
-    r->line++;
-    if (!r->row_started && !is_blank(text + pos, chunk)) {
-      r->row_started = 1;
-      r->row_line = r->line;
-    }
-    if (csv_parse(&parser, text + pos, chunk, on_field, on_row, r) != chunk) failed = 1;
-    pos += chunk;
-  }
-  if (!failed && !r->out_of_memory && csv_fini(&parser, on_field, on_row, r) != 0) failed = 1;
-  cc_status status = CC_OK;
-  if (r->out_of_memory) status = cc_error_set(err, CC_ENOMEM, r->path, 0, NULL, "out of memory");
-  else if (failed && csv_error(&parser) == CSV_EPARSE)
-    reject(r, r->row_started ? r->row_line : r->line, "row", "%s",
-           "malformed quoting (a quote inside an unquoted field, text after a closing quote, or a quote never closed)");
-  else if (failed)
-    status = cc_error_set(err, CC_ENOMEM, r->path, r->line, NULL, "CSV parser failed: %s", csv_strerror(csv_error(&parser)));
-  csv_free(&parser);
-  return status;
+static int on_row(const char *const *fields, size_t n_fields, long line, void *user) {
+  reader *r = user;
+  if (r->columns < 0 || r->out_of_memory) return 1;
+  r->row_line = line;
+  keep_fields(r, fields, n_fields);
+  if (!r->header_seen) read_header(r);
+  else read_row(r);
+  return r->out_of_memory;
 }
 
 int cc_observation_compare_key(const cc_observation *a, const cc_observation *b) {
@@ -394,8 +314,6 @@ void cc_source_free(cc_source *src) {
   free(src);
 }
 
-static const char utf8_bom[] = "\xEF\xBB\xBF";
-
 /* Hand back a problem found before any row was read: into err (which may be
  * NULL) and, when it is bad input, into the list of every problem. */
 static cc_status fail_early(const cc_error *problem, cc_error_list *errors, cc_error *err) {
@@ -431,17 +349,17 @@ cc_status cc_source_read(const char *csv_path, cc_source **out, cc_error_list *e
 
   cc_status status = CC_OK;
   reader r = {.path = csv_path, .manifest = src->manifest, .src = src, .errors = errors};
-  const char *body = text;
-  size_t body_len = len;
-  if (len >= 3 && memcmp(text, utf8_bom, 3) == 0) body += 3, body_len -= 3;
-  long bad_line = invalid_utf8_line((const unsigned char *)body, body_len);
-  if (bad_line) {
-    reject(&r, bad_line, NULL, "%s", "not valid UTF-8 text (or holds a NUL byte)");
-  } else {
-    status = parse_lines(&r, body, body_len, err);
-    if (status == CC_OK && !r.header_seen) reject(&r, 1, "header", "%s", "the file is empty (no header row)");
-    if (status == CC_OK) resolve_repeats(&r); /* also after bad rows, so one run reports every problem */
+  status = cc_csv_parse(csv_path, text, len, on_row, &r, &problem);
+  if (status == CC_EINPUT) { /* not UTF-8, or malformed quoting: a problem of the file, reported with the others */
+    record(&r, &problem);
+    status = CC_OK;
+  } else if (status && err) {
+    *err = problem;
   }
+  if (status == CC_OK && r.out_of_memory) status = cc_error_set(err, CC_ENOMEM, csv_path, 0, NULL, "out of memory");
+  if (status == CC_OK && !r.header_seen && r.first.status == CC_OK)
+    reject(&r, 1, "header", "%s", "the file is empty (no header row)");
+  if (status == CC_OK) resolve_repeats(&r); /* also after bad rows, so one run reports every problem */
   free(text);
   if (status == CC_OK && r.first.status != CC_OK) {
     if (err) *err = r.first;
