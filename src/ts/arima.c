@@ -320,6 +320,9 @@ static cc_status rotate_regression(arima_work *w, cc_error *err) {
     }
     if (gsl_linalg_SV_decomp(a, v, sv, work) != 0)
       status = cc_error_set(err, CC_EINPUT, NULL, 0, "xreg", "the singular value decomposition of the regressors failed");
+    else if (!(gsl_vector_get(sv, k - 1) > ARIMA_RANK_TOLERANCE * gsl_vector_get(sv, 0)))
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, "xreg",
+                            "the regression columns (constant and regressors) are collinear");
   }
   if (!status) {
     for (size_t i = 0; i < k; i++)
