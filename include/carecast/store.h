@@ -185,6 +185,20 @@ CC_MUST_CHECK cc_status cc_store_forecast_write(cc_store *store, const char *run
                                                 const cc_forecast *f, cc_period first, const char *model_spec,
                                                 cc_error *err);
 
+/* ---- forecasts as regressors' future values (store_forecasts.c) ------------------ */
+
+/* The newest forecast run (largest id, other than exclude_run, which may be
+ * NULL) that holds a forecast of series_id, into run_id (CC_RUN_ID_MAX
+ * bytes); *found 0 when none does. */
+CC_MUST_CHECK cc_status cc_store_forecast_newest_run(cc_store *store, const char *series_id, const char *exclude_run,
+                                                     char *run_id, int *found, cc_error *err);
+
+/* The mean forecast of series_id in run run_id at the h periods from first
+ * into out[h] (NaN where the run has none); *covered says how many it has.
+ * CC_EINPUT when the run holds no forecast of the series. */
+CC_MUST_CHECK cc_status cc_store_forecast_mean(cc_store *store, const char *run_id, const char *series_id,
+                                               cc_period first, size_t h, double *out, size_t *covered, cc_error *err);
+
 /* Free an array of n names from cc_store_*_ids. */
 void cc_store_free_names(char **names, size_t n);
 

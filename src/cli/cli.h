@@ -41,6 +41,12 @@ int cc_cli_jobs(const char *text, int *jobs);
 int cc_cli_fit(const char *store_path, const char *glob, const char *model_text, const char *lambda_text, int biasadj,
                int jobs, FILE *out);
 
+/* cc_cli_fit with regressors: xreg_text lists series ids ("A,B"), each
+ * aligned on every fitted series' periods (regression with ARIMA errors);
+ * NULL for none. */
+int cc_cli_fit_xreg(const char *store_path, const char *glob, const char *model_text, const char *lambda_text,
+                    int biasadj, const char *xreg_text, int jobs, FILE *out);
+
 /* Print err as "carecast: FILE:LINE: field: reason" and return its exit code. */
 int cc_cli_report(const cc_error *err);
 
