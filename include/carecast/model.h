@@ -58,6 +58,7 @@ typedef struct cc_model {
   double lambda;                  /* Box-Cox lambda the data were transformed with, NaN for none (boxcox.h) */
   int biasadj;                    /* 1: back-transformed means are bias-adjusted (means, not medians) */
   double *std_errors;             /* n_params standard errors of params (NaN where the family gives none) */
+  double *covariance;             /* n_params x n_params covariance of params (column-major), NULL when the family gives none */
   size_t n_xreg;                  /* regressors: the last n_xreg params are their coefficients */
   char (*xreg_names)[CC_XREG_NAME_MAX]; /* n_xreg names, in the order of the coefficients; NULL when none */
 } cc_model;

@@ -143,6 +143,9 @@ static hid_t fixed_text_type(size_t width) {
 static cc_status put_regression(hid_t group, const cc_model *m, cc_error *err) {
   cc_status status = cc_h5_dataset_put(group, "std_errors", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m->n_params,
                                        m->std_errors, err);
+  if (!status && m->covariance && m->n_params > 0)
+    status = cc_h5_dataset_put(group, "covariance", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m->n_params * m->n_params,
+                               m->covariance, err);
   if (!status && m->n_xreg > 0) {
     hid_t type = fixed_text_type(CC_XREG_NAME_MAX);
     status = cc_h5_dataset_put(group, "xreg_names", type, type, m->n_xreg, m->xreg_names, err);
@@ -156,6 +159,16 @@ static cc_status get_regression(hid_t group, cc_model *m, cc_error *err) {
   cc_status status = CC_OK;
   if (m->n_params && cc_h5_path_exists(group, "std_errors"))
     status = cc_h5_dataset_get(group, "std_errors", H5T_NATIVE_DOUBLE, m->std_errors, err);
+  size_t n_covariance = 0;
+  if (!status && m->n_params && cc_h5_path_exists(group, "covariance")) {
+    status = cc_h5_dataset_length(group, "covariance", &n_covariance, err);
+    if (!status && n_covariance != m->n_params * m->n_params)
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, "covariance", "a stored model's covariance has %zu values for %zu parameters",
+                            n_covariance, m->n_params);
+    if (!status && !(m->covariance = malloc(n_covariance * sizeof *m->covariance)))
+      status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+    if (!status) status = cc_h5_dataset_get(group, "covariance", H5T_NATIVE_DOUBLE, m->covariance, err);
+  }
   if (status || !cc_h5_path_exists(group, "xreg_names")) return status;
   size_t n_xreg = 0;
   status = cc_h5_dataset_length(group, "xreg_names", &n_xreg, err);

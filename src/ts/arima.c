@@ -704,6 +704,8 @@ cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n,
     double variance = cov[i + s.n_coef * i];
     m->std_errors[i] = variance >= 0 ? sqrt(variance) : NAN;
   }
+  m->covariance = cov; /* the model owns it now */
+  cov = NULL;
   memcpy(m->states, w->a, (size_t)s.rd * sizeof *m->states);
   memcpy(m->states + s.rd, w->P, (size_t)(s.rd * s.rd) * sizeof *m->states);
   m->settings[SETTING_ORDER] = s.p * 10000 + s.d * 100 + s.q;

@@ -51,6 +51,7 @@ void cc_model_free(cc_model *m) {
   free(m->params);
   free(m->param_names);
   free(m->std_errors);
+  free(m->covariance);
   free(m->xreg_names);
   free(m->states);
   free(m->fitted);
