@@ -33,6 +33,7 @@ int cc_cmd_fit(int argc, char **argv);
 int cc_cmd_models(int argc, char **argv);
 int cc_cmd_forecast(int argc, char **argv);
 int cc_cmd_backtest(int argc, char **argv);
+int cc_cmd_effect(int argc, char **argv);
 
 /* --jobs: a count from text, or every core when text is NULL. Returns an exit code. */
 int cc_cli_jobs(const char *text, int *jobs);
