@@ -13,6 +13,8 @@
 #                                   values over the horizon, value NA; x2 NA when one regressor)
 #   fixtures/arima_xreg_fits.csv   case,constant,p,d,q,P,D,Q,period,n_xreg,names,values,ses,loglik
 #   fixtures/arima_xreg_forecast.csv case,h,mean,lo95,hi95
+#   fixtures/arima_xreg_auto.csv   case,p,d,q,constant,aicc   (auto.arima(y, xreg = X, seasonal = FALSE)
+#                                  on the non-seasonal cases: the orders it chooses)
 # which tests/unit/test_arima_xreg.c compares carecast against.
 #
 # Series: simulated under fixed seeds, y = X beta + n with n an ARIMA process,
@@ -82,7 +84,7 @@ cases <- list(
             c(1, 0, 0), c(0, 0, 0), "mean", offset = 60)
 )
 
-series_rows <- list(); fit_rows <- list(); forecast_rows <- list()
+series_rows <- list(); fit_rows <- list(); forecast_rows <- list(); auto_rows <- list()
 for (cs in cases) {
   period <- frequency(cs$y)
   fit <- Arima(cs$y, order = cs$order, seasonal = list(order = cs$sorder, period = period), xreg = cs$X,
@@ -100,6 +102,13 @@ for (cs in cases) {
                                     values = paste(num(coef(fit)), collapse = " "),
                                     ses = paste(num(sqrt(diag(fit$var.coef))), collapse = " "),
                                     loglik = num(fit$loglik))
+  if (period == 1) {
+    auto <- auto.arima(cs$y, xreg = cs$X, seasonal = FALSE)
+    ord <- arimaorder(auto)
+    constant <- if ("intercept" %in% names(coef(auto))) "mean" else if ("drift" %in% names(coef(auto))) "drift" else "none"
+    auto_rows[[cs$name]] <- data.frame(case = cs$name, p = ord[["p"]], d = ord[["d"]], q = ord[["q"]],
+                                       constant = constant, aicc = num(auto$aicc))
+  }
   fc <- forecast(fit, xreg = cs$Xf, level = 95)
   forecast_rows[[cs$name]] <- data.frame(case = cs$name, h = 1:H, mean = num(fc$mean), lo95 = num(fc$lower[, 1]),
                                          hi95 = num(fc$upper[, 1]))
@@ -108,4 +117,5 @@ write.csv(do.call(rbind, series_rows), file.path(out_dir, "arima_xreg_series.csv
           na = "NA")
 write.csv(do.call(rbind, fit_rows), file.path(out_dir, "arima_xreg_fits.csv"), row.names = FALSE, quote = FALSE)
 write.csv(do.call(rbind, forecast_rows), file.path(out_dir, "arima_xreg_forecast.csv"), row.names = FALSE, quote = FALSE)
+write.csv(do.call(rbind, auto_rows), file.path(out_dir, "arima_xreg_auto.csv"), row.names = FALSE, quote = FALSE)
 cat("arima xreg reference:", length(se_rows), "standard-error cases,", length(fit_rows), "regression cases\n")

@@ -32,6 +32,8 @@
 #define BOUND_TOLERANCE 0.03         /* interval bounds: 3% relative */
 #define MIN_XREG_CASES 6             /* the comparison must not pass vacuously */
 #define MIN_SE_CASES 15
+#define MIN_AUTO_CASES 6
+#define AUTO_AICC_SLACK 0.5          /* automatic orders: a different model may be this much worse at most */
 #define MAX_VALUES 512
 #define MAX_HORIZON 24
 #define MAX_COEF 16
@@ -236,6 +238,55 @@ START_TEST(test_regression_reference) {
 }
 END_TEST
 
+/* auto.arima(y, xreg = X, seasonal = FALSE): the same orders and constant,
+ * or (the search being greedy, a near tie may go either way) a model whose
+ * AICc is no worse than R's by AUTO_AICC_SLACK. */
+START_TEST(test_automatic_orders_reference) {
+  cc_fixture *autos = cc_fixture_load("arima_xreg_auto.csv"), *series = cc_fixture_load("arima_xreg_series.csv");
+  cc_fixture *fits = cc_fixture_load("arima_xreg_fits.csv");
+  ck_assert_msg(autos && series && fits, "fixtures missing (run tests/reference/arima_xreg_reference.R)");
+  static xreg_case c;
+  size_t same = 0, compared = 0;
+  for (size_t r = 0; r < autos->n_rows; r++) {
+    const char *case_name = cc_fixture_text(autos, r, "case");
+    size_t k = 0, fit_row = fits->n_rows;
+    for (size_t f = 0; f < fits->n_rows; f++)
+      if (strcmp(cc_fixture_text(fits, f, "case"), case_name) == 0) fit_row = f;
+    ck_assert_uint_lt(fit_row, fits->n_rows);
+    k = (size_t)cc_fixture_number(fits, fit_row, "n_xreg");
+    load_xreg_case(series, case_name, k, &c);
+    const char *names[2] = {"x1", "x2"};
+    cc_fit_options options;
+    cc_fit_options_default(&options);
+    options.n_xreg = k, options.xreg = c.xreg, options.xreg_names = names;
+    cc_model *m = NULL;
+    cc_error err;
+    ck_assert_msg(cc_model_arima.fit(c.y, c.n, NULL, &options, &m, &err) == CC_OK, "%s: %s", case_name, err.message);
+    char expected[64], got[64];
+    snprintf(expected, sizeof expected, "ARIMA(%d,%d,%d)%s", (int)cc_fixture_number(autos, r, "p"),
+             (int)cc_fixture_number(autos, r, "d"), (int)cc_fixture_number(autos, r, "q"),
+             strcmp(cc_fixture_text(autos, r, "constant"), "mean") == 0    ? " mean"
+             : strcmp(cc_fixture_text(autos, r, "constant"), "drift") == 0 ? " drift"
+                                                                           : "");
+    snprintf(got, sizeof got, "%s", m->spec);
+    char *suffix = strstr(got, "+xreg");
+    if (suffix) *suffix = '\0';
+    double aicc = cc_fixture_number(autos, r, "aicc");
+    int match = strcmp(got, expected) == 0;
+    if (!match) printf("%s: auto chose %s (AICc %.3f), R %s (AICc %.3f)\n", case_name, got, m->aicc, expected, aicc);
+    ck_assert_msg(match || m->aicc <= aicc + AUTO_AICC_SLACK, "%s: %s is worse than R's %s", case_name, got, expected);
+    if (match) ck_assert_msg(fabs(m->aicc - aicc) <= 2 * LOGLIK_TOLERANCE, "%s: AICc %g, R %g", case_name, m->aicc, aicc);
+    same += (size_t)match;
+    compared++;
+    cc_model_free(m);
+  }
+  printf("arima regression, automatic orders: %zu of %zu as R\n", same, compared);
+  ck_assert_uint_ge(compared, MIN_AUTO_CASES);
+  ck_assert_uint_ge(same, compared - 1);
+  cc_fixture_free(autos), cc_fixture_free(series), cc_fixture_free(fits);
+}
+END_TEST
+
 /* The regression offset is X_future beta with beta the last n_xreg params. */
 START_TEST(test_regression_offset) {
   cc_model *m = cc_model_alloc(&cc_model_arima, 4, 3, 1);
@@ -310,6 +361,7 @@ static Suite *arima_xreg_suite(void) {
   tcase_set_timeout(reference, 120);
   tcase_add_test(reference, test_standard_errors_of_ordinary_fits);
   tcase_add_test(reference, test_regression_reference);
+  tcase_add_test(reference, test_automatic_orders_reference);
   suite_add_tcase(suite, reference);
   TCase *exact = tcase_create("exact");
   tcase_add_test(exact, test_regression_offset);
