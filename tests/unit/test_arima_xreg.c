@@ -21,6 +21,7 @@
 #include "carecast/model.h"
 #include "carecast/models.h"
 #include "carecast/select.h"
+#include "carecast/store.h"
 #include "fixture.h"
 #include "testutil.h"
 
@@ -355,6 +356,60 @@ START_TEST(test_errors) {
 }
 END_TEST
 
+/* A model with regressors survives the store: names, standard errors,
+ * covariance, and the same forecast from the same future values. */
+START_TEST(test_store_round_trip) {
+  cc_fixture *fits = cc_fixture_load("arima_xreg_fits.csv"), *series = cc_fixture_load("arima_xreg_series.csv");
+  ck_assert_ptr_nonnull(fits);
+  ck_assert_ptr_nonnull(series);
+  static xreg_case c;
+  load_xreg_case(series, "xreg_two_arma11_mean", 2, &c);
+  const char *names[2] = {"nhs_emergency_admissions/E08000019/65+", "x2"};
+  cc_fit_options options;
+  cc_fit_options_default(&options);
+  options.n_xreg = 2, options.xreg = c.xreg, options.xreg_names = names;
+  cc_model *m = NULL, *back = NULL;
+  cc_error err;
+  ck_assert_int_eq(cc_model_arima.fit(c.y, c.n, "1,0,1", &options, &m, &err), CC_OK);
+  ck_assert_str_eq(m->param_names[m->n_params - 2], "xreg1"); /* too long for a parameter name */
+  ck_assert_str_eq(m->param_names[m->n_params - 1], "x2");
+  char *dir = cc_test_tmpdir(), *path = cc_test_path(dir, "store.h5"), run_id[CC_RUN_ID_MAX];
+  cc_store *store = NULL;
+  cc_model_context context = {.kind = CC_KIND_FLOW, .freq = CC_FREQ_MONTH, .ljung_box_p = NAN};
+  snprintf(context.series_id, sizeof context.series_id, "asc_requests/E08000019/65+");
+  ck_assert_int_eq(cc_period_parse("2025-04", &context.next, &err), CC_OK);
+  ck_assert_int_eq(cc_store_open(path, CC_STORE_WRITE, NULL, &store, &err), CC_OK);
+  ck_assert_int_eq(cc_store_run_create(store, "models", "20260101T000000Z", run_id, &err), CC_OK);
+  ck_assert_int_eq(cc_store_model_write(store, run_id, m, &context, &err), CC_OK);
+  ck_assert_int_eq(cc_store_commit(store, &err), CC_OK);
+  cc_store_close(store);
+  ck_assert_int_eq(cc_store_open(path, CC_STORE_READ, NULL, &store, &err), CC_OK);
+  ck_assert_int_eq(cc_store_model_read(store, run_id, context.series_id, &back, &context, &err), CC_OK);
+  cc_store_close(store);
+  ck_assert_uint_eq(back->n_xreg, 2);
+  ck_assert_str_eq(back->xreg_names[0], names[0]);
+  ck_assert_ptr_nonnull(back->covariance);
+  for (size_t i = 0; i < m->n_params; i++) {
+    ck_assert_double_eq(back->std_errors[i], m->std_errors[i]);
+    for (size_t j = 0; j < m->n_params; j++)
+      ck_assert_double_eq(back->covariance[i + m->n_params * j], m->covariance[i + m->n_params * j]);
+  }
+  cc_forecast_options fo;
+  cc_forecast_options_default(&fo);
+  fo.n_paths = 0, fo.xreg_future = c.future;
+  double level = 95;
+  cc_forecast *f1 = NULL, *f2 = NULL;
+  ck_assert_int_eq(cc_forecast_compute(m, c.h, &level, 1, &fo, &f1, &err), CC_OK);
+  ck_assert_int_eq(cc_forecast_compute(back, c.h, &level, 1, &fo, &f2, &err), CC_OK);
+  for (size_t i = 0; i < c.h; i++) ck_assert_double_eq(f1->mean[i], f2->mean[i]);
+  cc_forecast_free(f1), cc_forecast_free(f2);
+  cc_model_free(m), cc_model_free(back);
+  cc_test_rmtree(dir);
+  free(dir), free(path);
+  cc_fixture_free(fits), cc_fixture_free(series);
+}
+END_TEST
+
 static Suite *arima_xreg_suite(void) {
   Suite *suite = suite_create("arima_xreg");
   TCase *reference = tcase_create("reference");
@@ -366,6 +421,9 @@ static Suite *arima_xreg_suite(void) {
   TCase *exact = tcase_create("exact");
   tcase_add_test(exact, test_regression_offset);
   suite_add_tcase(suite, exact);
+  TCase *store = tcase_create("store");
+  tcase_add_test(store, test_store_round_trip);
+  suite_add_tcase(suite, store);
   TCase *errors = tcase_create("errors");
   tcase_add_test(errors, test_errors);
   suite_add_tcase(suite, errors);

@@ -15,9 +15,11 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "carecast/effect.h"
+#include "carecast/store.h"
 #include "testutil.h"
 
 #define SIMULATIONS 100       /* series simulated */
@@ -187,6 +189,46 @@ START_TEST(test_errors) {
 }
 END_TEST
 
+/* An effect survives the store; an absent one is CC_EINPUT. */
+START_TEST(test_store_round_trip) {
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 5);
+  double y[SHORT_LENGTH];
+  simulate(rng, SHORT_LENGTH, SHORT_CHANGE, TRUE_STEP, y);
+  cc_effect_options o = fast_options();
+  cc_effect_result *r = NULL;
+  cc_error err;
+  ck_assert_int_eq(cc_effect_compute(y, SHORT_LENGTH, SHORT_CHANGE, NULL, &o, &r, &err), CC_OK);
+  char *dir = cc_test_tmpdir(), *path = cc_test_path(dir, "store.h5"), run_id[CC_RUN_ID_MAX];
+  cc_store *store = NULL;
+  cc_period at;
+  ck_assert_int_eq(cc_period_parse("2019-04", &at, &err), CC_OK);
+  ck_assert_int_eq(cc_store_open(path, CC_STORE_WRITE, NULL, &store, &err), CC_OK);
+  ck_assert_int_eq(cc_store_run_create(store, "effects", "20260101T000000Z", run_id, &err), CC_OK);
+  ck_assert_int_eq(cc_store_effect_write(store, run_id, "cs_referrals/E08000019/0-17", r, at, 0, NULL, &err), CC_OK);
+  ck_assert_int_eq(cc_store_commit(store, &err), CC_OK);
+  cc_store_close(store);
+  cc_effect_estimate back[CC_EFFECT_ESTIMATES];
+  size_t n = 0;
+  ck_assert_int_eq(cc_store_open(path, CC_STORE_READ, NULL, &store, &err), CC_OK);
+  ck_assert_int_eq(cc_store_effect_read(store, run_id, "cs_referrals/E08000019/0-17", back, &n, &err), CC_OK);
+  ck_assert_uint_eq(n, r->n_estimates);
+  for (size_t i = 0; i < n; i++) {
+    ck_assert_str_eq(back[i].name, r->estimates[i].name);
+    ck_assert_str_eq(back[i].unit, r->estimates[i].unit);
+    ck_assert_double_eq(back[i].estimate, r->estimates[i].estimate);
+    ck_assert_double_eq(back[i].lo, r->estimates[i].lo);
+    ck_assert_double_eq(back[i].hi, r->estimates[i].hi);
+  }
+  ck_assert_int_eq(cc_store_effect_read(store, run_id, "cs_referrals/E06000012/0-17", back, &n, &err), CC_EINPUT);
+  cc_store_close(store);
+  cc_effect_result_free(r);
+  cc_test_rmtree(dir);
+  free(dir), free(path);
+  gsl_rng_free(rng);
+}
+END_TEST
+
 static Suite *effect_suite(void) {
   Suite *suite = suite_create("effect");
   TCase *coverage = tcase_create("coverage");
@@ -198,6 +240,9 @@ static Suite *effect_suite(void) {
   tcase_add_test(estimates, test_counterfactual);
   tcase_add_test(estimates, test_control_and_ramp);
   suite_add_tcase(suite, estimates);
+  TCase *store = tcase_create("store");
+  tcase_add_test(store, test_store_round_trip);
+  suite_add_tcase(suite, store);
   TCase *errors = tcase_create("errors");
   tcase_add_test(errors, test_errors);
   suite_add_tcase(suite, errors);
