@@ -85,6 +85,18 @@ void arima_covariance_predict(const arima_spec *s, const double *phi, const doub
 int arima_initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn, double *scratch);
 likelihood_sums arima_kalman_filter(arima_work *w, double *resid);
 
+/* The regression part (arima_regression.c): fill w->reg_natural and w->reg
+ * with the columns (the constant, then xreg); rotate two or more columns as
+ * R does (w->rotation, w->reg = C V; CC_EINPUT when they are collinear); the
+ * starting values and scales of their coefficients (w->coef, w->parscale
+ * from n_arma on; CC_EINPUT when too few values or collinear after
+ * differencing); and back from the rotation: coefficients, cov (n_coef x
+ * n_coef, may be NULL) and w->reg. */
+void arima_regression_build(arima_work *w, const double *xreg);
+cc_status arima_regression_rotate(arima_work *w, cc_error *err);
+cc_status arima_regression_start(arima_work *w, cc_error *err);
+void arima_regression_unrotate(arima_work *w, double *cov);
+
 /* Fill the sizes of s (n_arma, n_coef, r, ...) from its orders, period and constant. */
 void arima_spec_complete(arima_spec *s);
 
@@ -101,7 +113,7 @@ cc_status arima_fit_spec_xreg(const arima_spec *s, const double *y, size_t n, co
 
 /* The series auto.arima chooses d on when there are regressors: y where a
  * row has a missing value, else the residuals of the least-squares fit of y
- * on an intercept and xreg (n x n_xreg) (arima.c). *out (n values) is the
+ * on an intercept and xreg (n x n_xreg) (arima_regression.c). *out (n values) is the
  * caller's to free. */
 cc_status arima_regression_residuals(const double *y, size_t n, size_t n_xreg, const double *xreg, double **out,
                                      cc_error *err);
