@@ -21,6 +21,7 @@
 #include "carecast/model.h"
 #include "carecast/models.h"
 #include "carecast/select.h"
+#include "carecast/series.h"
 #include "carecast/store.h"
 #include "fixture.h"
 #include "testutil.h"
@@ -304,6 +305,27 @@ START_TEST(test_regression_offset) {
 }
 END_TEST
 
+/* Aligning a regressor on a series' periods: NaN outside it, the count of values. */
+START_TEST(test_values_at) {
+  cc_series *s = cc_series_alloc(4);
+  ck_assert_ptr_nonnull(s);
+  cc_error err;
+  s->freq = CC_FREQ_MONTH;
+  ck_assert_int_eq(cc_period_parse("2020-03", &s->start, &err), CC_OK);
+  double values[4] = {1, 2, NAN, 4}, out[6];
+  memcpy(s->values, values, sizeof values);
+  cc_period start;
+  ck_assert_int_eq(cc_period_parse("2020-01", &start, &err), CC_OK);
+  ck_assert_uint_eq(cc_series_values_at(s, start, 6, out), 3);
+  ck_assert(isnan(out[0]) && isnan(out[1]) && isnan(out[4]));
+  ck_assert_double_eq(out[2], 1);
+  ck_assert_double_eq(out[5], 4);
+  ck_assert_int_eq(cc_period_parse("2021-01", &start, &err), CC_OK);
+  ck_assert_uint_eq(cc_series_values_at(s, start, 6, out), 0);
+  cc_series_free(s);
+}
+END_TEST
+
 START_TEST(test_errors) {
   enum { N = 60 };
   double y[N], x[2 * N];
@@ -420,6 +442,7 @@ static Suite *arima_xreg_suite(void) {
   suite_add_tcase(suite, reference);
   TCase *exact = tcase_create("exact");
   tcase_add_test(exact, test_regression_offset);
+  tcase_add_test(exact, test_values_at);
   suite_add_tcase(suite, exact);
   TCase *store = tcase_create("store");
   tcase_add_test(store, test_store_round_trip);
