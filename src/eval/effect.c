@@ -13,8 +13,6 @@
 
 #include <assert.h>
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -171,13 +169,31 @@ static void path_interval(double *values, size_t n, double level, double *lo, do
   *hi = cc_quantile_sorted(values, kept, 1 - tail);
 }
 
+/* The Cholesky factor L (lower, in place) of the r x r covariance a; 0 when a
+ * is not positive definite or not finite (then no coefficient is drawn). */
+static int cholesky_lower(double *a, size_t r) {
+  for (size_t j = 0; j < r; j++) {
+    double pivot = a[j + r * j];
+    for (size_t k = 0; k < j; k++) pivot -= a[j + r * k] * a[j + r * k];
+    if (!(pivot > 0) || !isfinite(pivot)) return 0;
+    a[j + r * j] = sqrt(pivot);
+    for (size_t i = j + 1; i < r; i++) {
+      double sum = a[i + r * j];
+      for (size_t k = 0; k < j; k++) sum -= a[i + r * k] * a[j + r * k];
+      a[i + r * j] = sum / a[j + r * j];
+    }
+    for (size_t i = 0; i < j; i++) a[i + r * j] = 0; /* the upper part is not used */
+  }
+  return 1;
+}
+
 /* The counterfactual's regression coefficients are estimates too: each path
  * gets C_future delta added, delta ~ N(0, V) with V their covariance, so that
  * a counterfactual that extrapolates a control (or a drift) carries the
  * uncertainty of its coefficient (R's forecast intervals leave it out). The
  * columns are those arima.c regresses on: intercept 1, drift t = 1..n_fit
- * (so n_fit + i + 1 ahead), then the control. Paths stay non-negative for
- * counts. Nothing is added when the model has no covariance. */
+ * (so n_fit + i + 1 ahead), then the control. Nothing is added when the
+ * model has no covariance; the caller censors counts at zero afterwards. */
 static cc_status add_coefficient_uncertainty(const cc_model *m, size_t n_fit, const double *control_future, size_t h,
                                             const cc_effect_options *o, double *paths, cc_error *err) {
   size_t index[CC_EFFECT_MAX_REGRESSION], r = 0, first_xreg = m->n_params - m->n_xreg;
@@ -188,45 +204,32 @@ static cc_status add_coefficient_uncertainty(const cc_model *m, size_t n_fit, co
       index[r++] = i;
     }
   if (r == 0) return CC_OK;
-  double column[CC_EFFECT_MAX_REGRESSION];
-  gsl_matrix *chol = gsl_matrix_alloc(r, r);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!chol || !rng) {
-    gsl_matrix_free(chol), gsl_rng_free(rng);
-    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  }
-  gsl_rng_set(rng, o->seed + 1); /* a stream apart from the paths' own */
-  int finite = 1;
+  double chol[CC_EFFECT_MAX_REGRESSION * CC_EFFECT_MAX_REGRESSION];
   for (size_t a = 0; a < r; a++)
-    for (size_t b = 0; b < r; b++) {
-      double v = m->covariance[index[a] + m->n_params * index[b]];
-      finite &= isfinite(v);
-      gsl_matrix_set(chol, a, b, v);
-    }
-  gsl_error_handler_t *previous = gsl_set_error_handler_off();
-  int factored = finite && gsl_linalg_cholesky_decomp1(chol) == GSL_SUCCESS;
-  gsl_set_error_handler(previous);
+    for (size_t b = 0; b < r; b++) chol[a + r * b] = m->covariance[index[a] + m->n_params * index[b]];
+  int factored = cholesky_lower(chol, r);
+  gsl_rng *rng = factored ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+  if (factored && !rng) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (rng) gsl_rng_set(rng, o->seed + 1); /* a stream apart from the paths' own */
   for (size_t p = 0; factored && p < o->n_paths; p++) {
     double z[CC_EFFECT_MAX_REGRESSION], delta[CC_EFFECT_MAX_REGRESSION];
     for (size_t a = 0; a < r; a++) z[a] = gsl_ran_ugaussian(rng);
     for (size_t a = 0; a < r; a++) {
       delta[a] = 0;
-      for (size_t b = 0; b <= a; b++) delta[a] += gsl_matrix_get(chol, a, b) * z[b];
+      for (size_t b = 0; b <= a; b++) delta[a] += chol[a + r * b] * z[b];
     }
     for (size_t i = 0; i < h; i++) {
       double shift = 0;
       for (size_t a = 0; a < r; a++) {
         const char *name = m->param_names[index[a]];
-        column[a] = strcmp(name, "drift") == 0 ? (double)(n_fit + i + 1)
-                    : index[a] >= first_xreg  ? control_future[i + h * (index[a] - first_xreg)]
-                                              : 1.0;
-        shift += column[a] * delta[a];
+        double column = strcmp(name, "drift") == 0 ? (double)(n_fit + i + 1)
+                        : index[a] >= first_xreg  ? control_future[i + h * (index[a] - first_xreg)]
+                                                  : 1.0;
+        shift += column * delta[a];
       }
       paths[p * h + i] += shift;
-      if (o->nonnegative && paths[p * h + i] < 0) paths[p * h + i] = 0;
     }
   }
-  gsl_matrix_free(chol);
   gsl_rng_free(rng);
   return CC_OK;
 }
@@ -243,11 +246,13 @@ static cc_status counterfactual(const double *y, size_t n, size_t change, const 
   cc_forecast_options_default(&fo);
   fo.n_paths = o->n_paths;
   fo.seed = o->seed;
-  fo.nonnegative = o->nonnegative;
+  fo.nonnegative = 0; /* counts are censored below, after the coefficient uncertainty is added */
   fo.xreg_future = control ? control + change : NULL;
   cc_forecast *f = NULL;
   status = cc_forecast_compute(m, h, &o->level, 1, &fo, &f, err);
   if (!status) status = add_coefficient_uncertainty(m, change, fo.xreg_future, h, o, f->paths, err);
+  for (size_t v = 0; !status && o->nonnegative && v < o->n_paths * h; v++) f->paths[v] = fmax(f->paths[v], 0);
+  for (size_t i = 0; !status && o->nonnegative && i < h; i++) f->mean[i] = fmax(f->mean[i], 0);
   snprintf(r->counterfactual_model, sizeof r->counterfactual_model, "%s", m->spec);
   cc_model_free(m);
   if (status) {
