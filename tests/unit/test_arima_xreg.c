@@ -12,6 +12,8 @@
  * within 1%, 95% bounds within 3%. Besides: every error path of the
  * regression interface. */
 #include <check.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -432,6 +434,64 @@ START_TEST(test_store_round_trip) {
 }
 END_TEST
 
+/* Random orders, one to three regressors (random walks, steps, white noise),
+ * missing values in y and in the regressors: a fit either succeeds with a
+ * finite likelihood, standard errors that are positive or NaN and a finite
+ * forecast from finite future values, or fails as bad input -- never a crash. */
+START_TEST(test_fuzz) {
+  enum { N = 90, H = 6, K = 3 };
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 4242);
+  const char *names[K] = {"a", "b", "c"};
+  int fitted = 0;
+  for (int trial = 0; trial < 120; trial++) {
+    size_t n = 10 + gsl_rng_uniform_int(rng, N - 10), k = 1 + gsl_rng_uniform_int(rng, K);
+    double y[N], x[K * N], future[K * H], level = 20;
+    for (size_t j = 0; j < k; j++) {
+      double walk = 0;
+      for (size_t t = 0; t < n + H; t++) {
+        walk += gsl_ran_gaussian(rng, 1);
+        double value = j == 0 ? walk : j == 1 ? (t > n / 2 ? 1.0 : 0.0) : gsl_ran_gaussian(rng, 3);
+        if (t < n) x[j * n + t] = gsl_rng_uniform(rng) < 0.03 ? NAN : value;
+        else future[j * H + (t - n)] = value;
+      }
+    }
+    for (size_t t = 0; t < n; t++) {
+      level += gsl_ran_gaussian(rng, 1);
+      y[t] = gsl_rng_uniform(rng) < 0.05 ? NAN : level + 0.7 * x[t] + (k > 1 ? 4 * x[n + t] : 0);
+    }
+    char variant[64];
+    snprintf(variant, sizeof variant, "%lu,%lu,%lu", gsl_rng_uniform_int(rng, 3), gsl_rng_uniform_int(rng, 2),
+             gsl_rng_uniform_int(rng, 3));
+    cc_fit_options options;
+    cc_fit_options_default(&options);
+    options.n_xreg = k, options.xreg = x, options.xreg_names = names;
+    cc_model *m = NULL;
+    cc_error err;
+    cc_status status = cc_model_arima.fit(y, n, trial % 4 == 0 ? NULL : variant, &options, &m, &err);
+    if (status) {
+      ck_assert_ptr_null(m);
+      ck_assert_msg(status == CC_EINPUT, "%s: %s", variant, err.message);
+      continue;
+    }
+    fitted++;
+    ck_assert_msg(isfinite(m->loglik), "%s n=%zu", variant, n);
+    for (size_t i = 0; i < m->n_params; i++) ck_assert(isnan(m->std_errors[i]) || m->std_errors[i] > 0);
+    cc_forecast_options fo;
+    cc_forecast_options_default(&fo);
+    fo.n_paths = 20, fo.xreg_future = future;
+    double level80 = 80;
+    cc_forecast *f = NULL;
+    ck_assert_int_eq(cc_forecast_compute(m, H, &level80, 1, &fo, &f, &err), CC_OK);
+    for (size_t i = 0; i < H; i++) ck_assert_msg(isfinite(f->mean[i]) && f->lower[i] <= f->upper[i], "%s", variant);
+    cc_forecast_free(f);
+    cc_model_free(m);
+  }
+  ck_assert_int_gt(fitted, 40);
+  gsl_rng_free(rng);
+}
+END_TEST
+
 static Suite *arima_xreg_suite(void) {
   Suite *suite = suite_create("arima_xreg");
   TCase *reference = tcase_create("reference");
@@ -444,6 +504,10 @@ static Suite *arima_xreg_suite(void) {
   tcase_add_test(exact, test_regression_offset);
   tcase_add_test(exact, test_values_at);
   suite_add_tcase(suite, exact);
+  TCase *fuzz = tcase_create("fuzz");
+  tcase_set_timeout(fuzz, 120);
+  tcase_add_test(fuzz, test_fuzz);
+  suite_add_tcase(suite, fuzz);
   TCase *store = tcase_create("store");
   tcase_add_test(store, test_store_round_trip);
   suite_add_tcase(suite, store);
