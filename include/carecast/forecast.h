@@ -22,6 +22,8 @@ typedef struct cc_forecast_options {
   size_t interval_paths;   /* paths to draw when intervals must be simulated */
   unsigned long seed;      /* seed of the random stream (results depend on nothing else) */
   int nonnegative;         /* 1 for counts: censor at zero */
+  const double *xreg_future; /* h x m->n_xreg future values of the model's regressors, column-major
+                                (xreg_future[i + h j]); NULL when the model has none (the default) */
 } cc_forecast_options;
 
 void cc_forecast_options_default(cc_forecast_options *options);
@@ -45,7 +47,10 @@ cc_forecast *cc_forecast_alloc(size_t h, size_t n_levels, size_t n_paths);
 void cc_forecast_free(cc_forecast *f);
 
 /* Forecast m h steps ahead with intervals at levels[n_levels] (percent,
- * each in (0, 100)). options may be NULL for the defaults. The caller frees *out. */
+ * each in (0, 100)). options may be NULL for the defaults. A model with
+ * regressors needs their future values (options->xreg_future; CC_EINPUT
+ * naming the first regressor otherwise): the regression on them is added to
+ * the mean, the bounds and every path. The caller frees *out. */
 CC_MUST_CHECK cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels, size_t n_levels,
                                             const cc_forecast_options *options, cc_forecast **out, cc_error *err);
 

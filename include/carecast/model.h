@@ -21,6 +21,7 @@
 #define CC_MODEL_SPEC_MAX 32   /* "ETS(M,Ad,M)" and the like, with NUL */
 #define CC_PARAM_NAME_MAX 16   /* "alpha", "l0", "s11", ... with NUL */
 #define CC_MODEL_SETTINGS 4    /* family-specific integer settings */
+#define CC_XREG_NAME_MAX 128   /* a regressor's name (a series id fits), with NUL */
 
 typedef struct cc_model_type cc_model_type;
 
@@ -30,6 +31,9 @@ typedef struct cc_fit_options {
   int max_iterations;      /* optimiser iterations per start (default 2000, as forecast::ets) */
   double tolerance;        /* optimiser relative tolerance (default 1e-8) */
   int allow_multiplicative;/* -1: when the data are strictly positive (default), 0 never, 1 always */
+  size_t n_xreg;           /* regressors (0, the default: none); only families that take them accept any */
+  const double *xreg;      /* n x n_xreg values, column-major (xreg[t + n j]), NaN missing; NULL when none */
+  const char *const *xreg_names; /* n_xreg names (a regressor's series id, "step", ...) */
 } cc_fit_options;
 
 void cc_fit_options_default(cc_fit_options *options);
@@ -53,6 +57,10 @@ typedef struct cc_model {
   double *residuals;              /* n residuals (on the scale the model was fitted on; NaN where missing) */
   double lambda;                  /* Box-Cox lambda the data were transformed with, NaN for none (boxcox.h) */
   int biasadj;                    /* 1: back-transformed means are bias-adjusted (means, not medians) */
+  double *std_errors;             /* n_params standard errors of params (NaN where the family gives none) */
+  double *covariance;             /* n_params x n_params covariance of params (column-major), NULL when the family gives none */
+  size_t n_xreg;                  /* regressors: the last n_xreg params are their coefficients */
+  char (*xreg_names)[CC_XREG_NAME_MAX]; /* n_xreg names, in the order of the coefficients; NULL when none */
 } cc_model;
 
 struct cc_model_type {
@@ -68,7 +76,10 @@ struct cc_model_type {
   /* Mean forecast for steps 1..h into mean[h]. Where the family has an
    * analytic forecast distribution (Gaussian), also the variance into
    * variance[h] and *analytic = 1; otherwise *analytic = 0 and intervals
-   * come from simulated paths. */
+   * come from simulated paths. For a model with regressors
+   * (n_xreg > 0) this and simulate leave the regression on the regressors'
+   * future values out (regressors at zero): cc_model_regression gives it
+   * and cc_forecast_compute adds it. */
   cc_status (*forecast)(const cc_model *m, size_t h, double *mean, double *variance, int *analytic, cc_error *err);
 
   /* One sample path of h future values, drawing innovations from rng. */
@@ -81,6 +92,17 @@ cc_model *cc_model_alloc(const cc_model_type *type, size_t n, size_t n_params, s
 
 /* Free m. No operation when m is NULL. */
 void cc_model_free(cc_model *m);
+
+/* Give m n_xreg regressors called names (copied, cut to CC_XREG_NAME_MAX - 1
+ * characters): their coefficients are the last n_xreg of m's params.
+ * CC_ENOMEM when out of memory, CC_EINTERNAL when m has fewer params. */
+CC_MUST_CHECK cc_status cc_model_set_xreg(cc_model *m, size_t n_xreg, const char *const *names, cc_error *err);
+
+/* The regression part of a forecast, sum_j xreg_future[i + h j] beta_j, for
+ * steps i = 0..h-1 into offset[h], with beta m's regression coefficients and
+ * xreg_future the regressors' future values (h x m->n_xreg, column-major).
+ * All zero when m has no regressors. */
+void cc_model_regression(const cc_model *m, const double *xreg_future, size_t h, double *offset);
 
 /* Set parameter i's name and value. */
 void cc_model_set_param(cc_model *m, size_t i, const char *name, double value);

@@ -1,6 +1,7 @@
 /* models.h: the model families carecast ships (see model.h for the interface).
  *   ets     exponential smoothing state-space models (Hyndman et al. 2008), src/ts/ets*.c
- *   arima   seasonal ARIMA with fixed orders by exact likelihood (R's arima), src/ts/arima.c
+ *   arima   seasonal ARIMA with fixed orders by exact likelihood (R's arima), with
+ *           regressors (regression with ARIMA errors), src/ts/arima*.c
  *   theta   the standard Theta method (Assimakopoulos and Nikolopoulos 2000), src/ts/theta.c
  *   naive, snaive, drift, mean, naive2   the benchmarks, src/ts/benchmarks.c
  *   croston, sba, tsb   intermittent demand (Croston 1972; Syntetos and Boylan 2005;

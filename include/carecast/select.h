@@ -52,6 +52,14 @@ CC_MUST_CHECK cc_status cc_model_fit_request(const cc_model_request *request, co
  * Caller frees *out. */
 CC_MUST_CHECK cc_status cc_model_fit_series(const cc_model_request *request, const cc_series *s, cc_model **out,
                                             cc_error *err);
+/* The same with n_xreg regressors xreg (n x n_xreg, column-major, NaN
+ * missing) called names: a regression with ARIMA errors. "auto" then means
+ * the automatic ARIMA with the regressors (forecast::auto.arima(xreg = X));
+ * a family other than arima is a usage error (CC_EUSAGE). n_xreg 0 is
+ * cc_model_fit_request. Caller frees *out. */
+CC_MUST_CHECK cc_status cc_model_fit_request_xreg(const cc_model_request *request, const double *y, size_t n, int period,
+                                                  size_t n_xreg, const double *xreg, const char *const *names,
+                                                  cc_model **out, cc_error *err);
 
 /* The Ljung-Box p-value of m's residuals with the lags forecast::checkresiduals
  * uses: min(2m, n/5) for seasonal data, min(10, n/5) otherwise, and the

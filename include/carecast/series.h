@@ -62,6 +62,11 @@ cc_series *cc_series_alloc(size_t n);
 /* Free s and everything it holds. No operation when s is NULL. */
 void cc_series_free(cc_series *s);
 
+/* The values of s at the n periods from start (which must have s's
+ * frequency) into out[n], NaN where s has none (outside it or missing):
+ * aligning a regressor on a series. Returns how many are not NaN. */
+size_t cc_series_values_at(const cc_series *s, cc_period start, size_t n, double *out);
+
 /* Build "<measure>/<geography>/<age_band>" into buf (CC_SERIES_ID_MAX bytes). */
 void cc_series_make_id(const char *measure, const char *geography, const char *age_band, char *buf, size_t len);
 

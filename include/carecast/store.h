@@ -8,6 +8,7 @@
  *   /original/<series_id>             the series as ingested, kept when carecast quality replaced it
  *   /models/<run_id>/<series_id>      a fitted model per series (carecast fit)
  *   /forecasts/<run_id>/<series_id>   forecast means, bounds and sample paths (carecast forecast)
+ *   /effects/<run_id>/<series_id>     intervention effect estimates (carecast effect)
  *   /scenarios                        written by later stages
  *
  * A store is opened for reading or for writing. Writing happens on a copy
@@ -21,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "carecast/effect.h"
 #include "carecast/error.h"
 #include "carecast/file.h"
 #include "carecast/forecast.h"
@@ -199,6 +201,36 @@ CC_MUST_CHECK cc_status cc_store_model_read(cc_store *store, const char *run_id,
 CC_MUST_CHECK cc_status cc_store_forecast_write(cc_store *store, const char *run_id, const char *series_id,
                                                 const cc_forecast *f, cc_period first, const char *model_spec,
                                                 cc_error *err);
+
+/* ---- forecasts as regressors' future values (store_forecasts.c) ------------------ */
+
+/* The newest forecast run (largest id, other than exclude_run, which may be
+ * NULL) that holds a forecast of series_id, into run_id (CC_RUN_ID_MAX
+ * bytes); *found 0 when none does. */
+CC_MUST_CHECK cc_status cc_store_forecast_newest_run(cc_store *store, const char *series_id, const char *exclude_run,
+                                                     char *run_id, int *found, cc_error *err);
+
+/* The mean forecast of series_id in run run_id at the h periods from first
+ * into out[h] (NaN where the run has none); *covered says how many it has.
+ * CC_EINPUT when the run holds no forecast of the series. */
+CC_MUST_CHECK cc_status cc_store_forecast_mean(cc_store *store, const char *run_id, const char *series_id,
+                                               cc_period first, size_t h, double *out, size_t *covered, cc_error *err);
+
+/* ---- intervention effects (store_effects.c) ---------------------------------------- */
+
+/* Write effect r of series_id, a change at period `at` (a ramp of
+ * ramp_periods, 0 for a step; control_id NULL for none), into
+ * /effects/<run_id>/<series_id>; make the run with cc_store_run_create(store,
+ * "effects", ...). */
+CC_MUST_CHECK cc_status cc_store_effect_write(cc_store *store, const char *run_id, const char *series_id,
+                                              const cc_effect_result *r, cc_period at, int ramp_periods,
+                                              const char *control_id, cc_error *err);
+
+/* Read the estimates of /effects/<run_id>/<series_id> back into estimates
+ * (*n of them). CC_EINPUT when there is none. */
+CC_MUST_CHECK cc_status cc_store_effect_read(cc_store *store, const char *run_id, const char *series_id,
+                                             cc_effect_estimate estimates[CC_EFFECT_ESTIMATES], size_t *n,
+                                             cc_error *err);
 
 /* Free an array of n names from cc_store_*_ids. */
 void cc_store_free_names(char **names, size_t n);

@@ -36,6 +36,7 @@ int cc_cmd_forecast(int argc, char **argv);
 int cc_cmd_backtest(int argc, char **argv);
 int cc_cmd_link_records(int argc, char **argv);
 int cc_cmd_quality(int argc, char **argv);
+int cc_cmd_effect(int argc, char **argv);
 
 /* --jobs: a count from text, or every core when text is NULL. Returns an exit code. */
 int cc_cli_jobs(const char *text, int *jobs);
@@ -43,6 +44,12 @@ int cc_cli_jobs(const char *text, int *jobs);
 /* Fit every series matching glob (NULL: all) with the model request (shared by fit and demo). */
 int cc_cli_fit(const char *store_path, const char *glob, const char *model_text, const char *lambda_text, int biasadj,
                int jobs, FILE *out);
+
+/* cc_cli_fit with regressors: xreg_text lists series ids ("A,B"), each
+ * aligned on every fitted series' periods (regression with ARIMA errors);
+ * NULL for none. */
+int cc_cli_fit_xreg(const char *store_path, const char *glob, const char *model_text, const char *lambda_text,
+                    int biasadj, const char *xreg_text, int jobs, FILE *out);
 
 /* Print err as "carecast: FILE:LINE: field: reason" and return its exit code. */
 int cc_cli_report(const cc_error *err);

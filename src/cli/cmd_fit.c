@@ -16,13 +16,23 @@
 
 #define CC_FIT_CHUNK 256      /* series held in memory at once */
 #define CC_SKIPS_SHOWN 5      /* skipped series named one by one; the rest are counted */
+#define CC_XREG_MAX 32        /* regressors one fit may take (the ARIMA limit) */
 
 typedef struct fit_slot {
   cc_series *series;
+  double *xreg;       /* series->n x n_xreg regressor values aligned on its periods, or NULL */
+  int prepared;       /* 1: status and err were set before fitting (the series is skipped) */
   cc_model *model;
   cc_status status;
   cc_error err;
 } fit_slot;
+
+/* The regressors of a fit run (--xreg): series of the store, read once. */
+typedef struct fit_regressors {
+  size_t n;
+  cc_series *series[CC_XREG_MAX];
+  const char *names[CC_XREG_MAX]; /* their ids */
+} fit_regressors;
 
 static size_t count_observed(const cc_series *s) {
   size_t count = 0;
@@ -42,17 +52,53 @@ int cc_cli_jobs(const char *text, int *jobs) {
   return CC_EXIT_OK;
 }
 
+/* Align the regressors on slot's series (slot->xreg); a series they cannot
+ * serve (another frequency, no overlap, one of them) is marked skipped. */
+static cc_status prepare_regressors(fit_slot *slot, const fit_regressors *regs, cc_error *err) {
+  if (regs->n == 0) return CC_OK;
+  const cc_series *s = slot->series;
+  cc_error_clear(&slot->err);
+  for (size_t j = 0; j < regs->n; j++) {
+    const cc_series *r = regs->series[j];
+    const char *why = strcmp(r->id, s->id) == 0 ? "it is one of the regressors"
+                      : r->freq != s->freq      ? "its frequency differs from the regressor's"
+                                                : NULL;
+    if (why) {
+      slot->status = cc_error_set(&slot->err, CC_EINPUT, NULL, 0, "xreg", "%s (%s)", why, r->id);
+      slot->prepared = 1;
+      return CC_OK;
+    }
+  }
+  slot->xreg = malloc((s->n ? s->n : 1) * regs->n * sizeof *slot->xreg);
+  if (!slot->xreg) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t j = 0; j < regs->n; j++)
+    if (cc_series_values_at(regs->series[j], s->start, s->n, slot->xreg + j * s->n) == 0) {
+      slot->status = cc_error_set(&slot->err, CC_EINPUT, NULL, 0, "xreg", "regressor %s has no values in its periods",
+                                  regs->names[j]);
+      slot->prepared = 1;
+      return CC_OK;
+    }
+  return CC_OK;
+}
+
 /* Fit every slot in parallel. */
-static void fit_chunk(fit_slot *slots, size_t n, const cc_model_request *request, int jobs) {
+static void fit_chunk(fit_slot *slots, size_t n, const cc_model_request *request, const fit_regressors *regs,
+                      int jobs) {
 #pragma omp parallel for schedule(dynamic) num_threads(jobs)
   for (size_t i = 0; i < n; i++) {
     fit_slot *slot = &slots[i];
+    if (slot->prepared) continue;
     cc_error_clear(&slot->err);
     if (count_observed(slot->series) < 2) {
       slot->status = cc_error_set(&slot->err, CC_EINPUT, NULL, 0, "series", "fewer than two observed values");
       continue;
     }
-    slot->status = cc_model_fit_series(request, slot->series, &slot->model, &slot->err);
+    /* with regressors the regression is fitted to the values as they are; without, the
+     * quality flags decide how imputed values and breaks count (select.h) */
+    slot->status = regs->n ? cc_model_fit_request_xreg(request, slot->series->values, slot->series->n,
+                                                       cc_freq_per_year(slot->series->freq), regs->n, slot->xreg,
+                                                       regs->names, &slot->model, &slot->err)
+                           : cc_model_fit_series(request, slot->series, &slot->model, &slot->err);
   }
 }
 
@@ -84,6 +130,7 @@ static cc_status write_chunk(cc_store *store, const char *run_id, fit_slot *slot
 static void free_chunk(fit_slot *slots, size_t n) {
   for (size_t i = 0; i < n; i++) {
     cc_series_free(slots[i].series);
+    free(slots[i].xreg);
     cc_model_free(slots[i].model);
     memset(&slots[i], 0, sizeof slots[i]);
   }
@@ -91,10 +138,42 @@ static void free_chunk(fit_slot *slots, size_t n) {
 
 int cc_cli_fit(const char *store_path, const char *glob, const char *model_text, const char *lambda_text, int biasadj,
                int jobs, FILE *out) {
+  return cc_cli_fit_xreg(store_path, glob, model_text, lambda_text, biasadj, NULL, jobs, out);
+}
+
+/* Split "A,B,C" (owned copy in *text_copy) into regs->names; an exit code. */
+static int parse_regressor_ids(const char *text, char **text_copy, fit_regressors *regs) {
+  memset(regs, 0, sizeof *regs);
+  if (!(*text_copy = strdup(text))) {
+    cc_error err;
+    cc_error_set(&err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+    return cc_cli_report(&err);
+  }
+  for (char *id = strtok(*text_copy, ","); id; id = strtok(NULL, ",")) {
+    if (regs->n == CC_XREG_MAX) return cc_cli_usage_error("fit", "--xreg takes at most %d series", CC_XREG_MAX);
+    regs->names[regs->n++] = id;
+  }
+  if (regs->n == 0) return cc_cli_usage_error("fit", "--xreg needs series ids, e.g. nhs_emergency_admissions/E08000019/65+");
+  return CC_EXIT_OK;
+}
+
+int cc_cli_fit_xreg(const char *store_path, const char *glob, const char *model_text, const char *lambda_text,
+                    int biasadj, const char *xreg_text, int jobs, FILE *out) {
   cc_model_request request;
   cc_error err;
   cc_error_clear(&err);
   if (cc_model_request_parse(model_text, &request, &err)) return cc_cli_usage_error("fit", "%s", err.message);
+  fit_regressors regs = {0};
+  char *xreg_copy = NULL;
+  if (xreg_text) {
+    if (request.type && strcmp(request.type->name, "arima") != 0)
+      return cc_cli_usage_error("fit", "--xreg needs --model arima[:ORDERS] or auto (regression with ARIMA errors)");
+    int code = parse_regressor_ids(xreg_text, &xreg_copy, &regs);
+    if (code) {
+      free(xreg_copy);
+      return code;
+    }
+  }
   if (lambda_text && cc_model_request_set_lambda(&request, lambda_text, &err)) return cc_cli_usage_error("fit", "%s", err.message);
   if (biasadj && !lambda_text) return cc_cli_usage_error("fit", "--biasadj needs --lambda");
   request.biasadj = biasadj;
@@ -114,6 +193,14 @@ int cc_cli_fit(const char *store_path, const char *glob, const char *model_text,
   if (!status) status = cc_store_run_describe(store, "models", run_id, "created_at", now, &err);
   if (!status) status = cc_store_run_describe(store, "models", run_id, "series_glob", glob ? glob : "*", &err);
   if (!status) status = cc_store_run_describe(store, "models", run_id, "lambda", lambda_text ? lambda_text : "none", &err);
+  if (!status && xreg_text) status = cc_store_run_describe(store, "models", run_id, "xreg", xreg_text, &err);
+  for (size_t j = 0; !status && j < regs.n; j++) {
+    if (!cc_store_series_exists(store, regs.names[j]))
+      status = cc_error_set(&err, CC_EINPUT, store_path, 0, "xreg", "no series '%s' in the store (see carecast list)",
+                            regs.names[j]);
+    else
+      status = cc_store_series_read(store, regs.names[j], &regs.series[j], &err);
+  }
   size_t i = 0;
   while (!status && i < n_ids) {
     size_t in_chunk = 0;
@@ -121,9 +208,10 @@ int cc_cli_fit(const char *store_path, const char *glob, const char *model_text,
       if (glob && fnmatch(glob, ids[i], 0) != 0) continue;
       matched++;
       status = cc_store_series_read(store, ids[i], &slots[in_chunk].series, &err);
-      if (!status) in_chunk++;
+      if (!status) status = prepare_regressors(&slots[in_chunk], &regs, &err);
+      if (slots[in_chunk].series) in_chunk++;
     }
-    if (!status) fit_chunk(slots, in_chunk, &request, jobs);
+    if (!status) fit_chunk(slots, in_chunk, &request, &regs, jobs);
     if (!status) status = write_chunk(store, run_id, slots, in_chunk, &fitted, &skipped, &err);
     free_chunk(slots, in_chunk);
     if (!status && in_chunk) fprintf(out, "fit: %zu of %zu series done\n", fitted + skipped, matched);
@@ -134,11 +222,13 @@ int cc_cli_fit(const char *store_path, const char *glob, const char *model_text,
   cc_store_close(store);
   cc_store_free_names(ids, n_ids);
   free(slots);
+  for (size_t j = 0; j < regs.n; j++) cc_series_free(regs.series[j]);
+  free(xreg_copy);
   if (status) return cc_cli_report_unwritten(&err, store_path);
   if (skipped > CC_SKIPS_SHOWN)
     fprintf(stderr, "carecast: ... and %zu more series skipped (too short or no model fits them)\n", skipped - CC_SKIPS_SHOWN);
-  fprintf(out, "fit: run %s: %zu series fitted with --model %s, %zu skipped, on %d thread%s\n", run_id, fitted,
-          model_text, skipped, jobs, jobs == 1 ? "" : "s");
+  fprintf(out, "fit: run %s: %zu series fitted with --model %s%s%s, %zu skipped, on %d thread%s\n", run_id, fitted,
+          model_text, xreg_text ? " --xreg " : "", xreg_text ? xreg_text : "", skipped, jobs, jobs == 1 ? "" : "s");
   return CC_EXIT_OK;
 }
 
@@ -146,12 +236,13 @@ int cc_cmd_fit(int argc, char **argv) {
   static const struct option options[] = {{"store", required_argument, NULL, 's'}, {"series", required_argument, NULL, 'g'},
                                           {"model", required_argument, NULL, 'm'}, {"jobs", required_argument, NULL, 'j'},
                                           {"lambda", required_argument, NULL, 'L'}, {"biasadj", no_argument, NULL, 'B'},
-                                          {"help", no_argument, NULL, 'h'},        {0}};
-  const char *store_path = NULL, *glob = NULL, *model = "auto", *jobs_text = NULL, *lambda = NULL;
+                                          {"xreg", required_argument, NULL, 'x'},  {"help", no_argument, NULL, 'h'},
+                                          {0}};
+  const char *store_path = NULL, *glob = NULL, *model = "auto", *jobs_text = NULL, *lambda = NULL, *xreg = NULL;
   int opt, biasadj = 0;
   opterr = 0;
   optind = 1;
-  while ((opt = getopt_long(argc, argv, "+s:g:m:j:L:Bh", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "+s:g:m:j:L:x:Bh", options, NULL)) != -1) {
     switch (opt) {
     case 's': store_path = optarg; break;
     case 'g': glob = optarg; break;
@@ -159,6 +250,7 @@ int cc_cmd_fit(int argc, char **argv) {
     case 'j': jobs_text = optarg; break;
     case 'L': lambda = optarg; break;
     case 'B': biasadj = 1; break;
+    case 'x': xreg = optarg; break;
     case 'h': cc_cli_print_usage("fit", stdout); return CC_EXIT_OK;
     default: return cc_cli_usage_error("fit", "unknown option or missing value: %s", argv[optind - 1]);
     }
@@ -167,7 +259,7 @@ int cc_cmd_fit(int argc, char **argv) {
   if (optind < argc) return cc_cli_usage_error("fit", "unexpected argument: %s", argv[optind]);
   int jobs = 1, code = cc_cli_jobs(jobs_text, &jobs);
   if (code) return code;
-  return cc_cli_fit(store_path, glob, model, lambda, biasadj, jobs, stdout);
+  return cc_cli_fit_xreg(store_path, glob, model, lambda, biasadj, xreg, jobs, stdout);
 }
 
 /* ---- carecast models ------------------------------------------------------------ */
@@ -216,7 +308,12 @@ int cc_cmd_models(int argc, char **argv) {
     cc_model_context context;
     if ((status = cc_store_model_read(store, run_id, ids[i], &m, &context, &err))) break;
     fprintf(out, "%s,%s,\"", ids[i], m->spec);
-    for (size_t k = 0; k < m->n_params; k++) fprintf(out, "%s%s=%.6g", k ? ";" : "", m->param_names[k], m->params[k]);
+    for (size_t k = 0; k < m->n_params; k++) {
+      size_t first_xreg = m->n_params - m->n_xreg; /* regressors go by their full names (series ids) */
+      fprintf(out, "%s%s=%.6g", k ? ";" : "", k >= first_xreg ? m->xreg_names[k - first_xreg] : m->param_names[k],
+              m->params[k]);
+      if (isfinite(m->std_errors[k])) fprintf(out, " (s.e. %.4g)", m->std_errors[k]);
+    }
     if (!isnan(m->lambda)) fprintf(out, ";lambda=%.6g%s", m->lambda, m->biasadj ? ";biasadj=1" : "");
     fputs("\",", out);
     print_csv_number(out, m->loglik);

@@ -21,6 +21,7 @@ typedef struct forecast_slot {
   cc_model_context context;
   cc_forecast *forecast;
   size_t h;
+  double *xreg_future; /* h x model->n_xreg regressor values over the horizon, or NULL */
   cc_status status;
   cc_error err;
 } forecast_slot;
@@ -67,6 +68,7 @@ static void forecast_chunk(forecast_slot *slots, size_t n, const forecast_plan *
     options.n_paths = plan->n_paths;
     options.seed = (unsigned long)(hash_id(slot->context.series_id) ^ plan->seed);
     options.nonnegative = slot->context.kind != CC_KIND_AMOUNT; /* counts and rates are never below zero */
+    options.xreg_future = slot->xreg_future;
     cc_error_clear(&slot->err);
     slot->status = cc_forecast_compute(slot->model, slot->h, plan->levels, plan->n_levels, &options, &slot->forecast,
                                        &slot->err);
@@ -100,8 +102,44 @@ static void free_slots(forecast_slot *slots, size_t n) {
   for (size_t i = 0; i < n; i++) {
     cc_model_free(slots[i].model);
     cc_forecast_free(slots[i].forecast);
+    free(slots[i].xreg_future);
     memset(&slots[i], 0, sizeof slots[i]);
   }
+}
+
+/* The future values of slot's regressors over its horizon: each one's mean
+ * forecast in the newest forecast run that has it (not this_run). CC_EINPUT
+ * naming the regressor when none has it or it does not cover the horizon. */
+static cc_status regressors_future(cc_store *store, const char *this_run, forecast_slot *slot, cc_error *err) {
+  const cc_model *m = slot->model;
+  if (m->n_xreg == 0) return CC_OK;
+  size_t h = slot->h;
+  if (!(slot->xreg_future = malloc(h * m->n_xreg * sizeof *slot->xreg_future)))
+    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t j = 0; j < m->n_xreg; j++) {
+    char run[CC_RUN_ID_MAX], first[CC_PERIOD_TEXT_MAX], last[CC_PERIOD_TEXT_MAX];
+    int found = 0;
+    size_t covered = 0;
+    cc_status status = cc_store_forecast_newest_run(store, m->xreg_names[j], this_run, run, &found, err);
+    if (!status && !found)
+      return cc_error_set(err, CC_EINPUT, NULL, 0, "xreg",
+                          "%s needs the future values of its regressor %s: no forecast of it in the store (fit and "
+                          "forecast it first)",
+                          slot->context.series_id, m->xreg_names[j]);
+    if (!status)
+      status = cc_store_forecast_mean(store, run, m->xreg_names[j], slot->context.next, h, slot->xreg_future + j * h,
+                                      &covered, err);
+    if (status) return status;
+    if (covered < h)
+      return cc_error_set(err, CC_EINPUT, NULL, 0, "xreg",
+                          "%s needs its regressor %s from %s to %s, but forecast run %s covers only %zu of those %zu "
+                          "periods (forecast it further)",
+                          slot->context.series_id, m->xreg_names[j],
+                          cc_period_format(slot->context.next, first, sizeof first),
+                          cc_period_format(cc_period_add(slot->context.next, (int32_t)h - 1), last, sizeof last), run,
+                          covered, h);
+  }
+  return CC_OK;
 }
 
 int cc_cli_forecast(const char *store_path, const char *model_run, const forecast_plan *plan, const char *out_path,
@@ -138,6 +176,7 @@ int cc_cli_forecast(const char *store_path, const char *model_run, const forecas
       status = cc_store_model_read(store, fit_run, ids[i], &slot->model, &slot->context, &err);
       if (!status && !horizon_steps(plan->horizon, slot->context.freq, &slot->h))
         status = cc_error_set(&err, CC_EUSAGE, NULL, 0, "horizon", "'%s' is not a horizon (periods, e.g. 12, or years, e.g. 3y)", plan->horizon);
+      if (!status) status = regressors_future(store, run_id, slot, &err);
     }
     if (!status) forecast_chunk(slots, in_chunk, plan);
     for (size_t s = 0; !status && s < in_chunk; s++) {

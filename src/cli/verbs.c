@@ -20,9 +20,26 @@ const cc_verb cc_verbs[] = {
      "  --out DIR    where to write (default: carecast-demo)\n"
      "  --data DIR   the data folder (default: $CARECAST_DATA, else the project's data/)\n",
      cc_cmd_demo},
+    {"effect", "estimate the effect of a change introduced at a period",
+     "usage: carecast effect --store STORE --series ID --at PERIOD [--ramp MONTHS]\n"
+     "                       [--control SERIES_ID] [--out FILE.csv]\n\n"
+     "Estimates the effect of a change introduced at PERIOD (e.g. a new service) on the\n"
+     "series ID, two ways: a segmented regression with ARIMA errors (a level change, a\n"
+     "step at PERIOD or a ramp reaching full size after MONTHS, and a slope change; the\n"
+     "error orders chosen automatically, non-seasonally for now) with 95% intervals; and\n"
+     "the counterfactual, an automatic ARIMA fitted before PERIOD and forecast over the\n"
+     "periods from it, with the cumulative and relative difference of what was observed\n"
+     "(intervals from its sample paths). Writes name,estimate,lo95,hi95,unit (to FILE or\n"
+     "standard output), stores the run under /effects/<run_id>/ and prints one line\n"
+     "on the relative difference. At least 12 observed values before PERIOD and 3 from it\n"
+     "are needed.\n\n"
+     "  --ramp MONTHS        the change builds up over MONTHS (a whole number of periods)\n"
+     "  --control SERIES_ID  a series the change did not affect, as a regressor in both\n"
+     "                       estimates; it must have values over every period from PERIOD\n",
+     cc_cmd_effect},
     {"fit", "fit a forecasting model to each series",
      "usage: carecast fit --store STORE [--series GLOB] [--model MODEL] [--lambda auto|L [--biasadj]]\n"
-     "                    [--jobs N]\n\n"
+     "                    [--xreg SERIES_ID[,SERIES_ID...]] [--jobs N]\n\n"
      "Fits a model to every series (or those whose id matches GLOB, e.g. 'cs_*/E08000019/*')\n"
      "and stores them as a new run under /models/<run_id>/. Suppressed values count as missing.\n\n"
      "  --model MODEL  auto (default: SBA for intermittent counts, else the exponential\n"
@@ -34,6 +51,10 @@ const cc_verb cc_verbs[] = {
      "                 series; exponential smoothing is then additive only, as forecast::ets);\n"
      "                 forecasts are transformed back\n"
      "  --biasadj      back-transformed forecasts are means rather than medians\n"
+     "  --xreg IDS     regression with ARIMA errors on other series of the store (comma-\n"
+     "                 separated ids, aligned on period): needs --model arima:ORDERS or auto\n"
+     "                 (automatic orders, non-seasonal series only for now); carecast forecast\n"
+     "                 then takes their future values from the newest forecast that has them\n"
      "  --jobs N       threads (default: every core); results do not depend on N\n",
      cc_cmd_fit},
     {"forecast", "forecast every fitted series with intervals and sample paths",
@@ -135,7 +156,7 @@ const cc_verb cc_verbs[] = {
     {"models", "list the fitted models of a run",
      "usage: carecast models --store STORE [--run RUN_ID] [--out FILE.csv]\n\n"
      "Lists series_id,model,parameters,loglik,aicc,ljung_box_p for the newest fit run\n"
-     "(or RUN_ID). ljung_box_p tests the residuals for autocorrelation (lags as\n"
+     "(or RUN_ID); a parameter's standard error follows it where the model has one. ljung_box_p tests the residuals for autocorrelation (lags as\n"
      "forecast::checkresiduals); a small value says the model missed structure.\n",
      cc_cmd_models},
     {"quality", "report and handle the data quality of each series",

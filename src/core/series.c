@@ -178,3 +178,14 @@ cc_status cc_kind_parse(const char *text, cc_kind *out, cc_error *err) {
   }
   return cc_error_set(err, CC_EINPUT, NULL, 0, "kind", "'%s' is not a kind (expected flow, stock, rate or amount)", text);
 }
+
+size_t cc_series_values_at(const cc_series *s, cc_period start, size_t n, double *out) {
+  size_t found = 0;
+  int32_t offset = cc_period_diff(s->start, start); /* slot of s at out[0] */
+  for (size_t i = 0; i < n; i++) {
+    int64_t slot = (int64_t)offset + (int64_t)i;
+    out[i] = slot >= 0 && (uint64_t)slot < s->n ? s->values[slot] : NAN;
+    found += !isnan(out[i]);
+  }
+  return found;
+}

@@ -195,6 +195,8 @@ cc_status cc_backtest_run(const double *y, size_t n, const cc_model_type *type, 
   backtest_run run = {.y = y, .type = type, .variant = variant, .fit = fit_options ? fit_options : &default_fit,
                       .o = options ? options : &default_options};
   const cc_backtest_options *o = run.o;
+  if (run.fit->n_xreg > 0) /* each origin would need the regressors cut to it and their future values */
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "xreg", "backtests of models with regressors are not supported yet");
   cc_status status = check_request(y, n, type, o, n_levels, err);
   if (!status) status = cc_accuracy_sums_init(&run.overall, levels, n_levels, err);
   if (status) return status;

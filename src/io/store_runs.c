@@ -131,6 +131,64 @@ cc_status cc_store_run_series(cc_store *store, const char *kind, const char *run
   return CC_OK;
 }
 
+/* The fixed-width string type of width bytes (the caller closes it). */
+static hid_t fixed_text_type(size_t width) {
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, width);
+  H5Tset_strpad(type, H5T_STR_NULLTERM);
+  return type;
+}
+
+/* The regressors' names (a model with regressors) and the standard errors. */
+static cc_status put_regression(hid_t group, const cc_model *m, cc_error *err) {
+  cc_status status = cc_h5_dataset_put(group, "std_errors", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m->n_params,
+                                       m->std_errors, err);
+  if (!status && m->covariance && m->n_params > 0)
+    status = cc_h5_dataset_put(group, "covariance", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m->n_params * m->n_params,
+                               m->covariance, err);
+  if (!status && m->n_xreg > 0) {
+    hid_t type = fixed_text_type(CC_XREG_NAME_MAX);
+    status = cc_h5_dataset_put(group, "xreg_names", type, type, m->n_xreg, m->xreg_names, err);
+    H5Tclose(type);
+  }
+  return status;
+}
+
+/* Read them back; a model stored before they were kept has NaN errors and no regressors. */
+static cc_status get_regression(hid_t group, cc_model *m, cc_error *err) {
+  cc_status status = CC_OK;
+  if (m->n_params && cc_h5_path_exists(group, "std_errors"))
+    status = cc_h5_dataset_get(group, "std_errors", H5T_NATIVE_DOUBLE, m->std_errors, err);
+  size_t n_covariance = 0;
+  if (!status && m->n_params && cc_h5_path_exists(group, "covariance")) {
+    status = cc_h5_dataset_length(group, "covariance", &n_covariance, err);
+    if (!status && n_covariance != m->n_params * m->n_params)
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, "covariance", "a stored model's covariance has %zu values for %zu parameters",
+                            n_covariance, m->n_params);
+    if (!status && !(m->covariance = malloc(n_covariance * sizeof *m->covariance)))
+      status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+    if (!status) status = cc_h5_dataset_get(group, "covariance", H5T_NATIVE_DOUBLE, m->covariance, err);
+  }
+  if (status || !cc_h5_path_exists(group, "xreg_names")) return status;
+  size_t n_xreg = 0;
+  status = cc_h5_dataset_length(group, "xreg_names", &n_xreg, err);
+  char(*names)[CC_XREG_NAME_MAX] = status ? NULL : calloc(n_xreg ? n_xreg : 1, sizeof *names);
+  const char **pointers = status ? NULL : calloc(n_xreg ? n_xreg : 1, sizeof *pointers);
+  if (!status && (!names || !pointers)) status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!status) {
+    hid_t type = fixed_text_type(CC_XREG_NAME_MAX);
+    status = cc_h5_dataset_get(group, "xreg_names", type, names, err);
+    H5Tclose(type);
+  }
+  for (size_t j = 0; !status && j < n_xreg; j++) pointers[j] = names[j];
+  if (!status && n_xreg > m->n_params)
+    status = cc_error_set(err, CC_EINPUT, NULL, 0, "xreg_names", "a stored model has more regressors than parameters");
+  if (!status) status = cc_model_set_xreg(m, n_xreg, pointers, err);
+  free(names);
+  free(pointers);
+  return status;
+}
+
 /* Parameter names as one fixed-width string dataset. */
 static cc_status put_names(hid_t group, const cc_model *m, cc_error *err) {
   hid_t type = H5Tcopy(H5T_C_S1);
@@ -168,6 +226,7 @@ cc_status cc_store_model_write(cc_store *store, const char *run_id, const cc_mod
   if (!status) status = cc_h5_dataset_put(group, "fitted", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m->n, m->fitted, err);
   if (!status) status = cc_h5_dataset_put(group, "residuals", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m->n, m->residuals, err);
   if (!status) status = cc_h5_attr_put_int(group, "biasadj", m->biasadj, err);
+  if (!status) status = put_regression(group, m, err);
   double numbers[7] = {m->sigma2, m->loglik, m->aic, m->aicc, m->bic, context->ljung_box_p, m->lambda};
   static const char *const number_names[7] = {"sigma2", "loglik", "aic", "aicc", "bic", "ljung_box_p", "lambda"};
   for (int k = 0; !status && k < 7; k++) {
@@ -234,6 +293,7 @@ cc_status cc_store_model_read(cc_store *store, const char *run_id, const char *s
   int64_t biasadj = 0;
   if (!status) status = cc_h5_attr_get_int(group, "biasadj", &biasadj, err);
   if (m) m->biasadj = (int)biasadj;
+  if (!status) status = get_regression(group, m, err);
   memset(context, 0, sizeof *context);
   snprintf(context->series_id, sizeof context->series_id, "%s", series_id);
   if (!status) status = get_number(group, "ljung_box_p", &context->ljung_box_p, err);

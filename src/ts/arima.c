@@ -18,8 +18,15 @@
  * non-stationary AR part from CSS are bad input (CC_EINPUT: the command
  * line skips the series), a malformed variant is a usage error.
  *
- * The model, as R writes it: x_t = y_t - beta * c_t with c_t = 1 (mean) or
- * t = 1..n (drift), and Delta(B) x_t = w_t, phi(B) Phi(B^m) w_t = theta(B)
+ * Regression with ARIMA errors (forecast::Arima(y, xreg = X)): the
+ * regressors come in cc_fit_options (n_xreg columns, xreg, xreg_names) and
+ * are regression columns after the constant; the model keeps their names
+ * and, as its last n_xreg parameters, their coefficients, and forecasting
+ * takes their future values (cc_forecast_options.xreg_future; the family's
+ * forecast and simulate leave that part out, model.h).
+ *
+ * The model, as R writes it: x_t = y_t - C_t beta with C_t the regression
+ * columns (1 for a mean or t = 1..n for a drift, then the regressors), and Delta(B) x_t = w_t, phi(B) Phi(B^m) w_t = theta(B)
  * Theta(B^m) e_t, e_t ~ N(0, sigma2), where the seasonal polynomials are
  * multiplied out into one AR polynomial of degree p + mP and one MA
  * polynomial of degree q + mQ. The differencing is kept inside the state
@@ -29,8 +36,11 @@
  * simply skipped by the Kalman filter (prediction without update).
  *
  * Estimation, step by step as stats::arima:
- *   1. beta starts from the least-squares fit on the differenced series,
- *      and its optimiser scale (optim's parscale) is 10 standard errors.
+ *   1. beta starts from the least-squares fit of the differenced series on
+ *      the differenced columns (rows with a missing value left out), and its
+ *      optimiser scale (optim's parscale) is 10 standard errors; two or more
+ *      columns are first rotated onto the right singular vectors of the
+ *      columns, as R does (arima_regression.c).
  *   2. Without missing values: conditional sum of squares (R's ARIMA_CSS,
  *      first p + mP + d + mD residuals conditioned on) minimised by BFGS from
  *      zero; a non-stationary AR part there is an error, as in R. With
@@ -50,6 +60,11 @@
  * doubling algorithm (Q += A Q A', A = A^2, from A = T), which agrees with
  * Gardner's to rounding for stationary models.
  *
+ * Standard errors as R's var.coef: the Hessian of the objective at the
+ * optimum by optimHess (cc_optim_hessian), in the transformed coordinates,
+ * times n_used, inverted and carried through the Jacobian of the AR
+ * transformation; the model keeps the covariance and the standard errors.
+ *
  * Numbers as R reports them: loglik = -0.5 (2 n_used f + n_used + n_used
  * log 2 pi) with f the concentrated objective and n_used the non-missing
  * observations less d + mD; n_estimated = coefficients + 1 (sigma2), and
@@ -63,7 +78,8 @@
  *   settings  [0] p*10000 + d*100 + q, [1] P*10000 + D*100 + Q,
  *             [2] constant: 0 none, 1 mean, 2 drift
  *   params    R's coefficients in R's order and names: ar1.., ma1.., sar1..,
- *             sma1.., then intercept or drift
+ *             sma1.., then intercept or drift, then the regressors (named
+ *             as given when the name fits a parameter name, else xreg1..)
  *   states    the filtered state a_n (rd values) then its covariance P_n
  *             (rd x rd, column-major, in units of sigma2), rd = r + d + mD
  * Forecasts are R's KalmanForecast from (a_n, P_n) plus beta c_{n+h};
@@ -73,6 +89,8 @@
 #include <complex.h>
 #include <float.h>
 #include <gsl/gsl_eigen.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_permutation.h>
 #include <gsl/gsl_poly.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -91,7 +109,8 @@
 
 void arima_spec_complete(arima_spec *s) {
   s->n_arma = s->p + s->q + s->sp + s->sq;
-  s->n_coef = s->n_arma + (s->constant != CONSTANT_NONE);
+  s->n_reg = (s->constant != CONSTANT_NONE) + s->n_xreg;
+  s->n_coef = s->n_arma + s->n_reg;
   s->n_phi = s->p + s->period * s->sp;
   s->n_theta = s->q + s->period * s->sq;
   s->r = s->n_phi > s->n_theta + 1 ? s->n_phi : s->n_theta + 1;
@@ -165,18 +184,22 @@ static void spec_from_settings(const cc_model *m, arima_spec *s) {
   s->sp = m->settings[SETTING_SEASONAL] / 10000, s->sd = m->settings[SETTING_SEASONAL] / 100 % 100;
   s->sq = m->settings[SETTING_SEASONAL] % 100;
   s->constant = m->settings[SETTING_CONSTANT];
+  s->n_xreg = (int)m->n_xreg;
   s->period = m->period;
   arima_spec_complete(s);
 }
 
 /* ---------- objectives ---------- */
 
-/* x = y - beta c_t for the coefficients par. */
-static void remove_constant(arima_work *w, const double *par) {
+/* x = y - C_t beta for the coefficients par (beta = par[n_arma..]). */
+static void remove_regression(arima_work *w, const double *par) {
   const arima_spec *s = &w->spec;
-  double beta = s->constant != CONSTANT_NONE ? par[s->n_arma] : 0;
-  for (size_t t = 0; t < w->n; t++)
-    w->x[t] = w->y[t] - beta * (s->constant == CONSTANT_DRIFT ? (double)(t + 1) : 1.0);
+  const double *beta = par + s->n_arma;
+  for (size_t t = 0; t < w->n; t++) {
+    double x = w->y[t];
+    for (int j = 0; j < s->n_reg; j++) x -= beta[j] * w->reg[t + w->n * (size_t)j];
+    w->x[t] = x;
+  }
 }
 
 /* R's ARIMA_CSS: mean squared conditional residual of the differenced x. */
@@ -207,7 +230,7 @@ static double conditional_ssq(arima_work *w) {
 static double arima_objective(arima_work *w, const double *par) {
   const arima_spec *s = &w->spec;
   arima_expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
-  remove_constant(w, par);
+  remove_regression(w, par);
   if (w->use_css) return 0.5 * log(conditional_ssq(w));
   if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
   likelihood_sums sums = arima_kalman_filter(w, NULL);
@@ -237,6 +260,7 @@ static void work_free(arima_work *w) {
   free(w->x), free(w->phi), free(w->theta), free(w->delta), free(w->coef), free(w->tpar);
   free(w->a), free(w->anew), free(w->M), free(w->P), free(w->Pnew), free(w->mm), free(w->lyap);
   free(w->w), free(w->resid), free(w->parscale);
+  free(w->reg), free(w->reg_natural), free(w->rotation);
   free(w);
 }
 
@@ -258,7 +282,9 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->lyap = calloc(4 * r * r, sizeof *w->lyap);
   w->w = calloc(n, sizeof *w->w), w->resid = calloc(n, sizeof *w->resid);
   w->parscale = calloc(nc, sizeof *w->parscale);
-  if (!w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar || !w->a || !w->anew || !w->M || !w->P ||
+  size_t reg_values = n * (size_t)s->n_reg > 0 ? n * (size_t)s->n_reg : 1;
+  w->reg = calloc(reg_values, sizeof *w->reg), w->reg_natural = calloc(reg_values, sizeof *w->reg_natural);
+  if (!w->reg || !w->reg_natural || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar || !w->a || !w->anew || !w->M || !w->P ||
       !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {
     work_free(w);
     return NULL;
@@ -267,50 +293,79 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   return w;
 }
 
-/* Starting value and scale of beta: least squares of the differenced series
- * on the differenced regressor (a constant after differencing), as R's lm(). */
-static cc_status constant_start(arima_work *w, cc_error *err) {
+/* R's var.coef: the Hessian of the objective at the (transformed) optimum
+ * by optimHess (cc_optim_hessian), inverted after multiplying by n_used, and
+ * carried to the natural parameters through the Jacobian A of the AR
+ * transformation (R's ARIMA_Gradtrans: forward differences of step 1e-3),
+ * var = A' (n_used H)^-1 A. Writes cov (n_coef x n_coef) in the estimation
+ * coordinates; 0 when the Hessian is not finite or not invertible. */
+static int coefficient_covariance(arima_work *w, double *cov) {
   const arima_spec *s = &w->spec;
-  size_t n = w->n;
-  double *dx = w->w, *dc = w->resid;
-  for (size_t t = 0; t < n; t++) dx[t] = w->y[t], dc[t] = s->constant == CONSTANT_DRIFT ? (double)(t + 1) : 1.0;
-  size_t start = 0;
-  for (int k = 0; k < s->d + s->sd; k++) {
-    size_t lag = k < s->d ? 1 : (size_t)s->period;
-    for (size_t t = n - 1; t >= start + lag; t--) dx[t] -= dx[t - lag], dc[t] -= dc[t - lag];
-    start += lag;
+  size_t k = (size_t)s->n_coef;
+  if (k == 0) return 1;
+  cc_bfgs_options options;
+  cc_bfgs_options_default(&options);
+  double *hessian = malloc(k * k * sizeof *hessian), *jacobian = calloc(k * k, sizeof *jacobian);
+  gsl_matrix *lu = gsl_matrix_alloc(k, k), *inverse = gsl_matrix_alloc(k, k);
+  gsl_permutation *perm = gsl_permutation_alloc(k);
+  int ok = hessian && jacobian && lu && inverse && perm &&
+           cc_optim_hessian(objective_for_optimiser, w, w->coef, k, w->parscale, options.gradient_step, hessian);
+  int sign;
+  if (ok) {
+    for (size_t i = 0; i < k; i++)
+      for (size_t j = 0; j < k; j++) gsl_matrix_set(lu, i, j, hessian[i + k * j] * (double)w->n_used);
+    ok = gsl_linalg_LU_decomp(lu, perm, &sign) == 0 && fabs(gsl_linalg_LU_det(lu, sign)) > 0 &&
+         gsl_linalg_LU_invert(lu, perm, inverse) == 0;
   }
-  double sum = 0, regressor = dc[n - 1];
-  size_t count = 0;
-  for (size_t t = start; t < n; t++)
-    if (!isnan(dx[t])) sum += dx[t], count++;
-  if (count < 2)
-    return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "too few non-missing differences to estimate the %s",
-                        s->constant == CONSTANT_DRIFT ? "drift" : "mean");
-  double mean = sum / (double)count, squares = 0;
-  for (size_t t = start; t < n; t++)
-    if (!isnan(dx[t])) squares += (dx[t] - mean) * (dx[t] - mean);
-  double se = sqrt(squares / (double)(count - 1) / (double)count) / fabs(regressor);
-  w->coef[s->n_arma] = mean / regressor;
-  w->parscale[s->n_arma] = se > 0 ? 10 * se : 1;
-  return CC_OK;
+  if (ok) {
+    for (size_t i = 0; i < k; i++) jacobian[i + k * i] = 1;
+    int blocks[2][2] = {{0, s->p}, {s->p + s->q, s->sp}}; /* start and size of each AR block */
+    for (int b = 0; b < 2; b++) {
+      int first = blocks[b][0], size = blocks[b][1];
+      if (size == 0) continue;
+      double raw[ARIMA_MAX_ORDER], base[ARIMA_MAX_ORDER], moved[ARIMA_MAX_ORDER];
+      memcpy(raw, w->coef + first, (size_t)size * sizeof *raw);
+      arima_partrans(size, raw, base);
+      for (int i = 0; i < size; i++) {
+        raw[i] += ARIMA_GRADTRANS_STEP;
+        arima_partrans(size, raw, moved);
+        for (int j = 0; j < size; j++)
+          jacobian[(size_t)(first + i) + k * (size_t)(first + j)] = (moved[j] - base[j]) / ARIMA_GRADTRANS_STEP;
+        raw[i] -= ARIMA_GRADTRANS_STEP;
+      }
+    }
+    for (size_t a = 0; a < k; a++)
+      for (size_t b = 0; b < k; b++) {
+        double sum = 0;
+        for (size_t i = 0; i < k; i++)
+          for (size_t j = 0; j < k; j++) sum += jacobian[i + k * a] * gsl_matrix_get(inverse, i, j) * jacobian[j + k * b];
+        cov[a + k * b] = sum;
+      }
+  }
+  free(hessian), free(jacobian);
+  gsl_matrix_free(lu), gsl_matrix_free(inverse), gsl_permutation_free(perm);
+  return ok;
 }
 
-/* The whole estimation into w->coef; *objective is the concentrated objective there. */
-static cc_status estimate(arima_work *w, double *objective, cc_error *err) {
+/* The whole estimation into w->coef (natural parameters, natural regression
+ * columns); *objective is the concentrated objective there and cov
+ * (n_coef x n_coef) R's var.coef, NaN when the Hessian is not invertible. */
+static cc_status estimate(arima_work *w, double *objective, double *cov, cc_error *err) {
   const arima_spec *s = &w->spec;
   int any_missing = 0;
   for (size_t t = 0; t < w->n; t++) any_missing |= isnan(w->y[t]);
+  for (size_t t = 0; t < w->n * (size_t)s->n_reg; t++) any_missing |= isnan(w->reg[t]);
   for (int i = 0; i < s->n_coef; i++) w->coef[i] = 0, w->parscale[i] = 1;
-  if (s->constant != CONSTANT_NONE) {
-    cc_status status = constant_start(w, err);
+  if (s->n_reg > 0) {
+    cc_status status = arima_regression_rotate(w, err);
+    if (!status) status = arima_regression_start(w, err);
     if (status) return status;
   }
   double value;
   if (!any_missing) { /* CSS start, kept only when its BFGS converged (R) */
     w->use_css = 1;
     w->n_cond = s->n_delta + s->n_phi;
-    double css[4 * ARIMA_MAX_ORDER + 1];
+    double css[ARIMA_MAX_COEF];
     memcpy(css, w->coef, (size_t)s->n_coef * sizeof *css);
     int result = bfgs(w, css, &value);
     if (result == 1) memcpy(w->coef, css, (size_t)s->n_coef * sizeof *css);
@@ -332,13 +387,18 @@ static cc_status estimate(arima_work *w, double *objective, cc_error *err) {
   arima_ma_invert(s->q, w->coef + s->p);
   arima_ma_invert(s->sq, w->coef + s->p + s->q + s->sp);
   *objective = arima_objective(w, w->coef);
+  if (!coefficient_covariance(w, cov))
+    for (int i = 0; i < s->n_coef * s->n_coef; i++) cov[i] = NAN;
   arima_transform_ar_blocks(s, w->coef, w->tpar, 0);
   memcpy(w->coef, w->tpar, (size_t)s->n_coef * sizeof *w->coef);
   w->transform = 0;
+  arima_regression_unrotate(w, cov);
   return CC_OK;
 }
 
-static void name_params(const arima_spec *s, cc_model *m, const double *coef) {
+/* R's coefficient names: ar1.., ma1.., sar1.., sma1.., intercept or drift,
+ * then each regressor's name when it fits a parameter name, else xreg1... */
+static void name_params(const arima_spec *s, cc_model *m, const double *coef, const char *const *xreg_names) {
   const char *prefix[4] = {"ar", "ma", "sar", "sma"};
   int counts[4] = {s->p, s->q, s->sp, s->sq}, k = 0;
   char name[CC_PARAM_NAME_MAX];
@@ -347,18 +407,58 @@ static void name_params(const arima_spec *s, cc_model *m, const double *coef) {
       snprintf(name, sizeof name, "%s%d", prefix[block], i + 1);
       cc_model_set_param(m, (size_t)k, name, coef[k]);
     }
-  if (s->constant != CONSTANT_NONE)
+  if (s->constant != CONSTANT_NONE) {
     cc_model_set_param(m, (size_t)k, s->constant == CONSTANT_DRIFT ? "drift" : "intercept", coef[k]);
+    k++;
+  }
+  for (int j = 0; j < s->n_xreg; j++, k++) {
+    if (strlen(xreg_names[j]) < CC_PARAM_NAME_MAX) snprintf(name, sizeof name, "%s", xreg_names[j]);
+    else snprintf(name, sizeof name, "xreg%d", j + 1);
+    cc_model_set_param(m, (size_t)k, name, coef[k]);
+  }
+}
+
+/* "ARIMA(1,1,1)(0,1,1)[12]+d", "ARIMA(2,0,0) mean", with "+xreg" for regressors, cut to fit m->spec. */
+static void label_model(const arima_spec *s, cc_model *m) {
+  char label[96];
+  if (s->sp + s->sd + s->sq > 0)
+    snprintf(label, sizeof label, "ARIMA(%d,%d,%d)(%d,%d,%d)[%d]%s%s", s->p, s->d, s->q, s->sp, s->sd, s->sq, s->period,
+             s->constant == CONSTANT_DRIFT ? "+d" : "", s->n_xreg ? "+xreg" : "");
+  else
+    snprintf(label, sizeof label, "ARIMA(%d,%d,%d)%s%s", s->p, s->d, s->q,
+             s->constant == CONSTANT_DRIFT ? " drift" : s->constant == CONSTANT_MEAN ? " mean" : "",
+             s->n_xreg ? "+xreg" : "");
+  size_t label_len = strlen(label) < sizeof m->spec - 1 ? strlen(label) : sizeof m->spec - 1;
+  memcpy(m->spec, label, label_len);
+  m->spec[label_len] = '\0';
 }
 
 cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_model **out, cc_error *err) {
+  arima_spec s = *spec;
+  s.n_xreg = 0;
+  arima_spec_complete(&s);
+  return arima_fit_spec_xreg(&s, y, n, NULL, NULL, out, err);
+}
+
+cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n, const double *xreg,
+                              const char *const *names, cc_model **out, cc_error *err) {
   *out = NULL;
   arima_spec s = *spec;
   cc_status status;
+  if (s.n_xreg > ARIMA_MAX_XREG)
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "xreg", "%d regressors; at most %d are supported", s.n_xreg,
+                        ARIMA_MAX_XREG);
   size_t nobs = 0;
   for (size_t t = 0; t < n; t++) {
     if (isinf(y[t])) return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "value %zu of the series is infinite", t + 1);
-    nobs += !isnan(y[t]);
+    int observed = !isnan(y[t]);
+    for (int j = 0; j < s.n_xreg; j++) {
+      double value = xreg[t + n * (size_t)j];
+      if (isinf(value))
+        return cc_error_set(err, CC_EINPUT, NULL, 0, "xreg", "value %zu of regressor '%s' is infinite", t + 1, names[j]);
+      observed &= !isnan(value);
+    }
+    nobs += (size_t)observed;
   }
   size_t n_cond = (size_t)(s.n_delta + s.n_phi);
   if (nobs <= (size_t)s.n_delta + (size_t)s.n_coef + 2 || n <= n_cond + 1)
@@ -369,23 +469,29 @@ cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_m
 
   arima_work *w = work_alloc(&s, y, n);
   cc_model *m = w ? cc_model_alloc(&cc_model_arima, n, (size_t)s.n_coef, (size_t)(s.rd + s.rd * s.rd)) : NULL;
-  if (!m) {
+  double *cov = malloc((size_t)(s.n_coef * s.n_coef + 1) * sizeof *cov);
+  if (!m || !cov) {
     work_free(w);
+    cc_model_free(m);
+    free(cov);
     return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   }
   w->n_used = nobs - (size_t)s.n_delta;
+  arima_regression_build(w, xreg);
   double objective = NAN;
-  status = estimate(w, &objective, err);
+  status = estimate(w, &objective, cov, err);
   if (!status) {
     /* The final filter at the natural coefficients, keeping a_n, P_n and the residuals. */
     arima_expand_polynomials(&s, w->coef, 0, w->tpar, w->phi, w->theta);
-    remove_constant(w, w->coef);
+    remove_regression(w, w->coef);
     if (!arima_initial_covariance(&s, w->phi, w->theta, w->P, w->lyap))
       status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the fitted AR part is not stationary");
   }
+  if (!status && s.n_xreg > 0) status = cc_model_set_xreg(m, (size_t)s.n_xreg, names, err);
   if (status) {
     work_free(w);
     cc_model_free(m);
+    free(cov);
     return status;
   }
   (void)arima_kalman_filter(w, m->residuals);
@@ -394,7 +500,13 @@ cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_m
     m->fitted[t] = y[t] - m->residuals[t];
     if (!isnan(m->residuals[t])) squares += m->residuals[t] * m->residuals[t];
   }
-  name_params(&s, m, w->coef);
+  name_params(&s, m, w->coef, names);
+  for (int i = 0; i < s.n_coef; i++) {
+    double variance = cov[i + s.n_coef * i];
+    m->std_errors[i] = variance >= 0 ? sqrt(variance) : NAN;
+  }
+  m->covariance = cov; /* the model owns it now */
+  cov = NULL;
   memcpy(m->states, w->a, (size_t)s.rd * sizeof *m->states);
   memcpy(m->states + s.rd, w->P, (size_t)(s.rd * s.rd) * sizeof *m->states);
   m->settings[SETTING_ORDER] = s.p * 10000 + s.d * 100 + s.q;
@@ -406,17 +518,9 @@ cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_m
   m->n_estimated = s.n_coef + 1;
   m->nobs = w->n_used;
   cc_model_set_criteria(m);
-  char label[64]; /* long orders could overflow cc_model.spec: cut to fit */
-  if (s.sp + s.sd + s.sq > 0)
-    snprintf(label, sizeof label, "ARIMA(%d,%d,%d)(%d,%d,%d)[%d]%s", s.p, s.d, s.q, s.sp, s.sd, s.sq, s.period,
-             s.constant == CONSTANT_DRIFT ? "+d" : "");
-  else
-    snprintf(label, sizeof label, "ARIMA(%d,%d,%d)%s", s.p, s.d, s.q,
-             s.constant == CONSTANT_DRIFT ? " drift" : s.constant == CONSTANT_MEAN ? " mean" : "");
-  size_t label_len = strlen(label) < sizeof m->spec - 1 ? strlen(label) : sizeof m->spec - 1;
-  memcpy(m->spec, label, label_len);
-  m->spec[label_len] = '\0';
+  label_model(&s, m);
   work_free(w);
+  free(cov);
   *out = m;
   return CC_OK;
 }
@@ -426,20 +530,28 @@ static cc_status arima_fit(const double *y, size_t n, const char *variant, const
   *out = NULL;
   cc_fit_options defaults;
   cc_fit_options_default(&defaults);
-  int period = options ? options->period : defaults.period;
+  const cc_fit_options *o = options ? options : &defaults;
+  int period = o->period;
   if (period < 1) return cc_error_set(err, CC_EUSAGE, NULL, 0, "period", "must be at least 1, not %d", period);
+  if (o->n_xreg > 0 && (!o->xreg || !o->xreg_names))
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "xreg", "%zu regressors without their values or names", o->n_xreg);
+  if (o->n_xreg > ARIMA_MAX_XREG)
+    return cc_error_set(err, CC_EUSAGE, NULL, 0, "xreg", "%zu regressors; at most %d are supported", o->n_xreg,
+                        ARIMA_MAX_XREG);
   if (!variant || !*variant || strcmp(variant, "auto") == 0) {
     if (period > 1) /* bad input for this series (the command line skips it), not a usage error of the run */
       return cc_error_set(err, CC_EINPUT, NULL, 0, "model",
                           "automatic ARIMA selection for seasonal series (period %d) is not yet supported: give the "
                           "orders, e.g. \"arima:0,1,1:0,1,1\"",
                           period);
-    return arima_auto_fit(y, n, out, err);
+    return arima_auto_fit_xreg(y, n, o->n_xreg, o->xreg, o->xreg_names, out, err);
   }
   arima_spec s;
   cc_status status = parse_variant(variant, period, &s, err);
   if (status) return status;
-  return arima_fit_spec(&s, y, n, out, err);
+  s.n_xreg = (int)o->n_xreg;
+  arima_spec_complete(&s);
+  return arima_fit_spec_xreg(&s, y, n, o->xreg, o->xreg_names, out, err);
 }
 
 /* ---------- forecasting and simulation ---------- */

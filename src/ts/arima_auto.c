@@ -33,7 +33,11 @@
  *   - A series that is constant after differencing is bad input here; R
  *     fits a fixed-coefficient model to it.
  *   - Leading missing values are kept (R drops them first), which matters
- *     only for the origin of a drift. */
+ *     only for the origin of a drift.
+ *
+ * With regressors (auto.arima(y, xreg = X)), d is chosen on the residuals of
+ * the least-squares regression of y on X with an intercept, and every model
+ * of the search is a regression with ARIMA errors on X. */
 #include <gsl/gsl_poly.h>
 #include <math.h>
 #include <stdlib.h>
@@ -59,6 +63,9 @@ typedef struct tried_model {
 typedef struct auto_search {
   const double *y;    /* the series, n values, NaN missing */
   size_t n;
+  size_t n_xreg;      /* regressors in every model (0 without) */
+  const double *xreg; /* n x n_xreg, column-major */
+  const char *const *xreg_names;
   int d;              /* differences, from the KPSS test */
   int max_p, max_q;   /* largest orders tried */
   int use_aic;        /* 1: AIC instead of AICc (3 values or fewer, as R) */
@@ -106,11 +113,12 @@ static cc_status try_model(auto_search *a, int p, int q, int constant, int *impr
   memset(&s, 0, sizeof s);
   s.p = p, s.d = a->d, s.q = q, s.period = 1;
   s.constant = !constant ? CONSTANT_NONE : a->d == 0 ? CONSTANT_MEAN : CONSTANT_DRIFT;
+  s.n_xreg = (int)a->n_xreg;
   arima_spec_complete(&s);
   cc_model *m = NULL;
   cc_error fit_err;
   cc_error_clear(&fit_err);
-  cc_status status = arima_fit_spec(&s, a->y, a->n, &m, &fit_err);
+  cc_status status = arima_fit_spec_xreg(&s, a->y, a->n, a->xreg, a->xreg_names, &m, &fit_err);
   if (status == CC_ENOMEM) {
     *err = fit_err;
     return status;
@@ -191,6 +199,11 @@ static cc_status stepwise(auto_search *a, int allow_constant, cc_error *err) {
 }
 
 cc_status arima_auto_fit(const double *y, size_t n, cc_model **out, cc_error *err) {
+  return arima_auto_fit_xreg(y, n, 0, NULL, NULL, out, err);
+}
+
+cc_status arima_auto_fit_xreg(const double *y, size_t n, size_t n_xreg, const double *xreg, const char *const *names,
+                              cc_model **out, cc_error *err) {
   *out = NULL;
   size_t first = 0, last = n, count = 0;
   while (first < n && isnan(y[first])) first++;
@@ -203,8 +216,17 @@ cc_status arima_auto_fit(const double *y, size_t n, cc_model **out, cc_error *er
   auto_search a;
   memset(&a, 0, sizeof a);
   a.y = y, a.n = n, a.best_ic = HUGE_VAL;
-  a.d = cc_ndiffs(y, n, CC_KPSS_ALPHA, CC_KPSS_MAX_D);
-  if (constant_after_differencing(y, n, a.d))
+  a.n_xreg = n_xreg, a.xreg = xreg, a.xreg_names = names;
+  double *for_d = NULL; /* with regressors, d comes from the residuals of y on them (auto.arima) */
+  if (n_xreg > 0) {
+    cc_status status = arima_regression_residuals(y, n, n_xreg, xreg, &for_d, err);
+    if (status) return status;
+  }
+  const double *series_for_d = for_d ? for_d : y;
+  a.d = cc_ndiffs(series_for_d, n, CC_KPSS_ALPHA, CC_KPSS_MAX_D);
+  int constant = constant_after_differencing(series_for_d, n, a.d);
+  free(for_d);
+  if (constant)
     return cc_error_set(err, CC_EINPUT, NULL, 0, NULL,
                         "the series is constant after %d difference(s): there is no ARIMA model to choose", a.d);
   int limit = (int)(count / 3);

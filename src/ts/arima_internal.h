@@ -10,10 +10,14 @@
 
 #define ARIMA_MAX_ORDER 20          /* p, q, P, Q each at most this */
 #define ARIMA_MAX_DIFF 3            /* d, D each at most this */
+#define ARIMA_MAX_XREG 32           /* external regressors at most this */
+#define ARIMA_MAX_COEF (4 * ARIMA_MAX_ORDER + 1 + ARIMA_MAX_XREG) /* coefficients at most this */
 #define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
 #define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
 #define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
 #define ARIMA_LYAPUNOV_MAXIT 64     /* doublings: 2^64 terms of the series */
+#define ARIMA_RANK_TOLERANCE 1e-7    /* relative singular value below which the regression is rank deficient (lm's tol) */
+#define ARIMA_GRADTRANS_STEP 1e-3    /* forward-difference step of the AR transformation's Jacobian (R's Gradtrans) */
 #define LOG_2PI 1.83787706640934548356 /* log(2 pi) */
 
 enum { CONSTANT_NONE = 0, CONSTANT_MEAN = 1, CONSTANT_DRIFT = 2 };
@@ -25,8 +29,10 @@ typedef struct arima_spec {
   int sp, sd, sq;      /* seasonal orders P, D, Q */
   int period;          /* m (1 when not seasonal) */
   int constant;        /* CONSTANT_* */
+  int n_xreg;          /* external regressors (0 without) */
   int n_arma;          /* p + q + P + Q */
-  int n_coef;          /* n_arma + (constant != none) */
+  int n_reg;           /* regression columns: (constant != none) + n_xreg */
+  int n_coef;          /* n_arma + n_reg */
   int n_phi, n_theta;  /* degrees of the expanded AR and MA polynomials */
   int r;               /* Harvey's ARMA state size, max(n_phi, n_theta + 1) */
   int n_delta;         /* d + m D */
@@ -38,7 +44,10 @@ typedef struct arima_work {
   arima_spec spec;
   const double *y;     /* the series, n values, NaN missing */
   size_t n;
-  double *x;           /* y - beta c_t */
+  double *x;           /* y - C_t beta, C the regression columns */
+  double *reg;         /* n x n_reg regression columns as estimated (rotated when `rotation` is set) */
+  double *reg_natural; /* n x n_reg: constant (1 or t), then the regressors */
+  double *rotation;    /* n_reg x n_reg, V of the SVD of the columns (R rotates two or more), or NULL */
   double *phi, *theta, *delta; /* expanded polynomials (theta padded to r - 1) */
   double *coef;        /* n_coef, natural parameters */
   double *tpar;        /* n_coef, scratch for transformations */
@@ -76,6 +85,18 @@ void arima_covariance_predict(const arima_spec *s, const double *phi, const doub
 int arima_initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn, double *scratch);
 likelihood_sums arima_kalman_filter(arima_work *w, double *resid);
 
+/* The regression part (arima_regression.c): fill w->reg_natural and w->reg
+ * with the columns (the constant, then xreg); rotate two or more columns as
+ * R does (w->rotation, w->reg = C V; CC_EINPUT when they are collinear); the
+ * starting values and scales of their coefficients (w->coef, w->parscale
+ * from n_arma on; CC_EINPUT when too few values or collinear after
+ * differencing); and back from the rotation: coefficients, cov (n_coef x
+ * n_coef, may be NULL) and w->reg. */
+void arima_regression_build(arima_work *w, const double *xreg);
+cc_status arima_regression_rotate(arima_work *w, cc_error *err);
+cc_status arima_regression_start(arima_work *w, cc_error *err);
+void arima_regression_unrotate(arima_work *w, double *cov);
+
 /* Fill the sizes of s (n_arma, n_coef, r, ...) from its orders, period and constant. */
 void arima_spec_complete(arima_spec *s);
 
@@ -83,6 +104,25 @@ void arima_spec_complete(arima_spec *s);
  * (arima.c). On success *out is a model the caller frees; CC_EINPUT when the
  * data do not allow the fit, CC_ENOMEM when out of memory. */
 cc_status arima_fit_spec(const arima_spec *s, const double *y, size_t n, cc_model **out, cc_error *err);
+
+/* The same with s->n_xreg regressors xreg (n x n_xreg, column-major, NaN
+ * missing) called names, as forecast::Arima(y, xreg = X): regression with
+ * ARIMA errors. xreg and names may be NULL when s->n_xreg is 0. */
+cc_status arima_fit_spec_xreg(const arima_spec *s, const double *y, size_t n, const double *xreg,
+                              const char *const *names, cc_model **out, cc_error *err);
+
+/* The series auto.arima chooses d on when there are regressors: y where a
+ * row has a missing value, else the residuals of the least-squares fit of y
+ * on an intercept and xreg (n x n_xreg) (arima_regression.c). *out (n values) is the
+ * caller's to free. */
+cc_status arima_regression_residuals(const double *y, size_t n, size_t n_xreg, const double *xreg, double **out,
+                                     cc_error *err);
+
+/* forecast::auto.arima(y, xreg = X, seasonal = FALSE) (arima_auto.c): d
+ * from the residuals of the regression of y on X, then the stepwise search
+ * with the regressors in every model. n_xreg may be 0. */
+cc_status arima_auto_fit_xreg(const double *y, size_t n, size_t n_xreg, const double *xreg, const char *const *names,
+                              cc_model **out, cc_error *err);
 
 /* Choose the orders of a non-seasonal ARIMA for y[0..n) as
  * forecast::auto.arima(y, seasonal = FALSE) and fit them (arima_auto.c). On

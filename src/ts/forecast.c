@@ -21,6 +21,7 @@ void cc_forecast_options_default(cc_forecast_options *options) {
   options->interval_paths = CC_FORECAST_INTERVAL_PATHS;
   options->seed = 20240401UL;
   options->nonnegative = 0;
+  options->xreg_future = NULL;
 }
 
 cc_forecast *cc_forecast_alloc(size_t h, size_t n_levels, size_t n_paths) {
@@ -66,12 +67,13 @@ static int compare_doubles(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* Draw n paths of h steps into paths (path-major). */
-static cc_status simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *rng, double *paths, int nonnegative,
-                                cc_error *err) {
+/* Draw n paths of h steps into paths (path-major), each plus the regression offset[h]. */
+static cc_status simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *rng, const double *offset,
+                                double *paths, int nonnegative, cc_error *err) {
   for (size_t p = 0; p < n; p++) {
     cc_status status = m->type->simulate(m, h, rng, paths + p * h, err);
     if (status) return status;
+    for (size_t i = 0; i < h; i++) paths[p * h + i] += offset[i];
     if (nonnegative)
       for (size_t i = 0; i < h; i++)
         if (paths[p * h + i] < 0) paths[p * h + i] = 0;
@@ -81,11 +83,11 @@ static cc_status simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *
 
 /* Interval bounds from the empirical quantiles of simulated paths. */
 static cc_status simulated_intervals(const cc_model *m, cc_forecast *f, const cc_forecast_options *o, gsl_rng *rng,
-                                     cc_error *err) {
+                                     const double *offset, cc_error *err) {
   size_t n = o->interval_paths, h = f->h;
   double *paths = malloc(n * h * sizeof *paths), *column = malloc(n * sizeof *column);
   cc_status status = paths && column ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  if (!status) status = simulate_paths(m, h, n, rng, paths, o->nonnegative && isnan(m->lambda), err);
+  if (!status) status = simulate_paths(m, h, n, rng, offset, paths, o->nonnegative && isnan(m->lambda), err);
   for (size_t i = 0; !status && i < h; i++) {
     for (size_t p = 0; p < n; p++) column[p] = paths[p * h + i];
     qsort(column, n, sizeof *column, compare_doubles);
@@ -138,14 +140,21 @@ cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels,
   for (size_t l = 0; l < n_levels; l++)
     if (!(levels[l] > 0 && levels[l] < 100))
       return cc_error_set(err, CC_EUSAGE, NULL, 0, "level", "%g is not a level between 0 and 100", levels[l]);
+  if (m->n_xreg > 0 && !o->xreg_future)
+    return cc_error_set(err, CC_EINPUT, NULL, 0, "xreg", "the model needs the future values of its regressor '%s'%s",
+                        m->xreg_names[0], m->n_xreg > 1 ? " and the others" : "");
   cc_forecast *f = cc_forecast_alloc(h, n_levels, o->n_paths);
-  double *variance = malloc(h * sizeof *variance);
+  double *variance = malloc(h * sizeof *variance), *offset = calloc(h, sizeof *offset);
   for (size_t i = 0; variance && i < h; i++) variance[i] = NAN; /* families without a variance leave it unset */
   gsl_rng *rng = NULL;
-  cc_status status = f && variance ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  cc_status status = f && variance && offset ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!status) {
     memcpy(f->levels, levels, n_levels * sizeof *levels);
     status = m->type->forecast(m, h, f->mean, variance, &f->analytic, err);
+  }
+  if (!status && m->n_xreg > 0) {
+    cc_model_regression(m, o->xreg_future, h, offset);
+    for (size_t i = 0; i < h; i++) f->mean[i] += offset[i];
   }
   /* The random stream, only when something is simulated (seeding it is not free). */
   if (!status && ((!f->analytic && n_levels) || o->n_paths)) {
@@ -162,10 +171,10 @@ cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels,
       }
     }
   } else if (!status && n_levels) {
-    status = simulated_intervals(m, f, o, rng, err);
+    status = simulated_intervals(m, f, o, rng, offset, err);
   }
   if (!status && o->n_paths)
-    status = simulate_paths(m, h, o->n_paths, rng, f->paths, o->nonnegative && isnan(m->lambda), err);
+    status = simulate_paths(m, h, o->n_paths, rng, offset, f->paths, o->nonnegative && isnan(m->lambda), err);
   if (!status && !isnan(m->lambda)) back_transform(m, f, variance);
   if (!status && o->nonnegative) {
     for (size_t i = 0; i < h; i++) f->mean[i] = f->mean[i] < 0 ? 0 : f->mean[i];
@@ -175,6 +184,7 @@ cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels,
     }
   }
   free(variance);
+  free(offset);
   gsl_rng_free(rng);
   if (status) {
     cc_forecast_free(f);

@@ -16,6 +16,9 @@ void cc_fit_options_default(cc_fit_options *options) {
   options->max_iterations = CC_FIT_MAX_ITERATIONS;
   options->tolerance = CC_FIT_TOLERANCE;
   options->allow_multiplicative = -1;
+  options->n_xreg = 0;
+  options->xreg = NULL;
+  options->xreg_names = NULL;
 }
 
 cc_model *cc_model_alloc(const cc_model_type *type, size_t n, size_t n_params, size_t n_states) {
@@ -28,14 +31,15 @@ cc_model *cc_model_alloc(const cc_model_type *type, size_t n, size_t n_params, s
   m->period = 1;
   m->params = calloc(n_params ? n_params : 1, sizeof *m->params);
   m->param_names = calloc(n_params ? n_params : 1, sizeof *m->param_names);
+  m->std_errors = calloc(n_params ? n_params : 1, sizeof *m->std_errors);
   m->states = calloc(n_states ? n_states : 1, sizeof *m->states);
   m->fitted = malloc((n ? n : 1) * sizeof *m->fitted);
   m->residuals = malloc((n ? n : 1) * sizeof *m->residuals);
-  if (!m->params || !m->param_names || !m->states || !m->fitted || !m->residuals) {
+  if (!m->params || !m->param_names || !m->std_errors || !m->states || !m->fitted || !m->residuals) {
     cc_model_free(m);
     return NULL;
   }
-  for (size_t i = 0; i < n_params; i++) m->params[i] = NAN;
+  for (size_t i = 0; i < n_params; i++) m->params[i] = m->std_errors[i] = NAN;
   for (size_t i = 0; i < n; i++) m->fitted[i] = m->residuals[i] = NAN;
   m->sigma2 = m->loglik = m->aic = m->aicc = m->bic = NAN;
   m->lambda = NAN;
@@ -46,10 +50,35 @@ void cc_model_free(cc_model *m) {
   if (!m) return;
   free(m->params);
   free(m->param_names);
+  free(m->std_errors);
+  free(m->covariance);
+  free(m->xreg_names);
   free(m->states);
   free(m->fitted);
   free(m->residuals);
   free(m);
+}
+
+cc_status cc_model_set_xreg(cc_model *m, size_t n_xreg, const char *const *names, cc_error *err) {
+  if (n_xreg > m->n_params)
+    return cc_error_set(err, CC_EINTERNAL, NULL, 0, NULL, "%zu regressors for a model of %zu parameters", n_xreg,
+                        m->n_params);
+  char(*copy)[CC_XREG_NAME_MAX] = calloc(n_xreg ? n_xreg : 1, sizeof *copy);
+  if (!copy) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t j = 0; j < n_xreg; j++) snprintf(copy[j], CC_XREG_NAME_MAX, "%s", names[j]);
+  free(m->xreg_names);
+  m->xreg_names = copy;
+  m->n_xreg = n_xreg;
+  return CC_OK;
+}
+
+void cc_model_regression(const cc_model *m, const double *xreg_future, size_t h, double *offset) {
+  const double *beta = m->params + (m->n_params - m->n_xreg);
+  for (size_t i = 0; i < h; i++) {
+    double sum = 0;
+    for (size_t j = 0; j < m->n_xreg; j++) sum += xreg_future[i + h * j] * beta[j];
+    offset[i] = sum;
+  }
 }
 
 void cc_model_set_param(cc_model *m, size_t i, const char *name, double value) {

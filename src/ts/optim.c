@@ -395,3 +395,28 @@ int cc_bfgs(cc_objective_fn f, void *context, double *x, size_t n, const double 
   *value = best;
   return iterations < o->max_iterations ? 1 : 0;
 }
+
+int cc_optim_hessian(cc_objective_fn f, void *context, const double *x, size_t n, const double *scale,
+                     double gradient_step, double *hessian) {
+  if (n == 0) return 1;
+  if (n > CC_BFGS_MAX_PARAMETERS) return 0;
+  double z[CC_BFGS_MAX_PARAMETERS], work[CC_BFGS_MAX_PARAMETERS];
+  double up[CC_BFGS_MAX_PARAMETERS], down[CC_BFGS_MAX_PARAMETERS];
+  for (size_t i = 0; i < n; i++) z[i] = x[i] / scale[i];
+  for (size_t i = 0; i < n; i++) {
+    double keep = z[i], eps = gradient_step / scale[i];
+    z[i] = keep + eps;
+    int ok = scaled_gradient(f, context, z, scale, work, n, gradient_step, up);
+    z[i] = keep - eps;
+    ok = ok && scaled_gradient(f, context, z, scale, work, n, gradient_step, down);
+    z[i] = keep;
+    if (!ok) return 0;
+    for (size_t j = 0; j < n; j++) hessian[i + n * j] = (up[j] - down[j]) / (2 * eps * scale[i] * scale[j]);
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < i; j++) {
+      double mean = 0.5 * (hessian[i + n * j] + hessian[j + n * i]);
+      hessian[i + n * j] = hessian[j + n * i] = mean;
+    }
+  return 1;
+}

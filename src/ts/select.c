@@ -56,12 +56,36 @@ cc_status cc_model_request_parse(const char *text, cc_model_request *out, cc_err
 
 static cc_status fit_plain(const cc_model_request *request, const double *y, size_t n, const cc_fit_options *options,
                            cc_model **out, cc_error *err);
+static cc_status fit_transformed(const cc_model_request *request, const double *y, size_t n, cc_fit_options options,
+                                 cc_model **out, cc_error *err);
 
 cc_status cc_model_fit_request(const cc_model_request *request, const double *y, size_t n, int period, cc_model **out,
                                cc_error *err) {
+  return cc_model_fit_request_xreg(request, y, n, period, 0, NULL, NULL, out, err);
+}
+
+cc_status cc_model_fit_request_xreg(const cc_model_request *request, const double *y, size_t n, int period,
+                                    size_t n_xreg, const double *xreg, const char *const *names, cc_model **out,
+                                    cc_error *err) {
+  *out = NULL;
   cc_fit_options options;
   cc_fit_options_default(&options);
   options.period = period;
+  cc_model_request chosen = *request;
+  if (n_xreg > 0) {
+    if (request->type && request->type != &cc_model_arima)
+      return cc_error_set(err, CC_EUSAGE, NULL, 0, "xreg", "model '%s' takes no regressors (use arima or auto)",
+                          request->type->name);
+    chosen.type = &cc_model_arima; /* "auto" with regressors: the automatic ARIMA */
+    options.n_xreg = n_xreg, options.xreg = xreg, options.xreg_names = names;
+  }
+  return fit_transformed(&chosen, y, n, options, out, err);
+}
+
+/* Fit the request, on the Box-Cox transformed series when it asks for one. */
+static cc_status fit_transformed(const cc_model_request *request, const double *y, size_t n, cc_fit_options options,
+                                 cc_model **out, cc_error *err) {
+  int period = options.period;
   if (!request->lambda_auto && isnan(request->lambda)) return fit_plain(request, y, n, &options, out, err);
   double lambda = request->lambda_auto
                       ? cc_boxcox_lambda(y, n, period, CC_BOXCOX_AUTO_LOWER, CC_BOXCOX_UPPER)

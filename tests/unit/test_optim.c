@@ -137,6 +137,35 @@ START_TEST(test_bfgs_matches_r) {
 }
 END_TEST
 
+/* f(x) = 0.5 x'Ax + b'x: central differences of a quadratic are exact, so
+ * cc_optim_hessian returns A to rounding, whatever the scales; and a
+ * function that is not finite near x gives 0. */
+static double general_quadratic(const double *x, size_t n, void *context) {
+  const double *a = context;
+  double value = 0;
+  for (size_t i = 0; i < n; i++) {
+    value += 0.3 * (double)(i + 1) * x[i];
+    for (size_t j = 0; j < n; j++) value += 0.5 * x[i] * a[i + n * j] * x[j];
+  }
+  return value;
+}
+
+static double log_of_first(const double *x, size_t n, void *context) {
+  (void)n, (void)context;
+  return x[0] > 0 ? log(x[0]) : NAN;
+}
+
+START_TEST(test_hessian_of_quadratic) {
+  enum { N = 3 };
+  double a[N * N] = {4, 1, -0.5, 1, 3, 0.25, -0.5, 0.25, 2}, x[N] = {0.7, -1.2, 3}, scale[N] = {1, 10, 0.05};
+  double hessian[N * N];
+  ck_assert_int_eq(cc_optim_hessian(general_quadratic, a, x, N, scale, 1e-3, hessian), 1);
+  for (int i = 0; i < N * N; i++) ck_assert_double_eq_tol(hessian[i], a[i], 1e-6);
+  double near_zero[1] = {1e-4}, unit[1] = {1};
+  ck_assert_int_eq(cc_optim_hessian(log_of_first, NULL, near_zero, 1, unit, 1e-3, hessian), 0);
+}
+END_TEST
+
 START_TEST(test_errors) {
   cc_nm_workspace *w = cc_nm_workspace_alloc(2);
   cc_nm_options o;
@@ -156,6 +185,7 @@ int main(void) {
   tcase_add_test(tc, test_matches_r_optim);
   tcase_add_test(tc, test_pause_and_resume);
   tcase_add_test(tc, test_bfgs_matches_r);
+  tcase_add_test(tc, test_hessian_of_quadratic);
   tcase_add_test(tc, test_errors);
   suite_add_tcase(s, tc);
   return cc_test_run_suite(s);
