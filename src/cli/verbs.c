@@ -60,6 +60,25 @@ const cc_verb cc_verbs[] = {
      "  --store STORE  the store to write\n"
      "  --dry-run      validate only; do not touch the store\n",
      cc_cmd_ingest},
+    {"link", "link the store's series into one panel (GSS codes, common age bands, frequencies)",
+     "usage: carecast link --store STORE [--lookups DIR | --data DIR] [--disaggregate M[,M...]|all]\n"
+     "                     [--strict]\n\n"
+     "Links every series of STORE into the panel (/panel/<frequency>/<series_id>, see\n"
+     "docs/store.md): places named by area names, legacy codes (DfE \"373\", ONS \"00CG\") or\n"
+     "replaced GSS codes are matched to current GSS codes through the lookups (exact, then\n"
+     "normalised names, then Jaro-Winkler with the score printed; an ambiguous or unknown\n"
+     "place, or an area since merged or split, is named, never guessed); age bands are\n"
+     "mapped to 0-17, 18-64 and 65+ (\"all\" is kept), splitting a band that straddles two\n"
+     "in proportion to the place's population that year; months are added up to quarters,\n"
+     "financial years and years, quarters to financial years and years. Prints what it\n"
+     "matched, split, combined and aggregated, and what it could not link. Running it again\n"
+     "on the same store changes nothing.\n\n"
+     "  --lookups DIR       the geography lookups (default: DATA/lookups)\n"
+     "  --data DIR          the data folder (default: $CARECAST_DATA, else the project's data/)\n"
+     "  --disaggregate M    also spread these quarterly or annual measures over months\n"
+     "                      (Denton's proportional method, flagged imputed); all for every one\n"
+     "  --strict            exit 1 when any series could not be linked\n",
+     cc_cmd_link},
     {"list", "list the series in a store",
      "usage: carecast list --store STORE [--measure M] [--geography G] [--csv]\n\n"
      "Lists the series with frequency, span, counts of missing and suppressed\n"
