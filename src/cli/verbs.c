@@ -15,7 +15,8 @@ const cc_verb cc_verbs[] = {
     {"demo", "run the pipeline on the embedded default data",
      "usage: carecast demo [--out DIR] [--data DIR]\n\n"
      "Runs the pipeline on the embedded default data (two councils, 2014-04 to 2025-03):\n"
-     "ingests every source in DATA/sources into DIR/store.h5, lists the series, fits the\n"
+     "ingests every source in DATA/sources into DIR/store.h5, links them into the panel\n"
+     "(carecast link, with the lookups in DATA/lookups), lists the series, fits the\n"
      "automatic model to each and forecasts three years ahead (DIR/forecasts.csv).\n\n"
      "  --out DIR    where to write (default: carecast-demo)\n"
      "  --data DIR   the data folder (default: $CARECAST_DATA, else the project's data/)\n",
@@ -95,12 +96,14 @@ const cc_verb cc_verbs[] = {
      "forecast::checkresiduals); a small value says the model missed structure.\n",
      cc_cmd_models},
     {"show", "print one series' observations as CSV",
-     "usage: carecast show --store STORE SERIES_ID\n\n"
+     "usage: carecast show --store STORE [--panel FREQUENCY] SERIES_ID\n\n"
      "Prints period,value,upper_bound,flags for every period of the series.\n"
      "SERIES_ID is measure/geography/age_band, e.g. cs_referrals/E08000019/0-17.\n"
      "flags: observed, suppressed (value hidden, at most upper_bound), missing,\n"
      "imputed, outlier, break, provisional, joined by '+'.\n\n"
-     "  --store STORE  the store to read\n",
+     "  --store STORE  the store to read\n"
+     "  --panel FREQ   the linked panel's series at FREQ (month, quarter, financial_year,\n"
+     "                 year; see carecast link) instead of the stored series\n",
      cc_cmd_show},
     {NULL, NULL, NULL, NULL},
 };

@@ -566,7 +566,7 @@ static cc_status write_panel(link_run *run, cc_store *store, cc_error *err) {
     status = cc_store_panel_clear(store, err);
     for (size_t i = 0; i < run->n_out && !status; i++) {
       status = cc_store_panel_write(store, run->out[i], err);
-      if (!status && i % 256 == 255) cc_store_checkpoint(store, "panel");
+      if (!status && i % 256 == 255) cc_store_checkpoint(store, "panel-written");
     }
     if (!status) status = cc_store_panel_set_note(store, "unlinked", note, err);
   }
