@@ -282,6 +282,10 @@ static cc_status plan_series(link_run *run, size_t i, cc_error *err) {
     const entry *e = find_entry(run, s->measure, code, band);
     int whole = 0;
     const cc_series *other = e ? overlapping(run, e, part, &whole) : NULL;
+    int mine_whole = part.low == target.low && part.high == target.high;
+    if (other && whole && mine_whole)
+      return add_line(&run->report->unlinked, err, "%s: %s/%s/%s is already supplied by %s", s->id, s->measure, code, band,
+                      other->id);
     if (other && whole)
       return add_line(&run->report->superseded, err, "%s (the panel's %s comes whole from %s)", s->id, band, other->id);
     if (other)
@@ -619,10 +623,13 @@ static cc_status build_all(link_run *run, cc_error *err) {
     cc_status made = build_entry(run, &run->entries[k], &built, &problem);
     if (made == CC_EINPUT) {
       /* A band that cannot be split (no population, an open band cut): its series are not linked. */
-      for (size_t p = 0; p < run->entries[k].n_pieces && !status; p++) {
-        size_t i = run->entries[k].pieces[p].series;
+      const entry *e = &run->entries[k];
+      for (size_t p = 0; p < e->n_pieces && !status; p++) {
+        size_t i = e->pieces[p].series;
+        if (!run->linked[i]) continue; /* reported with another panel series */
         run->linked[i] = 0;
-        status = add_line(&run->report->unlinked, err, "%s: %s", run->series[i]->id, problem.message);
+        status = add_line(&run->report->unlinked, err, "%s: %s/%s/%s cannot be built: %s", run->series[i]->id, e->measure,
+                          e->code, e->band, problem.message);
       }
       continue;
     }
