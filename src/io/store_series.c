@@ -172,7 +172,7 @@ cc_status cc_store_series_ids_at(cc_store *store, const char *root, int depth, c
                          : cc_error_set(err, CC_EIO, store->path, 0, NULL, "cannot list the series");
     }
   }
-  qsort(list.names, list.n, sizeof *list.names, compare_names);
+  if (list.n) qsort(list.names, list.n, sizeof *list.names, compare_names);
   *ids = list.names;
   *n = list.n;
   return CC_OK;

@@ -78,6 +78,10 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* 1 when the len characters at s are "london": "City of London" keeps its
+ * "city of", because the City of London is not London. */
+static int is_london(const char *s, size_t len) { return len == 6 && strncmp(s, "london", 6) == 0; }
+
 void cc_geo_normalise(const char *name, char *buf, size_t len) {
   if (len == 0) return;
   char work[2 * CC_GEO_NAME_MAX];
@@ -108,12 +112,14 @@ void cc_geo_normalise(const char *name, char *buf, size_t len) {
   for (int changed = 1; changed;) {
     changed = 0;
     for (size_t i = 0; leading_words[i]; i++)
-      if (starts_with(text, leading_words[i]) && strlen(text) > strlen(leading_words[i])) {
+      if (starts_with(text, leading_words[i]) && strlen(text) > strlen(leading_words[i]) &&
+          !is_london(text + strlen(leading_words[i]), strlen(text) - strlen(leading_words[i]))) {
         text += strlen(leading_words[i]);
         changed = 1;
       }
     for (size_t i = 0; trailing_words[i]; i++)
-      if (ends_with(text, trailing_words[i]) && strlen(text) > strlen(trailing_words[i])) {
+      if (ends_with(text, trailing_words[i]) && strlen(text) > strlen(trailing_words[i]) &&
+          !is_london(text, strlen(text) - strlen(trailing_words[i]))) {
         text[strlen(text) - strlen(trailing_words[i])] = '\0';
         changed = 1;
       }

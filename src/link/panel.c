@@ -609,7 +609,8 @@ static cc_status plan_all(link_run *run, cc_error *err) {
     for (size_t i = 0; i < run->n_series && !status; i++) {
       if (whole_band(run->series[i]) != (pass == 0)) continue;
       const geo_entry *ge = &run->geos[run->geo_of[i]];
-      if (ge->status) status = add_line(&run->report->unlinked, err, "%s: %s", run->series[i]->id, ge->reason);
+      if (run->series[i]->n == 0) status = add_line(&run->report->unlinked, err, "%s: no periods", run->series[i]->id);
+      else if (ge->status) status = add_line(&run->report->unlinked, err, "%s: %s", run->series[i]->id, ge->reason);
       else status = plan_series(run, i, err);
     }
   return status;

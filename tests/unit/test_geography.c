@@ -72,7 +72,9 @@ START_TEST(test_normalise) {
                {"Royal Borough of Windsor & Maidenhead", "windsor and maidenhead"},
                {"NHS South Yorkshire Integrated Care Board", "south yorkshire icb"},
                {"South Yorkshire Police", "south yorkshire"},
-               {"Council", "council"}};
+               {"Council", "council"},
+               {"City of London", "city of london"},
+               {"London, City of", "london city of"}};
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char buf[CC_GEO_NAME_MAX];
     cc_geo_normalise(cases[i].in, buf, sizeof buf);
@@ -160,6 +162,7 @@ START_TEST(test_unmatched_lists_nearest) {
   resolve_refused(lk, "E08999999", (const char *const[]){"not in the lookup", NULL});
   resolve_refused(lk, "", (const char *const[]){"matches no area", NULL});
   resolve_refused(lk, "999", (const char *const[]){"matches no area", NULL});
+  resolve_refused(lk, "London", (const char *const[]){"matches no area", NULL}); /* not the City of London */
   cc_geo_lookup_free(lk);
 }
 END_TEST
