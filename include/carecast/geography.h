@@ -111,8 +111,9 @@ const cc_geo_area *cc_geo_area_at(const cc_geo_lookup *lookup, size_t i);
  * "integrated care board", ...) removed. */
 void cc_geo_normalise(const char *name, char *buf, size_t len);
 
-/* Jaro-Winkler similarity of a and b in [0, 1] (Winkler 1990: prefix scale
- * 0.1, prefix up to 4 characters). 1 for equal strings, 0 when either is empty. */
+/* Jaro-Winkler similarity of a and b in [0, 1] (Winkler 1990, as his strcmp95
+ * code: prefix scale 0.1, prefix up to 4 characters, rewarded only when the
+ * Jaro score is above 0.7). 1 for equal strings, 0 when either is empty. */
 double cc_jaro_winkler(const char *a, const char *b);
 
 const char *cc_geo_kind_name(cc_geo_kind kind);

@@ -15,6 +15,7 @@
 
 #define JW_PREFIX_SCALE 0.1 /* Winkler's p */
 #define JW_PREFIX_MAX 4     /* Winkler's longest rewarded common prefix */
+#define JW_BOOST_THRESHOLD 0.7 /* the prefix reward applies only above this Jaro score (strcmp95) */
 #define CANDIDATES_LISTED 3 /* nearest names an unmatched error lists */
 
 typedef enum key_type { KEY_NAME, KEY_LEGACY } key_type;
@@ -129,7 +130,9 @@ void cc_geo_normalise(const char *name, char *buf, size_t len) {
 
 /* ---- Jaro-Winkler ----------------------------------------------------- */
 
-/* Jaro (1989) similarity, then Winkler's (1990) boost for a common prefix. */
+/* Jaro (1989) similarity, then Winkler's (1990) boost for a common prefix,
+ * as Winkler's strcmp95 reference code computes them: transpositions halved
+ * in integers, and the prefix rewarded only above a Jaro score of 0.7. */
 double cc_jaro_winkler(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   if (la == 0 || lb == 0) return 0.0;
@@ -158,10 +161,12 @@ double cc_jaro_winkler(const char *a, const char *b) {
       transposed += a[i] != b[j];
       j++;
     }
-    double m = (double)matches;
-    jaro = (m / (double)la + m / (double)lb + (m - (double)transposed / 2.0) / m) / 3.0;
+    /* Half the out-of-order matches, in whole numbers, as strcmp95 counts them. */
+    double m = (double)matches, half_transposed = (double)(transposed / 2);
+    jaro = (m / (double)la + m / (double)lb + (m - half_transposed) / m) / 3.0;
   }
   free(used_a);
+  if (!(jaro > JW_BOOST_THRESHOLD)) return jaro;
   size_t prefix = 0;
   while (prefix < JW_PREFIX_MAX && prefix < la && prefix < lb && a[prefix] == b[prefix]) prefix++;
   return jaro + (double)prefix * JW_PREFIX_SCALE * (1.0 - jaro);

@@ -5,6 +5,7 @@
  * aggregation (the benchmarks must come back); every refusal triggered. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,6 +214,69 @@ START_TEST(test_disaggregate_refusals) {
 }
 END_TEST
 
+/* The obvious way: for each period of `to`, find its months by converting every
+ * slot, and add them up (or take the last) when all are there. */
+static void oracle_check(const cc_series *s, const cc_series *r) {
+  int k = cc_freq_months(r->freq) / cc_freq_months(s->freq);
+  for (size_t j = 0; j < r->n; j++) {
+    cc_period target = cc_period_add(r->start, (int32_t)j);
+    int count = 0, complete = 1, suppressed = 0;
+    double total = 0, bound = 0, last = NAN, last_bound = NAN;
+    int last_suppressed = 0;
+    for (size_t t = 0; t < s->n; t++) {
+      cc_period p;
+      cc_error err;
+      ck_assert(cc_period_convert(cc_series_period(s, t), r->freq, &p, &err) == CC_OK);
+      if (p.index != target.index) continue;
+      count++;
+      int sup = (s->flags[t] & CC_OBS_SUPPRESSED) != 0;
+      if (isnan(s->values[t]) && !sup) complete = 0;
+      suppressed |= sup;
+      total += sup ? 0 : s->values[t];
+      bound += sup ? s->bounds[t] : s->values[t];
+      last = s->values[t], last_bound = s->bounds[t], last_suppressed = sup;
+    }
+    if (count != k || !complete) {
+      ck_assert_msg(isnan(r->values[j]) && r->flags[j] == 0, "slot %zu should be missing", j);
+    } else if (s->kind == CC_KIND_STOCK) {
+      ck_assert(last_suppressed ? isnan(r->values[j]) && r->bounds[j] == last_bound : r->values[j] == last);
+    } else if (suppressed) {
+      ck_assert(isnan(r->values[j]) && fabs(r->bounds[j] - bound) < 1e-9);
+    } else {
+      ck_assert_msg(fabs(r->values[j] - total) < 1e-9, "slot %zu: %g vs %g", j, r->values[j], total);
+    }
+  }
+}
+
+START_TEST(test_aggregate_oracle) {
+  unsigned seed = 7u;
+  for (int round = 0; round < 300; round++) {
+    size_t n = 1 + (size_t)rand_r(&seed) % 40;
+    double v[40];
+    for (size_t i = 0; i < n; i++) v[i] = rand_r(&seed) % 10 == 0 ? NAN : (double)(rand_r(&seed) % 100);
+    char start[16];
+    snprintf(start, sizeof start, "20%02d-%02d", 10 + rand_r(&seed) % 10, 1 + rand_r(&seed) % 12);
+    cc_series *s = make(start, round % 2 ? CC_KIND_STOCK : CC_KIND_FLOW, v, n);
+    for (size_t i = 0; i < n; i++)
+      if (isnan(v[i]) && rand_r(&seed) % 2) s->flags[i] = CC_OBS_SUPPRESSED, s->bounds[i] = 5;
+    static const cc_freq targets[] = {CC_FREQ_QUARTER, CC_FREQ_FYEAR, CC_FREQ_YEAR};
+    for (size_t f = 0; f < 3; f++) {
+      cc_series *r = aggregate(s, targets[f]);
+      oracle_check(s, r);
+      if (targets[f] == CC_FREQ_QUARTER) {
+        for (size_t g = 1; g < 3; g++) { /* and the quarters on to years */
+          cc_series *rr = aggregate(r, targets[g]);
+          oracle_check(r, rr);
+          cc_series_free(rr);
+        }
+      }
+      cc_series_free(r);
+    }
+    cc_series_free(s);
+  }
+}
+END_TEST
+
 static Suite *frequency_suite(void) {
   Suite *suite = suite_create("frequency");
   TCase *denton = tcase_create("denton");
@@ -224,6 +288,7 @@ static Suite *frequency_suite(void) {
   TCase *aggregation = tcase_create("aggregation");
   tcase_add_test(aggregation, test_aggregate_flows_by_hand);
   tcase_add_test(aggregation, test_aggregate_suppressed_and_stocks);
+  tcase_add_test(aggregation, test_aggregate_oracle);
   suite_add_tcase(suite, aggregation);
   return suite;
 }

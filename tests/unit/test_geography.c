@@ -10,9 +10,12 @@
 #include <string.h>
 
 #include "carecast/geography.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define JW_TOLERANCE 5e-4 /* the published examples are given to three decimals */
+#define JW_REFERENCE_TOLERANCE 1e-12 /* jellyfish computes the same sums in double precision */
+#define FUZZ_ROUNDS 20000        /* random texts thrown at the matcher */
 
 static cc_geo_lookup *shipped(void) {
   cc_geo_lookup *lk = NULL;
@@ -56,6 +59,59 @@ START_TEST(test_jaro_winkler_published) {
   ck_assert(cc_jaro_winkler("sheffield", "sheffield") == 1.0);
   ck_assert(cc_jaro_winkler("", "sheffield") == 0.0);
   ck_assert(cc_jaro_winkler("abc", "xyz") == 0.0);
+}
+END_TEST
+
+START_TEST(test_jaro_winkler_jellyfish) {
+  cc_fixture *f = cc_fixture_load("jaro_winkler.csv");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_gt(f->n_rows, 1000);
+  for (size_t r = 0; r < f->n_rows; r++) {
+    const char *a = cc_fixture_text(f, r, "a"), *b = cc_fixture_text(f, r, "b");
+    double expected = cc_fixture_number(f, r, "score"), got = cc_jaro_winkler(a, b);
+    ck_assert_msg(fabs(got - expected) < JW_REFERENCE_TOLERANCE, "'%s'/'%s': %.15g, jellyfish %.15g", a, b, got, expected);
+  }
+  cc_fixture_free(f);
+}
+END_TEST
+
+/* Random bytes, names with random edits, and long texts: never a crash, and
+ * every answer is either a match to an area the lookup defines or CC_EINPUT. */
+START_TEST(test_fuzz_resolve) {
+  cc_geo_lookup *lk = shipped();
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789&.,'-/()\xc3\xa9\t";
+  unsigned seed = 20251129u;
+  char text[300];
+  for (int round = 0; round < FUZZ_ROUNDS; round++) {
+    size_t len;
+    if (round % 3 == 0) { /* a real name with a few random edits */
+      const cc_geo_area *a = cc_geo_area_at(lk, (size_t)rand_r(&seed) % cc_geo_count(lk));
+      snprintf(text, sizeof text, "%s", a->name);
+      len = strlen(text);
+      for (int edit = rand_r(&seed) % 3; edit >= 0 && len > 0; edit--)
+        text[(size_t)rand_r(&seed) % len] = alphabet[(size_t)rand_r(&seed) % (sizeof alphabet - 1)];
+    } else {
+      len = (size_t)rand_r(&seed) % (round % 50 == 1 ? sizeof text - 1 : 24);
+      for (size_t i = 0; i < len; i++) text[i] = (char)(1 + rand_r(&seed) % 255);
+      text[len] = '\0';
+    }
+    cc_geo_match m;
+    cc_error err;
+    cc_status status = cc_geo_resolve(lk, text, NULL, &m, &err);
+    ck_assert_msg(status == CC_OK || status == CC_EINPUT, "status %d", status);
+    if (status == CC_OK) {
+      const cc_geo_area *a = cc_geo_find(lk, m.code);
+      ck_assert(a && a->status == CC_GEO_CURRENT);
+      ck_assert(m.score >= CC_GEO_MIN_SCORE_DEFAULT && m.score <= 1.0);
+    } else {
+      ck_assert(err.message[0] != '\0');
+    }
+    char normalised[CC_GEO_NAME_MAX];
+    cc_geo_normalise(text, normalised, sizeof normalised);
+    double score = cc_jaro_winkler(text, normalised);
+    ck_assert(score >= 0.0 && score <= 1.0);
+  }
+  cc_geo_lookup_free(lk);
 }
 END_TEST
 
@@ -256,6 +312,7 @@ static Suite *geography_suite(void) {
   TCase *strings = tcase_create("strings");
   tcase_add_test(strings, test_jaro_winkler_published);
   tcase_add_test(strings, test_normalise);
+  tcase_add_test(strings, test_jaro_winkler_jellyfish);
   suite_add_tcase(suite, strings);
   TCase *matching = tcase_create("matching");
   tcase_add_test(matching, test_shipped_lookup_covers_england);
@@ -264,6 +321,8 @@ static Suite *geography_suite(void) {
   tcase_add_test(matching, test_unmatched_lists_nearest);
   tcase_add_test(matching, test_ambiguous_names);
   tcase_add_test(matching, test_loading_errors);
+  tcase_add_test(matching, test_fuzz_resolve);
+  tcase_set_timeout(matching, 60);
   suite_add_tcase(suite, matching);
   return suite;
 }
