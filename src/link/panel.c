@@ -18,6 +18,7 @@
 #include "carecast/ageband.h"
 #include "carecast/frequency.h"
 #include "carecast/panel.h"
+#include "strmap.h"
 
 #define PANEL_KEY_MAX (CC_SERIES_ID_MAX + 32)
 #define POPULATION_BANDS_MAX 32 /* population bands of one place used as a split reference */
@@ -58,6 +59,11 @@ typedef struct link_run {
   size_t n_geos;
   size_t *geo_of;         /* geo index of each series */
   int *linked;            /* 1 when a series feeds the panel */
+  unsigned *split_into;   /* per series, a bit per common band it was split into */
+  size_t *pop_next;       /* per series, the next population series of the same place (or n_series) */
+  cc_strmap geo_map;      /* geography text -> index into geos */
+  cc_strmap pop_map;      /* GSS code -> its first population series */
+  cc_strmap entry_map;    /* "measure/code/band" -> index into entries */
   entry *entries;
   size_t n_entries, entries_capacity;
   cc_series **out;        /* the panel */
@@ -114,24 +120,35 @@ cc_link_options cc_link_options_default(void) {
 
 static cc_status resolve_geographies(link_run *run, cc_error *err) {
   if (!(run->geos = calloc(run->n_series + 1, sizeof *run->geos)) ||
-      !(run->geo_of = calloc(run->n_series + 1, sizeof *run->geo_of)))
+      !(run->geo_of = calloc(run->n_series + 1, sizeof *run->geo_of)) ||
+      !(run->pop_next = calloc(run->n_series + 1, sizeof *run->pop_next)))
     return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  for (size_t i = 0; i < run->n_series; i++) {
+  cc_status status = CC_OK;
+  for (size_t i = 0; i < run->n_series && !status; i++) {
     const char *text = run->series[i]->geography;
-    size_t g = 0;
-    while (g < run->n_geos && strcmp(run->geos[g].text, text) != 0) g++;
-    if (g == run->n_geos) {
-      geo_entry *ge = &run->geos[run->n_geos++];
+    size_t g;
+    if (!cc_strmap_get(&run->geo_map, text, &g)) {
+      g = run->n_geos++;
+      geo_entry *ge = &run->geos[g];
       cc_error problem;
       ge->text = text;
       ge->status = cc_geo_resolve(run->lookup, text, &run->options->geo, &ge->match, &problem);
       if (ge->status == CC_ENOMEM) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
       if (ge->status) snprintf(ge->reason, sizeof ge->reason, "%s", problem.message);
+      status = cc_strmap_put(&run->geo_map, text, g, err);
     }
     run->geo_of[i] = g;
     run->geos[g].series++;
   }
-  cc_status status = CC_OK;
+  /* The population series of each place, as a list threaded through pop_next (newest first). */
+  for (size_t i = 0; i < run->n_series && !status; i++) {
+    const geo_entry *ge = &run->geos[run->geo_of[i]];
+    run->pop_next[i] = run->n_series;
+    if (ge->status || strcmp(run->series[i]->measure, run->options->population_measure) != 0) continue;
+    size_t head;
+    if (cc_strmap_get(&run->pop_map, ge->match.code, &head)) run->pop_next[i] = head;
+    status = cc_strmap_put(&run->pop_map, ge->match.code, i, err);
+  }
   for (size_t g = 0; g < run->n_geos && !status; g++) {
     const geo_entry *ge = &run->geos[g];
     if (ge->status) continue;
@@ -156,12 +173,10 @@ static cc_status population_reference(const link_run *run, const char *code, int
                                       double *counts, size_t *n, cc_error *err) {
   cc_age_range found[POPULATION_BANDS_MAX];
   double values[POPULATION_BANDS_MAX];
-  size_t n_found = 0;
-  for (size_t i = 0; i < run->n_series && n_found < POPULATION_BANDS_MAX; i++) {
+  size_t n_found = 0, i;
+  if (!cc_strmap_get(&run->pop_map, code, &i)) i = run->n_series;
+  for (; i < run->n_series && n_found < POPULATION_BANDS_MAX; i = run->pop_next[i]) {
     const cc_series *s = run->series[i];
-    const geo_entry *ge = &run->geos[run->geo_of[i]];
-    if (ge->status || strcmp(ge->match.code, code) != 0 || strcmp(s->measure, run->options->population_measure) != 0)
-      continue;
     /* The slot nearest the year with a value. */
     double best = NAN;
     int best_distance = 0;
@@ -181,8 +196,8 @@ static cc_status population_reference(const link_run *run, const char *code, int
   cc_status status = cc_age_reference_select(found, n_found, keep, err);
   if (status) return status;
   *n = 0;
-  for (size_t i = 0; i < n_found; i++)
-    if (keep[i]) bands[*n] = found[i], counts[(*n)++] = values[i];
+  for (size_t b = 0; b < n_found; b++)
+    if (keep[b]) bands[*n] = found[b], counts[(*n)++] = values[b];
   if (*n == 0)
     return cc_error_set(err, CC_EINPUT, NULL, 0, "age_band", "there is no '%s' series for %s to split age bands by",
                         run->options->population_measure, code);
@@ -192,15 +207,19 @@ static cc_status population_reference(const link_run *run, const char *code, int
 /* ---- pass 2: which panel series each series feeds ---------------------- */
 
 static entry *find_entry(link_run *run, const char *measure, const char *code, const char *band) {
-  for (size_t i = 0; i < run->n_entries; i++)
-    if (!strcmp(run->entries[i].measure, measure) && !strcmp(run->entries[i].code, code) && !strcmp(run->entries[i].band, band))
-      return &run->entries[i];
-  return NULL;
+  char key[CC_SERIES_ID_MAX];
+  size_t i;
+  cc_series_make_id(measure, code, band, key, sizeof key);
+  return cc_strmap_get(&run->entry_map, key, &i) ? &run->entries[i] : NULL;
 }
 
 static cc_status get_entry(link_run *run, const char *measure, const char *code, const char *band, entry **out,
                            cc_error *err) {
   if ((*out = find_entry(run, measure, code, band))) return CC_OK;
+  char key[CC_SERIES_ID_MAX];
+  cc_series_make_id(measure, code, band, key, sizeof key);
+  cc_status status = cc_strmap_put(&run->entry_map, key, run->n_entries, err);
+  if (status) return status;
   if (run->n_entries == run->entries_capacity) {
     size_t capacity = run->entries_capacity ? 2 * run->entries_capacity : 64;
     entry *grown = realloc(run->entries, capacity * sizeof *grown);
@@ -213,7 +232,7 @@ static cc_status get_entry(link_run *run, const char *measure, const char *code,
   snprintf(e->measure, sizeof e->measure, "%s", measure);
   snprintf(e->code, sizeof e->code, "%s", code);
   snprintf(e->band, sizeof e->band, "%s", band);
-  cc_status status = cc_age_parse(band, &e->target, err);
+  status = cc_age_parse(band, &e->target, err);
   *out = e;
   return status;
 }
@@ -304,6 +323,7 @@ static cc_status plan_series(link_run *run, size_t i, cc_error *err) {
                                                                             : PIECE_PART;
     if (!status) status = add_piece(e, p, err);
     if (status) return status;
+    if (p.mode == PIECE_SPLIT) run->split_into[i] |= 1u << t;
   }
   run->linked[i] = 1;
   return CC_OK;
@@ -372,7 +392,8 @@ static cc_status push_out(link_run *run, cc_series *s, cc_error *err) {
 static cc_status accumulate(const link_run *run, const entry *e, const piece *pc, cc_series *r, int *covered,
                             uint8_t *all_observed, cc_error *err) {
   const cc_series *s = run->series[pc->series];
-  int width = pc->range.high - pc->range.low;
+  int width = pc->range.high - pc->range.low, cached_year = -1;
+  double cached_share = NAN; /* the split share of the last year asked for */
   for (size_t t = 0; t < s->n; t++) {
     int has_value = !isnan(s->values[t]), suppressed = (s->flags[t] & CC_OBS_SUPPRESSED) != 0;
     if (!has_value && !suppressed) continue;
@@ -380,8 +401,14 @@ static cc_status accumulate(const link_run *run, const entry *e, const piece *pc
     size_t j = (size_t)cc_period_diff(r->start, p);
     double share = 1.0;
     if (pc->mode == PIECE_SPLIT) {
-      cc_status status = split_share(run, e, pc, p, &share, err);
-      if (status) return status;
+      int year, month;
+      cc_period_start_ym(p, &year, &month);
+      if (year != cached_year) {
+        cc_status status = split_share(run, e, pc, p, &cached_share, err);
+        if (status) return status;
+        cached_year = year;
+      }
+      share = cached_share;
     }
     if (has_value) r->values[j] += share * s->values[t];
     r->bounds[j] += share * (has_value ? s->values[t] : s->bounds[t]);
@@ -585,7 +612,8 @@ static cc_status read_all(link_run *run, cc_store *store, cc_error *err) {
   size_t n = 0;
   cc_status status = cc_store_series_ids(store, &ids, &n, err);
   if (!status && !(run->series = calloc(n + 1, sizeof *run->series))) status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  if (!status && !(run->linked = calloc(n + 1, sizeof *run->linked))) status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!status && (!(run->linked = calloc(n + 1, sizeof *run->linked)) || !(run->split_into = calloc(n + 1, sizeof *run->split_into))))
+    status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   for (size_t i = 0; i < n && !status; i++) {
     status = cc_store_series_read(store, ids[i], &run->series[i], err);
     if (!status) run->n_series++;
@@ -652,15 +680,14 @@ static cc_status report_splits(link_run *run, cc_error *err) {
   for (size_t i = 0; i < run->n_series && !status; i++) {
     if (!run->linked[i]) continue;
     run->report->series_linked++;
-    if (whole_band(run->series[i])) continue;
+    if (!run->split_into[i]) continue;
     char bands[64] = "";
     size_t count = 0;
-    for (size_t k = 0; k < run->n_entries; k++)
-      for (size_t p = 0; p < run->entries[k].n_pieces; p++)
-        if (run->entries[k].pieces[p].series == i && run->entries[k].pieces[p].mode == PIECE_SPLIT) {
-          size_t used = strlen(bands);
-          snprintf(bands + used, sizeof bands - used, "%s%s", count++ ? ", " : "", run->entries[k].band);
-        }
+    for (size_t t = 0; t < CC_AGE_COMMON_COUNT; t++)
+      if (run->split_into[i] & (1u << t)) {
+        size_t used = strlen(bands);
+        snprintf(bands + used, sizeof bands - used, "%s%s", count++ ? ", " : "", cc_age_common_band(t));
+      }
     if (count) status = add_line(&run->report->split, err, "%s -> %s (in proportion to population)", run->series[i]->id, bands);
   }
   return status;
@@ -676,6 +703,11 @@ static void free_run(link_run *run) {
   free(run->geos);
   free(run->geo_of);
   free(run->linked);
+  free(run->split_into);
+  free(run->pop_next);
+  cc_strmap_clear(&run->geo_map);
+  cc_strmap_clear(&run->pop_map);
+  cc_strmap_clear(&run->entry_map);
   cc_geo_lookup_free(run->lookup);
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/link/strmap.h"
 #include "carecast/panel.h"
 #include "testutil.h"
 
@@ -202,12 +203,46 @@ START_TEST(test_reasons_to_leave_out) {
 }
 END_TEST
 
+/* The hash map the run looks places and panel series up in, against a plain
+ * array searched the obvious way, through many growths and replacements. */
+START_TEST(test_strmap_oracle) {
+  enum { KEYS = 3000, OPS = 20000 };
+  static char keys[KEYS][16];
+  static size_t values[KEYS];
+  static int present[KEYS];
+  memset(present, 0, sizeof present);
+  for (size_t i = 0; i < KEYS; i++) snprintf(keys[i], sizeof keys[i], "k%zu/%zu", i * 7919 % 10007, i);
+  cc_strmap map = {0};
+  cc_error err;
+  unsigned seed = 11u;
+  for (int op = 0; op < OPS; op++) {
+    size_t i = (size_t)rand_r(&seed) % KEYS, got = 0;
+    if (rand_r(&seed) % 2) {
+      values[i] = (size_t)op;
+      present[i] = 1;
+      ck_assert(cc_strmap_put(&map, keys[i], values[i], &err) == CC_OK);
+    }
+    int found = cc_strmap_get(&map, keys[i], &got);
+    ck_assert_int_eq(found, present[i]);
+    if (found) ck_assert_uint_eq(got, values[i]);
+  }
+  size_t count = 0;
+  for (size_t i = 0; i < KEYS; i++) count += (size_t)present[i];
+  ck_assert_uint_eq(map.count, count);
+  ck_assert(!cc_strmap_get(&map, "absent", &count));
+  cc_strmap_clear(&map);
+  ck_assert(!cc_strmap_get(&map, keys[0], &count));
+  cc_strmap_clear(&map);
+}
+END_TEST
+
 static Suite *panel_suite(void) {
   Suite *suite = suite_create("panel");
   TCase *link = tcase_create("link");
   tcase_set_timeout(link, 30);
   tcase_add_test(link, test_parts_and_splits);
   tcase_add_test(link, test_reasons_to_leave_out);
+  tcase_add_test(link, test_strmap_oracle);
   suite_add_tcase(suite, link);
   return suite;
 }
