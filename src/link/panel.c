@@ -6,10 +6,13 @@
  *   3. build each panel series slot by slot from its pieces, keeping a slot
  *      only when the pieces with a value there cover the whole band;
  *   4. add the aggregated (and requested disaggregated) frequencies.
- * The result is compared with the stored panel and written only when it
- * differs, so that a second run changes nothing. */
+ * The result's SHA-256 is compared with the digest stored with the panel and
+ * the panel is written only when they differ, so that a second run changes
+ * nothing (and need not read the panel back to know). */
 #include <assert.h>
 #include <math.h>
+#include <nettle/sha2.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -540,16 +543,35 @@ static int compare_out(const void *a, const void *b) {
   return strcmp(ka, kb);
 }
 
-static int same_number(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
+/* Add len bytes to the digest, preceded by their length so that fields cannot run together. */
+static void digest_bytes(struct sha256_ctx *ctx, const void *data, size_t len) {
+  uint64_t n = len;
+  sha256_update(ctx, sizeof n, (const uint8_t *)&n);
+  if (len) sha256_update(ctx, len, data);
+}
 
-static int same_series(const cc_series *a, const cc_series *b) {
-  if (strcmp(a->id, b->id) || strcmp(a->unit, b->unit) || a->kind != b->kind || a->freq != b->freq ||
-      a->start.index != b->start.index || a->n != b->n || strcmp(a->source_ids ? a->source_ids : "", b->source_ids ? b->source_ids : ""))
-    return 0;
-  for (size_t t = 0; t < a->n; t++)
-    if (!same_number(a->values[t], b->values[t]) || !same_number(a->bounds[t], b->bounds[t]) || a->flags[t] != b->flags[t])
-      return 0;
-  return 1;
+/* SHA-256 of everything the panel holds (every series' key, description and
+ * slots, in key order, then the note), as hex: equal digests, equal panels. */
+static void panel_digest(const link_run *run, const char *note, char hex[CC_SHA256_HEX_LEN + 1]) {
+  struct sha256_ctx ctx;
+  sha256_init(&ctx);
+  for (size_t i = 0; i < run->n_out; i++) {
+    const cc_series *s = run->out[i];
+    char key[PANEL_KEY_MAX];
+    panel_key(s, key, sizeof key);
+    int32_t header[4] = {(int32_t)s->kind, (int32_t)s->freq, s->start.index, (int32_t)s->n};
+    digest_bytes(&ctx, key, strlen(key));
+    digest_bytes(&ctx, s->unit, strlen(s->unit));
+    digest_bytes(&ctx, s->source_ids ? s->source_ids : "", s->source_ids ? strlen(s->source_ids) : 0);
+    digest_bytes(&ctx, header, sizeof header);
+    digest_bytes(&ctx, s->values, s->n * sizeof *s->values);
+    digest_bytes(&ctx, s->bounds, s->n * sizeof *s->bounds);
+    digest_bytes(&ctx, s->flags, s->n * sizeof *s->flags);
+  }
+  digest_bytes(&ctx, note, strlen(note));
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof digest, digest);
+  for (size_t i = 0; i < sizeof digest; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 }
 
 /* The report's unlinked lines as one text, kept in the panel for later readers. */
@@ -563,35 +585,16 @@ static char *unlinked_text(const cc_link_report *rep) {
   return text;
 }
 
-static cc_status panel_unchanged(link_run *run, cc_store *store, const char *note, int *same, cc_error *err) {
-  *same = 0;
-  char **keys = NULL, *stored_note = NULL;
-  size_t n = 0;
-  cc_status status = cc_store_panel_keys(store, &keys, &n, err);
-  if (!status) status = cc_store_panel_get_note(store, "unlinked", &stored_note, err);
-  int equal = !status && n == run->n_out && stored_note && !strcmp(stored_note, note);
-  for (size_t i = 0; i < n && equal && !status; i++) {
-    char key[PANEL_KEY_MAX];
-    panel_key(run->out[i], key, sizeof key);
-    cc_series *stored = NULL;
-    equal = !strcmp(key, keys[i]);
-    if (equal) status = cc_store_panel_read(store, keys[i], &stored, err);
-    if (!status && equal) equal = same_series(stored, run->out[i]);
-    cc_series_free(stored);
-  }
-  cc_store_free_names(keys, n);
-  free(stored_note);
-  *same = equal;
-  return status;
-}
-
 static cc_status write_panel(link_run *run, cc_store *store, cc_error *err) {
   qsort(run->out, run->n_out, sizeof *run->out, compare_out);
   run->report->panel_series = run->n_out;
   char *note = unlinked_text(run->report);
   if (!note) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  int same = 0;
-  cc_status status = panel_unchanged(run, store, note, &same, err);
+  char digest[CC_SHA256_HEX_LEN + 1], *stored = NULL;
+  panel_digest(run, note, digest);
+  cc_status status = cc_store_panel_get_note(store, "digest", &stored, err);
+  int same = !status && stored && strcmp(stored, digest) == 0;
+  free(stored);
   if (!status && !same) {
     run->report->changed = 1;
     status = cc_store_panel_clear(store, err);
@@ -600,6 +603,7 @@ static cc_status write_panel(link_run *run, cc_store *store, cc_error *err) {
       if (!status && i % 256 == 255) cc_store_checkpoint(store, "panel-written");
     }
     if (!status) status = cc_store_panel_set_note(store, "unlinked", note, err);
+    if (!status) status = cc_store_panel_set_note(store, "digest", digest, err);
   }
   free(note);
   return status;
