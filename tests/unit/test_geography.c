@@ -297,10 +297,21 @@ START_TEST(test_loading_errors) {
   load_refused(ROW("E06000001", "A", "1") "Sheffield,B,unitary,X,2,,E23000001,current,,\n", "", "local_authorities.csv",
                "code", "not a GSS code");
   load_refused(ROW("E06000001", "A", "1"), "Alias,E06000099\n", "aliases.csv", "code", "E06000099");
+  load_refused(ROW("E06000001", "A", "1"), "\"Alias,E06000001\n", "aliases.csv", "row", "malformed quoting");
+  load_refused(ROW("E06000001", "A", "1"), "Quoted \"x\" alias,E06000001\n", "aliases.csv", "row", "malformed quoting");
   load_refused(ROW("E06000001", "A", "1") "E06000002,B,unitary,X,2,,E23000001,current,,,extra\n", "",
                "local_authorities.csv", "row", "fields");
   cc_geo_lookup *lk = NULL;
   cc_error err;
+  char *dir = small_lookup(ROW("E06000001", "A", "1"), "");
+  free(cc_test_write(dir, "aliases.csv", "name,code\nB,E06000001\n"));
+  ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
+  ck_assert_msg(strstr(err.message, "no column 'alias'") && err.line == 1, "%s", err.message);
+  free(cc_test_write(dir, "aliases.csv", "alias,code\nB,E06000001\n\n\"C, the\",E06000001\nD,E06000001,x\n"));
+  ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT);
+  ck_assert_msg(err.line == 5, "the row with three fields is line 5, not %ld", err.line);
+  cc_test_rmtree(dir);
+  free(dir);
   ck_assert(cc_geo_lookup_load("/nonexistent/lookups", &lk, &err) != CC_OK);
   ck_assert(lk == NULL);
   cc_geo_lookup_free(NULL);
