@@ -78,7 +78,8 @@ const cc_verb cc_verbs[] = {
      "  --data DIR          the data folder (default: $CARECAST_DATA, else the project's data/)\n"
      "  --disaggregate M    also spread these quarterly or annual measures over months\n"
      "                      (Denton's proportional method, flagged imputed); all for every one\n"
-     "  --strict            exit 1 when any series could not be linked\n",
+     "  --strict            exit 1 when any series could not be linked (the panel of what\n"
+     "                      could be linked is still written)\n",
      cc_cmd_link},
     {"list", "list the series in a store",
      "usage: carecast list --store STORE [--measure M] [--geography G] [--csv]\n\n"

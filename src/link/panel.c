@@ -24,7 +24,7 @@
 #include "strmap.h"
 
 #define PANEL_KEY_MAX (CC_SERIES_ID_MAX + 32)
-#define POPULATION_BANDS_MAX 32 /* population bands of one place used as a split reference */
+#define POPULATION_BANDS_MAX 256 /* population bands of one place (single years of age 0-120 and their groups fit) */
 
 typedef enum piece_mode { PIECE_WHOLE, PIECE_PART, PIECE_SPLIT } piece_mode;
 
@@ -178,8 +178,11 @@ static cc_status population_reference(const link_run *run, const char *code, int
   double values[POPULATION_BANDS_MAX];
   size_t n_found = 0, i;
   if (!cc_strmap_get(&run->pop_map, code, &i)) i = run->n_series;
-  for (; i < run->n_series && n_found < POPULATION_BANDS_MAX; i = run->pop_next[i]) {
+  for (; i < run->n_series; i = run->pop_next[i]) {
     const cc_series *s = run->series[i];
+    if (n_found == POPULATION_BANDS_MAX)
+      return cc_error_set(err, CC_EINPUT, NULL, 0, "age_band", "%s has more than %d '%s' bands", code,
+                          POPULATION_BANDS_MAX, run->options->population_measure);
     /* The slot nearest the year with a value. */
     double best = NAN;
     int best_distance = 0;
