@@ -15,7 +15,7 @@
 
 #define JW_TOLERANCE 5e-4 /* the published examples are given to three decimals */
 #define JW_REFERENCE_TOLERANCE 1e-12 /* jellyfish computes the same sums in double precision */
-#define FUZZ_ROUNDS 20000        /* random texts thrown at the matcher */
+#define FUZZ_ROUNDS 4000         /* random texts thrown at the matcher */
 
 static cc_geo_lookup *shipped(void) {
   cc_geo_lookup *lk = NULL;
