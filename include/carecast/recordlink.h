@@ -11,14 +11,14 @@
  *    number on one side is thus still found with one error in the date of
  *    birth, given sex and district.
  * 2. Comparison: each candidate pair gets an agreement level per field
- *    (CC_LINK_*), CC_FS_MISSING where either side lacks the value. The
+ *    (CC_RECORDS_*), CC_FS_MISSING where either side lacks the value. The
  *    postcode is one field with nested levels (same postcode, same
  *    district, districts one edit apart), so that conditional independence
  *    is not broken by comparing a postcode and its own district twice.
  * 3. Fellegi-Sunter: m and u probabilities and the share of matches by EM
  *    (fellegi_sunter.h) over all pairs of A x B: the candidates' comparison
  *    patterns counted exactly, the other pairs' counted exactly when there
- *    are at most CC_LINK_SAMPLE_PAIRS, else estimated from a seeded sample;
+ *    are at most CC_RECORDS_SAMPLE_PAIRS, else estimated from a seeded sample;
  *    each candidate's weight and match probability follow.
  * 4. One-to-one assignment: pairs are taken greedily by weight, highest
  *    first, each record of A and of B used at most once (each extract holds
@@ -41,67 +41,67 @@
 #include "carecast/source.h"
 
 /* Compared fields and their agreement levels (0 is always "disagree"). */
-enum cc_link_field {
-  CC_LINK_NHS = 0,      /* pseudonymised NHS number: 0 differ, 1 same */
-  CC_LINK_BIRTH = 1,    /* date of birth: 0 differ, 1 year within one, 2 partial, 3 exact (see cc_link_compare) */
-  CC_LINK_SEX = 2,      /* 0 differ, 1 same */
-  CC_LINK_POSTCODE = 3, /* postcode: 0 differ, 1 districts one edit apart, 2 same district, 3 same postcode */
-  CC_LINK_FIELDS = 4
+enum cc_records_field {
+  CC_RECORDS_NHS = 0,      /* pseudonymised NHS number: 0 differ, 1 same */
+  CC_RECORDS_BIRTH = 1,    /* date of birth: 0 differ, 1 year within one, 2 partial, 3 exact (see cc_records_compare) */
+  CC_RECORDS_SEX = 2,      /* 0 differ, 1 same */
+  CC_RECORDS_POSTCODE = 3, /* postcode: 0 differ, 1 districts one edit apart, 2 same district, 3 same postcode */
+  CC_RECORDS_FIELDS = 4
 };
 
-#define CC_LINK_BLOCK_PASSES 4    /* blocking passes, in the order of the header comment */
-#define CC_LINK_TARGET_FMR 0.01   /* default target false-match rate among accepted links */
-#define CC_LINK_WITHIN_DAYS 91    /* default window of the aggregate: B within 91 days after A */
+#define CC_RECORDS_BLOCK_PASSES 4    /* blocking passes, in the order of the header comment */
+#define CC_RECORDS_TARGET_FMR 0.01   /* default target false-match rate among accepted links */
+#define CC_RECORDS_WITHIN_DAYS 91    /* default window of the aggregate: B within 91 days after A */
 
-/* Levels of each field (CC_LINK_* order). */
-extern const int cc_link_levels[CC_LINK_FIELDS];
+/* Levels of each field (CC_RECORDS_* order). */
+extern const int cc_records_levels[CC_RECORDS_FIELDS];
 
 /* Name of a field ("nhs_number", "date_of_birth", "sex", "postcode") and of one of its levels. */
-const char *cc_link_field_name(int field);
-const char *cc_link_level_name(int field, uint8_t level);
+const char *cc_records_field_name(int field);
+const char *cc_records_level_name(int field, uint8_t level);
 
 /* Name of a blocking pass. */
-const char *cc_link_block_name(int pass);
+const char *cc_records_block_name(int pass);
 
-/* Compare a and b into levels[CC_LINK_FIELDS]. Date of birth: 3 when equal;
+/* Compare a and b into levels[CC_RECORDS_FIELDS]. Date of birth: 3 when equal;
  * 2 when day and month are swapped, or two of day, month and year agree and
  * the year is within one; 1 when only the years are known or agree to
  * within one; 0 otherwise. Postcode: 3 when both full postcodes are known
  * and their pseudonyms agree; 2 when the districts agree; 1 when the
  * districts are one insertion, deletion, substitution or swap of
  * neighbours apart. */
-void cc_link_compare(const cc_person_record *a, const cc_person_record *b, uint8_t levels[CC_LINK_FIELDS]);
+void cc_records_compare(const cc_person_record *a, const cc_person_record *b, uint8_t levels[CC_RECORDS_FIELDS]);
 
 /* Optimal string alignment distance (Levenshtein with swaps of neighbours) of two short strings (< 64 bytes). */
-int cc_link_edit_distance(const char *a, const char *b);
+int cc_records_edit_distance(const char *a, const char *b);
 
 /* Candidate pairs of blocking: pairs[i] = (index in a) << 32 | (index in b), sorted and distinct.
  * per_pass[p] counts each pass's pairs before the union. Caller frees *pairs. */
-CC_MUST_CHECK cc_status cc_link_block(const cc_extract *a, const cc_extract *b, uint64_t **pairs, size_t *n_pairs,
-                                      size_t per_pass[CC_LINK_BLOCK_PASSES], cc_error *err);
+CC_MUST_CHECK cc_status cc_records_block(const cc_extract *a, const cc_extract *b, uint64_t **pairs, size_t *n_pairs,
+                                      size_t per_pass[CC_RECORDS_BLOCK_PASSES], cc_error *err);
 
-#define CC_LINK_SAMPLE_PAIRS 1000000 /* pairs sampled from the cross product for EM (all of them when fewer) */
-#define CC_LINK_SEED 20250401u       /* seed of that sample */
+#define CC_RECORDS_SAMPLE_PAIRS 1000000 /* pairs sampled from the cross product for EM (all of them when fewer) */
+#define CC_RECORDS_SEED 20250401u       /* seed of that sample */
 
-typedef struct cc_link_options {
-  double target_fmr;   /* accepted links' estimated false-match rate at most this (CC_LINK_TARGET_FMR) */
+typedef struct cc_records_options {
+  double target_fmr;   /* accepted links' estimated false-match rate at most this (CC_RECORDS_TARGET_FMR) */
   cc_fs_options em;    /* EM settings (start_p is set from the extracts' sizes) */
-  size_t sample_pairs; /* CC_LINK_SAMPLE_PAIRS */
-  uint64_t seed;       /* CC_LINK_SEED */
-} cc_link_options;
+  size_t sample_pairs; /* CC_RECORDS_SAMPLE_PAIRS */
+  uint64_t seed;       /* CC_RECORDS_SEED */
+} cc_records_options;
 
 /* The default options. */
-cc_link_options cc_link_default_options(void);
+cc_records_options cc_records_default_options(void);
 
-typedef struct cc_link_match {
+typedef struct cc_records_match {
   uint32_t a, b;                  /* record indices in the two extracts */
   double weight;                  /* match weight, log2 */
   double probability;             /* match probability */
-  uint8_t levels[CC_LINK_FIELDS]; /* the comparison */
-} cc_link_match;
+  uint8_t levels[CC_RECORDS_FIELDS]; /* the comparison */
+} cc_records_match;
 
-typedef struct cc_link_result {
-  size_t per_pass[CC_LINK_BLOCK_PASSES]; /* candidate pairs of each blocking pass */
+typedef struct cc_records_result {
+  size_t per_pass[CC_RECORDS_BLOCK_PASSES]; /* candidate pairs of each blocking pass */
   size_t candidates;                     /* distinct candidate pairs compared */
   size_t patterns;                       /* distinct comparison patterns seen */
   cc_fs_model model;                     /* the estimated model */
@@ -109,46 +109,46 @@ typedef struct cc_link_result {
   double threshold;                      /* weight at or above which assigned pairs are links (+Inf: none) */
   double estimated_fmr;                  /* estimated false-match rate among the links */
   double expected_matches;               /* sum of match probabilities over all candidates (EM's matches) */
-  cc_link_match *links;                  /* the links, highest weight first */
+  cc_records_match *links;                  /* the links, highest weight first */
   size_t n_links;                        /* number of links */
-} cc_link_result;
+} cc_records_result;
 
-/* Link a and b. options may be NULL (defaults). Free *out with cc_link_result_free. */
-CC_MUST_CHECK cc_status cc_link_run(const cc_extract *a, const cc_extract *b, const cc_link_options *options,
-                                    cc_link_result **out, cc_error *err);
+/* Link a and b. options may be NULL (defaults). Free *out with cc_records_result_free. */
+CC_MUST_CHECK cc_status cc_records_run(const cc_extract *a, const cc_extract *b, const cc_records_options *options,
+                                    cc_records_result **out, cc_error *err);
 
 /* Free result. No operation when NULL. */
-void cc_link_result_free(cc_link_result *result);
+void cc_records_result_free(cc_records_result *result);
 
 /* The aggregate series of the links: for every month of B's event dates
  * (first to last) and every (geography, age band) of B, the number of B
  * records linked to an A record whose event was 0 to within_days days
  * before. Geography and age band are B's. Observations are of measure, all
  * months present (zeros included), sorted by key. Caller frees *obs. */
-CC_MUST_CHECK cc_status cc_link_aggregate(const cc_extract *a, const cc_extract *b, const cc_link_result *result,
+CC_MUST_CHECK cc_status cc_records_aggregate(const cc_extract *a, const cc_extract *b, const cc_records_result *result,
                                           int within_days, const char *measure, cc_observation **obs, size_t *n_obs,
                                           cc_error *err);
 
 /* What a linked series' source says about where it came from. */
-typedef struct cc_link_provenance {
+typedef struct cc_records_provenance {
   const char *source_id;         /* id of the new source ([a-z0-9_]+) */
   const char *measure;           /* measure of the series */
   const char *refreshed;         /* YYYY-MM-DD the link was made */
   const char *linked_path;       /* the LINKED.csv written (must end in .csv); its bytes' SHA-256 is the source's */
   const char *linked_sha256;     /* SHA-256 of LINKED.csv's bytes */
   const cc_extract *a, *b;       /* the extracts (their file names and SHA-256 go in the description) */
-  const cc_link_result *result;  /* threshold, target and counts, for the description */
+  const cc_records_result *result;  /* threshold, target and counts, for the description */
   double target_fmr;             /* the target false-match rate used */
   int within_days;               /* the window of the aggregate */
   const char *data_sharing_agreement; /* reference of the agreement the extracts were shared under */
-} cc_link_provenance;
+} cc_records_provenance;
 
 /* Make a source (source.h) of the aggregate observations obs[n_obs] (taken
  * over: freed with the source, also on failure) with a manifest saying it
  * was made by carecast link-records, from which files, and how. Ingesting
  * it (ingest.h) writes the series atomically with the store's provenance.
  * Free *out with cc_source_free. */
-CC_MUST_CHECK cc_status cc_link_source_make(const cc_link_provenance *prov, cc_observation *obs, size_t n_obs,
+CC_MUST_CHECK cc_status cc_records_source_make(const cc_records_provenance *prov, cc_observation *obs, size_t n_obs,
                                             cc_source **out, cc_error *err);
 
 #endif

@@ -9,6 +9,7 @@
  *   /models/<run_id>/<series_id>      a fitted model per series (carecast fit)
  *   /forecasts/<run_id>/<series_id>   forecast means, bounds and sample paths (carecast forecast)
  *   /effects/<run_id>/<series_id>     intervention effect estimates (carecast effect)
+ *   /panel/<frequency>/<series_id>    the linked panel (carecast link, docs/store.md)
  *   /scenarios                        written by later stages
  *
  * A store is opened for reading or for writing. Writing happens on a copy
@@ -154,6 +155,24 @@ CC_MUST_CHECK cc_status cc_store_series_read_original(cc_store *store, const cha
 
 /* Drop /original/<id> (ingest does when it rebuilds the series from its sources). No error when absent. */
 CC_MUST_CHECK cc_status cc_store_series_forget_original(cc_store *store, const char *id, cc_error *err);
+/* ---- the linked panel (carecast link) ----------------------------------- */
+
+/* The keys of the panel's series, "<frequency>/<measure>/<geography>/<age_band>",
+ * sorted. The caller frees with cc_store_free_names. */
+CC_MUST_CHECK cc_status cc_store_panel_keys(cc_store *store, char ***keys, size_t *n, cc_error *err);
+
+/* Read the panel series with key. CC_EINPUT when there is none. Caller frees *out. */
+CC_MUST_CHECK cc_status cc_store_panel_read(cc_store *store, const char *key, cc_series **out, cc_error *err);
+
+/* Write s under /panel/<frequency of s>/<s->id>. */
+CC_MUST_CHECK cc_status cc_store_panel_write(cc_store *store, const cc_series *s, cc_error *err);
+
+/* Remove the whole panel (no error when there is none). */
+CC_MUST_CHECK cc_status cc_store_panel_clear(cc_store *store, cc_error *err);
+
+/* Set (value not NULL) or read (*value, caller frees; NULL when absent) a text attribute of /panel. */
+CC_MUST_CHECK cc_status cc_store_panel_set_note(cc_store *store, const char *name, const char *value, cc_error *err);
+CC_MUST_CHECK cc_status cc_store_panel_get_note(cc_store *store, const char *name, char **value, cc_error *err);
 
 /* ---- runs: fitted models and forecasts ------------------------------------------- */
 

@@ -37,6 +37,12 @@ int cc_cmd_backtest(int argc, char **argv);
 int cc_cmd_link_records(int argc, char **argv);
 int cc_cmd_quality(int argc, char **argv);
 int cc_cmd_effect(int argc, char **argv);
+int cc_cmd_link(int argc, char **argv);
+
+/* Link the series of the store into its panel and print the report (shared by link and
+ * demo). disaggregate: measures to disaggregate to months (NULL-terminated) or NULL.
+ * strict: exit 1 when some series could not be linked. Returns an exit code. */
+int cc_cli_link(const char *store_path, const char *lookups_dir, const char *const *disaggregate, int strict, FILE *out);
 
 /* --jobs: a count from text, or every core when text is NULL. Returns an exit code. */
 int cc_cli_jobs(const char *text, int *jobs);

@@ -90,19 +90,25 @@ int cc_cmd_demo(int argc, char **argv) {
   int jobs = 1;
   if (code == CC_EXIT_OK) code = cc_cli_jobs(NULL, &jobs);
   if (code == CC_EXIT_OK) {
-    printf("[1/4] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
+    printf("[1/5] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
     code = cc_cli_ingest_files(store_path, files, n_files, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[2/4] list: the series in %s\n", store_path);
+    char lookups_dir[CC_ERROR_FILE_MAX];
+    snprintf(lookups_dir, sizeof lookups_dir, "%s/lookups", data_dir);
+    printf("[2/5] link: GSS codes, common age bands and frequencies, with the lookups in %s\n", lookups_dir);
+    code = cc_cli_link(store_path, lookups_dir, NULL, 0, stdout);
+  }
+  if (code == CC_EXIT_OK) {
+    printf("[3/5] list: the series in %s\n", store_path);
     code = cc_cli_list_series(store_path, NULL, NULL, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[3/4] fit: automatic model choice for every series with at least two observations\n");
+    printf("[4/5] fit: automatic model choice for every series with at least two observations\n");
     code = cc_cli_fit(store_path, NULL, "auto", NULL, 0, jobs, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[4/4] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,
+    printf("[5/5] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,
            CC_FORECAST_PATHS_DEFAULT);
     forecast_plan plan = {.horizon = CC_DEMO_HORIZON, .n_paths = CC_FORECAST_PATHS_DEFAULT, .seed = CC_DEMO_SEED, .jobs = jobs};
     cc_cli_parse_levels("80,95", &plan);

@@ -63,8 +63,8 @@ static int parse_args(int argc, char **argv, plan *p) {
                                           {"help", no_argument, NULL, 'h'},
                                           {0}};
   memset(p, 0, sizeof *p);
-  p->target_fmr = CC_LINK_TARGET_FMR;
-  p->within_days = CC_LINK_WITHIN_DAYS;
+  p->target_fmr = CC_RECORDS_TARGET_FMR;
+  p->within_days = CC_RECORDS_WITHIN_DAYS;
   p->dsa = DEFAULT_DSA;
   int opt;
   char *end;
@@ -104,19 +104,19 @@ static int parse_args(int argc, char **argv, plan *p) {
 }
 
 /* The links as CSV text in *text (caller frees): pseudonyms, weight, probability, levels, days between events. */
-static int links_csv(const cc_extract *a, const cc_extract *b, const cc_link_result *r, char **text, size_t *len) {
+static int links_csv(const cc_extract *a, const cc_extract *b, const cc_records_result *r, char **text, size_t *len) {
   FILE *out = open_memstream(text, len);
   if (!out) return 1;
   fprintf(out, "a_pseudonym,b_pseudonym,weight,match_probability");
-  for (int k = 0; k < CC_LINK_FIELDS; k++) fprintf(out, ",%s", cc_link_field_name(k));
+  for (int k = 0; k < CC_RECORDS_FIELDS; k++) fprintf(out, ",%s", cc_records_field_name(k));
   fprintf(out, ",days_a_to_b\n");
   char a_hex[CC_PSEUDONYM_HEX_LEN + 1], b_hex[CC_PSEUDONYM_HEX_LEN + 1];
   for (size_t i = 0; i < r->n_links; i++) {
-    const cc_link_match *m = &r->links[i];
+    const cc_records_match *m = &r->links[i];
     cc_pseudonym_hex(a->records[m->a].id_digest, a_hex);
     cc_pseudonym_hex(b->records[m->b].id_digest, b_hex);
     fprintf(out, "%s,%s,%.4f,%.6f", a_hex, b_hex, m->weight, m->probability);
-    for (int k = 0; k < CC_LINK_FIELDS; k++) fprintf(out, ",%s", cc_link_level_name(k, m->levels[k]));
+    for (int k = 0; k < CC_RECORDS_FIELDS; k++) fprintf(out, ",%s", cc_records_level_name(k, m->levels[k]));
     fprintf(out, ",%ld\n", (long)b->records[m->b].event_day - (long)a->records[m->a].event_day);
   }
   return fclose(out) != 0;
@@ -139,23 +139,23 @@ static cc_status write_atomically(const char *path, const char *text, size_t len
   return status;
 }
 
-static void report_link(const cc_link_result *r, double target_fmr, FILE *progress) {
-  for (int pass = 0; pass < CC_LINK_BLOCK_PASSES; pass++)
-    fprintf(progress, "blocking on %s: %zu candidate pairs\n", cc_link_block_name(pass), r->per_pass[pass]);
+static void report_link(const cc_records_result *r, double target_fmr, FILE *progress) {
+  for (int pass = 0; pass < CC_RECORDS_BLOCK_PASSES; pass++)
+    fprintf(progress, "blocking on %s: %zu candidate pairs\n", cc_records_block_name(pass), r->per_pass[pass]);
   fprintf(progress, "candidate pairs (union of passes): %zu, %zu comparison patterns\n", r->candidates, r->patterns);
   fprintf(progress, "EM: %s after %d iterations, share of matches among all pairs %.3g, log-likelihood %.3f\n",
           r->model.converged ? "converged" : "NOT converged", r->model.iterations, r->model.p, r->model.loglik);
-  for (int k = 0; k < CC_LINK_FIELDS; k++)
-    for (int l = cc_link_levels[k] - 1; l >= 0; l--)
-      fprintf(progress, "  %-18s %-17s m %.4f  u %.4f  weight %+7.3f\n", cc_link_field_name(k),
-              cc_link_level_name(k, (uint8_t)l), r->model.m[k][l], r->model.u[k][l],
+  for (int k = 0; k < CC_RECORDS_FIELDS; k++)
+    for (int l = cc_records_levels[k] - 1; l >= 0; l--)
+      fprintf(progress, "  %-18s %-17s m %.4f  u %.4f  weight %+7.3f\n", cc_records_field_name(k),
+              cc_records_level_name(k, (uint8_t)l), r->model.m[k][l], r->model.u[k][l],
               log2(r->model.m[k][l] / r->model.u[k][l]));
   fprintf(progress, "one-to-one assignment: %zu pairs; threshold weight %.3f (estimated false-match rate %.4f, "
           "target %.4f)\n", r->assigned, r->threshold, r->estimated_fmr, target_fmr);
 }
 
 /* The series of the links into the store, as a new version of source source_id. */
-static int store_aggregate(const plan *p, const cc_extract *a, const cc_extract *b, const cc_link_result *r,
+static int store_aggregate(const plan *p, const cc_extract *a, const cc_extract *b, const cc_records_result *r,
                            const char *linked_sha256, FILE *out) {
   cc_error err;
   cc_error_clear(&err);
@@ -169,10 +169,10 @@ static int store_aggregate(const plan *p, const cc_extract *a, const cc_extract 
   cc_observation *obs = NULL;
   size_t n_obs = 0;
   cc_source *src = NULL;
-  cc_status status = cc_link_aggregate(a, b, r, p->within_days, p->measure, &obs, &n_obs, &err);
-  cc_link_provenance prov = {source_id, p->measure, refreshed, p->out_path, linked_sha256, a, b, r,
+  cc_status status = cc_records_aggregate(a, b, r, p->within_days, p->measure, &obs, &n_obs, &err);
+  cc_records_provenance prov = {source_id, p->measure, refreshed, p->out_path, linked_sha256, a, b, r,
                              p->target_fmr, p->within_days, p->dsa};
-  if (!status) status = cc_link_source_make(&prov, obs, n_obs, &src, &err);
+  if (!status) status = cc_records_source_make(&prov, obs, n_obs, &src, &err);
   cc_store *store = NULL;
   cc_ingest_outcome outcome;
   cc_store_options options = cc_cli_store_options();
@@ -195,7 +195,7 @@ static int link_and_write(const plan *p, FILE *out, FILE *progress) {
   cc_error_clear(&err);
   cc_pseudonym_key *key = NULL;
   cc_extract *a = NULL, *b = NULL;
-  cc_link_result *r = NULL;
+  cc_records_result *r = NULL;
   cc_status status = cc_pseudonym_key_load(p->key_path, &key, &err);
   if (!status) status = cc_extract_read(p->a_path, key, "a", &a, &err);
   if (!status) status = cc_extract_read(p->b_path, key, "b", &b, &err);
@@ -203,9 +203,9 @@ static int link_and_write(const plan *p, FILE *out, FILE *progress) {
   if (!status) {
     fprintf(progress, "read %s: %zu records (%zu without a valid NHS number); %s: %zu records (%zu without) in %.2f s\n",
             p->a_path, a->n, a->nhs_missing, p->b_path, b->n, b->nhs_missing, seconds_since(&start));
-    cc_link_options options = cc_link_default_options();
+    cc_records_options options = cc_records_default_options();
     options.target_fmr = p->target_fmr;
-    status = cc_link_run(a, b, &options, &r, &err);
+    status = cc_records_run(a, b, &options, &r, &err);
   }
   int code = CC_EXIT_OK;
   if (status) {
@@ -229,7 +229,7 @@ static int link_and_write(const plan *p, FILE *out, FILE *progress) {
       if (p->aggregate) code = store_aggregate(p, a, b, r, sha256, out);
     }
   }
-  cc_link_result_free(r);
+  cc_records_result_free(r);
   cc_extract_free(a);
   cc_extract_free(b);
   return code;

@@ -19,14 +19,16 @@ static void print_flags(FILE *out, unsigned flags, int has_value) {
 }
 
 int cc_cmd_show(int argc, char **argv) {
-  static const struct option options[] = {{"store", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {0}};
-  const char *store_path = NULL;
+  static const struct option options[] = {
+      {"store", required_argument, NULL, 's'}, {"panel", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {0}};
+  const char *store_path = NULL, *panel_freq = NULL;
   int opt;
   opterr = 0;
   optind = 1;
   while ((opt = getopt_long(argc, argv, "+s:h", options, NULL)) != -1) {
     switch (opt) {
     case 's': store_path = optarg; break;
+    case 'p': panel_freq = optarg; break;
     case 'h': cc_cli_print_usage("show", stdout); return CC_EXIT_OK;
     default: return cc_cli_usage_error("show", "unknown option or missing value: %s", argv[optind - 1]);
     }
@@ -38,7 +40,11 @@ int cc_cmd_show(int argc, char **argv) {
   cc_store *store = NULL;
   cc_series *s = NULL;
   cc_status status = cc_store_open(store_path, CC_STORE_READ, NULL, &store, &err);
-  if (!status) status = cc_store_series_read(store, argv[optind], &s, &err);
+  cc_freq freq;
+  if (!status && panel_freq) status = cc_freq_parse(panel_freq, &freq, &err);
+  char key[CC_SERIES_ID_MAX + 32];
+  if (panel_freq) snprintf(key, sizeof key, "%s/%s", panel_freq, argv[optind]);
+  if (!status) status = panel_freq ? cc_store_panel_read(store, key, &s, &err) : cc_store_series_read(store, argv[optind], &s, &err);
   cc_store_close(store);
   if (status) return cc_cli_report(&err);
   printf("period,value,upper_bound,flags\n");

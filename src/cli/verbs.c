@@ -15,7 +15,8 @@ const cc_verb cc_verbs[] = {
     {"demo", "run the pipeline on the embedded default data",
      "usage: carecast demo [--out DIR] [--data DIR]\n\n"
      "Runs the pipeline on the embedded default data (two councils, 2014-04 to 2025-03):\n"
-     "ingests every source in DATA/sources into DIR/store.h5, lists the series, fits the\n"
+     "ingests every source in DATA/sources into DIR/store.h5, links them into the panel\n"
+     "(carecast link, with the lookups in DATA/lookups), lists the series, fits the\n"
      "automatic model to each and forecasts three years ahead (DIR/forecasts.csv).\n\n"
      "  --out DIR    where to write (default: carecast-demo)\n"
      "  --data DIR   the data folder (default: $CARECAST_DATA, else the project's data/)\n",
@@ -113,6 +114,26 @@ const cc_verb cc_verbs[] = {
      "  --store STORE  the store to write\n"
      "  --dry-run      validate only; do not touch the store\n",
      cc_cmd_ingest},
+    {"link", "link the store's series into one panel (GSS codes, common age bands, frequencies)",
+     "usage: carecast link --store STORE [--lookups DIR | --data DIR] [--disaggregate M[,M...]|all]\n"
+     "                     [--strict]\n\n"
+     "Links every series of STORE into the panel (/panel/<frequency>/<series_id>, see\n"
+     "docs/store.md): places named by area names, legacy codes (DfE \"373\", ONS \"00CG\") or\n"
+     "replaced GSS codes are matched to current GSS codes through the lookups (exact, then\n"
+     "normalised names, then Jaro-Winkler with the score printed; an ambiguous or unknown\n"
+     "place, or an area since merged or split, is named, never guessed); age bands are\n"
+     "mapped to 0-17, 18-64 and 65+ (\"all\" is kept), splitting a band that straddles two\n"
+     "in proportion to the place's population that year; months are added up to quarters,\n"
+     "financial years and years, quarters to financial years and years. Prints what it\n"
+     "matched, split, combined and aggregated, and what it could not link. Running it again\n"
+     "on the same store changes nothing.\n\n"
+     "  --lookups DIR       the geography lookups (default: DATA/lookups)\n"
+     "  --data DIR          the data folder (default: $CARECAST_DATA, else the project's data/)\n"
+     "  --disaggregate M    also spread these quarterly or annual measures over months\n"
+     "                      (Denton's proportional method, flagged imputed); all for every one\n"
+     "  --strict            exit 1 when any series could not be linked (the panel of what\n"
+     "                      could be linked is still written)\n",
+     cc_cmd_link},
     {"link-records", "link two pseudonymised person-level extracts (Fellegi-Sunter, EM)",
      "usage: carecast link-records --key KEYFILE --out LINKED.csv [--target-fmr R] A.csv B.csv\n"
      "                             [--aggregate within=DAYS --store STORE --measure NAME\n"
@@ -179,12 +200,14 @@ const cc_verb cc_verbs[] = {
      "  --series GLOB       only the series whose id matches GLOB\n",
      cc_cmd_quality},
     {"show", "print one series' observations as CSV",
-     "usage: carecast show --store STORE SERIES_ID\n\n"
+     "usage: carecast show --store STORE [--panel FREQUENCY] SERIES_ID\n\n"
      "Prints period,value,upper_bound,flags for every period of the series.\n"
      "SERIES_ID is measure/geography/age_band, e.g. cs_referrals/E08000019/0-17.\n"
      "flags: observed, suppressed (value hidden, at most upper_bound), missing,\n"
      "imputed, outlier, break, provisional, joined by '+'.\n\n"
-     "  --store STORE  the store to read\n",
+     "  --store STORE  the store to read\n"
+     "  --panel FREQ   the linked panel's series at FREQ (month, quarter, financial_year,\n"
+     "                 year; see carecast link) instead of the stored series\n",
      cc_cmd_show},
     {NULL, NULL, NULL, NULL},
 };

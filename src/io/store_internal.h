@@ -22,4 +22,15 @@ CC_MUST_CHECK cc_status cc_store_require_writable(const cc_store *store, cc_erro
 /* Point an HDF5 error (which has no file) at the store's path. */
 cc_status cc_store_error_here(const cc_store *store, cc_error *err, cc_status status);
 
+/* Write series s into the group at path (replacing it), as /series/<id> is written. */
+CC_MUST_CHECK cc_status cc_store_series_write_at(cc_store *store, const char *path, const cc_series *s, cc_error *err);
+
+/* Read the series group at path (which must exist); id names it in errors. */
+CC_MUST_CHECK cc_status cc_store_series_read_at(cc_store *store, const char *path, const char *id, cc_series **out,
+                                                cc_error *err);
+
+/* The sorted names, relative to root, of the series groups `depth` slashes below root. */
+CC_MUST_CHECK cc_status cc_store_series_ids_at(cc_store *store, const char *root, int depth, char ***ids, size_t *n,
+                                               cc_error *err);
+
 #endif

@@ -16,16 +16,19 @@
 
 static void series_path(const char *id, char *buf, size_t len) { snprintf(buf, len, CC_SERIES_GROUP "/%s", id); }
 
-static cc_status write_series_at(cc_store *store, const char *path, const cc_series *s, cc_error *err);
-
 int cc_store_series_exists(cc_store *store, const char *id) {
   char path[CC_SERIES_ID_MAX + 16];
   series_path(id, path, sizeof path);
   return cc_h5_path_exists(store->file, path);
 }
 
-/* Write (or replace) series s as the group at path (under /series or /original). */
-static cc_status write_series_at(cc_store *store, const char *path, const cc_series *s, cc_error *err) {
+cc_status cc_store_series_write(cc_store *store, const cc_series *s, cc_error *err) {
+  char path[CC_SERIES_ID_MAX + 16];
+  series_path(s->id, path, sizeof path);
+  return cc_store_series_write_at(store, path, s, err);
+}
+
+cc_status cc_store_series_write_at(cc_store *store, const char *path, const cc_series *s, cc_error *err) {
   cc_status status = cc_store_require_writable(store, err);
   if (status) return status;
   char start[CC_PERIOD_TEXT_MAX];
@@ -48,12 +51,6 @@ static cc_status write_series_at(cc_store *store, const char *path, const cc_ser
   return cc_store_error_here(store, err, status);
 }
 
-cc_status cc_store_series_write(cc_store *store, const cc_series *s, cc_error *err) {
-  char path[CC_SERIES_ID_MAX + 16];
-  series_path(s->id, path, sizeof path);
-  return write_series_at(store, path, s, err);
-}
-
 static cc_status read_series_attrs(hid_t group, cc_series *s, cc_error *err) {
   char text[CC_MEASURE_MAX];
   cc_status status = cc_h5_attr_get_text_buf(group, "series_id", s->id, sizeof s->id, err);
@@ -73,11 +70,17 @@ static cc_status read_series_attrs(hid_t group, cc_series *s, cc_error *err) {
   return status;
 }
 
-/* Read the series with id from the group at path (under /series or /original). */
-static cc_status read_series_at(cc_store *store, const char *path, const char *id, cc_series **out, cc_error *err) {
+cc_status cc_store_series_read(cc_store *store, const char *id, cc_series **out, cc_error *err) {
   *out = NULL;
+  char path[CC_SERIES_ID_MAX + 16];
+  series_path(id, path, sizeof path);
   if (strlen(id) >= CC_SERIES_ID_MAX || !cc_h5_path_exists(store->file, path))
     return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no series '%s' in the store", id);
+  return cc_store_series_read_at(store, path, id, out, err);
+}
+
+cc_status cc_store_series_read_at(cc_store *store, const char *path, const char *id, cc_series **out, cc_error *err) {
+  *out = NULL;
   hid_t group = H5Gopen2(store->file, path, H5P_DEFAULT);
   if (group < 0) return cc_error_set(err, CC_EIO, store->path, 0, "series", "cannot open series '%s'", id);
   size_t n = 0, n_bounds = 0, n_flags = 0;
@@ -101,12 +104,6 @@ static cc_status read_series_at(cc_store *store, const char *path, const char *i
   return CC_OK;
 }
 
-cc_status cc_store_series_read(cc_store *store, const char *id, cc_series **out, cc_error *err) {
-  char path[CC_SERIES_ID_MAX + 16];
-  series_path(id, path, sizeof path);
-  return read_series_at(store, path, id, out, err);
-}
-
 /* ---- originals kept by the quality stage (/original/<series_id>) ---- */
 
 #define CC_ORIGINAL_GROUP "original"
@@ -124,8 +121,8 @@ cc_status cc_store_series_keep_original(cc_store *store, const char *id, cc_erro
     return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no series '%s' in the store", id);
   /* A copy through our own reader and writer (H5Ocopy fails on variable-length string attributes). */
   cc_series *s = NULL;
-  if ((status = read_series_at(store, from, id, &s, err))) return status;
-  status = write_series_at(store, to, s, err);
+  if ((status = cc_store_series_read_at(store, from, id, &s, err))) return status;
+  status = cc_store_series_write_at(store, to, s, err);
   cc_series_free(s);
   return status;
 }
@@ -135,7 +132,7 @@ cc_status cc_store_series_read_original(cc_store *store, const char *id, cc_seri
   original_path(id, path, sizeof path);
   *out = NULL;
   *found = strlen(id) < CC_SERIES_ID_MAX && cc_h5_path_exists(store->file, path);
-  return *found ? read_series_at(store, path, id, out, err) : CC_OK;
+  return *found ? cc_store_series_read_at(store, path, id, out, err) : CC_OK;
 }
 
 cc_status cc_store_series_forget_original(cc_store *store, const char *id, cc_error *err) {
@@ -169,6 +166,7 @@ typedef struct name_list {
   char **names;
   size_t n, capacity;
   int failed;
+  int depth; /* slashes in the name of a series group below the root visited */
 } name_list;
 
 static int push_name(name_list *list, const char *name) {
@@ -184,23 +182,27 @@ static int push_name(name_list *list, const char *name) {
   return 0;
 }
 
-/* Visit callback: a link two slashes deep below /series is a series group. */
+/* Visit callback: a link `depth` slashes deep below the root is a series group. */
 static herr_t collect_series(hid_t group, const char *name, const H5L_info_t *info, void *data) {
   (void)group, (void)info;
   int slashes = 0;
   for (const char *p = name; *p; p++) slashes += *p == '/';
-  if (slashes == 2 && push_name(data, name)) return -1;
+  if (slashes == ((name_list *)data)->depth && push_name(data, name)) return -1;
   return 0;
 }
 
 static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 cc_status cc_store_series_ids(cc_store *store, char ***ids, size_t *n, cc_error *err) {
+  return cc_store_series_ids_at(store, CC_SERIES_GROUP, 2, ids, n, err);
+}
+
+cc_status cc_store_series_ids_at(cc_store *store, const char *root, int depth, char ***ids, size_t *n, cc_error *err) {
   *ids = NULL;
   *n = 0;
-  name_list list = {0};
-  if (cc_h5_path_exists(store->file, CC_SERIES_GROUP)) {
-    hid_t group = H5Gopen2(store->file, CC_SERIES_GROUP, H5P_DEFAULT);
+  name_list list = {.depth = depth};
+  if (cc_h5_path_exists(store->file, root)) {
+    hid_t group = H5Gopen2(store->file, root, H5P_DEFAULT);
     herr_t rc = group < 0 ? -1 : H5Lvisit(group, H5_INDEX_NAME, H5_ITER_INC, collect_series, &list);
     if (group >= 0) H5Gclose(group);
     if (rc < 0 || list.failed) {
@@ -209,7 +211,7 @@ cc_status cc_store_series_ids(cc_store *store, char ***ids, size_t *n, cc_error 
                          : cc_error_set(err, CC_EIO, store->path, 0, NULL, "cannot list the series");
     }
   }
-  qsort(list.names, list.n, sizeof *list.names, compare_names);
+  if (list.n) qsort(list.names, list.n, sizeof *list.names, compare_names);
   *ids = list.names;
   *n = list.n;
   return CC_OK;

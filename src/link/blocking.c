@@ -14,11 +14,11 @@
 #define FNV_PRIME 1099511628211ull        /* FNV-1a 64-bit prime */
 #define PAIRS_FIRST_CAPACITY 4096         /* pairs allocated at first; the list doubles from there */
 
-const char *cc_link_block_name(int pass) {
-  static const char *const names[CC_LINK_BLOCK_PASSES] = {
+const char *cc_records_block_name(int pass) {
+  static const char *const names[CC_RECORDS_BLOCK_PASSES] = {
       "nhs_number", "date_of_birth (day and month either way)", "birth_year_month+sex+postcode_district",
       "birth_day_month+sex+postcode_district"};
-  return pass >= 0 && pass < CC_LINK_BLOCK_PASSES ? names[pass] : "unknown";
+  return pass >= 0 && pass < CC_RECORDS_BLOCK_PASSES ? names[pass] : "unknown";
 }
 
 static uint64_t fnv(uint64_t hash, const void *data, size_t len) {
@@ -124,8 +124,8 @@ static int run_pass(const cc_extract *a, const cc_extract *b, int pass, keyed *b
   return 0;
 }
 
-cc_status cc_link_block(const cc_extract *a, const cc_extract *b, uint64_t **pairs, size_t *n_pairs,
-                        size_t per_pass[CC_LINK_BLOCK_PASSES], cc_error *err) {
+cc_status cc_records_block(const cc_extract *a, const cc_extract *b, uint64_t **pairs, size_t *n_pairs,
+                        size_t per_pass[CC_RECORDS_BLOCK_PASSES], cc_error *err) {
   *pairs = NULL;
   *n_pairs = 0;
   if (a->n > UINT32_MAX || b->n > UINT32_MAX)
@@ -133,7 +133,7 @@ cc_status cc_link_block(const cc_extract *a, const cc_extract *b, uint64_t **pai
   pair_list list = {0};
   keyed *b_sorted = malloc((b->n ? b->n : 1) * sizeof *b_sorted);
   int failed = !b_sorted;
-  for (int pass = 0; pass < CC_LINK_BLOCK_PASSES && !failed; pass++)
+  for (int pass = 0; pass < CC_RECORDS_BLOCK_PASSES && !failed; pass++)
     failed = run_pass(a, b, pass, b_sorted, &list, &per_pass[pass]);
   free(b_sorted);
   if (failed) {

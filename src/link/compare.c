@@ -4,27 +4,27 @@
 
 #include "carecast/recordlink.h"
 
-#define EDIT_STRING_MAX 64 /* longest string cc_link_edit_distance handles */
+#define EDIT_STRING_MAX 64 /* longest string cc_records_edit_distance handles */
 
-const int cc_link_levels[CC_LINK_FIELDS] = {2, 4, 2, 4};
+const int cc_records_levels[CC_RECORDS_FIELDS] = {2, 4, 2, 4};
 
-const char *cc_link_field_name(int field) {
-  static const char *const names[CC_LINK_FIELDS] = {"nhs_number", "date_of_birth", "sex", "postcode"};
-  return field >= 0 && field < CC_LINK_FIELDS ? names[field] : "unknown";
+const char *cc_records_field_name(int field) {
+  static const char *const names[CC_RECORDS_FIELDS] = {"nhs_number", "date_of_birth", "sex", "postcode"};
+  return field >= 0 && field < CC_RECORDS_FIELDS ? names[field] : "unknown";
 }
 
-const char *cc_link_level_name(int field, uint8_t level) {
+const char *cc_records_level_name(int field, uint8_t level) {
   static const char *const birth[] = {"disagree", "year_within_1", "partial", "exact"};
   static const char *const postcode[] = {"disagree", "district_one_edit", "district", "exact"};
   static const char *const binary[] = {"disagree", "agree"};
   if (level == CC_FS_MISSING) return "missing";
-  if (field < 0 || field >= CC_LINK_FIELDS || level >= cc_link_levels[field]) return "unknown";
-  if (field == CC_LINK_BIRTH) return birth[level];
-  if (field == CC_LINK_POSTCODE) return postcode[level];
+  if (field < 0 || field >= CC_RECORDS_FIELDS || level >= cc_records_levels[field]) return "unknown";
+  if (field == CC_RECORDS_BIRTH) return birth[level];
+  if (field == CC_RECORDS_POSTCODE) return postcode[level];
   return binary[level];
 }
 
-int cc_link_edit_distance(const char *a, const char *b) {
+int cc_records_edit_distance(const char *a, const char *b) {
   size_t n = strlen(a), m = strlen(b);
   if (n >= EDIT_STRING_MAX || m >= EDIT_STRING_MAX) return (int)(n > m ? n : m);
   int d[EDIT_STRING_MAX][EDIT_STRING_MAX];
@@ -57,15 +57,15 @@ static uint8_t compare_birth(const cc_person_record *a, const cc_person_record *
 
 static uint8_t compare_postcode(const cc_person_record *a, const cc_person_record *b) {
   if (!a->district[0] || !b->district[0]) return CC_FS_MISSING;
-  if (strcmp(a->district, b->district) != 0) return cc_link_edit_distance(a->district, b->district) == 1;
+  if (strcmp(a->district, b->district) != 0) return cc_records_edit_distance(a->district, b->district) == 1;
   int both_full = a->has_postcode && b->has_postcode;
   return both_full && memcmp(a->postcode_digest, b->postcode_digest, sizeof a->postcode_digest) == 0 ? 3 : 2;
 }
 
-void cc_link_compare(const cc_person_record *a, const cc_person_record *b, uint8_t levels[CC_LINK_FIELDS]) {
-  levels[CC_LINK_NHS] = a->has_nhs && b->has_nhs ? memcmp(a->nhs_digest, b->nhs_digest, sizeof a->nhs_digest) == 0
+void cc_records_compare(const cc_person_record *a, const cc_person_record *b, uint8_t levels[CC_RECORDS_FIELDS]) {
+  levels[CC_RECORDS_NHS] = a->has_nhs && b->has_nhs ? memcmp(a->nhs_digest, b->nhs_digest, sizeof a->nhs_digest) == 0
                                                  : CC_FS_MISSING;
-  levels[CC_LINK_BIRTH] = compare_birth(a, b);
-  levels[CC_LINK_SEX] = a->sex && b->sex ? a->sex == b->sex : CC_FS_MISSING;
-  levels[CC_LINK_POSTCODE] = compare_postcode(a, b);
+  levels[CC_RECORDS_BIRTH] = compare_birth(a, b);
+  levels[CC_RECORDS_SEX] = a->sex && b->sex ? a->sex == b->sex : CC_FS_MISSING;
+  levels[CC_RECORDS_POSTCODE] = compare_postcode(a, b);
 }

@@ -1,5 +1,5 @@
 /* link_aggregate.c: from links to a monthly series of counts (see
- * cc_link_aggregate in recordlink.h). */
+ * cc_records_aggregate in recordlink.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +50,7 @@ static cc_status collect_groups(const cc_extract *b, group **groups, size_t *n_g
   return CC_OK;
 }
 
-cc_status cc_link_aggregate(const cc_extract *a, const cc_extract *b, const cc_link_result *result, int within_days,
+cc_status cc_records_aggregate(const cc_extract *a, const cc_extract *b, const cc_records_result *result, int within_days,
                             const char *measure, cc_observation **obs, size_t *n_obs, cc_error *err) {
   *obs = NULL;
   *n_obs = 0;
@@ -121,7 +121,7 @@ static void yaml_quoted(char *buf, size_t len, const char *text) {
 #define DESCRIPTION_MAX 1536 /* bytes of its description (two file names, three SHA-256, figures) */
 #define MEASURE_TEXT_MAX 512  /* bytes of the measure's description */
 
-cc_status cc_link_source_make(const cc_link_provenance *prov, cc_observation *obs, size_t n_obs, cc_source **out,
+cc_status cc_records_source_make(const cc_records_provenance *prov, cc_observation *obs, size_t n_obs, cc_source **out,
                               cc_error *err) {
   *out = NULL;
   char description[DESCRIPTION_MAX], measure_description[MEASURE_TEXT_MAX], manifest[MANIFEST_MAX];

@@ -20,10 +20,10 @@
 #include "carecast/recordlink.h"
 
 #define PATTERN_BASE (CC_FS_LEVELS_MAX + 1) /* digit per field: a level, or CC_FS_LEVELS_MAX for missing */
-#define PATTERN_CODES 625                   /* PATTERN_BASE ^ CC_LINK_FIELDS */
+#define PATTERN_CODES 625                   /* PATTERN_BASE ^ CC_RECORDS_FIELDS */
 
-cc_link_options cc_link_default_options(void) {
-  cc_link_options o = {CC_LINK_TARGET_FMR, cc_fs_default_options(), CC_LINK_SAMPLE_PAIRS, CC_LINK_SEED};
+cc_records_options cc_records_default_options(void) {
+  cc_records_options o = {CC_RECORDS_TARGET_FMR, cc_fs_default_options(), CC_RECORDS_SAMPLE_PAIRS, CC_RECORDS_SEED};
   return o;
 }
 
@@ -46,20 +46,20 @@ static int is_candidate(const uint64_t *candidates, size_t n, uint64_t pair) {
   return lo < n && candidates[lo] == pair;
 }
 
-static uint16_t pattern_code(const uint8_t levels[CC_LINK_FIELDS]) {
+static uint16_t pattern_code(const uint8_t levels[CC_RECORDS_FIELDS]) {
   unsigned code = 0;
-  for (int k = CC_LINK_FIELDS - 1; k >= 0; k--)
+  for (int k = CC_RECORDS_FIELDS - 1; k >= 0; k--)
     code = code * PATTERN_BASE + (levels[k] == CC_FS_MISSING ? CC_FS_LEVELS_MAX : levels[k]);
   return (uint16_t)code;
 }
 
 /* The levels of a pattern code. Returns 0 when a level is beyond its field's levels (no pair has that code). */
-static int pattern_levels(unsigned code, uint8_t levels[CC_LINK_FIELDS]) {
+static int pattern_levels(unsigned code, uint8_t levels[CC_RECORDS_FIELDS]) {
   int possible = 1;
-  for (int k = 0; k < CC_LINK_FIELDS; k++, code /= PATTERN_BASE) {
+  for (int k = 0; k < CC_RECORDS_FIELDS; k++, code /= PATTERN_BASE) {
     unsigned digit = code % PATTERN_BASE;
     levels[k] = digit == CC_FS_LEVELS_MAX ? CC_FS_MISSING : (uint8_t)digit;
-    if (levels[k] != CC_FS_MISSING && levels[k] >= cc_link_levels[k]) possible = 0;
+    if (levels[k] != CC_FS_MISSING && levels[k] >= cc_records_levels[k]) possible = 0;
   }
   return possible;
 }
@@ -95,14 +95,14 @@ static void rank_patterns(const double *weight_of, uint16_t *rank_of) {
  * o->sample_pairs, else a uniform sample of the cross product (pairs that are candidates skipped, as they are
  * counted exactly) with each sampled pair standing for (|A| |B|) / sample_pairs pairs. */
 static void count_other_pairs(const cc_extract *a, const cc_extract *b, const uint64_t *candidates, size_t n_candidates,
-                              const cc_link_options *o, double *code_counts) {
+                              const cc_records_options *o, double *code_counts) {
   double all_pairs = (double)a->n * (double)b->n;
-  uint8_t levels[CC_LINK_FIELDS];
+  uint8_t levels[CC_RECORDS_FIELDS];
   if (all_pairs <= (double)o->sample_pairs) {
     for (size_t i = 0; i < a->n; i++)
       for (size_t j = 0; j < b->n; j++) {
         if (is_candidate(candidates, n_candidates, (uint64_t)i << 32 | j)) continue;
-        cc_link_compare(&a->records[i], &b->records[j], levels);
+        cc_records_compare(&a->records[i], &b->records[j], levels);
         code_counts[pattern_code(levels)] += 1;
       }
     return;
@@ -112,23 +112,23 @@ static void count_other_pairs(const cc_extract *a, const cc_extract *b, const ui
   for (size_t s = 0; s < o->sample_pairs; s++) {
     uint64_t i = splitmix64(&state) % a->n, j = splitmix64(&state) % b->n;
     if (is_candidate(candidates, n_candidates, i << 32 | j)) continue;
-    cc_link_compare(&a->records[i], &b->records[j], levels);
+    cc_records_compare(&a->records[i], &b->records[j], levels);
     code_counts[pattern_code(levels)] += scale;
   }
 }
 
 /* Estimate the model from the pattern counts. */
-static cc_status estimate(const double *code_counts, const cc_link_options *o, cc_link_result *result, cc_error *err) {
-  uint8_t patterns[PATTERN_CODES * CC_LINK_FIELDS];
+static cc_status estimate(const double *code_counts, const cc_records_options *o, cc_records_result *result, cc_error *err) {
+  uint8_t patterns[PATTERN_CODES * CC_RECORDS_FIELDS];
   double counts[PATTERN_CODES];
   size_t n = 0;
   for (unsigned code = 0; code < PATTERN_CODES; code++) {
     if (code_counts[code] == 0) continue;
-    pattern_levels(code, patterns + n * CC_LINK_FIELDS);
+    pattern_levels(code, patterns + n * CC_RECORDS_FIELDS);
     counts[n++] = code_counts[code];
   }
   result->patterns = n;
-  return cc_fs_estimate(patterns, counts, n, CC_LINK_FIELDS, cc_link_levels, &o->em, &result->model, err);
+  return cc_fs_estimate(patterns, counts, n, CC_RECORDS_FIELDS, cc_records_levels, &o->em, &result->model, err);
 }
 
 /* Greedy one-to-one assignment over pairs sorted by weight; keeps the chosen pairs at the front. */
@@ -153,7 +153,7 @@ static cc_status assign(scored *pairs, size_t n_pairs, size_t n_a, size_t n_b, s
 
 /* Threshold the assigned pairs and copy the links into result. */
 static cc_status choose_links(const scored *assigned, size_t n_assigned, const double *weight_of,
-                              const double *probability_of, const cc_link_options *o, cc_link_result *result,
+                              const double *probability_of, const cc_records_options *o, cc_records_result *result,
                               cc_error *err) {
   double *weights = malloc((n_assigned ? n_assigned : 1) * sizeof *weights);
   double *probabilities = malloc((n_assigned ? n_assigned : 1) * sizeof *probabilities);
@@ -174,7 +174,7 @@ static cc_status choose_links(const scored *assigned, size_t n_assigned, const d
   if (!result->links) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   /* assigned pairs are in weight order, so the accepted ones are the first `accepted` */
   for (size_t i = 0; i < accepted; i++) {
-    cc_link_match *link = &result->links[i];
+    cc_records_match *link = &result->links[i];
     link->a = assigned[i].a;
     link->b = assigned[i].b;
     link->weight = weight_of[assigned[i].code];
@@ -185,23 +185,23 @@ static cc_status choose_links(const scored *assigned, size_t n_assigned, const d
   return CC_OK;
 }
 
-cc_status cc_link_run(const cc_extract *a, const cc_extract *b, const cc_link_options *options, cc_link_result **out,
+cc_status cc_records_run(const cc_extract *a, const cc_extract *b, const cc_records_options *options, cc_records_result **out,
                       cc_error *err) {
   *out = NULL;
-  cc_link_options o = options ? *options : cc_link_default_options();
-  cc_link_result *result = calloc(1, sizeof *result);
+  cc_records_options o = options ? *options : cc_records_default_options();
+  cc_records_result *result = calloc(1, sizeof *result);
   if (!result) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   uint64_t *candidates = NULL;
   scored *pairs = NULL;
-  cc_status status = cc_link_block(a, b, &candidates, &result->candidates, result->per_pass, err);
+  cc_status status = cc_records_block(a, b, &candidates, &result->candidates, result->per_pass, err);
   if (!status && !(pairs = malloc((result->candidates ? result->candidates : 1) * sizeof *pairs)))
     status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory comparing %zu pairs", result->candidates);
   double code_counts[PATTERN_CODES] = {0};
   for (size_t i = 0; !status && i < result->candidates; i++) {
-    uint8_t levels[CC_LINK_FIELDS];
+    uint8_t levels[CC_RECORDS_FIELDS];
     pairs[i].a = (uint32_t)(candidates[i] >> 32);
     pairs[i].b = (uint32_t)candidates[i];
-    cc_link_compare(&a->records[pairs[i].a], &b->records[pairs[i].b], levels);
+    cc_records_compare(&a->records[pairs[i].a], &b->records[pairs[i].b], levels);
     pairs[i].code = pattern_code(levels);
     code_counts[pairs[i].code]++;
   }
@@ -215,7 +215,7 @@ cc_status cc_link_run(const cc_extract *a, const cc_extract *b, const cc_link_op
   if (!status) status = estimate(code_counts, &o, result, err);
   double weight_of[PATTERN_CODES], probability_of[PATTERN_CODES];
   for (unsigned code = 0; !status && code < PATTERN_CODES; code++) {
-    uint8_t levels[CC_LINK_FIELDS];
+    uint8_t levels[CC_RECORDS_FIELDS];
     int possible = pattern_levels(code, levels);
     weight_of[code] = possible ? cc_fs_weight(&result->model, levels) : -INFINITY; /* never seen; sorts last */
     probability_of[code] = possible ? cc_fs_probability(&result->model, levels) : 0;
@@ -233,14 +233,14 @@ cc_status cc_link_run(const cc_extract *a, const cc_extract *b, const cc_link_op
   if (!status) status = choose_links(pairs, n_assigned, weight_of, probability_of, &o, result, err);
   free(pairs);
   if (status) {
-    cc_link_result_free(result);
+    cc_records_result_free(result);
     return status;
   }
   *out = result;
   return CC_OK;
 }
 
-void cc_link_result_free(cc_link_result *result) {
+void cc_records_result_free(cc_records_result *result) {
   if (!result) return;
   free(result->links);
   free(result);

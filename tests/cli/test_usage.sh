@@ -5,7 +5,7 @@ expect_exit 0 "$CARECAST" --version
 expect_grep "$WORK/out" "carecast 0.1.0"
 expect_exit 0 "$CARECAST" --help
 cp "$WORK/out" "$WORK/help"
-for verb in demo ingest list show fit models forecast backtest; do
+for verb in demo ingest link list show fit models forecast backtest; do
   expect_grep "$WORK/help" "  $verb "
   expect_exit 0 "$CARECAST" "$verb" --help
   expect_grep "$WORK/out" "usage: carecast $verb"

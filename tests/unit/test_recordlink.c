@@ -69,9 +69,9 @@ START_TEST(test_precision_and_recall_on_shipped_extracts) {
   size_t n_truth = read_truth(key, truth);
   cc_pseudonym_key_free(key);
   ck_assert_uint_gt(n_truth, 500);
-  cc_link_result *r = NULL;
+  cc_records_result *r = NULL;
   cc_error err;
-  ck_assert_int_eq(cc_link_run(a, b, NULL, &r, &err), CC_OK);
+  ck_assert_int_eq(cc_records_run(a, b, NULL, &r, &err), CC_OK);
   ck_assert(r->model.converged);
   size_t true_links = 0;
   for (size_t i = 0; i < r->n_links; i++) {
@@ -86,9 +86,9 @@ START_TEST(test_precision_and_recall_on_shipped_extracts) {
   ck_assert_msg(precision >= QUALITY_MIN && recall >= QUALITY_MIN, "precision %.4f, recall %.4f (%zu links, %zu true)",
                 precision, recall, r->n_links, n_truth);
   /* the estimated false-match rate is met and the links are one to one */
-  ck_assert(r->estimated_fmr <= CC_LINK_TARGET_FMR);
+  ck_assert(r->estimated_fmr <= CC_RECORDS_TARGET_FMR);
   for (size_t i = 1; i < r->n_links; i++) ck_assert(r->links[i].weight <= r->links[i - 1].weight);
-  cc_link_result_free(r);
+  cc_records_result_free(r);
   free(truth);
   cc_extract_free(a);
   cc_extract_free(b);
@@ -116,14 +116,14 @@ START_TEST(test_blocking_against_every_pair) {
   cc_extract *b = read_ok(RECORDS_DIR "/care_starts.csv", key, "b");
   cc_pseudonym_key_free(key);
   uint64_t *pairs = NULL;
-  size_t n_pairs = 0, per_pass[CC_LINK_BLOCK_PASSES], oracle_per_pass[CC_LINK_BLOCK_PASSES] = {0}, oracle = 0;
+  size_t n_pairs = 0, per_pass[CC_RECORDS_BLOCK_PASSES], oracle_per_pass[CC_RECORDS_BLOCK_PASSES] = {0}, oracle = 0;
   cc_error err;
-  ck_assert_int_eq(cc_link_block(a, b, &pairs, &n_pairs, per_pass, &err), CC_OK);
+  ck_assert_int_eq(cc_records_block(a, b, &pairs, &n_pairs, per_pass, &err), CC_OK);
   size_t next = 0; /* pairs are sorted as (a << 32 | b), the order of this double loop */
   for (size_t i = 0; i < a->n; i++)
     for (size_t j = 0; j < b->n; j++) {
       int any = 0;
-      for (int pass = 0; pass < CC_LINK_BLOCK_PASSES; pass++)
+      for (int pass = 0; pass < CC_RECORDS_BLOCK_PASSES; pass++)
         if (same_block(&a->records[i], &b->records[j], pass)) oracle_per_pass[pass]++, any = 1;
       if (!any) continue;
       oracle++;
@@ -131,7 +131,7 @@ START_TEST(test_blocking_against_every_pair) {
       next++;
     }
   ck_assert_uint_eq(n_pairs, oracle);
-  for (int pass = 0; pass < CC_LINK_BLOCK_PASSES; pass++) ck_assert_uint_eq(per_pass[pass], oracle_per_pass[pass]);
+  for (int pass = 0; pass < CC_RECORDS_BLOCK_PASSES; pass++) ck_assert_uint_eq(per_pass[pass], oracle_per_pass[pass]);
   free(pairs);
   cc_extract_free(a);
   cc_extract_free(b);
@@ -139,14 +139,14 @@ START_TEST(test_blocking_against_every_pair) {
 END_TEST
 
 START_TEST(test_edit_distance) {
-  ck_assert_int_eq(cc_link_edit_distance("S11", "S11"), 0);
-  ck_assert_int_eq(cc_link_edit_distance("S11", "S1"), 1);   /* deletion */
-  ck_assert_int_eq(cc_link_edit_distance("S1", "S17"), 1);   /* insertion */
-  ck_assert_int_eq(cc_link_edit_distance("S11", "S12"), 1);  /* substitution */
-  ck_assert_int_eq(cc_link_edit_distance("DN32", "DN23"), 1); /* swap of neighbours */
-  ck_assert_int_eq(cc_link_edit_distance("S9", "9S"), 1);
-  ck_assert_int_eq(cc_link_edit_distance("S35", "DN35"), 2);
-  ck_assert_int_eq(cc_link_edit_distance("", "DN41"), 4);
+  ck_assert_int_eq(cc_records_edit_distance("S11", "S11"), 0);
+  ck_assert_int_eq(cc_records_edit_distance("S11", "S1"), 1);   /* deletion */
+  ck_assert_int_eq(cc_records_edit_distance("S1", "S17"), 1);   /* insertion */
+  ck_assert_int_eq(cc_records_edit_distance("S11", "S12"), 1);  /* substitution */
+  ck_assert_int_eq(cc_records_edit_distance("DN32", "DN23"), 1); /* swap of neighbours */
+  ck_assert_int_eq(cc_records_edit_distance("S9", "9S"), 1);
+  ck_assert_int_eq(cc_records_edit_distance("S35", "DN35"), 2);
+  ck_assert_int_eq(cc_records_edit_distance("", "DN41"), 4);
 }
 END_TEST
 
@@ -160,53 +160,53 @@ static cc_person_record person(int year, int month, int day, char sex, const cha
 }
 
 START_TEST(test_comparison_levels) {
-  uint8_t lv[CC_LINK_FIELDS];
+  uint8_t lv[CC_RECORDS_FIELDS];
   cc_person_record x = person(1950, 3, 7, 'F', "S11"), y;
   y = x;
   memset(x.nhs_digest, 1, sizeof x.nhs_digest), x.has_nhs = 1;
   memcpy(y.nhs_digest, x.nhs_digest, sizeof y.nhs_digest), y.has_nhs = 1;
-  cc_link_compare(&x, &y, lv);
-  ck_assert_int_eq(lv[CC_LINK_NHS], 1);
-  ck_assert_int_eq(lv[CC_LINK_BIRTH], 3);
-  ck_assert_int_eq(lv[CC_LINK_SEX], 1);
-  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 2);
+  cc_records_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_RECORDS_NHS], 1);
+  ck_assert_int_eq(lv[CC_RECORDS_BIRTH], 3);
+  ck_assert_int_eq(lv[CC_RECORDS_SEX], 1);
+  ck_assert_int_eq(lv[CC_RECORDS_POSTCODE], 2);
   y.nhs_digest[0] = 2;
   y = person(1950, 7, 3, 'M', "S1"), y.has_nhs = 0; /* day and month swapped, other sex, district one edit away */
-  cc_link_compare(&x, &y, lv);
-  ck_assert_int_eq(lv[CC_LINK_NHS], CC_FS_MISSING);
-  ck_assert_int_eq(lv[CC_LINK_BIRTH], 2);
-  ck_assert_int_eq(lv[CC_LINK_SEX], 0);
-  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 1);
+  cc_records_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_RECORDS_NHS], CC_FS_MISSING);
+  ck_assert_int_eq(lv[CC_RECORDS_BIRTH], 2);
+  ck_assert_int_eq(lv[CC_RECORDS_SEX], 0);
+  ck_assert_int_eq(lv[CC_RECORDS_POSTCODE], 1);
   y = person(1951, 3, 7, 0, ""); /* year off by one; sex and district unknown */
-  cc_link_compare(&x, &y, lv);
-  ck_assert_int_eq(lv[CC_LINK_BIRTH], 2);
-  ck_assert_int_eq(lv[CC_LINK_SEX], CC_FS_MISSING);
-  ck_assert_int_eq(lv[CC_LINK_POSTCODE], CC_FS_MISSING);
+  cc_records_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_RECORDS_BIRTH], 2);
+  ck_assert_int_eq(lv[CC_RECORDS_SEX], CC_FS_MISSING);
+  ck_assert_int_eq(lv[CC_RECORDS_POSTCODE], CC_FS_MISSING);
   y = person(1951, 4, 9, 'F', "DN31"); /* only the year is close */
-  cc_link_compare(&x, &y, lv);
-  ck_assert_int_eq(lv[CC_LINK_BIRTH], 1);
-  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 0);
+  cc_records_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_RECORDS_BIRTH], 1);
+  ck_assert_int_eq(lv[CC_RECORDS_POSTCODE], 0);
   y = person(1953, 3, 7, 'F', "S11"); /* day and month agree but the year is 3 off */
-  cc_link_compare(&x, &y, lv);
-  ck_assert_int_eq(lv[CC_LINK_BIRTH], 0);
+  cc_records_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_RECORDS_BIRTH], 0);
   y = person(1950, 0, 0, 'F', "S11"); /* year of birth only */
-  cc_link_compare(&x, &y, lv);
-  ck_assert_int_eq(lv[CC_LINK_BIRTH], 1);
+  cc_records_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_RECORDS_BIRTH], 1);
   y = person(0, 0, 0, 'F', "S11");
-  cc_link_compare(&x, &y, lv);
-  ck_assert_int_eq(lv[CC_LINK_BIRTH], CC_FS_MISSING);
+  cc_records_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_RECORDS_BIRTH], CC_FS_MISSING);
   /* full postcodes: the same pseudonym is level 3; another postcode in the district, or one side with the
    * district only, is level 2 */
   memset(x.postcode_digest, 7, sizeof x.postcode_digest), x.has_postcode = 1;
   y = x;
-  cc_link_compare(&x, &y, lv);
-  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 3);
+  cc_records_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_RECORDS_POSTCODE], 3);
   y.postcode_digest[5] = 8;
-  cc_link_compare(&x, &y, lv);
-  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 2);
+  cc_records_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_RECORDS_POSTCODE], 2);
   y = x, y.has_postcode = 0;
-  cc_link_compare(&x, &y, lv);
-  ck_assert_int_eq(lv[CC_LINK_POSTCODE], 2);
+  cc_records_compare(&x, &y, lv);
+  ck_assert_int_eq(lv[CC_RECORDS_POSTCODE], 2);
 }
 END_TEST
 
@@ -234,12 +234,12 @@ START_TEST(test_aggregate_counts) {
   cc_pseudonym_key *key = test_key();
   cc_extract *a = read_ok(a_path, key, "a"), *b = read_ok(b_path, key, "b");
   cc_pseudonym_key_free(key);
-  cc_link_match links[3] = {{.a = 0, .b = 0}, {.a = 1, .b = 1}, {.a = 2, .b = 2}};
-  cc_link_result result = {.links = links, .n_links = 3};
+  cc_records_match links[3] = {{.a = 0, .b = 0}, {.a = 1, .b = 1}, {.a = 2, .b = 2}};
+  cc_records_result result = {.links = links, .n_links = 3};
   cc_observation *obs = NULL;
   size_t n = 0;
   cc_error err;
-  ck_assert_int_eq(cc_link_aggregate(a, b, &result, 91, "linked_starts", &obs, &n, &err), CC_OK);
+  ck_assert_int_eq(cc_records_aggregate(a, b, &result, 91, "linked_starts", &obs, &n, &err), CC_OK);
   /* 3 groups x months 2024-02..2024-04; only b1 (2024-02) and b2 (2024-04) count */
   ck_assert_uint_eq(n, 9);
   double total = 0;
@@ -254,12 +254,12 @@ START_TEST(test_aggregate_counts) {
   }
   ck_assert_double_eq(total, 2);
   free(obs);
-  ck_assert_int_eq(cc_link_aggregate(a, b, &result, 90, "linked_starts", &obs, &n, &err), CC_OK); /* b2 is 91 days */
+  ck_assert_int_eq(cc_records_aggregate(a, b, &result, 90, "linked_starts", &obs, &n, &err), CC_OK); /* b2 is 91 days */
   total = 0;
   for (size_t i = 0; i < n; i++) total += obs[i].value;
   ck_assert_double_eq(total, 1);
   free(obs);
-  ck_assert_int_eq(cc_link_aggregate(a, b, &result, 91, "Bad Name", &obs, &n, &err), CC_EUSAGE);
+  ck_assert_int_eq(cc_records_aggregate(a, b, &result, 91, "Bad Name", &obs, &n, &err), CC_EUSAGE);
   cc_extract_free(a);
   cc_extract_free(b);
   free(a_path), free(b_path);

@@ -1,0 +1,297 @@
+#!/usr/bin/python3
+"""Build carecast's geography lookups (data/lookups/*.csv).
+
+Names, GSS codes, DfE LA codes and regions of every English local authority
+with social care responsibilities (upper tier: unitaries, metropolitan
+districts, London boroughs, the City of London, Isles of Scilly, counties) are
+read from the DfE children-in-need table B1 (data/uk/dfe-children-in-need,
+OGL v3.0). Everything in the TYPED_* tables below is typed from published
+knowledge of the ONS and NHS lookups, not copied from a file: the old ONS
+"00CG"-style codes, the police force area and the ICB of each authority, the
+codes of ICBs and police force areas, and the 2009-2023 boundary changes.
+data/lookups/README.md says which column comes from where.
+
+Run: /usr/bin/python3 data/lookups/build.py   (standard library only)
+"""
+import csv
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+B1 = os.path.join(HERE, "..", "uk", "dfe-children-in-need", "b1_children_in_need_2013_to_2025.csv")
+
+# ---- police force areas (ONS PFA codes E23000001..E23000039), typed ----
+TYPED_PFA = [
+    ("E23000001", "Metropolitan Police"), ("E23000002", "Cumbria"), ("E23000003", "Lancashire"),
+    ("E23000004", "Merseyside"), ("E23000005", "Greater Manchester"), ("E23000006", "Cheshire"),
+    ("E23000007", "Northumbria"), ("E23000008", "Durham"), ("E23000009", "North Yorkshire"),
+    ("E23000010", "West Yorkshire"), ("E23000011", "South Yorkshire"), ("E23000012", "Humberside"),
+    ("E23000013", "Cleveland"), ("E23000014", "West Midlands"), ("E23000015", "Staffordshire"),
+    ("E23000016", "West Mercia"), ("E23000017", "Warwickshire"), ("E23000018", "Derbyshire"),
+    ("E23000019", "Nottinghamshire"), ("E23000020", "Lincolnshire"), ("E23000021", "Leicestershire"),
+    ("E23000022", "Northamptonshire"), ("E23000023", "Cambridgeshire"), ("E23000024", "Norfolk"),
+    ("E23000025", "Suffolk"), ("E23000026", "Bedfordshire"), ("E23000027", "Hertfordshire"),
+    ("E23000028", "Essex"), ("E23000029", "Thames Valley"), ("E23000030", "Hampshire"),
+    ("E23000031", "Surrey"), ("E23000032", "Kent"), ("E23000033", "Sussex"),
+    ("E23000034", "London, City of"), ("E23000035", "Devon & Cornwall"), ("E23000036", "Avon and Somerset"),
+    ("E23000037", "Gloucestershire"), ("E23000038", "Wiltshire"), ("E23000039", "Dorset"),
+]
+
+# ---- integrated care boards (ONS ICB 2022 codes), typed ----
+TYPED_ICB = [
+    ("E54000008", "NHS Cheshire and Merseyside Integrated Care Board"),
+    ("E54000010", "NHS Staffordshire and Stoke-on-Trent Integrated Care Board"),
+    ("E54000011", "NHS Shropshire, Telford and Wrekin Integrated Care Board"),
+    ("E54000013", "NHS Lincolnshire Integrated Care Board"),
+    ("E54000015", "NHS Leicester, Leicestershire and Rutland Integrated Care Board"),
+    ("E54000018", "NHS Coventry and Warwickshire Integrated Care Board"),
+    ("E54000019", "NHS Herefordshire and Worcestershire Integrated Care Board"),
+    ("E54000022", "NHS Norfolk and Waveney Integrated Care Board"),
+    ("E54000023", "NHS Suffolk and North East Essex Integrated Care Board"),
+    ("E54000024", "NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board"),
+    ("E54000025", "NHS Hertfordshire and West Essex Integrated Care Board"),
+    ("E54000026", "NHS Mid and South Essex Integrated Care Board"),
+    ("E54000027", "NHS North West London Integrated Care Board"),
+    ("E54000028", "NHS North Central London Integrated Care Board"),
+    ("E54000029", "NHS North East London Integrated Care Board"),
+    ("E54000030", "NHS South East London Integrated Care Board"),
+    ("E54000031", "NHS South West London Integrated Care Board"),
+    ("E54000032", "NHS Kent and Medway Integrated Care Board"),
+    ("E54000034", "NHS Frimley Integrated Care Board"),
+    ("E54000036", "NHS Cornwall and the Isles of Scilly Integrated Care Board"),
+    ("E54000037", "NHS Devon Integrated Care Board"),
+    ("E54000038", "NHS Somerset Integrated Care Board"),
+    ("E54000039", "NHS Bristol, North Somerset and South Gloucestershire Integrated Care Board"),
+    ("E54000040", "NHS Bath and North East Somerset, Swindon and Wiltshire Integrated Care Board"),
+    ("E54000041", "NHS Dorset Integrated Care Board"),
+    ("E54000042", "NHS Hampshire and Isle of Wight Integrated Care Board"),
+    ("E54000043", "NHS Gloucestershire Integrated Care Board"),
+    ("E54000044", "NHS Buckinghamshire, Oxfordshire and Berkshire West Integrated Care Board"),
+    ("E54000048", "NHS Lancashire and South Cumbria Integrated Care Board"),
+    ("E54000050", "NHS North East and North Cumbria Integrated Care Board"),
+    ("E54000051", "NHS Humber and North Yorkshire Integrated Care Board"),
+    ("E54000052", "NHS Surrey Heartlands Integrated Care Board"),
+    ("E54000053", "NHS Sussex Integrated Care Board"),
+    ("E54000054", "NHS West Yorkshire Integrated Care Board"),
+    ("E54000055", "NHS Birmingham and Solihull Integrated Care Board"),
+    ("E54000056", "NHS Cambridgeshire and Peterborough Integrated Care Board"),
+    ("E54000057", "NHS Greater Manchester Integrated Care Board"),
+    ("E54000058", "NHS Derby and Derbyshire Integrated Care Board"),
+    ("E54000059", "NHS Northamptonshire Integrated Care Board"),
+    ("E54000060", "NHS Nottingham and Nottinghamshire Integrated Care Board"),
+    ("E54000061", "NHS South Yorkshire Integrated Care Board"),
+    ("E54000062", "NHS Black Country Integrated Care Board"),
+]
+
+# ---- per authority: old ONS code, police force area, ICB(s) (first = main), typed ----
+# An ICB list "A;B" means the authority is covered by more than one ICB
+# ("part" coverage in la_icb.csv); a single ICB covers it whole.
+TYPED_LA = {
+    # North East
+    "E06000001": ("00EB", "E23000013", "E54000050"), "E06000002": ("00EC", "E23000013", "E54000050"),
+    "E06000003": ("00EE", "E23000013", "E54000050"), "E06000004": ("00EF", "E23000013", "E54000050"),
+    "E06000005": ("00EH", "E23000008", "E54000050"), "E06000047": ("", "E23000008", "E54000050"),
+    "E06000057": ("", "E23000007", "E54000050"), "E08000021": ("00CJ", "E23000007", "E54000050"),
+    "E08000022": ("00CK", "E23000007", "E54000050"), "E08000023": ("00CL", "E23000007", "E54000050"),
+    "E08000024": ("00CM", "E23000007", "E54000050"), "E08000037": ("00CH", "E23000007", "E54000050"),
+    # North West
+    "E06000006": ("00ET", "E23000006", "E54000008"), "E06000007": ("00EU", "E23000006", "E54000008"),
+    "E06000008": ("00EX", "E23000003", "E54000048"), "E06000009": ("00EY", "E23000003", "E54000048"),
+    "E06000049": ("", "E23000006", "E54000008"), "E06000050": ("", "E23000006", "E54000008"),
+    "E06000063": ("", "E23000002", "E54000050"), "E06000064": ("", "E23000002", "E54000048;E54000050"),
+    "E10000006": ("16", "E23000002", "E54000050;E54000048"), "E10000017": ("30", "E23000003", "E54000048"),
+    "E08000001": ("00BL", "E23000005", "E54000057"), "E08000002": ("00BM", "E23000005", "E54000057"),
+    "E08000003": ("00BN", "E23000005", "E54000057"), "E08000004": ("00BP", "E23000005", "E54000057"),
+    "E08000005": ("00BQ", "E23000005", "E54000057"), "E08000006": ("00BR", "E23000005", "E54000057"),
+    "E08000007": ("00BS", "E23000005", "E54000057"), "E08000008": ("00BT", "E23000005", "E54000057"),
+    "E08000009": ("00BU", "E23000005", "E54000057"), "E08000010": ("00BW", "E23000005", "E54000057"),
+    "E08000011": ("00BX", "E23000004", "E54000008"), "E08000012": ("00BY", "E23000004", "E54000008"),
+    "E08000013": ("00BZ", "E23000004", "E54000008"), "E08000014": ("00CA", "E23000004", "E54000008"),
+    "E08000015": ("00CB", "E23000004", "E54000008"),
+    # Yorkshire and The Humber
+    "E06000010": ("00FA", "E23000012", "E54000051"), "E06000011": ("00FB", "E23000012", "E54000051"),
+    "E06000012": ("00FC", "E23000012", "E54000051"), "E06000013": ("00FD", "E23000012", "E54000051"),
+    "E06000014": ("00FF", "E23000009", "E54000051"), "E06000065": ("", "E23000009", "E54000051"),
+    "E10000023": ("36", "E23000009", "E54000051"),
+    "E08000016": ("00CC", "E23000011", "E54000061"), "E08000017": ("00CE", "E23000011", "E54000061"),
+    "E08000018": ("00CF", "E23000011", "E54000061"), "E08000019": ("00CG", "E23000011", "E54000061"),
+    "E08000032": ("00CX", "E23000010", "E54000054"), "E08000033": ("00CY", "E23000010", "E54000054"),
+    "E08000034": ("00CZ", "E23000010", "E54000054"), "E08000035": ("00DA", "E23000010", "E54000054"),
+    "E08000036": ("00DB", "E23000010", "E54000054"),
+    # East Midlands
+    "E06000015": ("00FK", "E23000018", "E54000058"), "E06000016": ("00FN", "E23000021", "E54000015"),
+    "E06000017": ("00FP", "E23000021", "E54000015"), "E06000018": ("00FY", "E23000019", "E54000060"),
+    "E06000061": ("", "E23000022", "E54000059"), "E06000062": ("", "E23000022", "E54000059"),
+    "E10000007": ("17", "E23000018", "E54000058"), "E10000018": ("31", "E23000021", "E54000015"),
+    "E10000019": ("32", "E23000020", "E54000013"), "E10000021": ("34", "E23000022", "E54000059"),
+    "E10000024": ("37", "E23000019", "E54000060;E54000061"),
+    # West Midlands
+    "E06000019": ("00GA", "E23000016", "E54000019"), "E06000020": ("00GF", "E23000016", "E54000011"),
+    "E06000021": ("00GL", "E23000015", "E54000010"), "E06000051": ("", "E23000016", "E54000011"),
+    "E10000028": ("41", "E23000015", "E54000010"), "E10000031": ("44", "E23000017", "E54000018"),
+    "E10000034": ("46", "E23000016", "E54000019"),
+    "E08000025": ("00CN", "E23000014", "E54000055"), "E08000026": ("00CQ", "E23000014", "E54000018"),
+    "E08000027": ("00CR", "E23000014", "E54000062"), "E08000028": ("00CS", "E23000014", "E54000062"),
+    "E08000029": ("00CT", "E23000014", "E54000055"), "E08000030": ("00CU", "E23000014", "E54000062"),
+    "E08000031": ("00CW", "E23000014", "E54000062"),
+    # East of England
+    "E06000031": ("00JA", "E23000023", "E54000056"), "E06000032": ("00KA", "E23000026", "E54000024"),
+    "E06000033": ("00KF", "E23000028", "E54000026"), "E06000034": ("00KG", "E23000028", "E54000026"),
+    "E06000055": ("", "E23000026", "E54000024"), "E06000056": ("", "E23000026", "E54000024"),
+    "E10000003": ("12", "E23000023", "E54000056"), "E10000012": ("22", "E23000028", "E54000026;E54000023;E54000025"),
+    "E10000015": ("26", "E23000027", "E54000025"), "E10000020": ("33", "E23000024", "E54000022"),
+    "E10000029": ("42", "E23000025", "E54000023;E54000022"),
+    # London
+    "E09000001": ("00AA", "E23000034", "E54000029"), "E09000002": ("00AB", "E23000001", "E54000029"),
+    "E09000003": ("00AC", "E23000001", "E54000028"), "E09000004": ("00AD", "E23000001", "E54000030"),
+    "E09000005": ("00AE", "E23000001", "E54000027"), "E09000006": ("00AF", "E23000001", "E54000030"),
+    "E09000007": ("00AG", "E23000001", "E54000028"), "E09000008": ("00AH", "E23000001", "E54000031"),
+    "E09000009": ("00AJ", "E23000001", "E54000027"), "E09000010": ("00AK", "E23000001", "E54000028"),
+    "E09000011": ("00AL", "E23000001", "E54000030"), "E09000012": ("00AM", "E23000001", "E54000029"),
+    "E09000013": ("00AN", "E23000001", "E54000027"), "E09000014": ("00AP", "E23000001", "E54000028"),
+    "E09000015": ("00AQ", "E23000001", "E54000027"), "E09000016": ("00AR", "E23000001", "E54000029"),
+    "E09000017": ("00AS", "E23000001", "E54000027"), "E09000018": ("00AT", "E23000001", "E54000027"),
+    "E09000019": ("00AU", "E23000001", "E54000028"), "E09000020": ("00AW", "E23000001", "E54000027"),
+    "E09000021": ("00AX", "E23000001", "E54000031"), "E09000022": ("00AY", "E23000001", "E54000030"),
+    "E09000023": ("00AZ", "E23000001", "E54000030"), "E09000024": ("00BA", "E23000001", "E54000031"),
+    "E09000025": ("00BB", "E23000001", "E54000029"), "E09000026": ("00BC", "E23000001", "E54000029"),
+    "E09000027": ("00BD", "E23000001", "E54000031"), "E09000028": ("00BE", "E23000001", "E54000030"),
+    "E09000029": ("00BF", "E23000001", "E54000031"), "E09000030": ("00BG", "E23000001", "E54000029"),
+    "E09000031": ("00BH", "E23000001", "E54000029"), "E09000032": ("00BJ", "E23000001", "E54000031"),
+    "E09000033": ("00BK", "E23000001", "E54000027"),
+    # South East
+    "E06000035": ("00LC", "E23000032", "E54000032"), "E06000036": ("00MA", "E23000029", "E54000034"),
+    "E06000037": ("00MB", "E23000029", "E54000044"), "E06000038": ("00MC", "E23000029", "E54000044"),
+    "E06000039": ("00MD", "E23000029", "E54000034"), "E06000040": ("00ME", "E23000029", "E54000034"),
+    "E06000041": ("00MF", "E23000029", "E54000044"), "E06000042": ("00MG", "E23000029", "E54000024"),
+    "E06000043": ("00ML", "E23000033", "E54000053"), "E06000044": ("00MR", "E23000030", "E54000042"),
+    "E06000045": ("00MS", "E23000030", "E54000042"), "E06000046": ("00MW", "E23000030", "E54000042"),
+    "E06000060": ("", "E23000029", "E54000044"), "E10000002": ("11", "E23000029", "E54000044"),
+    "E10000011": ("21", "E23000033", "E54000053"), "E10000014": ("24", "E23000030", "E54000042;E54000034"),
+    "E10000016": ("29", "E23000032", "E54000032"), "E10000025": ("38", "E23000029", "E54000044"),
+    "E10000030": ("43", "E23000031", "E54000052;E54000034"), "E10000032": ("45", "E23000033", "E54000053"),
+    # South West
+    "E06000022": ("00HA", "E23000036", "E54000040"), "E06000023": ("00HB", "E23000036", "E54000039"),
+    "E06000024": ("00HC", "E23000036", "E54000039"), "E06000025": ("00HD", "E23000036", "E54000039"),
+    "E06000026": ("00HG", "E23000035", "E54000037"), "E06000027": ("00HH", "E23000035", "E54000037"),
+    "E06000028": ("00HN", "E23000039", "E54000041"), "E06000029": ("00HP", "E23000039", "E54000041"),
+    "E06000030": ("00HX", "E23000038", "E54000040"), "E06000052": ("", "E23000035", "E54000036"),
+    "E06000053": ("", "E23000035", "E54000036"), "E06000054": ("", "E23000038", "E54000040"),
+    "E06000058": ("", "E23000039", "E54000041"), "E06000059": ("", "E23000039", "E54000041"),
+    "E06000066": ("", "E23000036", "E54000038"), "E10000008": ("18", "E23000035", "E54000037"),
+    "E10000009": ("19", "E23000039", "E54000041"), "E10000013": ("23", "E23000037", "E54000043"),
+    "E10000027": ("40", "E23000036", "E54000038"),
+}
+
+# ---- codes missing from B1 (DfE re-coded its history), typed ----
+TYPED_EXTRA_LA = [
+    # code, name, region, dfe_code
+    ("E06000048", "Northumberland", "North East", "929"),
+    ("E08000020", "Gateshead", "North East", "390"),
+]
+TYPED_EXTRA_LA_LINKS = {"E06000048": ("", "E23000007", "E54000050"), "E08000020": ("00CH", "E23000007", "E54000050")}
+
+# ---- boundary changes 2009-2023, typed ----
+# kind: recoded (same area, new code: follow), merged (the area became part of a
+# larger one: not followed), split (divided between several: not followed).
+TYPED_CHANGES = [
+    # old code, kind, successors, year the change took effect (1 April)
+    ("E06000048", "recoded", "E06000057", 2020),
+    ("E08000020", "recoded", "E08000037", 2013),
+    ("E10000002", "recoded", "E06000060", 2020),
+    ("E10000023", "recoded", "E06000065", 2023),
+    ("E10000027", "recoded", "E06000066", 2023),
+    ("E06000028", "merged", "E06000058", 2019),
+    ("E06000029", "merged", "E06000058", 2019),
+    ("E10000009", "split", "E06000059;E06000058", 2019),
+    ("E10000021", "split", "E06000061;E06000062", 2021),
+    ("E10000006", "split", "E06000063;E06000064", 2023),
+]
+
+# ---- name variants normalisation cannot reach, typed ----
+TYPED_ALIASES = [
+    ("Hull", "E06000010"), ("Hull City Council", "E06000010"), ("City of Kingston upon Hull", "E06000010"),
+    ("NE Lincs", "E06000012"), ("NE Lincolnshire", "E06000012"), ("North East Lincs", "E06000012"),
+    ("N Lincs", "E06000013"), ("Bristol", "E06000023"), ("City of Bristol", "E06000023"),
+    ("Herefordshire", "E06000019"), ("County of Herefordshire", "E06000019"),
+    ("Durham", "E06000047"), ("Durham County Council", "E06000047"),
+    ("Stockton", "E06000004"), ("Stockton on Tees", "E06000004"), ("St Helens", "E08000013"),
+    ("Newcastle", "E08000021"), ("Kingston", "E09000021"), ("Richmond", "E09000027"),
+    ("Southend", "E06000033"), ("Telford", "E06000020"), ("Windsor & Maidenhead", "E06000040"),
+    ("Royal Borough of Windsor and Maidenhead", "E06000040"), ("Blackburn", "E06000008"),
+    ("BCP", "E06000058"), ("BCP Council", "E06000058"), ("Brighton", "E06000043"),
+    ("East Riding", "E06000011"), ("Redcar", "E06000003"), ("BANES", "E06000022"), ("B&NES", "E06000022"),
+    ("Stoke", "E06000021"), ("Hammersmith & Fulham", "E09000013"), ("Kensington & Chelsea", "E09000020"),
+    ("Royal Borough of Kensington and Chelsea", "E09000020"), ("Royal Borough of Greenwich", "E09000011"),
+    ("City of Westminster", "E09000033"), ("Corporation of London", "E09000001"), ("City of York", "E06000014"),
+    ("Cheshire West", "E06000050"), ("Isles of Scilly Council", "E06000053"), ("Council of the Isles of Scilly", "E06000053"),
+    ("Barking & Dagenham", "E09000002"), ("Wrekin", "E06000020"),
+]
+
+REGION_PFA_CHECK = {}  # room for consistency checks
+
+
+def read_b1():
+    """(code -> [name, region, dfe_code]) from DfE B1, latest year winning."""
+    out, years = {}, {}
+    with open(B1, newline="", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            if row["geographic_level"] != "Local authority":
+                continue
+            code, year = row["new_la_code"], int(row["time_period"])
+            if code not in out or year >= years[code]:
+                out[code], years[code] = [row["la_name"], row["region_name"], row["old_la_code"]], year
+    return out
+
+
+def la_type(code):
+    return {"E06": "unitary", "E08": "metropolitan_district", "E09": "london_borough", "E10": "county"}[code[:3]]
+
+
+def write(name, header, rows):
+    with open(os.path.join(HERE, name), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def main():
+    las = read_b1()
+    for code, name, region, dfe in TYPED_EXTRA_LA:
+        assert code not in las
+        las[code] = [name, region, dfe]
+    links = dict(TYPED_LA)
+    links.update(TYPED_EXTRA_LA_LINKS)
+    changes = {c[0]: c for c in TYPED_CHANGES}
+    pfa = dict(TYPED_PFA)
+    icb = dict(TYPED_ICB)
+    problems = [c for c in las if c not in links] + [c for c in links if c not in las]
+    for code, (legacy, pfa_code, icb_codes) in links.items():
+        if pfa_code not in pfa:
+            problems.append(f"{code}: unknown police force area {pfa_code}")
+        problems += [f"{code}: unknown ICB {c}" for c in icb_codes.split(";") if c not in icb]
+    for old, kind, successors, _ in TYPED_CHANGES:
+        problems += [f"{old}: unknown successor {s}" for s in successors.split(";") if s not in las or s in changes]
+    if problems:
+        sys.exit("build.py: " + "; ".join(problems))
+    rows, la_icb = [], []
+    for code in sorted(las):
+        name, region, dfe = las[code]
+        legacy, pfa_code, icb_codes = links[code]
+        kind, successors, year = (changes[code][1], changes[code][2], changes[code][3]) if code in changes else ("current", "", "")
+        rows.append([code, name, la_type(code), region, dfe, legacy, pfa_code, kind, successors, year])
+        parts = icb_codes.split(";")
+        la_icb += [[code, c, "whole" if len(parts) == 1 else "part"] for c in parts]
+    write("local_authorities.csv",
+          ["code", "name", "type", "region", "dfe_code", "ons_legacy_code", "police_force_area", "status", "successors", "changed"],
+          rows)
+    write("la_icb.csv", ["la_code", "icb_code", "coverage"], la_icb)
+    write("integrated_care_boards.csv", ["code", "name"], sorted(TYPED_ICB))
+    write("police_force_areas.csv", ["code", "name"], sorted(TYPED_PFA))
+    write("aliases.csv", ["alias", "code"], sorted(TYPED_ALIASES, key=lambda a: (a[1], a[0])))
+    print(f"{len(rows)} local authorities, {len(la_icb)} LA-ICB rows, {len(TYPED_ICB)} ICBs, "
+          f"{len(TYPED_PFA)} police force areas, {len(TYPED_ALIASES)} aliases")
+
+
+if __name__ == "__main__":
+    main()
