@@ -9,6 +9,8 @@
 
 #include "carecast/error.h"
 
+#define CC_ISO_DATE_LEN 10 /* "YYYY-MM-DD" */
+
 /* Days since 1970-01-01 of year-month-day (month 1-12, day 1-31, not checked). */
 long cc_date_from_civil(int year, int month, int day);
 
