@@ -88,13 +88,14 @@ typedef struct id_list {
   int failed;
 } id_list;
 
-/* Groups three levels below the run are series (measure/geography/age_band). */
+/* Groups three levels below the run are series (measure/geography/age_band);
+ * the demand models' group is not. */
 static herr_t collect_run_series(hid_t group, const char *name, const H5L_info_t *info, void *data) {
   (void)group, (void)info;
   id_list *list = data;
   int slashes = 0;
   for (const char *p = name; *p; p++) slashes += *p == '/';
-  if (slashes != 2) return 0;
+  if (slashes != 2 || strncmp(name, CC_DEMAND_GROUP "/", sizeof CC_DEMAND_GROUP) == 0) return 0;
   if (list->n == list->capacity) {
     size_t capacity = list->capacity ? 2 * list->capacity : 256;
     char **grown = realloc(list->ids, capacity * sizeof *grown);
