@@ -3,7 +3,8 @@
  * A model file in models/ says which series of the store play which part,
  * for each council it applies to. Series ids are written as templates in
  * which {geography} and {band} stand for the council's code and the age
- * band, for example `asc_residential_clients/{geography}/65+`.
+ * band, for example `asc_residential_clients/{geography}/65+` (in YAML's
+ * block style; inside a flow mapping {...} a template must be quoted).
  *
  *   type: stockflow                 # or cohort
  *   name: asc_older_people          # lower case, digits, _
@@ -15,8 +16,11 @@
  *   # absent), all its arrivals (starts) and departures (ends); moves between live states
  *   # the model allows besides staying and ending (both always allowed).
  *   states:
- *     home_care:   {stock: ..., entries: ...}
- *     residential: {stock: ..., entries: ...}
+ *     home_care:
+ *       stock: asc_home_care_clients/{geography}/65+
+ *       entries: asc_home_care_starts/{geography}/65+
+ *     residential:
+ *       stock: asc_residential_clients/{geography}/65+
  *   moves:
  *     - [home_care, residential]
  *   entry_model: auto               # how entry flows are forecast (a --model request)
