@@ -88,3 +88,10 @@ const char *cc_cli_data_dir(const char *option) {
   if (env && *env) return env;
   return CC_DEFAULT_DATA_DIR;
 }
+
+const char *cc_cli_models_dir(const char *option) {
+  if (option && *option) return option;
+  const char *env = getenv("CARECAST_MODELS");
+  if (env && *env) return env;
+  return CC_DEFAULT_MODELS_DIR;
+}

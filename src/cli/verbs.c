@@ -13,12 +13,15 @@ const cc_verb cc_verbs[] = {
      "changed. MODEL as for carecast fit.\n",
      cc_cmd_backtest},
     {"demo", "run the pipeline on the embedded default data",
-     "usage: carecast demo [--out DIR] [--data DIR]\n\n"
+     "usage: carecast demo [--out DIR] [--data DIR] [--models DIR]\n\n"
      "Runs the pipeline on the embedded default data (two councils, 2014-04 to 2025-03):\n"
      "ingests every source in DATA/sources into DIR/store.h5, lists the series, fits the\n"
-     "automatic model to each and forecasts three years ahead (DIR/forecasts.csv).\n\n"
-     "  --out DIR    where to write (default: carecast-demo)\n"
-     "  --data DIR   the data folder (default: $CARECAST_DATA, else the project's data/)\n",
+     "automatic model to each and forecasts three years ahead (DIR/forecasts.csv), then\n"
+     "fits and projects every cohort and stock-and-flow model file in MODELS\n"
+     "(DIR/demand_<name>.csv).\n\n"
+     "  --out DIR      where to write (default: carecast-demo)\n"
+     "  --data DIR     the data folder (default: $CARECAST_DATA, else the project's data/)\n"
+     "  --models DIR   the model files (default: $CARECAST_MODELS, else the project's models/)\n",
      cc_cmd_demo},
     {"fit", "fit a forecasting model to each series",
      "usage: carecast fit --store STORE [--series GLOB] [--model MODEL] [--lambda auto|L [--biasadj]]\n"
@@ -29,7 +32,12 @@ const cc_verb cc_verbs[] = {
      "                 smoothing model with the lowest AICc, or naive when the series is too\n"
      "                 short for one), ets, ets:MAdM (any error A|M, trend N|A|Ad, season\n"
      "                 N|A|M), theta, naive, snaive, drift, mean, naive2, croston, sba, tsb\n"
-     "                 (croston/sba/tsb take :alpha=V, :beta=V for tsb, or :optimal)\n"
+     "                 (croston/sba/tsb take :alpha=V, :beta=V for tsb, or :optimal);\n"
+     "                 or a demand model file: stockflow:models/asc_older_people.yaml,\n"
+     "                 cohort:models/asc_older_people_cohort.yaml (one run per file: each\n"
+     "                 council's transition rates or rates of need, and the models of its\n"
+     "                 entry flows or rates; carecast forecast then projects stocks per state\n"
+     "                 or demand per age band; the file format is in models/README.md)\n"
      "  --lambda L     fit on the Box-Cox transformed series (auto: Guerrero's lambda per\n"
      "                 series; exponential smoothing is then additive only, as forecast::ets);\n"
      "                 forecasts are transformed back\n"
