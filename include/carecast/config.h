@@ -81,6 +81,10 @@ CC_MUST_CHECK cc_status cc_config_require_text(cc_config_node mapping, const cha
 CC_MUST_CHECK cc_status cc_config_optional_text(cc_config_node mapping, const char *key, const char **out,
                                                 cc_error *err);
 
+/* CC_EINPUT at node's document and line, under key, with a printf-style reason. */
+cc_status cc_config_fail(cc_config_node node, const char *key, cc_error *err, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Point an error from a checker that knows no file (status != CC_OK) at node:
  * its document and line. Returns status. */
 cc_status cc_config_error_at(cc_error *err, cc_status status, cc_config_node node);

@@ -133,6 +133,17 @@ void cc_projection_free(cc_projection *p);
  * depend on how paths are shared out. Stocks are rounded to whole people
  * before they move. With expected != 0 the projection is the expectation
  * instead (no multinomial noise; m->p; entries averaged over the paths). */
+/* One simulated path of `months` months with transition matrix p (k x (k+1),
+ * rows summing to one; e.g. m->p, a bootstrap draw, or a scenario's
+ * changed matrix) from stocks x0[k], with arrivals entries[months x k]
+ * (NaN or negative count as none), drawing from rng. Writes stocks, starts
+ * and ends (months x k each; starts and ends may be NULL). */
+void cc_multistate_simulate_path(size_t k, const double *p, const double *x0, const double *entries, size_t months,
+                                 gsl_rng *rng, double *stocks, double *starts, double *ends);
+
+/* The seed of path `path`'s random stream in a projection seeded with seed. */
+unsigned long cc_multistate_path_seed(unsigned long seed, size_t path);
+
 CC_MUST_CHECK cc_status cc_multistate_project(const cc_multistate *m, const double *x0, const double *entries,
                                               size_t n_entry_paths, unsigned long seed, int expected,
                                               cc_projection *proj, cc_error *err);

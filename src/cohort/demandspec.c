@@ -1,7 +1,6 @@
 /* demandspec.c: loading and checking demand model files (demandspec.h). */
 #include "carecast/demandspec.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,17 +31,6 @@ void cc_demand_spec_free(cc_demand_spec *s) {
   free(s);
 }
 
-/* CC_EINPUT at node's line under key, with a printf-style reason. */
-static cc_status at(cc_config_node node, const char *key, cc_error *err, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
-static cc_status at(cc_config_node node, const char *key, cc_error *err, const char *format, ...) {
-  char reason[CC_ERROR_MESSAGE_MAX];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(reason, sizeof reason, format, args);
-  va_end(args);
-  return cc_error_set(err, CC_EINPUT, cc_config_name(node.doc), cc_config_node_line(node), key, "%s", reason);
-}
 
 /* Fill a template into buf, substituting {geography} and {band}. Returns 0 when it does not fit. */
 static int expand(const char *pattern, const char *geography, const char *band, char *buf, size_t len) {
@@ -78,16 +66,16 @@ static cc_status read_template(cc_config_node mapping, const char *key, const ch
   cc_config_node node = cc_config_get(mapping, key);
   snprintf(t->key, sizeof t->key, "%s", label);
   t->line = cc_config_node_line(node);
-  if (strlen(text) >= sizeof t->text) return at(node, label, err, "'%s' is too long for a series id", text);
-  if (!band_ok && strstr(text, "{band}")) return at(node, label, err, "'%s': {band} has no meaning in this model", text);
+  if (strlen(text) >= sizeof t->text) return cc_config_fail(node, label, err, "'%s' is too long for a series id", text);
+  if (!band_ok && strstr(text, "{band}")) return cc_config_fail(node, label, err, "'%s': {band} has no meaning in this model", text);
   for (const char *brace = strchr(text, '{'); brace; brace = strchr(brace + 1, '{'))
     if (strncmp(brace, "{geography}", 11) != 0 && strncmp(brace, "{band}", 6) != 0)
-      return at(node, label, err, "'%s': only {geography} and {band} may be filled in", text);
+      return cc_config_fail(node, label, err, "'%s': only {geography} and {band} may be filled in", text);
   char id[CC_SERIES_ID_MAX], measure[CC_MEASURE_MAX], geography[CC_GEOGRAPHY_MAX], band[CC_AGE_BAND_MAX];
   cc_error inner;
   if (!expand(text, SAMPLE_GEOGRAPHY, SAMPLE_BAND, id, sizeof id) ||
       cc_series_split_id(id, measure, geography, band, &inner) != CC_OK)
-    return at(node, label, err, "'%s' is not a series id (measure/geography/age_band)", text);
+    return cc_config_fail(node, label, err, "'%s' is not a series id (measure/geography/age_band)", text);
   snprintf(t->text, sizeof t->text, "%s", text);
   return CC_OK;
 }
@@ -96,21 +84,21 @@ static cc_status read_template(cc_config_node mapping, const char *key, const ch
 static cc_status read_names(cc_config_node root, const char *key, size_t max, size_t width, char **out, size_t *n,
                             cc_error *err) {
   cc_config_node list = cc_config_get(root, key);
-  if (list.id == 0) return at(root, key, err, "required field missing");
+  if (list.id == 0) return cc_config_fail(root, key, err, "required field missing");
   if (cc_config_node_type(list) != CC_CONFIG_SEQUENCE || cc_config_length(list) == 0)
-    return at(list, key, err, "must be a list of at least one name");
+    return cc_config_fail(list, key, err, "must be a list of at least one name");
   size_t count = cc_config_length(list);
-  if (count > max) return at(list, key, err, "too many entries (at most %zu)", max);
+  if (count > max) return cc_config_fail(list, key, err, "too many entries (at most %zu)", max);
   char *names = calloc(count, width);
   if (!names) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   for (size_t i = 0; i < count; i++) {
     cc_config_node item = cc_config_item(list, i);
     const char *text = cc_config_scalar(item);
     cc_status st = CC_OK;
-    if (!text || !*text) st = at(item, key, err, "each entry must be a single name");
-    else if (strlen(text) >= width) st = at(item, key, err, "'%s' is too long", text);
+    if (!text || !*text) st = cc_config_fail(item, key, err, "each entry must be a single name");
+    else if (strlen(text) >= width) st = cc_config_fail(item, key, err, "'%s' is too long", text);
     for (size_t j = 0; j < i && st == CC_OK; j++)
-      if (strcmp(names + j * width, text) == 0) st = at(item, key, err, "'%s' is listed twice", text);
+      if (strcmp(names + j * width, text) == 0) st = cc_config_fail(item, key, err, "'%s' is listed twice", text);
     if (st) {
       free(names);
       return st;
@@ -132,7 +120,7 @@ static cc_status read_request(cc_config_node root, const char *key, int constant
   cc_error inner;
   if (cc_model_request_parse(out, &request, &inner) != CC_OK) {
     cc_config_node node = cc_config_get(root, key);
-    return at(node, key, err, "%s", inner.message);
+    return cc_config_fail(node, key, err, "%s", inner.message);
   }
   return CC_OK;
 }
@@ -145,11 +133,11 @@ static int state_index(const cc_demand_spec *s, const char *name) {
 
 static cc_status read_states(cc_config_node root, cc_demand_spec *s, cc_error *err) {
   cc_config_node states = cc_config_get(root, "states");
-  if (states.id == 0) return at(root, "states", err, "required field missing");
+  if (states.id == 0) return cc_config_fail(root, "states", err, "required field missing");
   if (cc_config_node_type(states) != CC_CONFIG_MAPPING || cc_config_length(states) == 0)
-    return at(states, "states", err, "must map each state's name to its series");
+    return cc_config_fail(states, "states", err, "must map each state's name to its series");
   size_t k = cc_config_length(states);
-  if (k > CC_MULTISTATE_MAX_STATES) return at(states, "states", err, "more than %d states", CC_MULTISTATE_MAX_STATES);
+  if (k > CC_MULTISTATE_MAX_STATES) return cc_config_fail(states, "states", err, "more than %d states", CC_MULTISTATE_MAX_STATES);
   s->states = calloc(k, sizeof *s->states);
   s->allowed = calloc(k * (k + 1), 1);
   if (!s->states || !s->allowed) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -158,10 +146,10 @@ static cc_status read_states(cc_config_node root, cc_demand_spec *s, cc_error *e
     cc_config_node entry = cc_config_value_at(states, i);
     cc_demand_state *state = &s->states[i];
     if (!name || cc_check_measure_name(name, NULL) != CC_OK || strlen(name) >= sizeof state->name)
-      return at(entry, "states", err, "'%s' is not a state name (lower case letters, digits and _)", name ? name : "");
-    if (state_index(s, name) >= 0) return at(entry, "states", err, "state '%s' is named twice", name);
+      return cc_config_fail(entry, "states", err, "'%s' is not a state name (lower case letters, digits and _)", name ? name : "");
+    if (state_index(s, name) >= 0) return cc_config_fail(entry, "states", err, "state '%s' is named twice", name);
     if (cc_config_node_type(entry) != CC_CONFIG_MAPPING)
-      return at(entry, name, err, "state %s must be a mapping with its stock (and entries, starts, ends)", name);
+      return cc_config_fail(entry, name, err, "state %s must be a mapping with its stock (and entries, starts, ends)", name);
     cc_status st = cc_config_check_keys(entry, state_keys, name, err);
     char label[4][CC_ERROR_FIELD_MAX];
     for (int f = 0; f < 4; f++) snprintf(label[f], sizeof label[f], "states.%.24s.%s", name, state_keys[f]);
@@ -177,16 +165,16 @@ static cc_status read_states(cc_config_node root, cc_demand_spec *s, cc_error *e
   }
   cc_config_node moves = cc_config_get(root, "moves");
   if (moves.id == 0) return CC_OK;
-  if (cc_config_node_type(moves) != CC_CONFIG_SEQUENCE) return at(moves, "moves", err, "must be a list of [from, to] pairs");
+  if (cc_config_node_type(moves) != CC_CONFIG_SEQUENCE) return cc_config_fail(moves, "moves", err, "must be a list of [from, to] pairs");
   for (size_t m = 0; m < cc_config_length(moves); m++) {
     cc_config_node pair = cc_config_item(moves, m);
     if (cc_config_node_type(pair) != CC_CONFIG_SEQUENCE || cc_config_length(pair) != 2)
-      return at(pair, "moves", err, "each move must be a pair [from, to]");
+      return cc_config_fail(pair, "moves", err, "each move must be a pair [from, to]");
     const char *from = cc_config_scalar(cc_config_item(pair, 0)), *to = cc_config_scalar(cc_config_item(pair, 1));
     int i = from ? state_index(s, from) : -1, j = to ? state_index(s, to) : -1;
-    if (i < 0) return at(pair, "moves", err, "'%s' is not one of the states", from ? from : "");
-    if (j < 0) return at(pair, "moves", err, "'%s' is not one of the states (staying and ending are always allowed)", to ? to : "");
-    if (i == j) return at(pair, "moves", err, "'%s' to itself: staying is always allowed", from);
+    if (i < 0) return cc_config_fail(pair, "moves", err, "'%s' is not one of the states", from ? from : "");
+    if (j < 0) return cc_config_fail(pair, "moves", err, "'%s' is not one of the states (staying and ending are always allowed)", to ? to : "");
+    if (i == j) return cc_config_fail(pair, "moves", err, "'%s' to itself: staying is always allowed", from);
     s->allowed[(size_t)i * (k + 1) + (size_t)j] = 1;
   }
   return CC_OK;
@@ -204,14 +192,14 @@ static cc_status read_stockflow(cc_config_node root, cc_demand_spec *s, cc_error
     char *end;
     long value = strtol(text, &end, 10);
     if (*end || value < 0 || value > CC_DEMAND_BOOTSTRAP_MAX)
-      return at(cc_config_get(root, "bootstrap"), "bootstrap", err, "'%s' is not a whole number from 0 to %d", text, CC_DEMAND_BOOTSTRAP_MAX);
+      return cc_config_fail(cc_config_get(root, "bootstrap"), "bootstrap", err, "'%s' is not a whole number from 0 to %d", text, CC_DEMAND_BOOTSTRAP_MAX);
     s->bootstrap = (size_t)value;
   }
   if ((st = cc_config_optional_text(root, "from", &text, err))) return st;
   if (text) {
     cc_error inner;
     if (cc_period_parse(text, &s->from, &inner) != CC_OK || s->from.freq != CC_FREQ_MONTH)
-      return at(cc_config_get(root, "from"), "from", err, "'%s' is not a month (YYYY-MM)", text);
+      return cc_config_fail(cc_config_get(root, "from"), "from", err, "'%s' is not a month (YYYY-MM)", text);
     s->has_from = 1;
   }
   return CC_OK;
@@ -233,17 +221,17 @@ static cc_status read_cohort(cc_config_node root, cc_demand_spec *s, cc_error *e
   cc_config_node variants = cc_config_get(root, "variants");
   if (variants.id == 0) return CC_OK;
   if (cc_config_node_type(variants) != CC_CONFIG_SEQUENCE || cc_config_length(variants) > CC_DEMAND_MAX_VARIANTS)
-    return at(variants, "variants", err, "must be a list of at most %d projection series templates", CC_DEMAND_MAX_VARIANTS);
+    return cc_config_fail(variants, "variants", err, "must be a list of at most %d projection series templates", CC_DEMAND_MAX_VARIANTS);
   for (size_t v = 0; v < cc_config_length(variants); v++) {
     cc_config_node item = cc_config_item(variants, v);
     const char *text = cc_config_scalar(item);
-    if (!text) return at(item, "variants", err, "each variant must be a series id template");
+    if (!text) return cc_config_fail(item, "variants", err, "each variant must be a series id template");
     cc_demand_template *t = &s->variants[v];
     memset(t, 0, sizeof *t);
     snprintf(t->key, sizeof t->key, "variants");
     t->line = cc_config_node_line(item);
     if (strlen(text) >= sizeof t->text || (s->n_bands > 1 && !strstr(text, "{band}")))
-      return at(item, "variants", err, "'%s' is not a projection series template with {band}", text);
+      return cc_config_fail(item, "variants", err, "'%s' is not a projection series template with {band}", text);
     snprintf(t->text, sizeof t->text, "%s", text);
     s->n_variants = v + 1;
   }
@@ -258,17 +246,17 @@ cc_status cc_demand_spec_parse(const char *text, size_t len, const char *name, c
   cc_demand_spec *s = calloc(1, sizeof *s);
   if (!s || !(s->path = strdup(name)) || !(s->text = strndup(text, len))) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   cc_config_node root = cc_config_root(doc);
-  if (!st && cc_config_node_type(root) != CC_CONFIG_MAPPING) st = at(root, "type", err, "a model file is a mapping of fields");
+  if (!st && cc_config_node_type(root) != CC_CONFIG_MAPPING) st = cc_config_fail(root, "type", err, "a model file is a mapping of fields");
   const char *type = NULL, *model_name = NULL;
   if (!st) st = cc_config_require_text(root, "type", NULL, &type, err);
   if (!st) {
     if (strcmp(type, "cohort") == 0) s->type = CC_DEMAND_COHORT;
     else if (strcmp(type, "stockflow") == 0) s->type = CC_DEMAND_STOCKFLOW;
-    else st = at(cc_config_get(root, "type"), "type", err, "'%s' is not a model type (cohort or stockflow)", type);
+    else st = cc_config_fail(cc_config_get(root, "type"), "type", err, "'%s' is not a model type (cohort or stockflow)", type);
   }
   if (!st) st = cc_config_require_text(root, "name", NULL, &model_name, err);
   if (!st && cc_check_measure_name(model_name, NULL) != CC_OK)
-    st = at(cc_config_get(root, "name"), "name", err, "'%s' must be lower case letters, digits and _", model_name);
+    st = cc_config_fail(cc_config_get(root, "name"), "name", err, "'%s' must be lower case letters, digits and _", model_name);
   if (!st) snprintf(s->name, sizeof s->name, "%s", model_name);
   if (!st)
     st = read_names(root, "geographies", CC_DEMAND_MAX_GEOGRAPHIES, CC_GEOGRAPHY_MAX, (char **)&s->geographies,

@@ -40,7 +40,7 @@ void cc_projection_free(cc_projection *p) {
 
 /* The seed of path `path`'s random stream: splitmix64 of the run's seed and
  * the path's index, so that streams are independent of how paths are shared out. */
-static unsigned long path_seed(unsigned long seed, size_t path) {
+unsigned long cc_multistate_path_seed(unsigned long seed, size_t path) {
   uint64_t z = (uint64_t)seed * 0x9E3779B97F4A7C15ULL + (uint64_t)path + 1;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
@@ -73,17 +73,24 @@ static void simulated_month(size_t k, const double *p, const double *x, const do
   for (size_t j = 0; j < k; j++) {
     double arrivals = isnan(e[j]) ? 0.0 : fmax(0.0, round(e[j]));
     next[j] = arrivals;
-    starts[j] = arrivals;
+    if (starts) starts[j] = arrivals;
   }
   for (size_t i = 0; i < k; i++) {
     unsigned int people = (unsigned int)fmax(0.0, round(x[i]));
     gsl_ran_multinomial(rng, cols, people, p + i * cols, moves);
     for (size_t j = 0; j < k; j++) {
       next[j] += moves[j];
-      if (j != i) starts[j] += moves[j];
+      if (starts && j != i) starts[j] += moves[j];
     }
-    ends[i] = (double)(people - moves[i]);
+    if (ends) ends[i] = (double)(people - moves[i]);
   }
+}
+
+void cc_multistate_simulate_path(size_t k, const double *p, const double *x0, const double *entries, size_t months,
+                                 gsl_rng *rng, double *stocks, double *starts, double *ends) {
+  for (size_t t = 0; t < months; t++)
+    simulated_month(k, p, t == 0 ? x0 : stocks + (t - 1) * k, entries + t * k, rng, stocks + t * k,
+                    starts ? starts + t * k : NULL, ends ? ends + t * k : NULL);
 }
 
 cc_status cc_multistate_project(const cc_multistate *m, const double *x0, const double *entries, size_t n_entry_paths,
@@ -118,14 +125,11 @@ cc_status cc_multistate_project(const cc_multistate *m, const double *x0, const 
   if (!rng) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   size_t cells = k * (k + 1);
   for (size_t path = 0; path < proj->n_paths; path++) {
-    gsl_rng_set(rng, path_seed(seed, path));
+    gsl_rng_set(rng, cc_multistate_path_seed(seed, path));
     const double *p = m->n_draws > 0 ? m->draws + (path % m->n_draws) * cells : m->p;
-    const double *e = entries + (path % n_entry_paths) * H * k;
-    for (size_t t = 0; t < H; t++) {
-      const double *x = t == 0 ? x0 : proj->stocks + (path * H + t - 1) * k;
-      size_t at = (path * H + t) * k;
-      simulated_month(k, p, x, e + t * k, rng, proj->stocks + at, proj->starts + at, proj->ends + at);
-    }
+    size_t at = path * H * k;
+    cc_multistate_simulate_path(k, p, x0, entries + (path % n_entry_paths) * H * k, H, rng, proj->stocks + at,
+                                proj->starts + at, proj->ends + at);
   }
   gsl_rng_free(rng);
   return CC_OK;

@@ -4,6 +4,7 @@
 #include "carecast/file.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,4 +195,13 @@ cc_status cc_config_error_at(cc_error *err, cc_status status, cc_config_node nod
     err->line = cc_config_node_line(node);
   }
   return status;
+}
+
+cc_status cc_config_fail(cc_config_node node, const char *key, cc_error *err, const char *format, ...) {
+  char reason[CC_ERROR_MESSAGE_MAX];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(reason, sizeof reason, format, args);
+  va_end(args);
+  return cc_error_set(err, CC_EINPUT, cc_config_name(node.doc), cc_config_node_line(node), key, "%s", reason);
 }
