@@ -68,6 +68,7 @@
 #include "carecast/multistate.h"
 #include "carecast/period.h"
 #include "carecast/series.h"
+#include "carecast/store.h"
 
 #define CC_SCENARIO_NAME_MAX 64        /* names of scenarios, levers, costs, with NUL */
 #define CC_SCENARIO_TEMPLATE_MAX 160   /* a series template, with NUL */
@@ -137,7 +138,7 @@ typedef struct cc_scenario {
   char name[CC_SCENARIO_NAME_MAX];
   char description[256];
   char baseline_model[CC_MEASURE_MAX];     /* "" when the baseline is a run */
-  char baseline_run[48];                   /* "" when it is a model */
+  char baseline_run[CC_RUN_ID_MAX];        /* "" when it is a model */
   cc_period start;                         /* first financial year */
   int years;
   size_t n_geographies;

@@ -165,6 +165,13 @@ CC_MUST_CHECK cc_status cc_store_run_describe(cc_store *store, const char *kind,
 /* The newest run of kind (the largest id); *found 0 when there is none. */
 CC_MUST_CHECK cc_status cc_store_run_latest(cc_store *store, const char *kind, char *run_id, int *found, cc_error *err);
 
+/* The ids of every run of kind, oldest first (free with cc_store_free_names). */
+CC_MUST_CHECK cc_status cc_store_run_ids(cc_store *store, const char *kind, char ***ids, size_t *n, cc_error *err);
+
+/* The text attribute `name` of run /<kind>/<run_id> into buf (len bytes); *found 0 when absent. */
+CC_MUST_CHECK cc_status cc_store_run_attribute(cc_store *store, const char *kind, const char *run_id, const char *name,
+                                               char *buf, size_t len, int *found, cc_error *err);
+
 /* 1 when /<kind>/<run_id> exists. */
 int cc_store_run_exists(cc_store *store, const char *kind, const char *run_id);
 
@@ -230,6 +237,17 @@ CC_MUST_CHECK cc_status cc_store_demand_list(cc_store *store, const char *run_id
 /* Read the demand model `key` of run run_id (caller frees *out). */
 CC_MUST_CHECK cc_status cc_store_demand_read(cc_store *store, const char *run_id, const char *key,
                                              cc_demand_record **out, cc_error *err);
+
+/* ---- scenario results ------------------------------------------------------------ */
+
+/* Write a table (CSV text, header first) as dataset `name` of scenario run
+ * /scenarios/<run_id> (one string per line). */
+CC_MUST_CHECK cc_status cc_store_scenario_table(cc_store *store, const char *run_id, const char *name, const char *csv,
+                                                cc_error *err);
+
+/* Write n numbers as dataset `name` of scenario run /scenarios/<run_id>. */
+CC_MUST_CHECK cc_status cc_store_scenario_values(cc_store *store, const char *run_id, const char *name, const double *values,
+                                                 size_t n, cc_error *err);
 
 /* Free an array of n names from cc_store_*_ids. */
 void cc_store_free_names(char **names, size_t n);

@@ -27,6 +27,7 @@ extern const cc_verb cc_verbs[]; /* terminated by an entry with a NULL name */
 
 int cc_cmd_ingest(int argc, char **argv);
 int cc_cmd_list(int argc, char **argv);
+int cc_cmd_scenario(int argc, char **argv);
 int cc_cmd_show(int argc, char **argv);
 int cc_cmd_demo(int argc, char **argv);
 int cc_cmd_fit(int argc, char **argv);
@@ -94,5 +95,10 @@ int cc_cli_parse_levels(const char *text, forecast_plan *plan);
 /* Forecast the models of run model_run (NULL: newest) per plan; CSV to out_path when not NULL. */
 int cc_cli_forecast(const char *store_path, const char *model_run, const forecast_plan *plan, const char *out_path,
                     FILE *progress);
+
+/* Run scenario files (side by side when compare) against store_path; CSV tables to out_dir when not NULL. */
+struct cc_scenario_options;
+int cc_cli_scenarios(const char *store_path, char **files, size_t n_files, const struct cc_scenario_options *options,
+                     const char *out_dir, int compare, FILE *out);
 
 #endif

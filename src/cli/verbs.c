@@ -83,6 +83,24 @@ const cc_verb cc_verbs[] = {
      "(or RUN_ID). ljung_box_p tests the residuals for autocorrelation (lags as\n"
      "forecast::checkresiduals); a small value says the model missed structure.\n",
      cc_cmd_models},
+    {"scenario", "run savings scenarios: Monte Carlo business cases by organisation and year",
+     "usage: carecast scenario --store STORE [--draws N] [--seed S] [--out DIR] [--jobs N] FILE.yaml\n"
+     "       carecast scenario --store STORE --compare [options] A.yaml B.yaml ...\n\n"
+     "Runs a scenario file (scenarios/*.yaml: baseline, levers, unit costs, intervention\n"
+     "costs, discount rate; the format is in scenarios/README.md) against the store's\n"
+     "forecasts. Each draw takes one baseline sample path and one value of every lever;\n"
+     "levers on an entry flow or a transition of a stock-and-flow model are simulated\n"
+     "through the model. Prints a one-screen summary (NPV, probability of a positive NPV,\n"
+     "ROI, payback, where savings fall, the levers that drive the uncertainty), stores the\n"
+     "results under /scenarios/<run_id>/ and, with --out, writes DIR/<name>_by_year.csv\n"
+     "(costs and savings per organisation, budget line and financial year, mean and\n"
+     "P10/P50/P90), _summary.csv, _demand.csv and _sensitivity.csv (the tornado).\n\n"
+     "  --draws N   Monte Carlo draws (default 10000)\n"
+     "  --seed S    seed (default 20250401); the same seed gives the same result for any --jobs\n"
+     "  --out DIR   write the CSV tables here\n"
+     "  --jobs N    threads (default: every core)\n"
+     "  --compare   run several scenarios and put them side by side\n",
+     cc_cmd_scenario},
     {"show", "print one series' observations as CSV",
      "usage: carecast show --store STORE SERIES_ID\n\n"
      "Prints period,value,upper_bound,flags for every period of the series.\n"

@@ -1,12 +1,15 @@
-/* store_demand.c: fitted demand models in the store, and reading forecasts
- * back (store.h).
+/* store_demand.c: fitted demand models and scenario results in the store,
+ * and reading forecasts back (store.h).
  *
  * /models/<run_id>/_demand/<name>/<geography> holds one council's demand
  * model: attributes type, name, geography, spec (the model file's text),
  * spec_path, last_period; datasets part_names, output_ids, driver_ids,
  * values; for a stock-and-flow model also allowed, p, se and draws
  * (draws x states x (states + 1)). The leading underscore keeps the group
- * out of the run's series (series ids start with a letter). */
+ * out of the run's series (series ids start with a letter).
+ *
+ * /scenarios/<run_id> holds a scenario's results: one dataset of text lines
+ * per CSV table, and number datasets (the draws of the net present value). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,4 +244,52 @@ cc_status cc_store_forecast_read(cc_store *store, const char *run_id, const char
   }
   *out = f;
   return CC_OK;
+}
+
+static cc_status scenario_group(cc_store *store, const char *run_id, hid_t *group, cc_error *err) {
+  cc_status st = cc_store_require_writable(store, err);
+  if (st) return st;
+  char path[CC_RUN_ID_MAX + 32];
+  snprintf(path, sizeof path, "scenarios/%s", run_id);
+  if (!cc_h5_path_exists(store->file, path))
+    return cc_error_set(err, CC_EINPUT, store->path, 0, "run", "no scenario run %s", run_id);
+  return cc_h5_group_require(store->file, path, group, err);
+}
+
+cc_status cc_store_scenario_table(cc_store *store, const char *run_id, const char *name, const char *csv, cc_error *err) {
+  hid_t group;
+  cc_status st = scenario_group(store, run_id, &group, err);
+  if (st) return cc_store_error_here(store, err, st);
+  size_t lines = 0, width = 1;
+  for (const char *p = csv; *p;) {
+    const char *end = strchr(p, '\n');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (len + 1 > width) width = len + 1;
+    lines++;
+    p += len + (end != NULL);
+  }
+  char *rows = calloc(lines ? lines : 1, width);
+  if (!rows) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  size_t i = 0;
+  for (const char *p = csv; !st && *p; i++) {
+    const char *end = strchr(p, '\n');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    memcpy(rows + i * width, p, len);
+    p += len + (end != NULL);
+  }
+  if (!st) st = put_texts(group, name, width, lines, rows, err);
+  free(rows);
+  H5Gclose(group);
+  return cc_store_error_here(store, err, st);
+}
+
+cc_status cc_store_scenario_values(cc_store *store, const char *run_id, const char *name, const double *values, size_t n,
+                                   cc_error *err) {
+  hid_t group;
+  cc_status st = scenario_group(store, run_id, &group, err);
+  if (!st) {
+    st = cc_h5_dataset_put(group, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, values, err);
+    H5Gclose(group);
+  }
+  return cc_store_error_here(store, err, st);
 }
