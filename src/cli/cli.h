@@ -71,6 +71,9 @@ const char *cc_cli_data_dir(const char *option);
 /* The folder of model files: the option, else $CARECAST_MODELS, else the project's models/. */
 const char *cc_cli_models_dir(const char *option);
 
+/* The folder of scenario files: the option, else $CARECAST_SCENARIOS, else the project's scenarios/. */
+const char *cc_cli_scenarios_dir(const char *option);
+
 /* Ingest files into the store at path (shared by ingest and demo). dry_run validates only. */
 int cc_cli_ingest_files(const char *store_path, char **files, size_t n_files, int dry_run, FILE *out);
 

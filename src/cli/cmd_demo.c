@@ -11,10 +11,12 @@
 #include "carecast/demand.h"
 #include "carecast/file.h"
 #include "carecast/forecast.h"
+#include "carecast/scenario_run.h"
 #include "cli.h"
 
 #define CC_DEMO_OUT_DEFAULT "carecast-demo"
 #define CC_DEMO_HORIZON "3y"     /* three years of each series' own periods */
+#define CC_DEMO_DEMAND_HORIZON "5y" /* demand models: the five years a business case appraises */
 #define CC_DEMO_SEED 20250401UL
 
 static int compare_paths(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -85,19 +87,42 @@ static int run_demand_models(const char *store_path, const char *models_dir, con
   return code;
 }
 
+/* Run every scenario file in dir side by side; tables into out_dir/scenarios. */
+static int run_scenarios(const char *store_path, const char *dir, const char *out_dir, int jobs) {
+  char **files = NULL;
+  size_t n = 0;
+  int code = find_files(dir, ".yaml", &files, &n);
+  size_t len = strlen(out_dir) + 16;
+  char *tables = malloc(len);
+  if (!tables) code = CC_EXIT_INTERNAL;
+  if (code == CC_EXIT_OK) {
+    snprintf(tables, len, "%s/scenarios", out_dir);
+    cc_scenario_options options;
+    cc_scenario_options_default(&options);
+    options.jobs = jobs;
+    code = cc_cli_scenarios(store_path, files, n, &options, tables, n > 1, stdout);
+  }
+  free(tables);
+  for (size_t i = 0; i < n; i++) free(files[i]);
+  free(files);
+  return code;
+}
+
 int cc_cmd_demo(int argc, char **argv) {
   static const struct option options[] = {
       {"out", required_argument, NULL, 'o'}, {"data", required_argument, NULL, 'd'},
-      {"models", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'}, {0}};
-  const char *out_dir = CC_DEMO_OUT_DEFAULT, *data_option = NULL, *models_option = NULL;
+      {"models", required_argument, NULL, 'm'}, {"scenarios", required_argument, NULL, 'c'},
+      {"help", no_argument, NULL, 'h'},        {0}};
+  const char *out_dir = CC_DEMO_OUT_DEFAULT, *data_option = NULL, *models_option = NULL, *scenarios_option = NULL;
   int opt;
   opterr = 0;
   optind = 1;
-  while ((opt = getopt_long(argc, argv, "+o:d:m:h", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "+o:d:m:c:h", options, NULL)) != -1) {
     switch (opt) {
     case 'o': out_dir = optarg; break;
     case 'd': data_option = optarg; break;
     case 'm': models_option = optarg; break;
+    case 'c': scenarios_option = optarg; break;
     case 'h': cc_cli_print_usage("demo", stdout); return CC_EXIT_OK;
     default: return cc_cli_usage_error("demo", "unknown option or missing value: %s", argv[optind - 1]);
     }
@@ -105,6 +130,7 @@ int cc_cmd_demo(int argc, char **argv) {
   if (optind < argc) return cc_cli_usage_error("demo", "unexpected argument: %s", argv[optind]);
   const char *data_dir = cc_cli_data_dir(data_option);
   const char *models_dir = cc_cli_models_dir(models_option);
+  const char *scenarios_dir = cc_cli_scenarios_dir(scenarios_option);
   if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
     fprintf(stderr, "carecast: %s: cannot create the output folder: %s\n", out_dir, strerror(errno));
     return CC_EXIT_INPUT;
@@ -125,27 +151,33 @@ int cc_cmd_demo(int argc, char **argv) {
   int jobs = 1;
   if (code == CC_EXIT_OK) code = cc_cli_jobs(NULL, &jobs);
   if (code == CC_EXIT_OK) {
-    printf("[1/5] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
+    printf("[1/6] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
     code = cc_cli_ingest_files(store_path, files, n_files, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[2/5] list: the series in %s\n", store_path);
+    printf("[2/6] list: the series in %s\n", store_path);
     code = cc_cli_list_series(store_path, NULL, NULL, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[3/5] fit: automatic model choice for every series with at least two observations\n");
+    printf("[3/6] fit: automatic model choice for every series with at least two observations\n");
     code = cc_cli_fit(store_path, NULL, "auto", NULL, 0, jobs, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[4/5] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,
+    printf("[4/6] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,
            CC_FORECAST_PATHS_DEFAULT);
     forecast_plan plan = {.horizon = CC_DEMO_HORIZON, .n_paths = CC_FORECAST_PATHS_DEFAULT, .seed = CC_DEMO_SEED, .jobs = jobs};
     cc_cli_parse_levels("80,95", &plan);
     code = cc_cli_forecast(store_path, NULL, &plan, forecast_csv, stdout);
     if (code == CC_EXIT_OK) {
-      printf("[5/5] demand models: the cohort and stock-and-flow models in %s, fitted and projected %s ahead\n", models_dir,
-             CC_DEMO_HORIZON);
-      code = run_demand_models(store_path, models_dir, out_dir, &plan);
+      printf("[5/6] demand models: the cohort and stock-and-flow models in %s, fitted and projected %s ahead\n", models_dir,
+             CC_DEMO_DEMAND_HORIZON);
+      forecast_plan demand_plan = plan;
+      demand_plan.horizon = CC_DEMO_DEMAND_HORIZON;
+      code = run_demand_models(store_path, models_dir, out_dir, &demand_plan);
+    }
+    if (code == CC_EXIT_OK) {
+      printf("[6/6] scenarios: every scenario in %s, %d draws each\n", scenarios_dir, CC_SCENARIO_DRAWS_DEFAULT);
+      code = run_scenarios(store_path, scenarios_dir, out_dir, jobs);
     }
   }
   if (code == CC_EXIT_OK) printf("done: store %s, forecasts %s\n", store_path, forecast_csv);

@@ -13,15 +13,17 @@ const cc_verb cc_verbs[] = {
      "changed. MODEL as for carecast fit.\n",
      cc_cmd_backtest},
     {"demo", "run the pipeline on the embedded default data",
-     "usage: carecast demo [--out DIR] [--data DIR] [--models DIR]\n\n"
+     "usage: carecast demo [--out DIR] [--data DIR] [--models DIR] [--scenarios DIR]\n\n"
      "Runs the pipeline on the embedded default data (two councils, 2014-04 to 2025-03):\n"
      "ingests every source in DATA/sources into DIR/store.h5, lists the series, fits the\n"
-     "automatic model to each and forecasts three years ahead (DIR/forecasts.csv), then\n"
-     "fits and projects every cohort and stock-and-flow model file in MODELS\n"
-     "(DIR/demand_<name>.csv).\n\n"
-     "  --out DIR      where to write (default: carecast-demo)\n"
-     "  --data DIR     the data folder (default: $CARECAST_DATA, else the project's data/)\n"
-     "  --models DIR   the model files (default: $CARECAST_MODELS, else the project's models/)\n",
+     "automatic model to each and forecasts three years ahead (DIR/forecasts.csv), fits and\n"
+     "projects every cohort and stock-and-flow model file in MODELS five years ahead\n"
+     "(DIR/demand_<name>.csv), then runs every scenario in SCENARIOS and prints their\n"
+     "summaries side by side (tables in DIR/scenarios/).\n\n"
+     "  --out DIR        where to write (default: carecast-demo)\n"
+     "  --data DIR       the data folder (default: $CARECAST_DATA, else the project's data/)\n"
+     "  --models DIR     the model files (default: $CARECAST_MODELS, else the project's models/)\n"
+     "  --scenarios DIR  the scenario files (default: $CARECAST_SCENARIOS, else the project's scenarios/)\n",
      cc_cmd_demo},
     {"fit", "fit a forecasting model to each series",
      "usage: carecast fit --store STORE [--series GLOB] [--model MODEL] [--lambda auto|L [--biasadj]]\n"
