@@ -63,4 +63,30 @@ long cc_config_key_line(cc_config_node mapping, size_t i);
 /* Item i of a sequence. */
 cc_config_node cc_config_item(cc_config_node sequence, size_t i);
 
+/* ---- checking documents (for every reader of a YAML file) ----------------
+ * Each returns CC_EINPUT with err naming the document, the line and the key. */
+
+/* Reject keys of mapping not in allowed (NULL-terminated) and keys given
+ * twice. where, when not NULL, names what holds the mapping in the message
+ * ("unknown field in WHERE"). */
+CC_MUST_CHECK cc_status cc_config_check_keys(cc_config_node mapping, const char *const *allowed, const char *where,
+                                             cc_error *err);
+
+/* The text of a required, non-empty scalar field (owned by the document).
+ * where, when not NULL, is added to the message ("required field missing in WHERE"). */
+CC_MUST_CHECK cc_status cc_config_require_text(cc_config_node mapping, const char *key, const char *where,
+                                               const char **out, cc_error *err);
+
+/* The text of an optional scalar field, or NULL when absent (owned by the document). */
+CC_MUST_CHECK cc_status cc_config_optional_text(cc_config_node mapping, const char *key, const char **out,
+                                                cc_error *err);
+
+/* CC_EINPUT at node's document and line, under key, with a printf-style reason. */
+cc_status cc_config_fail(cc_config_node node, const char *key, cc_error *err, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Point an error from a checker that knows no file (status != CC_OK) at node:
+ * its document and line. Returns status. */
+cc_status cc_config_error_at(cc_error *err, cc_status status, cc_config_node node);
+
 #endif

@@ -70,13 +70,6 @@ CC_MUST_CHECK cc_status cc_extract_read(const char *path, const cc_pseudonym_key
 /* Free extract. No operation when NULL. */
 void cc_extract_free(cc_extract *extract);
 
-/* Parse an ISO date YYYY-MM-DD (a real calendar date) into days since
- * 1970-01-01 and its parts. Returns 0 when text is not such a date. */
-int cc_date_parse(const char *text, int32_t *day, int *year, int *month, int *mday);
-
-/* The calendar date of a day number (days since 1970-01-01). */
-void cc_date_from_day(int32_t day, int *year, int *month, int *mday);
-
 /* 1 when text (spaces removed) is a 10-digit NHS number with a valid modulus-11 check digit. */
 int cc_nhs_number_valid(const char *digits10);
 

@@ -54,6 +54,13 @@ void cc_forecast_free(cc_forecast *f);
 CC_MUST_CHECK cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels, size_t n_levels,
                                             const cc_forecast_options *options, cc_forecast **out, cc_error *err);
 
+/* Summarise n_paths sample paths of h steps (path-major) as a forecast: the
+ * mean of the paths, empirical interval bounds at levels[n_levels], and the
+ * first `keep` paths (at most n_paths). For models whose forecast is only
+ * known through paths (demand models, combinations). The caller frees *out. */
+CC_MUST_CHECK cc_status cc_forecast_from_paths(const double *paths, size_t n_paths, size_t h, const double *levels,
+                                               size_t n_levels, size_t keep, cc_forecast **out, cc_error *err);
+
 /* The q-quantile (0..1) of n sorted values, by linear interpolation between
  * order statistics (R's quantile type 7). */
 double cc_quantile_sorted(const double *sorted, size_t n, double q);

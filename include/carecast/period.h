@@ -65,6 +65,13 @@ CC_MUST_CHECK cc_status cc_freq_parse(const char *text, cc_freq *out, cc_error *
 /* Observations per year (the seasonal period): 12, 4, 1, 1. */
 int cc_freq_per_year(cc_freq freq);
 
+#define CC_HORIZON_MAX 1000 /* the longest horizon, in periods or years */
+
+/* The steps of a horizon for a series of frequency freq: "24" is 24
+ * periods, "3y" three years of them (36 months, 12 quarters). Returns 0
+ * when text is not a horizon of 1 to CC_HORIZON_MAX. */
+int cc_period_horizon(const char *text, cc_freq freq, size_t *steps);
+
 /* Months in one period: 1, 3, 12, 12. */
 int cc_freq_months(cc_freq freq);
 

@@ -29,6 +29,7 @@
 #include "carecast/forecast.h"
 #include "carecast/manifest.h"
 #include "carecast/model.h"
+#include "carecast/multistate.h"
 #include "carecast/series.h"
 #include "carecast/source.h"
 
@@ -200,6 +201,13 @@ CC_MUST_CHECK cc_status cc_store_run_describe(cc_store *store, const char *kind,
 /* The newest run of kind (the largest id); *found 0 when there is none. */
 CC_MUST_CHECK cc_status cc_store_run_latest(cc_store *store, const char *kind, char *run_id, int *found, cc_error *err);
 
+/* The ids of every run of kind, oldest first (free with cc_store_free_names). */
+CC_MUST_CHECK cc_status cc_store_run_ids(cc_store *store, const char *kind, char ***ids, size_t *n, cc_error *err);
+
+/* The text attribute `name` of run /<kind>/<run_id> into buf (len bytes); *found 0 when absent. */
+CC_MUST_CHECK cc_status cc_store_run_attribute(cc_store *store, const char *kind, const char *run_id, const char *name,
+                                               char *buf, size_t len, int *found, cc_error *err);
+
 /* 1 when /<kind>/<run_id> exists. */
 int cc_store_run_exists(cc_store *store, const char *kind, const char *run_id);
 
@@ -250,6 +258,61 @@ CC_MUST_CHECK cc_status cc_store_effect_write(cc_store *store, const char *run_i
 CC_MUST_CHECK cc_status cc_store_effect_read(cc_store *store, const char *run_id, const char *series_id,
                                              cc_effect_estimate estimates[CC_EFFECT_ESTIMATES], size_t *n,
                                              cc_error *err);
+/* Read forecast /forecasts/<run_id>/<series_id> back: *out (caller frees)
+ * with mean, bounds, levels and the sample paths, and *first its first
+ * period. CC_EINPUT when the run has no forecast of the series. */
+CC_MUST_CHECK cc_status cc_store_forecast_read(cc_store *store, const char *run_id, const char *series_id,
+                                               cc_forecast **out, cc_period *first, cc_error *err);
+
+/* ---- demand models (cohort and stock-and-flow; demand.h) ------------------------- */
+
+#define CC_DEMAND_GROUP "_demand" /* /models/<run_id>/_demand/<name>/<geography>: never a series id (ids start a-z) */
+
+/* A fitted demand model of one council: what forecasting it needs besides
+ * the ordinary models of its driver series (entry flows, rates), which the
+ * same run holds. */
+typedef struct cc_demand_record {
+  char type[16];                          /* "cohort" or "stockflow" */
+  char name[CC_MEASURE_MAX];              /* the model file's name */
+  char geography[CC_GEOGRAPHY_MAX];
+  char *spec_text;                        /* the model file's text (owned) */
+  char spec_path[CC_ERROR_FILE_MAX];      /* where it was read from */
+  cc_period last;                         /* the last period of the history */
+  size_t n_parts;                         /* states (stockflow) or age bands (cohort) */
+  char (*part_names)[CC_STATE_NAME_MAX];  /* n_parts */
+  char (*output_ids)[CC_SERIES_ID_MAX];   /* n_parts: series forecast (stocks, or demand per band) */
+  char (*driver_ids)[CC_SERIES_ID_MAX];   /* n_parts: the driver's series id ("" when none) */
+  double *values;                         /* n_parts: stocks at `last` (stockflow) or constant rates (cohort; NaN when forecast) */
+  cc_multistate *transitions;             /* stockflow: the estimated model (owned), NULL for cohort */
+} cc_demand_record;
+
+/* Allocate a record of n_parts parts (names and ids empty, values NaN). NULL when out of memory. */
+cc_demand_record *cc_demand_record_alloc(size_t n_parts);
+
+/* Free r and what it owns. No operation when r is NULL. */
+void cc_demand_record_free(cc_demand_record *r);
+
+/* Write r into model run run_id. */
+CC_MUST_CHECK cc_status cc_store_demand_write(cc_store *store, const char *run_id, const cc_demand_record *r,
+                                              cc_error *err);
+
+/* The demand models of run run_id as "<name>/<geography>" keys, sorted (free with cc_store_free_names). */
+CC_MUST_CHECK cc_status cc_store_demand_list(cc_store *store, const char *run_id, char ***keys, size_t *n, cc_error *err);
+
+/* Read the demand model `key` of run run_id (caller frees *out). */
+CC_MUST_CHECK cc_status cc_store_demand_read(cc_store *store, const char *run_id, const char *key,
+                                             cc_demand_record **out, cc_error *err);
+
+/* ---- scenario results ------------------------------------------------------------ */
+
+/* Write a table (CSV text, header first) as dataset `name` of scenario run
+ * /scenarios/<run_id> (one string per line). */
+CC_MUST_CHECK cc_status cc_store_scenario_table(cc_store *store, const char *run_id, const char *name, const char *csv,
+                                                cc_error *err);
+
+/* Write n numbers as dataset `name` of scenario run /scenarios/<run_id>. */
+CC_MUST_CHECK cc_status cc_store_scenario_values(cc_store *store, const char *run_id, const char *name, const double *values,
+                                                 size_t n, cc_error *err);
 
 /* Free an array of n names from cc_store_*_ids. */
 void cc_store_free_names(char **names, size_t n);

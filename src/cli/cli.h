@@ -28,6 +28,7 @@ extern const cc_verb cc_verbs[]; /* terminated by an entry with a NULL name */
 int cc_cmd_import(int argc, char **argv);
 int cc_cmd_ingest(int argc, char **argv);
 int cc_cmd_list(int argc, char **argv);
+int cc_cmd_scenario(int argc, char **argv);
 int cc_cmd_show(int argc, char **argv);
 int cc_cmd_demo(int argc, char **argv);
 int cc_cmd_fit(int argc, char **argv);
@@ -83,6 +84,12 @@ void cc_cli_timestamp(char *buf, size_t len);
 /* The embedded data folder: --data, else $CARECAST_DATA, else the build's default. */
 const char *cc_cli_data_dir(const char *option);
 
+/* The folder of model files: the option, else $CARECAST_MODELS, else the project's models/. */
+const char *cc_cli_models_dir(const char *option);
+
+/* The folder of scenario files: the option, else $CARECAST_SCENARIOS, else the project's scenarios/. */
+const char *cc_cli_scenarios_dir(const char *option);
+
 /* Ingest files into the store at path (shared by ingest and demo). dry_run validates only. */
 int cc_cli_ingest_files(const char *store_path, char **files, size_t n_files, int dry_run, FILE *out);
 
@@ -107,5 +114,10 @@ int cc_cli_parse_levels(const char *text, forecast_plan *plan);
 /* Forecast the models of run model_run (NULL: newest) per plan; CSV to out_path when not NULL. */
 int cc_cli_forecast(const char *store_path, const char *model_run, const forecast_plan *plan, const char *out_path,
                     FILE *progress);
+
+/* Run scenario files (side by side when compare) against store_path; CSV tables to out_dir when not NULL. */
+struct cc_scenario_options;
+int cc_cli_scenarios(const char *store_path, char **files, size_t n_files, const struct cc_scenario_options *options,
+                     const char *out_dir, int compare, FILE *out);
 
 #endif

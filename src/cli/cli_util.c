@@ -88,3 +88,17 @@ const char *cc_cli_data_dir(const char *option) {
   if (env && *env) return env;
   return CC_DEFAULT_DATA_DIR;
 }
+
+const char *cc_cli_models_dir(const char *option) {
+  if (option && *option) return option;
+  const char *env = getenv("CARECAST_MODELS");
+  if (env && *env) return env;
+  return CC_DEFAULT_MODELS_DIR;
+}
+
+const char *cc_cli_scenarios_dir(const char *option) {
+  if (option && *option) return option;
+  const char *env = getenv("CARECAST_SCENARIOS");
+  if (env && *env) return env;
+  return CC_DEFAULT_SCENARIOS_DIR;
+}

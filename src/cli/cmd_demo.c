@@ -8,31 +8,34 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "carecast/demand.h"
 #include "carecast/file.h"
 #include "carecast/forecast.h"
+#include "carecast/scenario_run.h"
 #include "cli.h"
 
 #define CC_DEMO_OUT_DEFAULT "carecast-demo"
 #define CC_DEMO_HORIZON "3y"     /* three years of each series' own periods */
+#define CC_DEMO_DEMAND_HORIZON "5y" /* demand models: the five years a business case appraises */
 #define CC_DEMO_SEED 20250401UL
 
 static int compare_paths(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* The .csv files in dir, sorted. */
-static int find_sources(const char *dir, char ***files, size_t *n) {
+/* The files in dir whose names end in extension (".csv"), sorted. */
+static int find_files(const char *dir, const char *extension, char ***files, size_t *n) {
   *files = NULL;
   *n = 0;
   DIR *d = opendir(dir);
   if (!d) {
-    fprintf(stderr, "carecast: %s: cannot open the data folder: %s\n", dir, strerror(errno));
+    fprintf(stderr, "carecast: %s: cannot open the folder: %s\n", dir, strerror(errno));
     return CC_EXIT_INPUT;
   }
   size_t capacity = 0;
   struct dirent *entry;
   int code = CC_EXIT_OK;
   while ((entry = readdir(d)) && code == CC_EXIT_OK) {
-    size_t len = strlen(entry->d_name);
-    if (len < 5 || strcmp(entry->d_name + len - 4, ".csv") != 0) continue;
+    size_t len = strlen(entry->d_name), ext_len = strlen(extension);
+    if (len <= ext_len || strcmp(entry->d_name + len - ext_len, extension) != 0) continue;
     if (*n == capacity) {
       capacity = capacity ? 2 * capacity : 16;
       char **grown = realloc(*files, capacity * sizeof *grown);
@@ -46,30 +49,88 @@ static int find_sources(const char *dir, char ***files, size_t *n) {
   }
   closedir(d);
   if (code == CC_EXIT_OK && *n == 0) {
-    fprintf(stderr, "carecast: %s: no source CSV files here\n", dir);
+    fprintf(stderr, "carecast: %s: no %s files here\n", dir, extension);
     code = CC_EXIT_INPUT;
   }
   if (code == CC_EXIT_OK) qsort(*files, *n, sizeof **files, compare_paths);
   return code;
 }
 
+/* Fit and forecast every model file in models_dir (cohort and stock and
+ * flow), each forecast written to out_dir/demand_<name>.csv. */
+static int run_demand_models(const char *store_path, const char *models_dir, const char *out_dir, const forecast_plan *plan) {
+  char **files = NULL;
+  size_t n = 0;
+  int code = find_files(models_dir, ".yaml", &files, &n);
+  for (size_t i = 0; code == CC_EXIT_OK && i < n; i++) {
+    cc_demand_spec *spec = NULL;
+    cc_error err;
+    if (cc_demand_spec_load(files[i], &spec, &err) != CC_OK) {
+      code = cc_cli_report(&err);
+      break;
+    }
+    size_t len = strlen(files[i]) + 16, csv_len = strlen(out_dir) + strlen(spec->name) + 32;
+    char *request = malloc(len), *csv = malloc(csv_len);
+    if (!request || !csv) code = CC_EXIT_INTERNAL;
+    else {
+      snprintf(request, len, "%s:%s", spec->type == CC_DEMAND_COHORT ? "cohort" : "stockflow", files[i]);
+      snprintf(csv, csv_len, "%s/demand_%s.csv", out_dir, spec->name);
+      code = cc_cli_fit(store_path, NULL, request, NULL, 0, plan->jobs, stdout);
+      if (code == CC_EXIT_OK) code = cc_cli_forecast(store_path, NULL, plan, csv, stdout);
+    }
+    free(request);
+    free(csv);
+    cc_demand_spec_free(spec);
+  }
+  for (size_t i = 0; i < n; i++) free(files[i]);
+  free(files);
+  return code;
+}
+
+/* Run every scenario file in dir side by side; tables into out_dir/scenarios. */
+static int run_scenarios(const char *store_path, const char *dir, const char *out_dir, int jobs) {
+  char **files = NULL;
+  size_t n = 0;
+  int code = find_files(dir, ".yaml", &files, &n);
+  size_t len = strlen(out_dir) + 16;
+  char *tables = malloc(len);
+  if (!tables) code = CC_EXIT_INTERNAL;
+  if (code == CC_EXIT_OK) {
+    snprintf(tables, len, "%s/scenarios", out_dir);
+    cc_scenario_options options;
+    cc_scenario_options_default(&options);
+    options.jobs = jobs;
+    code = cc_cli_scenarios(store_path, files, n, &options, tables, n > 1, stdout);
+  }
+  free(tables);
+  for (size_t i = 0; i < n; i++) free(files[i]);
+  free(files);
+  return code;
+}
+
 int cc_cmd_demo(int argc, char **argv) {
   static const struct option options[] = {
-      {"out", required_argument, NULL, 'o'}, {"data", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0}};
-  const char *out_dir = CC_DEMO_OUT_DEFAULT, *data_option = NULL;
+      {"out", required_argument, NULL, 'o'}, {"data", required_argument, NULL, 'd'},
+      {"models", required_argument, NULL, 'm'}, {"scenarios", required_argument, NULL, 'c'},
+      {"help", no_argument, NULL, 'h'},        {0}};
+  const char *out_dir = CC_DEMO_OUT_DEFAULT, *data_option = NULL, *models_option = NULL, *scenarios_option = NULL;
   int opt;
   opterr = 0;
   optind = 1;
-  while ((opt = getopt_long(argc, argv, "+o:d:h", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "+o:d:m:c:h", options, NULL)) != -1) {
     switch (opt) {
     case 'o': out_dir = optarg; break;
     case 'd': data_option = optarg; break;
+    case 'm': models_option = optarg; break;
+    case 'c': scenarios_option = optarg; break;
     case 'h': cc_cli_print_usage("demo", stdout); return CC_EXIT_OK;
     default: return cc_cli_usage_error("demo", "unknown option or missing value: %s", argv[optind - 1]);
     }
   }
   if (optind < argc) return cc_cli_usage_error("demo", "unexpected argument: %s", argv[optind]);
   const char *data_dir = cc_cli_data_dir(data_option);
+  const char *models_dir = cc_cli_models_dir(models_option);
+  const char *scenarios_dir = cc_cli_scenarios_dir(scenarios_option);
   if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
     fprintf(stderr, "carecast: %s: cannot create the output folder: %s\n", out_dir, strerror(errno));
     return CC_EXIT_INPUT;
@@ -82,7 +143,7 @@ int cc_cmd_demo(int argc, char **argv) {
   if (code == CC_EXIT_OK) {
     snprintf(sources_dir, sources_len, "%s/sources", data_dir);
     snprintf(store_path, store_len, "%s/store.h5", out_dir);
-    code = find_sources(sources_dir, &files, &n_files);
+    code = find_files(sources_dir, ".csv", &files, &n_files);
   }
   char *forecast_csv = malloc(store_len + 16);
   if (!forecast_csv) code = CC_EXIT_INTERNAL;
@@ -90,29 +151,40 @@ int cc_cmd_demo(int argc, char **argv) {
   int jobs = 1;
   if (code == CC_EXIT_OK) code = cc_cli_jobs(NULL, &jobs);
   if (code == CC_EXIT_OK) {
-    printf("[1/5] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
+    printf("[1/7] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
     code = cc_cli_ingest_files(store_path, files, n_files, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
     char lookups_dir[CC_ERROR_FILE_MAX];
     snprintf(lookups_dir, sizeof lookups_dir, "%s/lookups", data_dir);
-    printf("[2/5] link: GSS codes, common age bands and frequencies, with the lookups in %s\n", lookups_dir);
+    printf("[2/7] link: GSS codes, common age bands and frequencies, with the lookups in %s\n", lookups_dir);
     code = cc_cli_link(store_path, lookups_dir, NULL, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[3/5] list: the series in %s\n", store_path);
+    printf("[3/7] list: the series in %s\n", store_path);
     code = cc_cli_list_series(store_path, NULL, NULL, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[4/5] fit: automatic model choice for every series with at least two observations\n");
+    printf("[4/7] fit: automatic model choice for every series with at least two observations\n");
     code = cc_cli_fit(store_path, NULL, "auto", NULL, 0, jobs, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[5/5] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,
+    printf("[5/7] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,
            CC_FORECAST_PATHS_DEFAULT);
     forecast_plan plan = {.horizon = CC_DEMO_HORIZON, .n_paths = CC_FORECAST_PATHS_DEFAULT, .seed = CC_DEMO_SEED, .jobs = jobs};
     cc_cli_parse_levels("80,95", &plan);
     code = cc_cli_forecast(store_path, NULL, &plan, forecast_csv, stdout);
+    if (code == CC_EXIT_OK) {
+      printf("[6/7] demand models: the cohort and stock-and-flow models in %s, fitted and projected %s ahead\n", models_dir,
+             CC_DEMO_DEMAND_HORIZON);
+      forecast_plan demand_plan = plan;
+      demand_plan.horizon = CC_DEMO_DEMAND_HORIZON;
+      code = run_demand_models(store_path, models_dir, out_dir, &demand_plan);
+    }
+    if (code == CC_EXIT_OK) {
+      printf("[7/7] scenarios: every scenario in %s, %d draws each\n", scenarios_dir, CC_SCENARIO_DRAWS_DEFAULT);
+      code = run_scenarios(store_path, scenarios_dir, out_dir, jobs);
+    }
   }
   if (code == CC_EXIT_OK) printf("done: store %s, forecasts %s\n", store_path, forecast_csv);
   free(forecast_csv);

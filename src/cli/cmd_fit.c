@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carecast/demand.h"
 #include "carecast/select.h"
 #include "cli.h"
 
 #define CC_FIT_CHUNK 256      /* series held in memory at once */
 #define CC_SKIPS_SHOWN 5      /* skipped series named one by one; the rest are counted */
 #define CC_XREG_MAX 32        /* regressors one fit may take (the ARIMA limit) */
+#define CC_DEMAND_SEED 20250401UL /* seed of the demand models' bootstrap */
 
 typedef struct fit_slot {
   cc_series *series;
@@ -136,6 +138,42 @@ static void free_chunk(fit_slot *slots, size_t n) {
   }
 }
 
+/* Fit a demand model file (cohort:FILE, stockflow:FILE) as one run. */
+static int fit_demand(const char *store_path, const char *model_text, const char *spec_path, FILE *out) {
+  cc_error err;
+  cc_error_clear(&err);
+  cc_demand_spec *spec = NULL;
+  cc_status status = cc_demand_spec_load(spec_path, &spec, &err);
+  if (!status && (strncmp(model_text, "cohort:", 7) == 0) != (spec->type == CC_DEMAND_COHORT))
+    status = cc_error_set(&err, CC_EINPUT, spec_path, 1, "type", "the file is a %s model, not what --model %s asks for",
+                          spec->type == CC_DEMAND_COHORT ? "cohort" : "stockflow", model_text);
+  if (status) {
+    cc_demand_spec_free(spec);
+    return cc_cli_report(&err);
+  }
+  cc_store_options options = cc_cli_store_options();
+  cc_store *store = NULL;
+  char run_id[CC_RUN_ID_MAX], now[32], run_stamp[32];
+  size_t fitted = 0;
+  cc_cli_timestamp(now, sizeof now);
+  cc_cli_run_stamp(run_stamp, sizeof run_stamp);
+  status = cc_store_open(store_path, CC_STORE_WRITE, &options, &store, &err);
+  if (!status) status = cc_store_run_create(store, "models", run_stamp, run_id, &err);
+  if (!status) status = cc_store_run_describe(store, "models", run_id, "model_request", model_text, &err);
+  if (!status) status = cc_store_run_describe(store, "models", run_id, "created_at", now, &err);
+  if (!status) status = cc_demand_fit(store, run_id, spec, CC_DEMAND_SEED, &fitted, &err);
+  if (!status) status = cc_store_commit(store, &err);
+  cc_store_close(store);
+  if (status) {
+    cc_demand_spec_free(spec);
+    return cc_cli_report_unwritten(&err, store_path);
+  }
+  fprintf(out, "fit: run %s: %s model %s fitted for %zu council%s\n", run_id,
+          spec->type == CC_DEMAND_COHORT ? "cohort" : "stock-and-flow", spec->name, fitted, fitted == 1 ? "" : "s");
+  cc_demand_spec_free(spec);
+  return CC_EXIT_OK;
+}
+
 int cc_cli_fit(const char *store_path, const char *glob, const char *model_text, const char *lambda_text, int biasadj,
                int jobs, FILE *out) {
   return cc_cli_fit_xreg(store_path, glob, model_text, lambda_text, biasadj, NULL, jobs, out);
@@ -159,6 +197,12 @@ static int parse_regressor_ids(const char *text, char **text_copy, fit_regressor
 
 int cc_cli_fit_xreg(const char *store_path, const char *glob, const char *model_text, const char *lambda_text,
                     int biasadj, const char *xreg_text, int jobs, FILE *out) {
+  const char *spec_path;
+  if (cc_demand_request(model_text, &spec_path)) {
+    if (glob || lambda_text || biasadj || xreg_text)
+      return cc_cli_usage_error("fit", "--series, --lambda, --biasadj and --xreg do not apply to %s", model_text);
+    return fit_demand(store_path, model_text, spec_path, out);
+  }
   cc_model_request request;
   cc_error err;
   cc_error_clear(&err);
@@ -269,6 +313,40 @@ static void print_csv_number(FILE *out, double value) {
   else fprintf(out, "%.10g", value);
 }
 
+/* One row per demand model of the run: for a stock-and-flow model each
+ * allowed move's monthly probability with its bootstrap standard error and
+ * each state's mean stay in months; for a cohort model each band's rate
+ * (constant) or the series its rate is forecast as. */
+static cc_status print_demand_models(cc_store *store, const char *run_id, FILE *out, cc_error *err) {
+  char **keys = NULL;
+  size_t n = 0;
+  cc_status status = cc_store_demand_list(store, run_id, &keys, &n, err);
+  for (size_t i = 0; !status && i < n; i++) {
+    cc_demand_record *r = NULL;
+    if ((status = cc_store_demand_read(store, run_id, keys[i], &r, err))) break;
+    const cc_multistate *m = r->transitions;
+    fprintf(out, "%s,%s,\"", keys[i], m ? "StockFlow" : "Cohort");
+    for (size_t a = 0; a < r->n_parts; a++) {
+      if (!m) {
+        if (r->driver_ids[a][0]) fprintf(out, "%srate(%s)=forecast as %s", a ? ";" : "", r->part_names[a], r->driver_ids[a]);
+        else fprintf(out, "%srate(%s)=%.6g", a ? ";" : "", r->part_names[a], r->values[a]);
+        continue;
+      }
+      fprintf(out, "%sstay(%s)=%.4g months", a ? ";" : "", r->part_names[a], cc_multistate_mean_stay(m, a));
+      for (size_t b = 0; b <= m->k; b++) {
+        size_t at = cc_multistate_at(m, a, b);
+        if (!m->allowed[at]) continue;
+        fprintf(out, ";p(%s>%s)=%.4g", r->part_names[a], b == m->k ? "ended" : r->part_names[b], m->p[at]);
+        if (!isnan(m->se[at])) fprintf(out, " (se %.2g)", m->se[at]);
+      }
+    }
+    fputs("\",,,\n", out);
+    cc_demand_record_free(r);
+  }
+  cc_store_free_names(keys, n);
+  return status;
+}
+
 int cc_cmd_models(int argc, char **argv) {
   static const struct option options[] = {{"store", required_argument, NULL, 's'}, {"run", required_argument, NULL, 'r'},
                                           {"out", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
@@ -324,6 +402,7 @@ int cc_cmd_models(int argc, char **argv) {
     fputc('\n', out);
     cc_model_free(m);
   }
+  if (!status) status = print_demand_models(store, run_id, out, &err);
   if (out && out != stdout && fclose(out) != 0 && !status)
     status = cc_error_set(&err, CC_EIO, out_path, 0, NULL, "cannot finish writing");
   cc_store_free_names(ids, n);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carecast/demand.h"
 #include "carecast/forecast.h"
 #include "cli.h"
 
@@ -31,17 +32,6 @@ static uint64_t hash_id(const char *text) {
   uint64_t h = 1469598103934665603ULL;
   for (const unsigned char *p = (const unsigned char *)text; *p; p++) h = (h ^ *p) * 1099511628211ULL;
   return h;
-}
-
-/* Steps for a series of frequency freq: "24" is 24 periods, "3y" three years of them. */
-static int horizon_steps(const char *text, cc_freq freq, size_t *steps) {
-  char *end;
-  long value = strtol(text, &end, 10);
-  if (value < 1 || value > 1000) return 0;
-  if (*end == '\0') *steps = (size_t)value;
-  else if ((*end == 'y' || *end == 'Y') && end[1] == '\0') *steps = (size_t)value * (size_t)cc_freq_per_year(freq);
-  else return 0;
-  return 1;
 }
 
 int cc_cli_parse_levels(const char *text, forecast_plan *plan) {
@@ -95,6 +85,20 @@ static void write_csv_rows(FILE *out, const forecast_slot *slot) {
             cc_period_format(cc_period_add(slot->context.next, (int32_t)i), period, sizeof period), i + 1, f->mean[i]);
     for (size_t l = 0; l < f->n_levels; l++) fprintf(out, ",%.10g,%.10g", f->lower[l * f->h + i], f->upper[l * f->h + i]);
     fprintf(out, ",%s\n", slot->model->spec);
+  }
+}
+
+/* The CSV rows of a demand model's output (cc_demand_emit_fn). */
+static void write_demand_rows(void *context, const char *series_id, cc_period first, const cc_forecast *f,
+                              const char *model_spec) {
+  FILE *out = context;
+  if (!out) return;
+  for (size_t i = 0; i < f->h; i++) {
+    char period[CC_PERIOD_TEXT_MAX];
+    fprintf(out, "%s,%s,%zu,%.10g", series_id, cc_period_format(cc_period_add(first, (int32_t)i), period, sizeof period),
+            i + 1, f->mean[i]);
+    for (size_t l = 0; l < f->n_levels; l++) fprintf(out, ",%.10g,%.10g", f->lower[l * f->h + i], f->upper[l * f->h + i]);
+    fprintf(out, ",%s\n", model_spec);
   }
 }
 
@@ -174,7 +178,7 @@ int cc_cli_forecast(const char *store_path, const char *model_run, const forecas
     for (; !status && i < n_ids && in_chunk < CC_FORECAST_CHUNK; i++, in_chunk++) {
       forecast_slot *slot = &slots[in_chunk];
       status = cc_store_model_read(store, fit_run, ids[i], &slot->model, &slot->context, &err);
-      if (!status && !horizon_steps(plan->horizon, slot->context.freq, &slot->h))
+      if (!status && !cc_period_horizon(plan->horizon, slot->context.freq, &slot->h))
         status = cc_error_set(&err, CC_EUSAGE, NULL, 0, "horizon", "'%s' is not a horizon (periods, e.g. 12, or years, e.g. 3y)", plan->horizon);
       if (!status) status = regressors_future(store, run_id, slot, &err);
     }
@@ -191,6 +195,13 @@ int cc_cli_forecast(const char *store_path, const char *model_run, const forecas
     }
     free_slots(slots, in_chunk);
     if (!status) fprintf(progress, "forecast: %zu of %zu series done\n", done, n_ids);
+  }
+  size_t demand_outputs = 0;
+  if (!status) {
+    cc_demand_forecast_plan demand_plan = {plan->horizon, plan->levels, plan->n_levels, plan->n_paths, plan->seed};
+    status = cc_demand_forecast(store, fit_run, run_id, &demand_plan, write_demand_rows, out, &demand_outputs, &err);
+    if (!status && demand_outputs) fprintf(progress, "forecast: %zu series projected by demand models\n", demand_outputs);
+    done += demand_outputs;
   }
   if (out && fclose(out) != 0 && !status) status = cc_error_set(&err, CC_EIO, out_path, 0, NULL, "cannot finish writing");
   if (!status) status = cc_store_commit(store, &err);
@@ -241,7 +252,7 @@ int cc_cmd_forecast(int argc, char **argv) {
   if (!store_path) return cc_cli_usage_error("forecast", "--store is required");
   if (!plan.horizon) return cc_cli_usage_error("forecast", "--horizon is required");
   size_t probe;
-  if (!horizon_steps(plan.horizon, CC_FREQ_MONTH, &probe))
+  if (!cc_period_horizon(plan.horizon, CC_FREQ_MONTH, &probe))
     return cc_cli_usage_error("forecast", "'%s' is not a horizon (periods, e.g. 12, or years, e.g. 3y)", plan.horizon);
   if (optind < argc) return cc_cli_usage_error("forecast", "unexpected argument: %s", argv[optind]);
   int code = cc_cli_jobs(jobs_text, &plan.jobs);

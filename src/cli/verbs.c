@@ -13,13 +13,18 @@ const cc_verb cc_verbs[] = {
      "changed. MODEL as for carecast fit.\n",
      cc_cmd_backtest},
     {"demo", "run the pipeline on the embedded default data",
-     "usage: carecast demo [--out DIR] [--data DIR]\n\n"
+     "usage: carecast demo [--out DIR] [--data DIR] [--models DIR] [--scenarios DIR]\n\n"
      "Runs the pipeline on the embedded default data (two councils, 2014-04 to 2025-03):\n"
      "ingests every source in DATA/sources into DIR/store.h5, links them into the panel\n"
      "(carecast link, with the lookups in DATA/lookups), lists the series, fits the\n"
-     "automatic model to each and forecasts three years ahead (DIR/forecasts.csv).\n\n"
-     "  --out DIR    where to write (default: carecast-demo)\n"
-     "  --data DIR   the data folder (default: $CARECAST_DATA, else the project's data/)\n",
+     "automatic model to each and forecasts three years ahead (DIR/forecasts.csv), fits and\n"
+     "projects every cohort and stock-and-flow model file in MODELS five years ahead\n"
+     "(DIR/demand_<name>.csv), then runs every scenario in SCENARIOS and prints their\n"
+     "summaries side by side (tables in DIR/scenarios/).\n\n"
+     "  --out DIR        where to write (default: carecast-demo)\n"
+     "  --data DIR       the data folder (default: $CARECAST_DATA, else the project's data/)\n"
+     "  --models DIR     the model files (default: $CARECAST_MODELS, else the project's models/)\n"
+     "  --scenarios DIR  the scenario files (default: $CARECAST_SCENARIOS, else the project's scenarios/)\n",
      cc_cmd_demo},
     {"effect", "estimate the effect of a change introduced at a period",
      "usage: carecast effect --store STORE --series ID --at PERIOD [--ramp MONTHS]\n"
@@ -47,7 +52,12 @@ const cc_verb cc_verbs[] = {
      "                 smoothing model with the lowest AICc, or naive when the series is too\n"
      "                 short for one), ets, ets:MAdM (any error A|M, trend N|A|Ad, season\n"
      "                 N|A|M), theta, naive, snaive, drift, mean, naive2, croston, sba, tsb\n"
-     "                 (croston/sba/tsb take :alpha=V, :beta=V for tsb, or :optimal)\n"
+     "                 (croston/sba/tsb take :alpha=V, :beta=V for tsb, or :optimal);\n"
+     "                 or a demand model file: stockflow:models/asc_older_people.yaml,\n"
+     "                 cohort:models/asc_older_people_cohort.yaml (one run per file: each\n"
+     "                 council's transition rates or rates of need, and the models of its\n"
+     "                 entry flows or rates; carecast forecast then projects stocks per state\n"
+     "                 or demand per age band; the file format is in models/README.md)\n"
      "  --lambda L     fit on the Box-Cox transformed series (auto: Guerrero's lambda per\n"
      "                 series; exponential smoothing is then additive only, as forecast::ets);\n"
      "                 forecasts are transformed back\n"
@@ -199,6 +209,24 @@ const cc_verb cc_verbs[] = {
      "  --breaks shorten    keep only the part of the series from the break on\n"
      "  --series GLOB       only the series whose id matches GLOB\n",
      cc_cmd_quality},
+    {"scenario", "run savings scenarios: Monte Carlo business cases by organisation and year",
+     "usage: carecast scenario --store STORE [--draws N] [--seed S] [--out DIR] [--jobs N] FILE.yaml\n"
+     "       carecast scenario --store STORE --compare [options] A.yaml B.yaml ...\n\n"
+     "Runs a scenario file (scenarios/*.yaml: baseline, levers, unit costs, intervention\n"
+     "costs, discount rate; the format is in scenarios/README.md) against the store's\n"
+     "forecasts. Each draw takes one baseline sample path and one value of every lever;\n"
+     "levers on an entry flow or a transition of a stock-and-flow model are simulated\n"
+     "through the model. Prints a one-screen summary (NPV, probability of a positive NPV,\n"
+     "ROI, payback, where savings fall, the levers that drive the uncertainty), stores the\n"
+     "results under /scenarios/<run_id>/ and, with --out, writes DIR/<name>_by_year.csv\n"
+     "(costs and savings per organisation, budget line and financial year, mean and\n"
+     "P10/P50/P90), _summary.csv, _demand.csv and _sensitivity.csv (the tornado).\n\n"
+     "  --draws N   Monte Carlo draws (default 10000)\n"
+     "  --seed S    seed (default 20250401); the same seed gives the same result for any --jobs\n"
+     "  --out DIR   write the CSV tables here\n"
+     "  --jobs N    threads (default: every core)\n"
+     "  --compare   run several scenarios and put them side by side\n",
+     cc_cmd_scenario},
     {"show", "print one series' observations as CSV",
      "usage: carecast show --store STORE [--panel FREQUENCY] SERIES_ID\n\n"
      "Prints period,value,upper_bound,flags for every period of the series.\n"

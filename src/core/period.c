@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const freq_names[CC_FREQ_COUNT] = {"month", "quarter", "financial_year", "year"};
@@ -182,4 +183,14 @@ int cc_freq_months(cc_freq freq) {
   case CC_FREQ_QUARTER: return 3;
   default: return 12;
   }
+}
+
+int cc_period_horizon(const char *text, cc_freq freq, size_t *steps) {
+  char *end;
+  long value = strtol(text, &end, 10);
+  if (end == text || value < 1 || value > CC_HORIZON_MAX) return 0;
+  if (*end == '\0') *steps = (size_t)value;
+  else if ((*end == 'y' || *end == 'Y') && end[1] == '\0') *steps = (size_t)value * (size_t)cc_freq_per_year(freq);
+  else return 0;
+  return 1;
 }

@@ -3,6 +3,8 @@
 
 #include "carecast/file.h"
 
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,4 +142,66 @@ cc_config_node cc_config_item(cc_config_node sequence, size_t i) {
   yaml_node_t *n = node_of(sequence);
   if (!n || n->type != YAML_SEQUENCE_NODE || i >= cc_config_length(sequence)) return (cc_config_node){sequence.doc, 0};
   return (cc_config_node){sequence.doc, n->data.sequence.items.start[i]};
+}
+
+/* ---- checking documents --------------------------------------------------- */
+
+cc_status cc_config_check_keys(cc_config_node mapping, const char *const *allowed, const char *where, cc_error *err) {
+  const char *name = cc_config_name(mapping.doc);
+  size_t count = cc_config_length(mapping);
+  for (size_t i = 0; i < count; i++) {
+    const char *key = cc_config_key_at(mapping, i);
+    long line = cc_config_node_line(cc_config_value_at(mapping, i));
+    if (!key) return cc_error_set(err, CC_EINPUT, name, line, where, "a key must be plain text");
+    int known = 0;
+    for (const char *const *a = allowed; *a; a++) known |= strcmp(*a, key) == 0;
+    if (!known) return cc_error_set(err, CC_EINPUT, name, line, key, "unknown field%s%s", where ? " in " : "", where ? where : "");
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(cc_config_key_at(mapping, j), key) == 0) return cc_error_set(err, CC_EINPUT, name, line, key, "given twice");
+  }
+  return CC_OK;
+}
+
+cc_status cc_config_require_text(cc_config_node mapping, const char *key, const char *where, const char **out,
+                                 cc_error *err) {
+  const char *name = cc_config_name(mapping.doc);
+  cc_config_node node = cc_config_get(mapping, key);
+  if (node.id == 0)
+    return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(mapping), key, "required field missing%s%s",
+                        where ? " in " : "", where ? where : "");
+  const char *text = cc_config_scalar(node);
+  if (!text) return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(node), key, "must be a single value");
+  const char *p = text;
+  while (isspace((unsigned char)*p)) p++;
+  if (!*p) return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(node), key, "must not be empty");
+  *out = text;
+  return CC_OK;
+}
+
+cc_status cc_config_optional_text(cc_config_node mapping, const char *key, const char **out, cc_error *err) {
+  cc_config_node node = cc_config_get(mapping, key);
+  *out = NULL;
+  if (node.id == 0) return CC_OK;
+  const char *text = cc_config_scalar(node);
+  if (!text)
+    return cc_error_set(err, CC_EINPUT, cc_config_name(mapping.doc), cc_config_node_line(node), key, "must be a single value");
+  *out = text;
+  return CC_OK;
+}
+
+cc_status cc_config_error_at(cc_error *err, cc_status status, cc_config_node node) {
+  if (status && err) {
+    snprintf(err->file, sizeof err->file, "%s", cc_config_name(node.doc));
+    err->line = cc_config_node_line(node);
+  }
+  return status;
+}
+
+cc_status cc_config_fail(cc_config_node node, const char *key, cc_error *err, const char *format, ...) {
+  char reason[CC_ERROR_MESSAGE_MAX];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(reason, sizeof reason, format, args);
+  va_end(args);
+  return cc_error_set(err, CC_EINPUT, cc_config_name(node.doc), cc_config_node_line(node), key, "%s", reason);
 }

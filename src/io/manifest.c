@@ -7,6 +7,7 @@
  * kind and unit. */
 #include "carecast/manifest.h"
 
+#include "carecast/date.h"
 #include "carecast/file.h"
 
 #include <ctype.h>
@@ -56,53 +57,12 @@ const cc_measure_def *cc_manifest_measure(const cc_manifest *m, const char *name
   return NULL;
 }
 
-/* Reject keys not in `allowed` and keys given twice. */
-static cc_status check_keys(cc_config_node mapping, const char *const *allowed, const char *where, cc_error *err) {
-  const char *name = cc_config_name(mapping.doc);
-  size_t count = cc_config_length(mapping);
-  for (size_t i = 0; i < count; i++) {
-    const char *key = cc_config_key_at(mapping, i);
-    long line = cc_config_node_line(cc_config_value_at(mapping, i));
-    if (!key) return cc_error_set(err, CC_EINPUT, name, line, where, "a key must be plain text");
-    int known = 0;
-    for (const char *const *a = allowed; *a; a++) known |= strcmp(*a, key) == 0;
-    if (!known) return cc_error_set(err, CC_EINPUT, name, line, key, "unknown field%s%s", where ? " in " : "", where ? where : "");
-    for (size_t j = 0; j < i; j++)
-      if (strcmp(cc_config_key_at(mapping, j), key) == 0)
-        return cc_error_set(err, CC_EINPUT, name, line, key, "given twice");
-  }
-  return CC_OK;
-}
-
-/* The scalar text of a required field, or an error naming it (and the measure it belongs to, when where is set). */
-static cc_status required_text_in(cc_config_node mapping, const char *key, const char *where, const char **out,
-                                  cc_error *err) {
-  const char *name = cc_config_name(mapping.doc);
-  cc_config_node node = cc_config_get(mapping, key);
-  if (node.id == 0)
-    return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(mapping), key, "required field missing%s%s",
-                        where ? " in measure " : "", where ? where : "");
-  const char *text = cc_config_scalar(node);
-  if (!text) return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(node), key, "must be a single value");
-  const char *p = text;
-  while (isspace((unsigned char)*p)) p++;
-  if (!*p) return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(node), key, "must not be empty");
-  *out = text;
-  return CC_OK;
-}
-
-static cc_status required_text(cc_config_node mapping, const char *key, const char **out, cc_error *err) {
-  return required_text_in(mapping, key, NULL, out, err);
-}
-
 /* strdup of an optional scalar field into *out (NULL when absent). */
 static cc_status optional_text(cc_config_node mapping, const char *key, char **out, cc_error *err) {
-  cc_config_node node = cc_config_get(mapping, key);
+  const char *text;
+  cc_status status = cc_config_optional_text(mapping, key, &text, err);
   *out = NULL;
-  if (node.id == 0) return CC_OK;
-  const char *text = cc_config_scalar(node);
-  if (!text)
-    return cc_error_set(err, CC_EINPUT, cc_config_name(mapping.doc), cc_config_node_line(node), key, "must be a single value");
+  if (status || !text) return status;
   if (!(*out = strdup(text))) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   return CC_OK;
 }
@@ -110,29 +70,6 @@ static cc_status optional_text(cc_config_node mapping, const char *key, char **o
 static cc_status dup_text(const char *text, char **out, cc_error *err) {
   if (!(*out = strdup(text))) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   return CC_OK;
-}
-
-static int is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-static int valid_iso_date(const char *text) {
-  int year, month, day;
-  char tail;
-  if (strlen(text) != 10 || text[4] != '-' || text[7] != '-') return 0;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !isdigit((unsigned char)text[i])) return 0;
-  if (sscanf(text, "%4d-%2d-%2d%c", &year, &month, &day, &tail) != 3) return 0;
-  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return 0;
-  return day <= days[month - 1] + (month == 2 && is_leap(year));
-}
-
-/* Re-point an error from a checker (which knows no file) at a manifest node. */
-static cc_status at_node(cc_error *err, cc_status status, cc_config_node node) {
-  if (status && err) {
-    snprintf(err->file, sizeof err->file, "%s", cc_config_name(node.doc));
-    err->line = cc_config_node_line(node);
-  }
-  return status;
 }
 
 static cc_status parse_measure(cc_config_node entry, const char *measure_name, long key_line, cc_measure_def *def,
@@ -146,14 +83,16 @@ static cc_status parse_measure(cc_config_node entry, const char *measure_name, l
   if (cc_config_node_type(entry) != CC_CONFIG_MAPPING)
     return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(entry), measure_name,
                         "must be a mapping with frequency, kind and unit");
-  if ((status = check_keys(entry, measure_fields, measure_name, err))) return status;
+  if ((status = cc_config_check_keys(entry, measure_fields, measure_name, err))) return status;
   snprintf(def->name, sizeof def->name, "%s", measure_name);
+  char where[CC_MEASURE_MAX + 16];
+  snprintf(where, sizeof where, "measure %s", measure_name);
   const char *text;
-  if ((status = required_text_in(entry, "frequency", measure_name, &text, err))) return status;
-  if ((status = at_node(err, cc_freq_parse(text, &def->freq, err), cc_config_get(entry, "frequency")))) return status;
-  if ((status = required_text_in(entry, "kind", measure_name, &text, err))) return status;
-  if ((status = at_node(err, cc_kind_parse(text, &def->kind, err), cc_config_get(entry, "kind")))) return status;
-  if ((status = required_text_in(entry, "unit", measure_name, &text, err))) return status;
+  if ((status = cc_config_require_text(entry, "frequency", where, &text, err))) return status;
+  if ((status = cc_config_error_at(err, cc_freq_parse(text, &def->freq, err), cc_config_get(entry, "frequency")))) return status;
+  if ((status = cc_config_require_text(entry, "kind", where, &text, err))) return status;
+  if ((status = cc_config_error_at(err, cc_kind_parse(text, &def->kind, err), cc_config_get(entry, "kind")))) return status;
+  if ((status = cc_config_require_text(entry, "unit", where, &text, err))) return status;
   if (strlen(text) >= sizeof def->unit)
     return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(cc_config_get(entry, "unit")), "unit",
                         "longer than %zu characters", sizeof def->unit - 1);
@@ -242,13 +181,13 @@ static cc_status parse_fields(cc_config_node root, cc_manifest *m, cc_error *err
   cc_status status;
   if (cc_config_node_type(root) != CC_CONFIG_MAPPING)
     return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(root), NULL, "a manifest must be a mapping of fields");
-  if ((status = check_keys(root, top_fields, NULL, err))) return status;
+  if ((status = cc_config_check_keys(root, top_fields, NULL, err))) return status;
 
-  if ((status = required_text(root, "source_id", &text, err))) return status;
-  if ((status = at_node(err, cc_check_source_id(text, err), cc_config_get(root, "source_id")))) return status;
+  if ((status = cc_config_require_text(root, "source_id", NULL, &text, err))) return status;
+  if ((status = cc_config_error_at(err, cc_check_source_id(text, err), cc_config_get(root, "source_id")))) return status;
   snprintf(m->source_id, sizeof m->source_id, "%s", text);
 
-  if ((status = required_text(root, "organisation", &text, err))) return status;
+  if ((status = cc_config_require_text(root, "organisation", NULL, &text, err))) return status;
   m->organisation = CC_ORG_COUNT;
   for (int o = 0; o < CC_ORG_COUNT; o++)
     if (strcmp(text, organisation_names[o]) == 0) m->organisation = (cc_organisation)o;
@@ -256,14 +195,15 @@ static cc_status parse_fields(cc_config_node root, cc_manifest *m, cc_error *err
     return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(cc_config_get(root, "organisation")), "organisation",
                         "'%s' is not an organisation type (expected council, nhs_trust, icb, ccg, police, fire_rescue, ons or government)", text);
 
-  if ((status = required_text(root, "organisation_name", &text, err)) || (status = dup_text(text, &m->organisation_name, err)))
+  if ((status = cc_config_require_text(root, "organisation_name", NULL, &text, err)) || (status = dup_text(text, &m->organisation_name, err)))
     return status;
-  if ((status = required_text(root, "data_sharing_agreement", &text, err)) ||
+  if ((status = cc_config_require_text(root, "data_sharing_agreement", NULL, &text, err)) ||
       (status = dup_text(text, &m->data_sharing_agreement, err)))
     return status;
-  if ((status = required_text(root, "licence", &text, err)) || (status = dup_text(text, &m->licence, err))) return status;
-  if ((status = required_text(root, "refreshed", &text, err))) return status;
-  if (!valid_iso_date(text))
+  if ((status = cc_config_require_text(root, "licence", NULL, &text, err)) || (status = dup_text(text, &m->licence, err))) return status;
+  if ((status = cc_config_require_text(root, "refreshed", NULL, &text, err))) return status;
+  long refreshed_day;
+  if (strlen(text) != CC_ISO_DATE_LEN || text[4] != '-' || cc_date_parse(text, &refreshed_day, NULL) != CC_OK)
     return cc_error_set(err, CC_EINPUT, name, cc_config_node_line(cc_config_get(root, "refreshed")), "refreshed",
                         "'%s' is not a calendar date written YYYY-MM-DD", text);
   snprintf(m->refreshed, sizeof m->refreshed, "%s", text);

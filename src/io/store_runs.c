@@ -88,13 +88,14 @@ typedef struct id_list {
   int failed;
 } id_list;
 
-/* Groups three levels below the run are series (measure/geography/age_band). */
+/* Groups three levels below the run are series (measure/geography/age_band);
+ * the demand models' group is not. */
 static herr_t collect_run_series(hid_t group, const char *name, const H5L_info_t *info, void *data) {
   (void)group, (void)info;
   id_list *list = data;
   int slashes = 0;
   for (const char *p = name; *p; p++) slashes += *p == '/';
-  if (slashes != 2) return 0;
+  if (slashes != 2 || strncmp(name, CC_DEMAND_GROUP "/", sizeof CC_DEMAND_GROUP) == 0) return 0;
   if (list->n == list->capacity) {
     size_t capacity = list->capacity ? 2 * list->capacity : 256;
     char **grown = realloc(list->ids, capacity * sizeof *grown);
@@ -345,6 +346,56 @@ cc_status cc_store_forecast_write(cc_store *store, const char *run_id, const cha
   if (!status) status = cc_h5_attr_put_text(group, "intervals", f->analytic ? "analytic" : "simulated", err);
   free(periods);
   free(paths);
+  H5Gclose(group);
+  return cc_store_error_here(store, err, status);
+}
+
+/* Every group directly below /<kind>. */
+static herr_t collect_runs(hid_t group, const char *name, const H5L_info_t *info, void *data) {
+  (void)group, (void)info;
+  id_list *list = data;
+  if (list->n == list->capacity) {
+    size_t capacity = list->capacity ? 2 * list->capacity : 16;
+    char **grown = realloc(list->ids, capacity * sizeof *grown);
+    if (!grown) return list->failed = 1, -1;
+    list->ids = grown;
+    list->capacity = capacity;
+  }
+  if (!(list->ids[list->n] = strdup(name))) return list->failed = 1, -1;
+  list->n++;
+  return 0;
+}
+
+cc_status cc_store_run_ids(cc_store *store, const char *kind, char ***ids, size_t *n, cc_error *err) {
+  *ids = NULL;
+  *n = 0;
+  if (!cc_h5_path_exists(store->file, kind)) return CC_OK;
+  id_list list = {0};
+  hid_t group = H5Gopen2(store->file, kind, H5P_DEFAULT);
+  herr_t rc = group < 0 ? -1 : H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_runs, &list);
+  if (group >= 0) H5Gclose(group);
+  if (rc < 0 || list.failed) {
+    cc_store_free_names(list.ids, list.n);
+    return cc_error_set(err, list.failed ? CC_ENOMEM : CC_EIO, store->path, 0, NULL, "cannot list the runs in /%s", kind);
+  }
+  qsort(list.ids, list.n, sizeof *list.ids, compare_ids);
+  *ids = list.ids;
+  *n = list.n;
+  return CC_OK;
+}
+
+cc_status cc_store_run_attribute(cc_store *store, const char *kind, const char *run_id, const char *name, char *buf,
+                                 size_t len, int *found, cc_error *err) {
+  char path[CC_RUN_ID_MAX + 32];
+  run_path(kind, run_id, NULL, path, sizeof path);
+  *found = 0;
+  hid_t group = H5Gopen2(store->file, path, H5P_DEFAULT);
+  if (group < 0) return cc_error_set(err, CC_EINPUT, store->path, 0, "run", "no run %s/%s", kind, run_id);
+  cc_status status = CC_OK;
+  if (cc_h5_attr_exists(group, name)) {
+    status = cc_h5_attr_get_text_buf(group, name, buf, len, err);
+    *found = status == CC_OK;
+  }
   H5Gclose(group);
   return cc_store_error_here(store, err, status);
 }

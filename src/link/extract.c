@@ -7,6 +7,8 @@
  * raw NHS number or postcode outlives the read. */
 #include "carecast/extract.h"
 
+#include "carecast/date.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,34 +59,13 @@ typedef struct reader {
 
 /* ---- dates -------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days
- * inverse of H. Hinnant, "chrono-Compatible Low-Level Date Algorithms"). */
-static int32_t days_from_civil(int year, int month, int mday) {
-  year -= month <= 2;
-  int era = (year >= 0 ? year : year - 399) / 400;
-  int year_of_era = year - era * 400;
-  int day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + mday - 1;
-  int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
-
-void cc_date_from_day(int32_t day, int *year, int *month, int *mday) {
-  day += 719468;
-  int era = (day >= 0 ? day : day - 146096) / 146097;
-  int day_of_era = day - era * 146097;
-  int year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  int day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  int mp = (5 * day_of_year + 2) / 153;
-  *mday = day_of_year - (153 * mp + 2) / 5 + 1;
-  *month = mp < 10 ? mp + 3 : mp - 9;
-  *year = year_of_era + era * 400 + (*month <= 2);
-}
-
-static int is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-static int days_in_month(int year, int month) {
-  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && is_leap(year) ? 29 : days[month - 1];
+/* An ISO date YYYY-MM-DD (a real calendar date; date.h) as a day number and its parts; 0 when not one. */
+static int iso_date(const char *text, int32_t *day, int *year, int *month, int *mday) {
+  long days;
+  if (strlen(text) != CC_ISO_DATE_LEN || text[4] != '-' || cc_date_parse(text, &days, NULL) != CC_OK) return 0;
+  *day = (int32_t)days;
+  cc_date_to_civil(days, year, month, mday);
+  return 1;
 }
 
 static int digits_at(const char *text, int n) {
@@ -94,15 +75,6 @@ static int digits_at(const char *text, int n) {
     value = value * 10 + (text[i] - '0');
   }
   return value;
-}
-
-int cc_date_parse(const char *text, int32_t *day, int *year, int *month, int *mday) {
-  if (strlen(text) != 10 || text[4] != '-' || text[7] != '-') return 0;
-  int y = digits_at(text, 4), m = digits_at(text + 5, 2), d = digits_at(text + 8, 2);
-  if (y < DATE_YEAR_MIN || y > DATE_YEAR_MAX || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return 0;
-  *year = y, *month = m, *mday = d;
-  *day = days_from_civil(y, m, d);
-  return 1;
 }
 
 /* ---- identifiers -------------------------------------------------------- */
@@ -185,7 +157,7 @@ static cc_status read_birth(reader *r, long line, const char *date, const char *
   if (date && date[0]) {
     int32_t day;
     int y, m, d;
-    if (!cc_date_parse(date, &day, &y, &m, &d))
+    if (!iso_date(date, &day, &y, &m, &d))
       return cc_error_set(err, CC_EINPUT, r->path, line, "date_of_birth", "not a date YYYY-MM-DD (value not shown)");
     rec->birth_year = (int16_t)y, rec->birth_month = (int8_t)m, rec->birth_day = (int8_t)d;
   } else if (year && year[0]) {
@@ -251,7 +223,7 @@ static cc_status read_record(reader *r, const cc_csv_row *row, cc_error *err) {
 
   int y, m, d;
   const char *event = field(r, row, COL_EVENT_DATE);
-  if (!cc_date_parse(event, &rec.event_day, &y, &m, &d))
+  if (!iso_date(event, &rec.event_day, &y, &m, &d))
     return cc_error_set(err, CC_EINPUT, r->path, row->line, "event_date", "'%s' is not a date YYYY-MM-DD", event);
   cc_error checked;
   const char *band = field(r, row, COL_AGE_BAND), *geography = field(r, row, COL_GEOGRAPHY);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carecast/date.h"
 #include "carecast/recordlink.h"
 
 /* One (geography, age band) of B. */
@@ -21,7 +22,7 @@ static int compare_group(const void *x, const void *y) {
 
 static int32_t month_index(int32_t day) {
   int year, month, mday;
-  cc_date_from_day(day, &year, &month, &mday);
+  cc_date_to_civil((long)day, &year, &month, &mday);
   return year * 12 + month - 1; /* as cc_period's month index */
 }
 

@@ -67,6 +67,21 @@ static int compare_doubles(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Interval bounds of f (its levels) from the empirical quantiles of n paths
+ * of f->h steps (path-major); column is scratch of n values. */
+static void quantile_bounds(const double *paths, size_t n, cc_forecast *f, double *column) {
+  size_t h = f->h;
+  for (size_t i = 0; i < h; i++) {
+    for (size_t p = 0; p < n; p++) column[p] = paths[p * h + i];
+    qsort(column, n, sizeof *column, compare_doubles);
+    for (size_t l = 0; l < f->n_levels; l++) {
+      double tail = (1 - f->levels[l] / 100) / 2;
+      f->lower[l * h + i] = cc_quantile_sorted(column, n, tail);
+      f->upper[l * h + i] = cc_quantile_sorted(column, n, 1 - tail);
+    }
+  }
+}
+
 /* Draw n paths of h steps into paths (path-major), each plus the regression offset[h]. */
 static cc_status simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *rng, const double *offset,
                                 double *paths, int nonnegative, cc_error *err) {
@@ -88,15 +103,7 @@ static cc_status simulated_intervals(const cc_model *m, cc_forecast *f, const cc
   double *paths = malloc(n * h * sizeof *paths), *column = malloc(n * sizeof *column);
   cc_status status = paths && column ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!status) status = simulate_paths(m, h, n, rng, offset, paths, o->nonnegative && isnan(m->lambda), err);
-  for (size_t i = 0; !status && i < h; i++) {
-    for (size_t p = 0; p < n; p++) column[p] = paths[p * h + i];
-    qsort(column, n, sizeof *column, compare_doubles);
-    for (size_t l = 0; l < f->n_levels; l++) {
-      double tail = (1 - f->levels[l] / 100) / 2;
-      f->lower[l * h + i] = cc_quantile_sorted(column, n, tail);
-      f->upper[l * h + i] = cc_quantile_sorted(column, n, 1 - tail);
-    }
-  }
+  if (!status) quantile_bounds(paths, n, f, column);
   free(paths);
   free(column);
   return status;
@@ -190,6 +197,35 @@ cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels,
     cc_forecast_free(f);
     return status;
   }
+  *out = f;
+  return CC_OK;
+}
+
+cc_status cc_forecast_from_paths(const double *paths, size_t n_paths, size_t h, const double *levels, size_t n_levels,
+                                 size_t keep, cc_forecast **out, cc_error *err) {
+  *out = NULL;
+  if (n_paths == 0 || h == 0) return cc_error_set(err, CC_EINPUT, NULL, 0, "paths", "no paths to summarise");
+  for (size_t l = 0; l < n_levels; l++)
+    if (!(levels[l] > 0 && levels[l] < 100))
+      return cc_error_set(err, CC_EUSAGE, NULL, 0, "level", "%g is not a level between 0 and 100", levels[l]);
+  if (keep > n_paths) keep = n_paths;
+  cc_forecast *f = cc_forecast_alloc(h, n_levels, keep);
+  double *column = malloc(n_paths * sizeof *column);
+  if (!f || !column) {
+    cc_forecast_free(f);
+    free(column);
+    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  }
+  memcpy(f->levels, levels, n_levels * sizeof *levels);
+  for (size_t i = 0; i < h; i++) {
+    double sum = 0.0;
+    for (size_t p = 0; p < n_paths; p++) sum += paths[p * h + i];
+    f->mean[i] = sum / (double)n_paths;
+  }
+  quantile_bounds(paths, n_paths, f, column);
+  memcpy(f->paths, paths, keep * h * sizeof *paths);
+  f->analytic = 0;
+  free(column);
   *out = f;
   return CC_OK;
 }

@@ -348,13 +348,6 @@ START_TEST(test_extract_reads_fields) {
   ck_assert(!x->records[1].has_postcode); /* a district alone */
   ck_assert_int_eq(x->records[1].sex, 0);
   ck_assert_int_eq(x->records[2].line, 5);
-  int32_t day;
-  int y, m, d;
-  ck_assert(cc_date_parse("2024-02-29", &day, &y, &m, &d));
-  cc_date_from_day(day, &y, &m, &d);
-  ck_assert(y == 2024 && m == 2 && d == 29);
-  ck_assert(cc_date_parse("1970-01-01", &day, &y, &m, &d) && day == 0);
-  ck_assert(!cc_date_parse("2023-02-29", &day, &y, &m, &d));
   cc_pseudonym_key_free(key);
   cc_extract_free(x);
   free(path);

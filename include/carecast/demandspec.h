@@ -1,0 +1,118 @@
+/* demandspec.h: model files for the cohort and stock-and-flow demand models.
+ *
+ * A model file in models/ says which series of the store play which part,
+ * for each council it applies to. Series ids are written as templates in
+ * which {geography} and {band} stand for the council's code and the age
+ * band, for example `asc_residential_clients/{geography}/65+` (in YAML's
+ * block style; inside a flow mapping {...} a template must be quoted).
+ *
+ *   type: stockflow                 # or cohort
+ *   name: asc_older_people          # lower case, digits, _
+ *   description: ...
+ *   geographies: [E08000019, E06000012]
+ *
+ *   # stockflow: the live states (in order), each with its end-of-month
+ *   # stock and optionally its arrivals from outside (entries; none when
+ *   # absent), all its arrivals (starts) and departures (ends); moves between live states
+ *   # the model allows besides staying and ending (both always allowed).
+ *   states:
+ *     home_care:
+ *       stock: asc_home_care_clients/{geography}/65+
+ *       entries: asc_home_care_starts/{geography}/65+
+ *     residential:
+ *       stock: asc_residential_clients/{geography}/65+
+ *   moves:
+ *     - [home_care, residential]
+ *   entry_model: auto               # how entry flows are forecast (a --model request)
+ *   bootstrap: 200                  # replicates for the rates' uncertainty
+ *   from: 2019-04                   # estimate on the months from here (optional)
+ *
+ *   # cohort: demand and population per band
+ *   bands: [65-74, 75-84, 85+]
+ *   demand: asc_residential_clients/{geography}/{band}
+ *   population: population/{geography}/{band}          # history
+ *   projection: population_projection/{geography}/{band}
+ *   variants: [population_projection_high/{geography}/{band}, ...]  # optional
+ *   rate_model: auto                # or constant (the mean of the last year)
+ *
+ * Loading checks the file on its own (unknown keys, missing keys, unknown
+ * type, states named twice, a move naming an unknown state, bad templates),
+ * naming the file, line and key; the series themselves are checked against
+ * the store when the model is fitted (demand.h), again naming the key. */
+#ifndef CARECAST_DEMANDSPEC_H
+#define CARECAST_DEMANDSPEC_H
+
+#include <stddef.h>
+
+#include "carecast/error.h"
+#include "carecast/multistate.h"
+#include "carecast/period.h"
+#include "carecast/series.h"
+
+#define CC_DEMAND_TEMPLATE_MAX 160   /* a series id template, with NUL */
+#define CC_DEMAND_MAX_GEOGRAPHIES 400/* every English council fits */
+#define CC_DEMAND_MAX_BANDS 24       /* age bands of a cohort model */
+#define CC_DEMAND_MAX_VARIANTS 4     /* population variants besides the principal */
+#define CC_DEMAND_REQUEST_MAX 64     /* a model request ("auto", "ets:AAN") with NUL */
+#define CC_DEMAND_BOOTSTRAP_MAX 10000
+
+typedef enum cc_demand_type {
+  CC_DEMAND_COHORT = 0,    /* population x rate per age band */
+  CC_DEMAND_STOCKFLOW = 1, /* multistate Markov model of care states */
+} cc_demand_type;
+
+/* A series template and the line of the file it came from. */
+typedef struct cc_demand_template {
+  char text[CC_DEMAND_TEMPLATE_MAX]; /* "" when not given */
+  long line;                         /* line in the model file, 0 when not given */
+  char key[CC_ERROR_FIELD_MAX];      /* the key it was given under, for messages ("states.home_care.stock") */
+} cc_demand_template;
+
+typedef struct cc_demand_state {
+  char name[CC_STATE_NAME_MAX];
+  cc_demand_template stock, entries, starts, ends;
+} cc_demand_state;
+
+typedef struct cc_demand_spec {
+  char *path;                                  /* the file, as given */
+  char *text;                                  /* its whole text (kept with a fit, for reproducibility) */
+  cc_demand_type type;
+  char name[CC_MEASURE_MAX];
+  size_t n_geographies;
+  char (*geographies)[CC_GEOGRAPHY_MAX];
+  /* stockflow */
+  size_t n_states;
+  cc_demand_state *states;
+  unsigned char *allowed;                      /* n_states x (n_states + 1), multistate.h's layout */
+  char entry_model[CC_DEMAND_REQUEST_MAX];
+  size_t bootstrap;
+  int has_from;
+  cc_period from;                              /* first month estimated on, when has_from */
+  /* cohort */
+  size_t n_bands;
+  char (*bands)[CC_AGE_BAND_MAX];
+  cc_demand_template demand, population, projection;
+  size_t n_variants;
+  cc_demand_template variants[CC_DEMAND_MAX_VARIANTS];
+  char rate_model[CC_DEMAND_REQUEST_MAX];      /* a model request, or "constant" */
+} cc_demand_spec;
+
+/* Load and check the model file at path. The caller frees *out with
+ * cc_demand_spec_free. CC_EINPUT naming the file, line and key. */
+CC_MUST_CHECK cc_status cc_demand_spec_load(const char *path, cc_demand_spec **out, cc_error *err);
+
+/* The same from len bytes of text; name is used in messages. */
+CC_MUST_CHECK cc_status cc_demand_spec_parse(const char *text, size_t len, const char *name, cc_demand_spec **out,
+                                             cc_error *err);
+
+/* Free s. No operation when s is NULL. */
+void cc_demand_spec_free(cc_demand_spec *s);
+
+/* Fill template t for a geography and a band (band may be NULL when t has
+ * no {band}) into buf. CC_EINPUT naming the template's key and line when the
+ * result is too long. */
+CC_MUST_CHECK cc_status cc_demand_series_id(const cc_demand_spec *s, const cc_demand_template *t,
+                                            const char *geography, const char *band, char *buf, size_t len,
+                                            cc_error *err);
+
+#endif

@@ -1,0 +1,54 @@
+/* shrink.h: empirical-Bayes shrinkage of a council's rates towards its
+ * statistical neighbours'.
+ *
+ * A small council sees few transitions, so its own rates are noisy and
+ * often exactly zero, a known failure of children's demand models. Each
+ * rate is pulled towards the mean of its neighbours' rates (the DfE's ten
+ * statistical neighbours) with a weight that falls as the council's own
+ * evidence grows: with x events out of n at risk and a Beta(m s, (1 - m) s)
+ * prior whose mean m and strength s are fitted to the neighbours by the
+ * method of moments,
+ *
+ *     rate = (x + m s) / (n + s),   own weight = n / (n + s).
+ *
+ * The strength comes from the spread of the neighbours' rates beyond what
+ * their own sampling noise explains: s = m (1 - m) / v - 1, v the
+ * between-council variance (the neighbours' variance less their mean
+ * binomial variance m (1 - m) / n_k where exposures are given). Rows of a
+ * transition matrix (several rates summing to one) use the Dirichlet form,
+ * one strength pooled over the row's entries. The posterior (Beta, or
+ * Dirichlet for a row) is what parameter draws come from. */
+#ifndef CARECAST_SHRINK_H
+#define CARECAST_SHRINK_H
+
+#include <stddef.h>
+
+#include "carecast/error.h"
+
+#define CC_SHRINK_MAX_STRENGTH 1e6 /* neighbours that agree exactly: the prior is (nearly) all */
+#define CC_SHRINK_MIN_NEIGHBOURS 2 /* a spread needs at least two neighbours */
+
+/* The prior fitted to the neighbours and the shrunk estimates. */
+typedef struct cc_shrink_result {
+  double prior_mean;    /* m (for a row: of the entry asked about) */
+  double strength;      /* s, in pseudo-observations */
+  double own_weight;    /* n / (n + s) */
+  double rate;          /* the shrunk rate */
+} cc_shrink_result;
+
+/* Shrink x events out of n at risk towards neighbour rates[k] (each in
+ * [0, 1]) with their exposures[k] (NULL when unknown: then all of the
+ * neighbours' spread counts as between-council). CC_EINPUT when x > n, a
+ * count is negative, a rate is outside [0, 1], or fewer than
+ * CC_SHRINK_MIN_NEIGHBOURS neighbours are given. */
+CC_MUST_CHECK cc_status cc_shrink_rate(double x, double n, const double *rates, const double *exposures, size_t k,
+                                       cc_shrink_result *out, cc_error *err);
+
+/* Shrink a row of counts[cols] (moves to each destination) towards the
+ * neighbours' rows (k x cols, each summing to one) with one pooled
+ * strength: shrunk[j] = (counts[j] + m_j s) / (n + s). *strength and
+ * *own_weight receive s and n / (n + s). Same errors as cc_shrink_rate. */
+CC_MUST_CHECK cc_status cc_shrink_row(const double *counts, size_t cols, const double *neighbour_rows, size_t k,
+                                      double *shrunk, double *strength, double *own_weight, cc_error *err);
+
+#endif

@@ -1,0 +1,290 @@
+/* demandspec.c: loading and checking demand model files (demandspec.h). */
+#include "carecast/demandspec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carecast/config.h"
+#include "carecast/file.h"
+#include "carecast/select.h"
+
+#define DEFAULT_BOOTSTRAP 200              /* replicates, as multistate.h's default */
+#define MODEL_FILE_MAX_BYTES ((size_t)1 << 20)
+#define SAMPLE_GEOGRAPHY "E00000000"       /* stands in for {geography} when a template is checked */
+#define SAMPLE_BAND "all"                  /* stands in for {band} */
+
+static const char *const stockflow_keys[] = {"type", "name", "description", "geographies", "states", "moves",
+                                             "entry_model", "bootstrap", "from", NULL};
+static const char *const cohort_keys[] = {"type", "name", "description", "geographies", "bands", "demand",
+                                          "population", "projection", "variants", "rate_model", NULL};
+static const char *const state_keys[] = {"stock", "entries", "starts", "ends", NULL};
+
+void cc_demand_spec_free(cc_demand_spec *s) {
+  if (!s) return;
+  free(s->path);
+  free(s->text);
+  free(s->geographies);
+  free(s->states);
+  free(s->allowed);
+  free(s->bands);
+  free(s);
+}
+
+
+/* Fill a template into buf, substituting {geography} and {band}. Returns 0 when it does not fit. */
+static int expand(const char *pattern, const char *geography, const char *band, char *buf, size_t len) {
+  size_t out = 0;
+  for (const char *p = pattern; *p;) {
+    const char *part = NULL;
+    size_t skip = 1;
+    if (strncmp(p, "{geography}", 11) == 0) part = geography, skip = 11;
+    else if (strncmp(p, "{band}", 6) == 0) part = band ? band : "", skip = 6;
+    if (part) {
+      size_t n = strlen(part);
+      if (out + n >= len) return 0;
+      memcpy(buf + out, part, n);
+      out += n;
+    } else {
+      if (out + 1 >= len) return 0;
+      buf[out++] = *p;
+    }
+    p += skip;
+  }
+  buf[out] = '\0';
+  return 1;
+}
+
+/* Read an optional (required when `required`) template under key of mapping. */
+static cc_status read_template(cc_config_node mapping, const char *key, const char *label, int required, int band_ok,
+                               cc_demand_template *t, cc_error *err) {
+  const char *text;
+  cc_status st = required ? cc_config_require_text(mapping, key, NULL, &text, err)
+                          : cc_config_optional_text(mapping, key, &text, err);
+  memset(t, 0, sizeof *t);
+  if (st || !text) return st;
+  cc_config_node node = cc_config_get(mapping, key);
+  snprintf(t->key, sizeof t->key, "%s", label);
+  t->line = cc_config_node_line(node);
+  if (strlen(text) >= sizeof t->text) return cc_config_fail(node, label, err, "'%s' is too long for a series id", text);
+  if (!band_ok && strstr(text, "{band}")) return cc_config_fail(node, label, err, "'%s': {band} has no meaning in this model", text);
+  for (const char *brace = strchr(text, '{'); brace; brace = strchr(brace + 1, '{'))
+    if (strncmp(brace, "{geography}", 11) != 0 && strncmp(brace, "{band}", 6) != 0)
+      return cc_config_fail(node, label, err, "'%s': only {geography} and {band} may be filled in", text);
+  char id[CC_SERIES_ID_MAX], measure[CC_MEASURE_MAX], geography[CC_GEOGRAPHY_MAX], band[CC_AGE_BAND_MAX];
+  cc_error inner;
+  if (!expand(text, SAMPLE_GEOGRAPHY, SAMPLE_BAND, id, sizeof id) ||
+      cc_series_split_id(id, measure, geography, band, &inner) != CC_OK)
+    return cc_config_fail(node, label, err, "'%s' is not a series id (measure/geography/age_band)", text);
+  snprintf(t->text, sizeof t->text, "%s", text);
+  return CC_OK;
+}
+
+/* A sequence of distinct scalars no longer than width - 1 into *out (n items). */
+static cc_status read_names(cc_config_node root, const char *key, size_t max, size_t width, char **out, size_t *n,
+                            cc_error *err) {
+  cc_config_node list = cc_config_get(root, key);
+  if (list.id == 0) return cc_config_fail(root, key, err, "required field missing");
+  if (cc_config_node_type(list) != CC_CONFIG_SEQUENCE || cc_config_length(list) == 0)
+    return cc_config_fail(list, key, err, "must be a list of at least one name");
+  size_t count = cc_config_length(list);
+  if (count > max) return cc_config_fail(list, key, err, "too many entries (at most %zu)", max);
+  char *names = calloc(count, width);
+  if (!names) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t i = 0; i < count; i++) {
+    cc_config_node item = cc_config_item(list, i);
+    const char *text = cc_config_scalar(item);
+    cc_status st = CC_OK;
+    if (!text || !*text) st = cc_config_fail(item, key, err, "each entry must be a single name");
+    else if (strlen(text) >= width) st = cc_config_fail(item, key, err, "'%s' is too long", text);
+    for (size_t j = 0; j < i && st == CC_OK; j++)
+      if (strcmp(names + j * width, text) == 0) st = cc_config_fail(item, key, err, "'%s' is listed twice", text);
+    if (st) {
+      free(names);
+      return st;
+    }
+    snprintf(names + i * width, width, "%s", text);
+  }
+  *out = names;
+  *n = count;
+  return CC_OK;
+}
+
+static cc_status read_request(cc_config_node root, const char *key, int constant_ok, char *out, cc_error *err) {
+  const char *text;
+  cc_status st = cc_config_optional_text(root, key, &text, err);
+  if (st) return st;
+  snprintf(out, CC_DEMAND_REQUEST_MAX, "%s", text ? text : "auto");
+  if (constant_ok && strcmp(out, "constant") == 0) return CC_OK;
+  cc_model_request request;
+  cc_error inner;
+  if (cc_model_request_parse(out, &request, &inner) != CC_OK) {
+    cc_config_node node = cc_config_get(root, key);
+    return cc_config_fail(node, key, err, "%s", inner.message);
+  }
+  return CC_OK;
+}
+
+static int state_index(const cc_demand_spec *s, const char *name) {
+  for (size_t i = 0; i < s->n_states; i++)
+    if (strcmp(s->states[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+static cc_status read_states(cc_config_node root, cc_demand_spec *s, cc_error *err) {
+  cc_config_node states = cc_config_get(root, "states");
+  if (states.id == 0) return cc_config_fail(root, "states", err, "required field missing");
+  if (cc_config_node_type(states) != CC_CONFIG_MAPPING || cc_config_length(states) == 0)
+    return cc_config_fail(states, "states", err, "must map each state's name to its series");
+  size_t k = cc_config_length(states);
+  if (k > CC_MULTISTATE_MAX_STATES) return cc_config_fail(states, "states", err, "more than %d states", CC_MULTISTATE_MAX_STATES);
+  s->states = calloc(k, sizeof *s->states);
+  s->allowed = calloc(k * (k + 1), 1);
+  if (!s->states || !s->allowed) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t i = 0; i < k; i++) {
+    const char *name = cc_config_key_at(states, i);
+    cc_config_node entry = cc_config_value_at(states, i);
+    cc_demand_state *state = &s->states[i];
+    if (!name || cc_check_measure_name(name, NULL) != CC_OK || strlen(name) >= sizeof state->name)
+      return cc_config_fail(entry, "states", err, "'%s' is not a state name (lower case letters, digits and _)", name ? name : "");
+    if (state_index(s, name) >= 0) return cc_config_fail(entry, "states", err, "state '%s' is named twice", name);
+    if (cc_config_node_type(entry) != CC_CONFIG_MAPPING)
+      return cc_config_fail(entry, name, err, "state %s must be a mapping with its stock (and entries, starts, ends)", name);
+    cc_status st = cc_config_check_keys(entry, state_keys, name, err);
+    char label[4][CC_ERROR_FIELD_MAX];
+    for (int f = 0; f < 4; f++) snprintf(label[f], sizeof label[f], "states.%.24s.%s", name, state_keys[f]);
+    if (!st) st = read_template(entry, "stock", label[0], 1, 0, &state->stock, err);
+    if (!st) st = read_template(entry, "entries", label[1], 0, 0, &state->entries, err);
+    if (!st) st = read_template(entry, "starts", label[2], 0, 0, &state->starts, err);
+    if (!st) st = read_template(entry, "ends", label[3], 0, 0, &state->ends, err);
+    if (st) return st;
+    snprintf(state->name, sizeof state->name, "%s", name);
+    s->n_states = i + 1;
+    s->allowed[i * (k + 1) + i] = 1; /* staying */
+    s->allowed[i * (k + 1) + k] = 1; /* ending */
+  }
+  cc_config_node moves = cc_config_get(root, "moves");
+  if (moves.id == 0) return CC_OK;
+  if (cc_config_node_type(moves) != CC_CONFIG_SEQUENCE) return cc_config_fail(moves, "moves", err, "must be a list of [from, to] pairs");
+  for (size_t m = 0; m < cc_config_length(moves); m++) {
+    cc_config_node pair = cc_config_item(moves, m);
+    if (cc_config_node_type(pair) != CC_CONFIG_SEQUENCE || cc_config_length(pair) != 2)
+      return cc_config_fail(pair, "moves", err, "each move must be a pair [from, to]");
+    const char *from = cc_config_scalar(cc_config_item(pair, 0)), *to = cc_config_scalar(cc_config_item(pair, 1));
+    int i = from ? state_index(s, from) : -1, j = to ? state_index(s, to) : -1;
+    if (i < 0) return cc_config_fail(pair, "moves", err, "'%s' is not one of the states", from ? from : "");
+    if (j < 0) return cc_config_fail(pair, "moves", err, "'%s' is not one of the states (staying and ending are always allowed)", to ? to : "");
+    if (i == j) return cc_config_fail(pair, "moves", err, "'%s' to itself: staying is always allowed", from);
+    s->allowed[(size_t)i * (k + 1) + (size_t)j] = 1;
+  }
+  return CC_OK;
+}
+
+static cc_status read_stockflow(cc_config_node root, cc_demand_spec *s, cc_error *err) {
+  cc_status st = cc_config_check_keys(root, stockflow_keys, NULL, err);
+  if (!st) st = read_states(root, s, err);
+  if (!st) st = read_request(root, "entry_model", 0, s->entry_model, err);
+  if (st) return st;
+  s->bootstrap = DEFAULT_BOOTSTRAP;
+  const char *text;
+  if ((st = cc_config_optional_text(root, "bootstrap", &text, err))) return st;
+  if (text) {
+    char *end;
+    long value = strtol(text, &end, 10);
+    if (*end || value < 0 || value > CC_DEMAND_BOOTSTRAP_MAX)
+      return cc_config_fail(cc_config_get(root, "bootstrap"), "bootstrap", err, "'%s' is not a whole number from 0 to %d", text, CC_DEMAND_BOOTSTRAP_MAX);
+    s->bootstrap = (size_t)value;
+  }
+  if ((st = cc_config_optional_text(root, "from", &text, err))) return st;
+  if (text) {
+    cc_error inner;
+    if (cc_period_parse(text, &s->from, &inner) != CC_OK || s->from.freq != CC_FREQ_MONTH)
+      return cc_config_fail(cc_config_get(root, "from"), "from", err, "'%s' is not a month (YYYY-MM)", text);
+    s->has_from = 1;
+  }
+  return CC_OK;
+}
+
+static cc_status read_cohort(cc_config_node root, cc_demand_spec *s, cc_error *err) {
+  cc_status st = cc_config_check_keys(root, cohort_keys, NULL, err);
+  if (!st) st = read_names(root, "bands", CC_DEMAND_MAX_BANDS, CC_AGE_BAND_MAX, (char **)&s->bands, &s->n_bands, err);
+  if (!st) st = read_template(root, "demand", "demand", 1, 1, &s->demand, err);
+  if (!st) st = read_template(root, "population", "population", 1, 1, &s->population, err);
+  if (!st) st = read_template(root, "projection", "projection", 1, 1, &s->projection, err);
+  if (!st) st = read_request(root, "rate_model", 1, s->rate_model, err);
+  if (st) return st;
+  if (s->n_bands > 1)
+    for (const cc_demand_template *t = &s->demand; t <= &s->projection; t++)
+      if (!strstr(t->text, "{band}"))
+        return cc_error_set(err, CC_EINPUT, s->path, t->line, t->key, "'%s' must contain {band}: the model has %zu bands",
+                            t->text, s->n_bands);
+  cc_config_node variants = cc_config_get(root, "variants");
+  if (variants.id == 0) return CC_OK;
+  if (cc_config_node_type(variants) != CC_CONFIG_SEQUENCE || cc_config_length(variants) > CC_DEMAND_MAX_VARIANTS)
+    return cc_config_fail(variants, "variants", err, "must be a list of at most %d projection series templates", CC_DEMAND_MAX_VARIANTS);
+  for (size_t v = 0; v < cc_config_length(variants); v++) {
+    cc_config_node item = cc_config_item(variants, v);
+    const char *text = cc_config_scalar(item);
+    if (!text) return cc_config_fail(item, "variants", err, "each variant must be a series id template");
+    cc_demand_template *t = &s->variants[v];
+    memset(t, 0, sizeof *t);
+    snprintf(t->key, sizeof t->key, "variants");
+    t->line = cc_config_node_line(item);
+    if (strlen(text) >= sizeof t->text || (s->n_bands > 1 && !strstr(text, "{band}")))
+      return cc_config_fail(item, "variants", err, "'%s' is not a projection series template with {band}", text);
+    snprintf(t->text, sizeof t->text, "%s", text);
+    s->n_variants = v + 1;
+  }
+  return CC_OK;
+}
+
+cc_status cc_demand_spec_parse(const char *text, size_t len, const char *name, cc_demand_spec **out, cc_error *err) {
+  *out = NULL;
+  cc_config *doc = NULL;
+  cc_status st = cc_config_parse(text, len, name, &doc, err);
+  if (st) return st;
+  cc_demand_spec *s = calloc(1, sizeof *s);
+  if (!s || !(s->path = strdup(name)) || !(s->text = strndup(text, len))) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  cc_config_node root = cc_config_root(doc);
+  if (!st && cc_config_node_type(root) != CC_CONFIG_MAPPING) st = cc_config_fail(root, "type", err, "a model file is a mapping of fields");
+  const char *type = NULL, *model_name = NULL;
+  if (!st) st = cc_config_require_text(root, "type", NULL, &type, err);
+  if (!st) {
+    if (strcmp(type, "cohort") == 0) s->type = CC_DEMAND_COHORT;
+    else if (strcmp(type, "stockflow") == 0) s->type = CC_DEMAND_STOCKFLOW;
+    else st = cc_config_fail(cc_config_get(root, "type"), "type", err, "'%s' is not a model type (cohort or stockflow)", type);
+  }
+  if (!st) st = cc_config_require_text(root, "name", NULL, &model_name, err);
+  if (!st && cc_check_measure_name(model_name, NULL) != CC_OK)
+    st = cc_config_fail(cc_config_get(root, "name"), "name", err, "'%s' must be lower case letters, digits and _", model_name);
+  if (!st) snprintf(s->name, sizeof s->name, "%s", model_name);
+  if (!st)
+    st = read_names(root, "geographies", CC_DEMAND_MAX_GEOGRAPHIES, CC_GEOGRAPHY_MAX, (char **)&s->geographies,
+                    &s->n_geographies, err);
+  if (!st) st = s->type == CC_DEMAND_STOCKFLOW ? read_stockflow(root, s, err) : read_cohort(root, s, err);
+  cc_config_free(doc);
+  if (st) {
+    cc_demand_spec_free(s);
+    return st;
+  }
+  *out = s;
+  return CC_OK;
+}
+
+cc_status cc_demand_spec_load(const char *path, cc_demand_spec **out, cc_error *err) {
+  char *text = NULL;
+  size_t len = 0;
+  *out = NULL;
+  cc_status st = cc_file_read(path, MODEL_FILE_MAX_BYTES, &text, &len, err);
+  if (st) return st;
+  st = cc_demand_spec_parse(text, len, path, out, err);
+  free(text);
+  return st;
+}
+
+cc_status cc_demand_series_id(const cc_demand_spec *s, const cc_demand_template *t, const char *geography,
+                              const char *band, char *buf, size_t len, cc_error *err) {
+  if (!expand(t->text, geography, band, buf, len))
+    return cc_error_set(err, CC_EINPUT, s->path, t->line, t->key, "'%s' for %s is too long for a series id", t->text, geography);
+  return CC_OK;
+}

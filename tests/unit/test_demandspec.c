@@ -1,0 +1,101 @@
+/* test_demandspec.c: checking demand model files (demandspec.h): the
+ * shipped files load, and each rule rejects a bad file naming its line and
+ * key. The files' use against a store is tests/cli/test_demand.sh. */
+#include <check.h>
+#include <string.h>
+
+#include "carecast/demandspec.h"
+#include "testutil.h"
+
+#define MODELS CC_PROJECT_DIR "/models/"
+
+static const char stockflow_head[] = "type: stockflow\nname: m\ngeographies: [E08000019]\n";
+static const char cohort_head[] = "type: cohort\nname: c\ngeographies: [E08000019]\n";
+
+/* Parse text; expect CC_EINPUT at line with key. */
+static void expect_rejected(const char *text, long line, const char *key, const char *words) {
+  cc_demand_spec *s = NULL;
+  cc_error err;
+  cc_error_clear(&err);
+  ck_assert_msg(cc_demand_spec_parse(text, strlen(text), "m.yaml", &s, &err) == CC_EINPUT, "accepted:\n%s", text);
+  ck_assert_ptr_null(s);
+  ck_assert_str_eq(err.file, "m.yaml");
+  ck_assert_msg(err.line == line, "line %ld, expected %ld (%s)", err.line, line, err.message);
+  ck_assert_str_eq(err.field, key);
+  ck_assert_msg(strstr(err.message, words) != NULL, "message '%s' lacks '%s'", err.message, words);
+}
+
+static char *join(const char *a, const char *b) {
+  static char buffer[4096];
+  snprintf(buffer, sizeof buffer, "%s%s", a, b);
+  return buffer;
+}
+
+START_TEST(shipped_files_load) {
+  const char *files[] = {MODELS "asc_older_people.yaml", MODELS "children_social_care.yaml",
+                         MODELS "asc_older_people_cohort.yaml"};
+  for (size_t i = 0; i < 3; i++) {
+    cc_demand_spec *s = NULL;
+    cc_error err;
+    ck_assert_msg(cc_demand_spec_load(files[i], &s, &err) == CC_OK, "%s: %s", files[i], err.message);
+    ck_assert_uint_eq(s->n_geographies, 2);
+    cc_demand_spec_free(s);
+  }
+  cc_demand_spec *s = NULL;
+  cc_error err;
+  ck_assert_int_eq(cc_demand_spec_load(MODELS "children_social_care.yaml", &s, &err), CC_OK);
+  ck_assert_int_eq(s->type, CC_DEMAND_STOCKFLOW);
+  ck_assert_uint_eq(s->n_states, 5);
+  size_t k = s->n_states;
+  /* child_protection_plan (1) -> looked_after_residential (3) is listed; residential -> other (4) is not */
+  ck_assert_int_eq(s->allowed[1 * (k + 1) + 3], 1);
+  ck_assert_int_eq(s->allowed[3 * (k + 1) + 4], 0);
+  ck_assert_int_eq(s->allowed[3 * (k + 1) + k], 1); /* ending is always allowed */
+  ck_assert_str_eq(s->states[2].entries.text, "");
+  char id[CC_SERIES_ID_MAX];
+  ck_assert_int_eq(cc_demand_series_id(s, &s->states[0].stock, "E06000012", NULL, id, sizeof id, &err), CC_OK);
+  ck_assert_str_eq(id, "cs_cin_open/E06000012/0-17");
+  ck_assert_int_eq(s->has_from, 1);
+  cc_demand_spec_free(s);
+}
+END_TEST
+
+START_TEST(rules_name_line_and_key) {
+  expect_rejected("type: markov\nname: m\n", 1, "type", "not a model type");
+  expect_rejected("type: stockflow\nname: M\ngeographies: [a]\n", 2, "name", "lower case");
+  expect_rejected("type: stockflow\nname: m\n", 1, "geographies", "required field missing");
+  expect_rejected(join(stockflow_head, "states:\n  a:\n    stock: s/{geography}/all\nbogus: 1\n"), 7, "bogus", "unknown field");
+  expect_rejected(join(stockflow_head, "states:\n  a:\n    entries: s/{geography}/all\n"), 6, "stock", "required field missing");
+  expect_rejected(join(stockflow_head, "states:\n  a:\n    stock: s/{place}/all\n"), 6, "states.a.stock", "only {geography}");
+  expect_rejected(join(stockflow_head, "states:\n  a:\n    stock: s/{geography}/{band}\n"), 6, "states.a.stock", "{band}");
+  expect_rejected(join(stockflow_head, "states:\n  a:\n    stock: just_a_measure\n"), 6, "states.a.stock", "not a series id");
+  expect_rejected(join(stockflow_head, "states:\n  a:\n    stock: s/{geography}/all\nmoves:\n  - [a, a]\n"), 8, "moves",
+                  "staying is always allowed");
+  expect_rejected(join(stockflow_head, "states:\n  a:\n    stock: s/{geography}/all\nbootstrap: 20000\n"), 7, "bootstrap",
+                  "whole number");
+  expect_rejected(join(stockflow_head, "states:\n  a:\n    stock: s/{geography}/all\nfrom: 2021\n"), 7, "from", "not a month");
+  expect_rejected(join(stockflow_head, "states:\n  a:\n    stock: s/{geography}/all\nentry_model: prophet\n"), 7,
+                  "entry_model", "not a model");
+  expect_rejected(join(cohort_head, "bands: [65-74, 75+]\ndemand: d/{geography}/all\npopulation: p/{geography}/{band}\n"
+                                    "projection: q/{geography}/{band}\n"),
+                  5, "demand", "must contain {band}");
+  expect_rejected(join(cohort_head, "bands: [65+, 65+]\n"), 4, "bands", "listed twice");
+  expect_rejected(join(cohort_head, "bands: [65+]\ndemand: d/{geography}/{band}\npopulation: p/{geography}/{band}\n"
+                                    "projection: q/{geography}/{band}\nrate_model: sometimes\n"),
+                  8, "rate_model", "not a model");
+  cc_demand_spec *s = NULL;
+  cc_error err;
+  ck_assert_int_eq(cc_demand_spec_load(MODELS "no_such_file.yaml", &s, &err), CC_EINPUT);
+}
+END_TEST
+
+static Suite *demandspec_suite(void) {
+  Suite *s = suite_create("demandspec");
+  TCase *tc = tcase_create("core");
+  tcase_add_test(tc, shipped_files_load);
+  tcase_add_test(tc, rules_name_line_and_key);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) { return cc_test_run_suite(demandspec_suite()); }
