@@ -25,6 +25,12 @@ typedef int (*cc_csv_row_fn)(const char *const *fields, size_t n_fields, long li
 CC_MUST_CHECK cc_status cc_csv_parse(const char *path, const char *text, size_t len, cc_csv_row_fn on_row, void *user,
                                      cc_error *err);
 
+/* cc_csv_parse for text holding personal identifiers: every buffer that
+ * held field text (the row's fields, libcsv's own buffer) is overwritten
+ * with zeros after each row and before it is freed. */
+CC_MUST_CHECK cc_status cc_csv_parse_sensitive(const char *path, const char *text, size_t len, cc_csv_row_fn on_row,
+                                               void *user, cc_error *err);
+
 /* A whole CSV file in memory: a header and rows of cells. */
 typedef struct cc_csv_table {
   char *path;                         /* path as given */

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "carecast/wipe.h"
+
 #define CC_CSV_FIELDS_INITIAL 32     /* field slots allocated first; grown by doubling */
 #define CC_CSV_BYTES_INITIAL 1024    /* row text bytes allocated first; grown by doubling */
 
@@ -30,6 +32,7 @@ typedef struct row_reader {
   cc_csv_row_fn on_row;
   void *user;
   int stopped;       /* the caller asked to stop */
+  int wipe;          /* zero the row's text after each row (personal identifiers) */
   int out_of_memory; /* an allocation failed: stop */
 } row_reader;
 
@@ -71,6 +74,7 @@ static void on_row(int terminator, void *user) {
     for (size_t i = 0; i < r->n_fields; i++) r->fields[i] = r->bytes + r->offsets[i];
     if (r->on_row(r->fields, r->n_fields, r->row_line, r->user)) r->stopped = 1;
   }
+  if (r->wipe && r->bytes) cc_secure_wipe(r->bytes, r->bytes_used);
   r->n_fields = 0;
   r->bytes_used = 0;
   r->row_started = 0;
@@ -124,8 +128,10 @@ static int is_blank(const char *p, size_t len) {
 
 static const char utf8_bom[] = "\xEF\xBB\xBF";
 
-cc_status cc_csv_parse(const char *path, const char *text, size_t len, cc_csv_row_fn row_fn, void *user,
-                       cc_error *err) {
+/* The parse itself; with wipe every buffer that held field text is zeroed
+ * after each row and before it is freed. */
+static cc_status parse_rows(const char *path, const char *text, size_t len, int wipe, cc_csv_row_fn row_fn, void *user,
+                            cc_error *err) {
   if (len >= 3 && memcmp(text, utf8_bom, 3) == 0) text += 3, len -= 3;
   long bad_line = invalid_utf8_line((const unsigned char *)text, len);
   if (bad_line) return cc_error_set(err, CC_EINPUT, path, bad_line, NULL, "%s", "not valid UTF-8 text (or holds a NUL byte)");
@@ -133,7 +139,7 @@ cc_status cc_csv_parse(const char *path, const char *text, size_t len, cc_csv_ro
   struct csv_parser parser;
   if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
     return cc_error_set(err, CC_ENOMEM, path, 0, NULL, "out of memory starting the CSV parser");
-  row_reader r = {.path = path, .on_row = row_fn, .user = user};
+  row_reader r = {.path = path, .on_row = row_fn, .user = user, .wipe = wipe};
   size_t pos = 0;
   int failed = 0;
   while (pos < len && !failed && !r.out_of_memory && !r.stopped) {
@@ -155,11 +161,23 @@ cc_status cc_csv_parse(const char *path, const char *text, size_t len, cc_csv_ro
                           "malformed quoting (a quote inside an unquoted field, text after a closing quote, or a quote never closed)");
   else if (failed)
     status = cc_error_set(err, CC_ENOMEM, path, r.line, NULL, "CSV parser failed: %s", csv_strerror(csv_error(&parser)));
+  if (wipe && parser.entry_buf) cc_secure_wipe(parser.entry_buf, parser.entry_size);
   csv_free(&parser);
+  if (wipe && r.bytes) cc_secure_wipe(r.bytes, r.bytes_cap);
   free(r.bytes);
   free(r.offsets);
   free(r.fields);
   return status;
+}
+
+cc_status cc_csv_parse(const char *path, const char *text, size_t len, cc_csv_row_fn row_fn, void *user,
+                       cc_error *err) {
+  return parse_rows(path, text, len, 0, row_fn, user, err);
+}
+
+cc_status cc_csv_parse_sensitive(const char *path, const char *text, size_t len, cc_csv_row_fn row_fn, void *user,
+                                 cc_error *err) {
+  return parse_rows(path, text, len, 1, row_fn, user, err);
 }
 
 /* State while a table is gathered. Cells are kept as offsets until the end,

@@ -1,7 +1,7 @@
 /* extract.c: reading person-level extracts with identifiers pseudonymised
  * on read (see extract.h).
  *
- * The file is read whole, cut into rows by csvrows (which wipes its field
+ * The file is read whole, cut into rows by csvfile's sensitive parser (which wipes its field
  * buffers after each row), and every row is checked and reduced to a
  * cc_person_record. The file's bytes are wiped before they are freed, so no
  * raw NHS number or postcode outlives the read. */
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "carecast/csvrows.h"
+#include "carecast/csvfile.h"
 #include "carecast/file.h"
 #include "carecast/period.h"
 #include "carecast/wipe.h"
@@ -55,6 +55,8 @@ typedef struct reader {
   size_t columns;              /* fields per row */
   cc_extract *extract;         /* being built */
   size_t capacity;             /* allocated records */
+  cc_status status;            /* what the last row's reading gave */
+  cc_error *err;               /* where a row's error goes */
 } reader;
 
 /* ---- dates -------------------------------------------------------------- */
@@ -171,7 +173,14 @@ static cc_status read_birth(reader *r, long line, const char *date, const char *
 
 /* ---- rows --------------------------------------------------------------- */
 
-static cc_status read_header(reader *r, const cc_csv_row *row, cc_error *err) {
+/* One row as the readers below see it. */
+typedef struct csv_row {
+  long line;                 /* the line it started on */
+  size_t n_fields;
+  const char *const *fields; /* valid during the row's call only */
+} csv_row;
+
+static cc_status read_header(reader *r, const csv_row *row, cc_error *err) {
   for (int c = 0; c < COL_COUNT; c++) r->position[c] = -1;
   for (size_t i = 0; i < row->n_fields; i++) {
     int found = -1;
@@ -196,7 +205,7 @@ static cc_status read_header(reader *r, const cc_csv_row *row, cc_error *err) {
   return CC_OK;
 }
 
-static const char *field(const reader *r, const cc_csv_row *row, enum column c) {
+static const char *field(const reader *r, const csv_row *row, enum column c) {
   return r->position[c] < 0 ? NULL : row->fields[r->position[c]];
 }
 
@@ -210,7 +219,7 @@ static cc_status grow(reader *r, cc_error *err) {
   return CC_OK;
 }
 
-static cc_status read_record(reader *r, const cc_csv_row *row, cc_error *err) {
+static cc_status read_record(reader *r, const csv_row *row, cc_error *err) {
   if (row->n_fields != r->columns)
     return cc_error_set(err, CC_EINPUT, r->path, row->line, "row", "expected %zu fields, found %zu", r->columns,
                         row->n_fields);
@@ -249,9 +258,12 @@ static cc_status read_record(reader *r, const cc_csv_row *row, cc_error *err) {
   return CC_OK;
 }
 
-static cc_status on_row(const cc_csv_row *row, void *context, cc_error *err) {
+/* The row callback: a status other than CC_OK (in r->status, with r->err) stops the parse. */
+static int on_row(const char *const *fields, size_t n_fields, long line, void *context) {
   reader *r = context;
-  return r->header_seen ? read_record(r, row, err) : read_header(r, row, err);
+  csv_row row = {line, n_fields, fields};
+  r->status = r->header_seen ? read_record(r, &row, r->err) : read_header(r, &row, r->err);
+  return r->status != CC_OK;
 }
 
 static int compare_digest(const void *a, const void *b) {
@@ -296,7 +308,9 @@ cc_status cc_extract_read(const char *path, const cc_pseudonym_key *key, const c
   cc_sha256_hex(text, len, extract->sha256);
   reader r = {.path = path, .key = key, .extract = extract};
   snprintf(r.id_domain, sizeof r.id_domain, "record_id:%s", domain);
-  status = cc_csv_rows_parse(path, text, len, CC_CSV_ROWS_WIPE, on_row, &r, err);
+  r.err = err;
+  status = cc_csv_parse_sensitive(path, text, len, on_row, &r, err);
+  if (!status) status = r.status;
   cc_secure_wipe(text, len);
   free(text);
   if (!status && !r.header_seen) status = cc_error_set(err, CC_EINPUT, path, 1, "header", "the file is empty");

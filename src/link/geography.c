@@ -11,7 +11,7 @@
 
 #include "carecast/geography.h"
 #include "carecast/series.h"
-#include "carecast/table.h"
+#include "carecast/csvfile.h"
 
 #define JW_PREFIX_SCALE 0.1 /* Winkler's p */
 #define JW_PREFIX_MAX 4     /* Winkler's longest rewarded common prefix */
@@ -212,37 +212,47 @@ static cc_status add_key(cc_geo_lookup *lk, const char *text, size_t area, key_t
 }
 
 /* Copy a field into dst of size len, refusing one too long. */
-static cc_status copy_field(const cc_table *t, size_t r, int c, char *dst, size_t len, cc_error *err) {
-  const char *text = cc_table_field(t, r, c);
+static cc_status copy_field(const cc_csv_table *t, size_t r, int c, char *dst, size_t len, cc_error *err) {
+  const char *text = cc_csv_table_cell(t, r, (size_t)c);
   if (strlen(text) >= len)
-    return cc_error_set(err, CC_EINPUT, t->path, t->lines[r], t->columns[c], "'%s' is longer than %zu characters", text,
+    return cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), cc_csv_table_header(t, (size_t)c), "'%s' is longer than %zu characters", text,
                         len - 1);
   memcpy(dst, text, strlen(text) + 1);
   return CC_OK;
 }
 
-static cc_status open_table(const char *dir, const char *name, const char *const *required, cc_table **out,
+#define GEO_TABLE_MAX_BYTES (64u * 1024u * 1024u) /* a lookup table larger than this is refused */
+
+static cc_status open_table(const char *dir, const char *name, const char *const *required, cc_csv_table **out,
                             cc_error *err) {
   char path[CC_ERROR_FILE_MAX];
   if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
     return cc_error_set(err, CC_EINPUT, dir, 0, NULL, "lookup folder path too long");
-  return cc_table_read(path, required, out, err);
+  cc_status status = cc_csv_table_read(path, GEO_TABLE_MAX_BYTES, out, err);
+  for (size_t i = 0; !status && required && required[i]; i++)
+    if (cc_csv_table_column(*out, required[i]) < 0)
+      status = cc_error_set(err, CC_EINPUT, path, 1, "header", "no column '%s'", required[i]);
+  if (status) {
+    cc_csv_table_free(*out);
+    *out = NULL;
+  }
+  return status;
 }
 
-static cc_status parse_status(const cc_table *t, size_t r, int c, cc_geo_status *out, cc_error *err) {
+static cc_status parse_status(const cc_csv_table *t, size_t r, int c, cc_geo_status *out, cc_error *err) {
   static const char *const names[] = {"current", "recoded", "merged", "split"};
   for (int i = 0; i < 4; i++)
-    if (strcmp(cc_table_field(t, r, c), names[i]) == 0) {
+    if (strcmp(cc_csv_table_cell(t, r, (size_t)c), names[i]) == 0) {
       *out = (cc_geo_status)i;
       return CC_OK;
     }
-  return cc_error_set(err, CC_EINPUT, t->path, t->lines[r], "status", "'%s' is not current, recoded, merged or split",
-                      cc_table_field(t, r, c));
+  return cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "status", "'%s' is not current, recoded, merged or split",
+                      cc_csv_table_cell(t, r, (size_t)c));
 }
 
 /* Append the areas of a code,name table of kind (ICBs, police force areas). */
-static cc_status load_named(cc_geo_lookup *lk, const cc_table *t, cc_geo_kind kind, cc_error *err) {
-  int code = cc_table_column(t, "code"), name = cc_table_column(t, "name");
+static cc_status load_named(cc_geo_lookup *lk, const cc_csv_table *t, cc_geo_kind kind, cc_error *err) {
+  int code = (int)cc_csv_table_column(t, "code"), name = (int)cc_csv_table_column(t, "name");
   cc_status status = CC_OK;
   for (size_t r = 0; r < t->n_rows && !status; r++) {
     cc_geo_area *a = &lk->areas[lk->n_areas];
@@ -251,16 +261,16 @@ static cc_status load_named(cc_geo_lookup *lk, const cc_table *t, cc_geo_kind ki
     status = copy_field(t, r, code, a->code, sizeof a->code, err);
     if (!status) status = copy_field(t, r, name, a->name, sizeof a->name, err);
     if (!status && !cc_geography_is_code(a->code))
-      status = cc_error_set(err, CC_EINPUT, t->path, t->lines[r], "code", "'%s' is not a GSS code", a->code);
+      status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "code", "'%s' is not a GSS code", a->code);
     if (!status) lk->n_areas++;
   }
   return status;
 }
 
-static cc_status load_authorities(cc_geo_lookup *lk, const cc_table *t, cc_error *err) {
-  int code = cc_table_column(t, "code"), name = cc_table_column(t, "name"), status_col = cc_table_column(t, "status");
-  int successors = cc_table_column(t, "successors"), changed = cc_table_column(t, "changed");
-  int pfa = cc_table_column(t, "police_force_area");
+static cc_status load_authorities(cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
+  int code = (int)cc_csv_table_column(t, "code"), name = (int)cc_csv_table_column(t, "name"), status_col = (int)cc_csv_table_column(t, "status");
+  int successors = (int)cc_csv_table_column(t, "successors"), changed = (int)cc_csv_table_column(t, "changed");
+  int pfa = (int)cc_csv_table_column(t, "police_force_area");
   cc_status status = CC_OK;
   for (size_t r = 0; r < t->n_rows && !status; r++) {
     cc_geo_area *a = &lk->areas[lk->n_areas];
@@ -272,46 +282,46 @@ static cc_status load_authorities(cc_geo_lookup *lk, const cc_table *t, cc_error
     if (!status) status = copy_field(t, r, pfa, a->police_force_area, sizeof a->police_force_area, err);
     if (!status) status = parse_status(t, r, status_col, &a->status, err);
     if (!status && !cc_geography_is_code(a->code))
-      status = cc_error_set(err, CC_EINPUT, t->path, t->lines[r], "code", "'%s' is not a GSS code", a->code);
+      status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "code", "'%s' is not a GSS code", a->code);
     if (!status && (a->status == CC_GEO_CURRENT) != (a->successors[0] == '\0'))
-      status = cc_error_set(err, CC_EINPUT, t->path, t->lines[r], "successors",
+      status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "successors",
                             "a current authority has no successors and a replaced one has at least one");
     if (!status && a->status == CC_GEO_RECODED && strchr(a->successors, ';'))
-      status = cc_error_set(err, CC_EINPUT, t->path, t->lines[r], "successors",
+      status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "successors",
                             "a recoded authority has exactly one successor (a split has several)");
-    if (!status) a->changed = atoi(cc_table_field(t, r, changed));
+    if (!status) a->changed = atoi(cc_csv_table_cell(t, r, (size_t)changed));
     if (!status) lk->n_areas++;
   }
   return status;
 }
 
 /* Keys of the authorities: the legacy codes of every row. */
-static cc_status authority_keys(cc_geo_lookup *lk, const cc_table *t, cc_error *err) {
-  int code = cc_table_column(t, "code"), dfe = cc_table_column(t, "dfe_code");
-  int legacy = cc_table_column(t, "ons_legacy_code");
+static cc_status authority_keys(cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
+  int code = (int)cc_csv_table_column(t, "code"), dfe = (int)cc_csv_table_column(t, "dfe_code");
+  int legacy = (int)cc_csv_table_column(t, "ons_legacy_code");
   cc_status status = CC_OK;
   for (size_t r = 0; r < t->n_rows && !status; r++) {
-    const cc_geo_area *a = cc_geo_find(lk, cc_table_field(t, r, code));
+    const cc_geo_area *a = cc_geo_find(lk, cc_csv_table_cell(t, r, (size_t)code));
     size_t i = (size_t)(a - lk->areas);
-    status = add_key(lk, cc_table_field(t, r, dfe), i, KEY_LEGACY, err);
-    if (!status) status = add_key(lk, cc_table_field(t, r, legacy), i, KEY_LEGACY, err);
+    status = add_key(lk, cc_csv_table_cell(t, r, (size_t)dfe), i, KEY_LEGACY, err);
+    if (!status) status = add_key(lk, cc_csv_table_cell(t, r, (size_t)legacy), i, KEY_LEGACY, err);
   }
   return status;
 }
 
 /* Fail unless code (from column of row r of t) is defined by some table. */
-static cc_status require_code(const cc_geo_lookup *lk, const cc_table *t, size_t r, const char *column, const char *code,
+static cc_status require_code(const cc_geo_lookup *lk, const cc_csv_table *t, size_t r, const char *column, const char *code,
                               cc_error *err) {
   if (!cc_geo_find(lk, code))
-    return cc_error_set(err, CC_EINPUT, t->path, t->lines[r], column, "'%s' is not a code of any lookup table", code);
+    return cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), column, "'%s' is not a code of any lookup table", code);
   return CC_OK;
 }
 
-static cc_status check_references(const cc_geo_lookup *lk, const cc_table *t, cc_error *err) {
-  int code = cc_table_column(t, "code");
+static cc_status check_references(const cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
+  int code = (int)cc_csv_table_column(t, "code");
   cc_status status = CC_OK;
   for (size_t r = 0; r < t->n_rows && !status; r++) {
-    const cc_geo_area *a = cc_geo_find(lk, cc_table_field(t, r, code));
+    const cc_geo_area *a = cc_geo_find(lk, cc_csv_table_cell(t, r, (size_t)code));
     char list[CC_GEO_LIST_MAX];
     snprintf(list, sizeof list, "%s", a->successors);
     for (char *save = NULL, *c = strtok_r(list, ";", &save); c && !status; c = strtok_r(NULL, ";", &save))
@@ -321,33 +331,33 @@ static cc_status check_references(const cc_geo_lookup *lk, const cc_table *t, cc
   return status;
 }
 
-static cc_status load_icb_links(cc_geo_lookup *lk, const cc_table *t, cc_error *err) {
-  int la = cc_table_column(t, "la_code"), icb = cc_table_column(t, "icb_code"), coverage = cc_table_column(t, "coverage");
+static cc_status load_icb_links(cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
+  int la = (int)cc_csv_table_column(t, "la_code"), icb = (int)cc_csv_table_column(t, "icb_code"), coverage = (int)cc_csv_table_column(t, "coverage");
   cc_status status = CC_OK;
   for (size_t r = 0; r < t->n_rows && !status; r++) {
-    status = require_code(lk, t, r, "la_code", cc_table_field(t, r, la), err);
-    if (!status) status = require_code(lk, t, r, "icb_code", cc_table_field(t, r, icb), err);
+    status = require_code(lk, t, r, "la_code", cc_csv_table_cell(t, r, (size_t)la), err);
+    if (!status) status = require_code(lk, t, r, "icb_code", cc_csv_table_cell(t, r, (size_t)icb), err);
     if (status) break;
-    cc_geo_area *a = (cc_geo_area *)cc_geo_find(lk, cc_table_field(t, r, la));
+    cc_geo_area *a = (cc_geo_area *)cc_geo_find(lk, cc_csv_table_cell(t, r, (size_t)la));
     size_t used = strlen(a->icbs);
-    if (used + strlen(cc_table_field(t, r, icb)) + 2 > sizeof a->icbs)
-      return cc_error_set(err, CC_EINPUT, t->path, t->lines[r], "icb_code", "too many ICBs for %s", a->code);
-    snprintf(a->icbs + used, sizeof a->icbs - used, "%s%s", used ? ";" : "", cc_table_field(t, r, icb));
-    a->icb_whole = strcmp(cc_table_field(t, r, coverage), "whole") == 0;
+    if (used + strlen(cc_csv_table_cell(t, r, (size_t)icb)) + 2 > sizeof a->icbs)
+      return cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "icb_code", "too many ICBs for %s", a->code);
+    snprintf(a->icbs + used, sizeof a->icbs - used, "%s%s", used ? ";" : "", cc_csv_table_cell(t, r, (size_t)icb));
+    a->icb_whole = strcmp(cc_csv_table_cell(t, r, (size_t)coverage), "whole") == 0;
   }
   return status;
 }
 
-static cc_status load_aliases(cc_geo_lookup *lk, const cc_table *t, cc_error *err) {
-  int alias = cc_table_column(t, "alias"), code = cc_table_column(t, "code");
+static cc_status load_aliases(cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
+  int alias = (int)cc_csv_table_column(t, "alias"), code = (int)cc_csv_table_column(t, "code");
   cc_status status = CC_OK;
   for (size_t r = 0; r < t->n_rows && !status; r++) {
-    const cc_geo_area *a = cc_geo_find(lk, cc_table_field(t, r, code));
-    if (!a) return require_code(lk, t, r, "code", cc_table_field(t, r, code), err);
+    const cc_geo_area *a = cc_geo_find(lk, cc_csv_table_cell(t, r, (size_t)code));
+    if (!a) return require_code(lk, t, r, "code", cc_csv_table_cell(t, r, (size_t)code), err);
     if (a->status != CC_GEO_CURRENT)
-      return cc_error_set(err, CC_EINPUT, t->path, t->lines[r], "code", "an alias must name a current area, not %s",
+      return cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "code", "an alias must name a current area, not %s",
                           a->code);
-    status = add_key(lk, cc_table_field(t, r, alias), (size_t)(a - lk->areas), KEY_NAME, err);
+    status = add_key(lk, cc_csv_table_cell(t, r, (size_t)alias), (size_t)(a - lk->areas), KEY_NAME, err);
   }
   return status;
 }
@@ -359,7 +369,7 @@ cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err
   static const char *const icb_cols[] = {"la_code", "icb_code", "coverage", NULL};
   static const char *const alias_cols[] = {"alias", "code", NULL};
   *out = NULL;
-  cc_table *la = NULL, *icb = NULL, *pfa = NULL, *links = NULL, *aliases = NULL;
+  cc_csv_table *la = NULL, *icb = NULL, *pfa = NULL, *links = NULL, *aliases = NULL;
   cc_geo_lookup *lk = calloc(1, sizeof *lk);
   cc_status status = lk ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!status) status = open_table(dir, "local_authorities.csv", la_cols, &la, err);
@@ -384,11 +394,11 @@ cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err
     if (lk->areas[i].status == CC_GEO_CURRENT) status = add_key(lk, lk->areas[i].name, i, KEY_NAME, err);
   if (!status) status = authority_keys(lk, la, err);
   if (!status) status = load_aliases(lk, aliases, err);
-  cc_table_free(la);
-  cc_table_free(icb);
-  cc_table_free(pfa);
-  cc_table_free(links);
-  cc_table_free(aliases);
+  cc_csv_table_free(la);
+  cc_csv_table_free(icb);
+  cc_csv_table_free(pfa);
+  cc_csv_table_free(links);
+  cc_csv_table_free(aliases);
   if (status) {
     cc_geo_lookup_free(lk);
     return status;
