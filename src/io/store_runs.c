@@ -88,14 +88,8 @@ typedef struct id_list {
   int failed;
 } id_list;
 
-/* Groups three levels below the run are series (measure/geography/age_band);
- * the demand models' group is not. */
-static herr_t collect_run_series(hid_t group, const char *name, const H5L_info_t *info, void *data) {
-  (void)group, (void)info;
-  id_list *list = data;
-  int slashes = 0;
-  for (const char *p = name; *p; p++) slashes += *p == '/';
-  if (slashes != 2 || strncmp(name, CC_DEMAND_GROUP "/", sizeof CC_DEMAND_GROUP) == 0) return 0;
+/* Add a copy of name to list; -1 (stop visiting) when out of memory. */
+static herr_t push_id(id_list *list, const char *name) {
   if (list->n == list->capacity) {
     size_t capacity = list->capacity ? 2 * list->capacity : 256;
     char **grown = realloc(list->ids, capacity * sizeof *grown);
@@ -106,6 +100,17 @@ static herr_t collect_run_series(hid_t group, const char *name, const H5L_info_t
   if (!(list->ids[list->n] = strdup(name))) return list->failed = 1, -1;
   list->n++;
   return 0;
+}
+
+/* Groups three levels below the run are series (measure/geography/age_band);
+ * the demand models' group is not. */
+static herr_t collect_run_series(hid_t group, const char *name, const H5L_info_t *info, void *data) {
+  (void)group, (void)info;
+  id_list *list = data;
+  int slashes = 0;
+  for (const char *p = name; *p; p++) slashes += *p == '/';
+  if (slashes != 2 || strncmp(name, CC_DEMAND_GROUP "/", sizeof CC_DEMAND_GROUP) == 0) return 0;
+  return push_id(list, name);
 }
 
 static int compare_ids(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -353,17 +358,7 @@ cc_status cc_store_forecast_write(cc_store *store, const char *run_id, const cha
 /* Every group directly below /<kind>. */
 static herr_t collect_runs(hid_t group, const char *name, const H5L_info_t *info, void *data) {
   (void)group, (void)info;
-  id_list *list = data;
-  if (list->n == list->capacity) {
-    size_t capacity = list->capacity ? 2 * list->capacity : 16;
-    char **grown = realloc(list->ids, capacity * sizeof *grown);
-    if (!grown) return list->failed = 1, -1;
-    list->ids = grown;
-    list->capacity = capacity;
-  }
-  if (!(list->ids[list->n] = strdup(name))) return list->failed = 1, -1;
-  list->n++;
-  return 0;
+  return push_id(data, name);
 }
 
 cc_status cc_store_run_ids(cc_store *store, const char *kind, char ***ids, size_t *n, cc_error *err) {
