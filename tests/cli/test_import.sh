@@ -113,6 +113,20 @@ for band in 0-17 18-64 65+ 65-74 75-84 85+ all; do same population_projection sn
 # Of the embedded population by band, only mid-2016 is the 2016-based SNPP's own (its base year); other years are estimated.
 for band in 65-74 75-84 85+; do same population snpp2016_population "$band" 0 2016; done
 
+# Imported at local-authority level, the real tables link cleanly with the embedded data:
+# every council's code is in the lookups (national and regional rows are not councils and
+# are left out with --level; the lookups hold local authorities, ICBs and police areas).
+LA="$WORK/la"
+mkdir -p "$LA"
+for f in b1_children_in_need_2013_to_2025_2024_2025 c1_children_in_need_referrals_and_rereferrals_2013_to_2025_2024_2025 \
+  d5_cpps_at31march_by_duration_2013_to_2025_2024_2025; do
+  expect_exit 0 "$CARECAST" import --format dfe-ees --out "$LA" --age-band 0-17 --refreshed 2026-11-29 \
+    --level "Local authority" --source-id "la_$(echo "$f" | cut -c1-2)" "$DATA/$f.csv"
+done
+expect_exit 0 "$CARECAST" ingest --store "$WORK/linked.h5" "$PROJECT"/data/sources/*.csv "$LA"/*.csv
+expect_exit 0 "$CARECAST" link --store "$WORK/linked.h5" --data "$PROJECT/data" --strict
+expect_grep "$WORK/out" "could not link: none"
+
 # The full published files, when a folder of them is given.
 if [ -n "${CARECAST_IMPORT_FULL:-}" ] && [ -d "$CARECAST_IMPORT_FULL" ]; then
   FULL="$WORK/full"
