@@ -40,6 +40,7 @@
  *     - name: residential_care_65
  *       activity: asc_residential_clients/{geography}/65+
  *       cost: 950
+ *       price_year: 2024/25      # the year of the price (default: price_base)
  *       per: week                # week (per person in a stock), event (per flow event), year (per person)
  *       inflation: 0.03
  *       organisation: council
@@ -51,6 +52,7 @@
  *       budget: adult_social_care
  *       setup: 150000            # in the first year
  *       running: 600000          # every year
+ *       by_year: {2026/27: 50000} # and amounts in particular years (e.g. an evaluation)
  *
  * Loading checks everything a file can get wrong on its own: unknown keys,
  * missing keys, impossible ranges (low > change > high, a fall of more than
@@ -113,7 +115,8 @@ typedef struct cc_lever {
 typedef struct cc_unit_cost {
   char name[CC_SCENARIO_NAME_MAX];
   char activity[CC_SCENARIO_TEMPLATE_MAX]; /* the series template costed */
-  double cost;                             /* in price_base prices, GBP */
+  double cost;                             /* GBP, in the prices of price_year */
+  cc_period price_year;                    /* financial year of the price (default: the scenario's price_base) */
   cc_cost_unit per;
   double inflation;                        /* a year */
   char organisation[CC_ORGANISATION_MAX];
@@ -126,8 +129,10 @@ typedef struct cc_intervention_cost {
   char name[CC_SCENARIO_NAME_MAX];
   char organisation[CC_ORGANISATION_MAX];
   char budget[CC_BUDGET_MAX];
-  double setup;                            /* in the first year, price_base prices */
+  double setup;                            /* in the first year, price_year prices */
   double running;                          /* every year */
+  double by_year[CC_SCENARIO_MAX_YEARS];   /* further amounts in given years of the appraisal (0 elsewhere) */
+  cc_period price_year;                    /* financial year of the prices (default: price_base) */
   double inflation;
   long line;
 } cc_intervention_cost;

@@ -22,10 +22,10 @@ static const char *const baseline_keys[] = {"model", "run", "start", "years", NU
 static const char *const lever_keys[] = {"name", "series", "transition", "unit_cost", "change", "low", "high",
                                          "distribution", "from", "ramp_months", "description", NULL};
 static const char *const transition_keys[] = {"model", "from", "to", NULL};
-static const char *const unit_cost_keys[] = {"name", "activity", "cost", "per", "inflation", "organisation", "budget",
-                                             "source", NULL};
-static const char *const intervention_keys[] = {"name", "organisation", "budget", "setup", "running", "inflation",
-                                                "description", NULL};
+static const char *const unit_cost_keys[] = {"name", "activity", "cost", "price_year", "per", "inflation", "organisation",
+                                             "budget", "source", NULL};
+static const char *const intervention_keys[] = {"name", "organisation", "budget", "setup", "running", "by_year",
+                                                "price_year", "inflation", "description", NULL};
 
 /* Budget lines per organisation: where a saving or a cost can fall. */
 static const struct {
@@ -113,6 +113,13 @@ static cc_status period_field(cc_config_node map, const char *key, cc_freq freq,
     return cc_config_fail(cc_config_get(map, key), key, err, "'%s' is not a %s", text,
               freq == CC_FREQ_MONTH ? "month (YYYY-MM)" : "financial year (YYYY/YY)");
   return CC_OK;
+}
+
+/* An optional financial year under key: *out = fallback when absent. */
+static cc_status optional_fyear(cc_config_node map, const char *key, cc_period fallback, cc_period *out, cc_error *err) {
+  *out = fallback;
+  if (cc_config_get(map, key).id == 0) return CC_OK;
+  return period_field(map, key, CC_FREQ_FYEAR, out, err);
 }
 
 static cc_status require_mapping(cc_config_node node, const char *key, cc_error *err) {
@@ -237,13 +244,14 @@ static cc_status read_lever(cc_config_node map, cc_lever *l, cc_error *err) {
   return st;
 }
 
-static cc_status read_unit_cost(cc_config_node map, cc_unit_cost *u, cc_error *err) {
+static cc_status read_unit_cost(cc_config_node map, cc_period price_base, cc_unit_cost *u, cc_error *err) {
   u->line = cc_config_node_line(map);
   char per[8];
   cc_status st = cc_config_check_keys(map, unit_cost_keys, "a unit cost", err);
   if (!st) st = text_field(map, "name", 1, u->name, sizeof u->name, err);
   if (!st) st = text_field(map, "activity", 1, u->activity, sizeof u->activity, err);
   if (!st) st = number(map, "cost", 1, 0, 0, HUGE_VAL, &u->cost, err);
+  if (!st) st = optional_fyear(map, "price_year", price_base, &u->price_year, err);
   if (!st) st = text_field(map, "per", 1, per, sizeof per, err);
   if (!st) {
     if (strcmp(per, "week") == 0) u->per = CC_PER_WEEK;
@@ -257,16 +265,47 @@ static cc_status read_unit_cost(cc_config_node map, cc_unit_cost *u, cc_error *e
   return st;
 }
 
-static cc_status read_intervention(cc_config_node map, cc_intervention_cost *c, cc_error *err) {
+/* by_year: a mapping of financial years (within the appraisal) to amounts. */
+static cc_status read_by_year(cc_config_node map, const cc_scenario *s, cc_intervention_cost *c, cc_error *err) {
+  cc_config_node years = cc_config_get(map, "by_year");
+  if (years.id == 0) return CC_OK;
+  if (cc_config_node_type(years) != CC_CONFIG_MAPPING)
+    return cc_config_fail(years, "by_year", err, "must map financial years (2025/26) to amounts");
+  for (size_t i = 0; i < cc_config_length(years); i++) {
+    const char *year_text = cc_config_key_at(years, i);
+    cc_config_node value = cc_config_value_at(years, i);
+    cc_period year;
+    cc_error inner;
+    if (!year_text || cc_period_parse(year_text, &year, &inner) != CC_OK || year.freq != CC_FREQ_FYEAR)
+      return cc_config_fail(value, "by_year", err, "'%s' is not a financial year (YYYY/YY)", year_text ? year_text : "");
+    int32_t y = year.index - s->start.index;
+    if (y < 0 || y >= s->years)
+      return cc_config_fail(value, "by_year", err, "%s is outside the appraisal (%d years from the baseline's start)", year_text,
+                            s->years);
+    const char *amount_text = cc_config_scalar(value);
+    char *end = NULL;
+    double amount = amount_text ? strtod(amount_text, &end) : NAN;
+    if (!amount_text || end == amount_text || *end || !(amount >= 0.0) || isinf(amount))
+      return cc_config_fail(value, "by_year", err, "the amount for %s is not a non-negative number", year_text);
+    c->by_year[y] += amount;
+  }
+  return CC_OK;
+}
+
+static cc_status read_intervention(cc_config_node map, const cc_scenario *s, cc_intervention_cost *c, cc_error *err) {
   c->line = cc_config_node_line(map);
   cc_status st = cc_config_check_keys(map, intervention_keys, "an intervention cost", err);
   if (!st) st = text_field(map, "name", 1, c->name, sizeof c->name, err);
   if (!st) st = budget_fields(map, c->organisation, c->budget, err);
   if (!st) st = number(map, "setup", 0, 0, 0, HUGE_VAL, &c->setup, err);
   if (!st) st = number(map, "running", 0, 0, 0, HUGE_VAL, &c->running, err);
+  if (!st) st = read_by_year(map, s, c, err);
+  if (!st) st = optional_fyear(map, "price_year", s->price_base, &c->price_year, err);
   if (!st) st = number(map, "inflation", 0, 0, -LARGEST_RATE, LARGEST_RATE, &c->inflation, err);
-  if (!st && c->setup == 0 && c->running == 0)
-    st = cc_config_fail(map, c->name, err, "intervention cost %s has neither a set-up nor a running cost", c->name);
+  double any = c->setup + c->running;
+  for (int y = 0; y < CC_SCENARIO_MAX_YEARS; y++) any += c->by_year[y];
+  if (!st && any == 0)
+    st = cc_config_fail(map, c->name, err, "intervention cost %s has no set-up, running or by-year cost", c->name);
   return st;
 }
 
@@ -325,9 +364,9 @@ cc_status cc_scenario_parse(const char *text, size_t len, const char *name, cc_s
   }
   for (size_t i = 0; !st && i < s->n_levers; i++) st = read_lever(cc_config_item(cc_config_get(root, "levers"), i), &s->levers[i], err);
   for (size_t i = 0; !st && i < s->n_unit_costs; i++)
-    st = read_unit_cost(cc_config_item(cc_config_get(root, "unit_costs"), i), &s->unit_costs[i], err);
+    st = read_unit_cost(cc_config_item(cc_config_get(root, "unit_costs"), i), s->price_base, &s->unit_costs[i], err);
   for (size_t i = 0; !st && i < s->n_intervention_costs; i++)
-    st = read_intervention(cc_config_item(cc_config_get(root, "intervention_costs"), i), &s->intervention_costs[i], err);
+    st = read_intervention(cc_config_item(cc_config_get(root, "intervention_costs"), i), s, &s->intervention_costs[i], err);
   if (!st) st = check_names(root, s, err);
   cc_config_free(doc);
   if (st) {

@@ -139,7 +139,7 @@ static void run_draw(const scenario_plan *p, size_t d, const double *effects, dr
         int32_t t = cc_period_diff(a->first, period);
         base = scenario = a->forecast->paths[(d % a->forecast->n_paths) * a->forecast->h + (size_t)t];
       }
-      double price = cc_inflate(u->cost, u->inflation, p->s->price_base.index, fyear_of(period));
+      double price = cc_inflate(u->cost, u->inflation, u->price_year.index, fyear_of(period));
       double price_scenario = price;
       for (size_t x = 0; x < p->n_actions; x++) {
         const lever_action *act = &p->actions[x];

@@ -355,8 +355,8 @@ static cc_status cost_intervention(scenario_plan *p, cc_error *err) {
     const cc_intervention_cost *cost = &s->intervention_costs[c];
     size_t a = account_of(p, cost->organisation, cost->budget);
     for (size_t y = 0; y < Y; y++) {
-      double amount = (y == 0 ? cost->setup : 0.0) + cost->running;
-      amount = cc_inflate(amount, cost->inflation, s->price_base.index, s->start.index + (int32_t)y) * (1.0 + s->optimism_bias);
+      double amount = (y == 0 ? cost->setup : 0.0) + cost->running + cost->by_year[y];
+      amount = cc_inflate(amount, cost->inflation, cost->price_year.index, s->start.index + (int32_t)y) * (1.0 + s->optimism_bias);
       p->intervention[a * Y + y] += amount;
       p->intervention[(A - 1) * Y + y] += amount;
     }

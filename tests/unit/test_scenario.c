@@ -187,6 +187,38 @@ START_TEST(ramp_to_the_penny) {
 }
 END_TEST
 
+/* A unit cost priced in an earlier year is inflated from that year; an
+ * intervention's by-year amounts fall in their years. */
+START_TEST(price_years_and_by_year) {
+  char text[4096];
+  snprintf(text, sizeof text,
+           "name: priced\nbaseline: {run: %s, start: 2025/26, years: 3}\ngeographies: [E08000019]\nprice_base: 2025/26\n"
+           "unit_costs:\n  - {name: events, activity: \"test_events/{geography}/all\", cost: 50, price_year: 2023/24,"
+           " inflation: 0.10, per: event, organisation: council, budget: adult_social_care, source: test}\n"
+           "intervention_costs:\n  - {name: review, organisation: council, budget: adult_social_care, running: 100,"
+           " by_year: {2027/28: 1000}}\n",
+           run_id);
+  cc_error err;
+  cc_scenario *s = NULL;
+  ck_assert_msg(cc_scenario_parse(text, strlen(text), "priced.yaml", &s, &err) == CC_OK, "%s", err.message);
+  cc_scenario_result *r = run(s, 5, 1);
+  const cc_account_result *council = account(r, "council");
+  /* GBP 50 in 2023/24 prices is 50 x 1.1^2 in 2025/26 and 50 x 1.1^4 in 2027/28 */
+  ck_assert_double_eq_tol(council->baseline_cost[0].p50, 1200 * 50 * 1.21, PENNY);
+  ck_assert_double_eq_tol(council->baseline_cost[2].p50, 1200 * 50 * 1.4641, PENNY);
+  ck_assert_double_eq_tol(council->intervention_cost[0].p50, 100, PENNY);
+  ck_assert_double_eq_tol(council->intervention_cost[2].p50, 1100, PENNY);
+  cc_scenario_result_free(r);
+  cc_scenario_free(s);
+  const char *outside = "name: x\nbaseline: {model: m, start: 2025/26, years: 2}\ngeographies: [E08000019]\n"
+                        "price_base: 2025/26\nunit_costs:\n  - {name: c, activity: \"a/{geography}/all\", cost: 1, per: week,"
+                        " organisation: council, budget: adult_social_care, source: s}\nintervention_costs:\n"
+                        "  - {name: r, organisation: council, budget: adult_social_care, by_year: {2030/31: 5}}\n";
+  ck_assert_int_eq(cc_scenario_parse(outside, strlen(outside), "x.yaml", &s, &err), CC_EINPUT);
+  ck_assert_str_eq(err.field, "by_year");
+}
+END_TEST
+
 /* The q-quantile of a triangular(low, mode, high). */
 static double triangular_quantile(double low, double mode, double high, double q) {
   double split = (mode - low) / (high - low);
@@ -330,6 +362,7 @@ static Suite *scenario_suite(void) {
   tcase_add_test(tc, finance_closed_forms);
   tcase_add_test(tc, fixed_lever_to_the_penny);
   tcase_add_test(tc, ramp_to_the_penny);
+  tcase_add_test(tc, price_years_and_by_year);
   tcase_add_test(tc, linear_lever_quantiles);
   tcase_add_test(tc, threads_do_not_matter);
   tcase_add_test(tc, file_rules);
