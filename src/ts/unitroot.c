@@ -6,6 +6,8 @@
  * sum_{t>s} e_t e_{t-s} (KPSS 1992, equations 11 and 14). */
 #include "carecast/unitroot.h"
 
+#include "carecast/mstl.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,4 +90,40 @@ int cc_ndiffs(const double *y, size_t n, double alpha, int max_d) {
   }
   free(x);
   return d;
+}
+
+/* 1 when the present values of x[0..n) are all equal (or there are none). */
+static int constant_present(const double *x, size_t n) {
+  double first = NAN;
+  for (size_t t = 0; t < n; t++) {
+    if (isnan(x[t])) continue;
+    if (isnan(first)) first = x[t];
+    else if (x[t] != first) return 0;
+  }
+  return 1;
+}
+
+/* nsdiffs' runTests with test = "seas". */
+static int seasonal_difference_needed(const double *x, size_t n, int period) {
+  double strength = cc_seasonal_strength(x, n, period);
+  return !isnan(strength) && strength > CC_SEAS_THRESHOLD;
+}
+
+int cc_nsdiffs(const double *y, size_t n, int period, int max_d) {
+  if (period < 2 || (size_t)period >= n || constant_present(y, n)) return 0;
+  int difference = seasonal_difference_needed(y, n, period), D = 0;
+  if (!difference || max_d < 1) return 0;
+  double *x = malloc(n * sizeof *x);
+  if (!x) return 0;
+  memcpy(x, y, n * sizeof *x);
+  size_t m = n, lag = (size_t)period;
+  while (difference && D < max_d) {
+    D++;
+    for (size_t t = 0; t + lag < m; t++) x[t] = x[t + lag] - x[t];
+    m -= lag;
+    if (constant_present(x, m)) break;
+    difference = m >= 2 * lag && D < max_d ? seasonal_difference_needed(x, m, period) : 0;
+  }
+  free(x);
+  return D;
 }
