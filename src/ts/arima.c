@@ -11,8 +11,8 @@
  *     ...:none              no constant (the default when d + D > 0)
  * e.g. "arima:0,1,1:0,1,1" (the airline model), "arima:2,0,1:mean",
  * "arima:0,1,1:drift". A NULL, empty or "auto" variant selects the orders
- * automatically, as forecast::auto.arima(seasonal = FALSE) (arima_auto.c),
- * for series of period 1 only; for seasonal series it is a usage error. Limits: p, q, P, Q at most 20, d and D
+ * automatically, as forecast::auto.arima() (arima_auto.c), seasonal orders
+ * included when the period is above 1. Limits: p, q, P, Q at most 20, d and D
  * at most 3, and a state (see below) of at most 256 values; seasonal orders
  * on a series of period 1, too few observations for the orders, or a
  * non-stationary AR part from CSS are bad input (CC_EINPUT: the command
@@ -421,6 +421,33 @@ cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_m
   return CC_OK;
 }
 
+cc_status arima_fit_css(const arima_spec *spec, const double *y, size_t n, double *coef, double *sigma2,
+                        cc_error *err) {
+  size_t nobs = 0;
+  for (size_t t = 0; t < n; t++) nobs += !isnan(y[t]);
+  if (nobs <= (size_t)spec->n_delta + (size_t)spec->n_coef + 2 || n <= (size_t)(spec->n_delta + spec->n_phi) + 1)
+    return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "too few values for the conditional sum of squares");
+  arima_work *w = work_alloc(spec, y, n);
+  if (!w) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (int i = 0; i < spec->n_coef; i++) w->coef[i] = 0, w->parscale[i] = 1;
+  cc_status status = spec->constant != CONSTANT_NONE ? constant_start(w, err) : CC_OK;
+  if (!status) {
+    w->use_css = 1;
+    w->n_cond = spec->n_delta + spec->n_phi;
+    double value;
+    /* as stats::arima(method = "CSS"): the result is kept whether or not BFGS converged */
+    double objective = bfgs(w, w->coef, &value) < 0 ? NAN : arima_objective(w, w->coef);
+    if (!isfinite(objective))
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the conditional sum of squares is not finite");
+    else {
+      *sigma2 = exp(2 * objective);
+      memcpy(coef, w->coef, (size_t)spec->n_coef * sizeof *coef);
+    }
+  }
+  work_free(w);
+  return status;
+}
+
 static cc_status arima_fit(const double *y, size_t n, const char *variant, const cc_fit_options *options,
                            cc_model **out, cc_error *err) {
   *out = NULL;
@@ -429,12 +456,7 @@ static cc_status arima_fit(const double *y, size_t n, const char *variant, const
   int period = options ? options->period : defaults.period;
   if (period < 1) return cc_error_set(err, CC_EUSAGE, NULL, 0, "period", "must be at least 1, not %d", period);
   if (!variant || !*variant || strcmp(variant, "auto") == 0) {
-    if (period > 1) /* bad input for this series (the command line skips it), not a usage error of the run */
-      return cc_error_set(err, CC_EINPUT, NULL, 0, "model",
-                          "automatic ARIMA selection for seasonal series (period %d) is not yet supported: give the "
-                          "orders, e.g. \"arima:0,1,1:0,1,1\"",
-                          period);
-    return arima_auto_fit(y, n, out, err);
+    return arima_auto_fit(y, n, period, out, err);
   }
   arima_spec s;
   cc_status status = parse_variant(variant, period, &s, err);
@@ -565,5 +587,5 @@ static cc_status arima_simulate(const cc_model *m, size_t h, gsl_rng *rng, doubl
   return status;
 }
 
-const cc_model_type cc_model_arima = {"arima", "seasonal ARIMA with fixed orders, as forecast::Arima (CSS-ML); non-seasonal automatic orders as auto.arima",
+const cc_model_type cc_model_arima = {"arima", "seasonal ARIMA, fixed orders as forecast::Arima (CSS-ML) or automatic orders as auto.arima",
                                       arima_fit, arima_forecast, arima_simulate};

@@ -84,9 +84,17 @@ void arima_spec_complete(arima_spec *s);
  * data do not allow the fit, CC_ENOMEM when out of memory. */
 cc_status arima_fit_spec(const arima_spec *s, const double *y, size_t n, cc_model **out, cc_error *err);
 
-/* Choose the orders of a non-seasonal ARIMA for y[0..n) as
- * forecast::auto.arima(y, seasonal = FALSE) and fit them (arima_auto.c). On
+/* Fit the model s to y[0..n) by conditional sum of squares only, as
+ * stats::arima(method = "CSS") (arima.c): coef[n_coef] the estimates
+ * (natural parameters, not checked for stationarity), *sigma2 the mean
+ * squared conditional residual. No model is built: auto.arima's
+ * approximation uses it during the search. CC_EINPUT when the data do not
+ * allow the fit, CC_ENOMEM. */
+cc_status arima_fit_css(const arima_spec *s, const double *y, size_t n, double *coef, double *sigma2, cc_error *err);
+
+/* Choose the orders of an ARIMA for y[0..n) of the given period (1: not
+ * seasonal) as forecast::auto.arima(y) and fit them (arima_auto.c). On
  * success *out is the chosen model, which the caller frees. */
-cc_status arima_auto_fit(const double *y, size_t n, cc_model **out, cc_error *err);
+cc_status arima_auto_fit(const double *y, size_t n, int period, cc_model **out, cc_error *err);
 
 #endif

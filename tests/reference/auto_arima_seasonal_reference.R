@@ -80,6 +80,9 @@ cases$sim_long4_missing <- seasonal_sim(306, 180, 4, ar = 0.6, sma = -0.7, D = 1
                                         missing = c(15, 16, 90, 170))
 cases$sim_weak_season12 <- seasonal_sim(307, 96, 12, ar = 0.7, sar = 0.2, offset = 30)
 
+# Every computation below sees the values exactly as the fixture stores them.
+cases <- lapply(cases, function(x) { x[] <- as.numeric(sprintf("%.10g", x)); x })
+
 series_rows <- list(); fit_rows <- list(); coef_rows <- list(); fc_rows <- list()
 for (name in names(cases)) {
   x <- cases[[name]]
