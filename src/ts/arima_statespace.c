@@ -205,41 +205,55 @@ void arima_covariance_predict(const arima_spec *s, const double *phi, const doub
 }
 
 /* The initial state covariance Pn (rd x rd): the stationary covariance of
- * the ARMA block, solving Q = T Q T' + R R' by doubling, and kappa on the
- * differencing block. scratch holds 4 r x r. 0 when it does not converge
- * (a non-stationary AR part). */
+ * the ARMA block, Q = sum_k T^k R R' T'^k, and kappa on the differencing
+ * block. The first r terms are summed directly (v_k = T^k R costs O(r) and
+ * v_k v_k' O(r^2), as T is sparse), building A = T^r on the way; then
+ * doubling (Q += A Q A', A = A^2) adds the rest until a step no longer
+ * changes Q (to rounding), each step doubling the terms summed. The head
+ * saves the log2(r) dense doublings (O(r^3) each) that would start from
+ * A = T. scratch holds 4 r x r. 0 when it does not converge (a
+ * non-stationary AR part). */
 int arima_initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn,
                               double *scratch) {
-  int r = s->r, rd = s->rd;
+  int r = s->r, rd = s->rd, p = s->n_phi;
   double *Q = scratch, *A = Q + r * r, *AQ = A + r * r, *tmp = AQ + r * r;
-  for (int i = 0; i < r; i++) {
-    double vi = i == 0 ? 1.0 : theta[i - 1];
-    for (int j = 0; j < r; j++) {
-      Q[i + r * j] = vi * (j == 0 ? 1.0 : theta[j - 1]);
-      A[i + r * j] = (j == 0 && i < s->n_phi ? phi[i] : 0) + (j == i + 1 ? 1 : 0);
-    }
+  double *v = AQ, *row0 = tmp; /* the head uses AQ and tmp as vectors */
+  for (int i = 0; i < r * r; i++) Q[i] = 0, A[i] = 0;
+  for (int i = 0; i < r; i++) A[i + r * i] = 1, v[i] = i == 0 ? 1.0 : theta[i - 1];
+  for (int k = 0; k < r; k++) {
+    for (int j = 0; j < r; j++) /* Q += v v' */
+      for (int i = 0; i < r; i++) Q[i + r * j] += v[i] * v[j];
+    double v0 = v[0]; /* v = T v */
+    for (int i = 0; i < r; i++) v[i] = (i < p ? phi[i] * v0 : 0) + (i + 1 < r ? v[i + 1] : 0);
+    for (int j = 0; j < r; j++) row0[j] = A[r * j]; /* A = T A */
+    for (int j = 0; j < r; j++)
+      for (int i = 0; i < r; i++) A[i + r * j] = (i < p ? phi[i] * row0[j] : 0) + (i + 1 < r ? A[i + 1 + r * j] : 0);
   }
   int converged = 0;
   for (int iter = 0; iter < ARIMA_LYAPUNOV_MAXIT && !converged; iter++) {
-    for (int i = 0; i < r; i++) /* AQ = A Q */
-      for (int j = 0; j < r; j++) {
+    for (int j = 0; j < r; j++) /* AQ = A Q */
+      for (int i = 0; i < r; i++) {
         double sum = 0;
         for (int k = 0; k < r; k++) sum += A[i + r * k] * Q[k + r * j];
         AQ[i + r * j] = sum;
       }
     double largest_step = 0, largest = 0;
-    for (int i = 0; i < r; i++) /* Q += AQ A' */
-      for (int j = 0; j < r; j++) {
+    for (int j = 0; j < r; j++) /* Q += AQ A', symmetric: the upper triangle, mirrored */
+      for (int i = 0; i <= j; i++) {
         double sum = 0;
         for (int k = 0; k < r; k++) sum += AQ[i + r * k] * A[j + r * k];
         Q[i + r * j] += sum;
+        Q[j + r * i] = Q[i + r * j];
         if (fabs(sum) > largest_step) largest_step = fabs(sum);
         if (fabs(Q[i + r * j]) > largest) largest = fabs(Q[i + r * j]);
       }
     if (!isfinite(largest)) return 0;
-    if (largest_step <= DBL_EPSILON * largest) converged = 1;
-    for (int i = 0; i < r; i++) /* A = A A */
-      for (int j = 0; j < r; j++) {
+    if (largest_step <= DBL_EPSILON * largest) {
+      converged = 1;
+      break; /* A^2 is not needed any more */
+    }
+    for (int j = 0; j < r; j++) /* A = A A */
+      for (int i = 0; i < r; i++) {
         double sum = 0;
         for (int k = 0; k < r; k++) sum += A[i + r * k] * A[k + r * j];
         tmp[i + r * j] = sum;
