@@ -209,8 +209,15 @@ static double arima_objective(arima_work *w, const double *par) {
   arima_expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
   remove_constant(w, par);
   if (w->use_css) return 0.5 * log(conditional_ssq(w));
-  if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
-  likelihood_sums sums = arima_kalman_filter(w, NULL);
+  likelihood_sums sums;
+  if (w->complete) {
+    int ok;
+    sums = arima_fast_likelihood(w, &ok);
+    if (!ok) return HUGE_VAL;
+  } else {
+    if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
+    sums = arima_kalman_filter(w, NULL);
+  }
   if (sums.nu == 0) return HUGE_VAL;
   double s2 = sums.ssq / (double)sums.nu;
   return 0.5 * (log(s2) + sums.sumlog / (double)sums.nu);
@@ -236,7 +243,7 @@ static void work_free(arima_work *w) {
   if (!w) return;
   free(w->x), free(w->phi), free(w->theta), free(w->delta), free(w->coef), free(w->tpar);
   free(w->a), free(w->anew), free(w->M), free(w->P), free(w->Pnew), free(w->mm), free(w->lyap);
-  free(w->w), free(w->resid), free(w->parscale);
+  free(w->w), free(w->resid), free(w->parscale), free(w->fast);
   free(w);
 }
 
@@ -258,7 +265,10 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->lyap = calloc(4 * r * r, sizeof *w->lyap);
   w->w = calloc(n, sizeof *w->w), w->resid = calloc(n, sizeof *w->resid);
   w->parscale = calloc(nc, sizeof *w->parscale);
-  if (!w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar || !w->a || !w->anew || !w->M || !w->P ||
+  w->fast = calloc(10 * (r + 1), sizeof *w->fast);
+  w->complete = 1;
+  for (size_t t = 0; t < n; t++) w->complete &= !isnan(y[t]);
+  if (!w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar || !w->a || !w->anew || !w->M || !w->P ||
       !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {
     work_free(w);
     return NULL;

@@ -51,6 +51,8 @@ typedef struct arima_work {
   int use_css;                 /* objective: 1 CSS, 0 exact likelihood */
   int transform;               /* objective: AR parts through partrans */
   size_t n_used;               /* non-missing observations less n_delta */
+  int complete;                /* 1: no value missing, so the fast likelihood applies */
+  double *fast;                /* 10 (r + 1): scratch of arima_fast_likelihood */
 } arima_work;
 
 typedef struct likelihood_sums {
@@ -75,6 +77,15 @@ void arima_state_predict(const arima_spec *s, const double *phi, const double *d
 void arima_covariance_predict(const arima_spec *s, const double *phi, const double *theta, const double *delta, const double *P, double *mm, double *Pnew);
 int arima_initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn, double *scratch);
 likelihood_sums arima_kalman_filter(arima_work *w, double *resid);
+
+/* The likelihood sums of a complete series (w->complete) without the
+ * Kalman filter's O(r^2) covariance steps: the exact likelihood of the
+ * differenced series x (w->x) under the stationary ARMA part, from its
+ * autocovariances and the Chandrasekhar recursions, O(n r) per call. This
+ * is the likelihood R's filter approximates with its diffuse prior (kappa
+ * 1e6) on the differencing states, to about 1e-6. *ok is 0 when the AR part
+ * is not stationary. */
+likelihood_sums arima_fast_likelihood(arima_work *w, int *ok);
 
 /* Fill the sizes of s (n_arma, n_coef, r, ...) from its orders, period and constant. */
 void arima_spec_complete(arima_spec *s);

@@ -308,3 +308,121 @@ likelihood_sums arima_kalman_filter(arima_work *w, double *resid) {
   }
   return sums;
 }
+
+/* ---------- the fast likelihood of a complete series ---------- */
+
+/* The autocovariances gamma[0..r] (in units of sigma2) and psi weights
+ * psi[0..r) of the ARMA part with the expanded polynomials phi (n_phi) and
+ * theta (r - 1, padded): Brockwell and Davis (1991), section 3.3, method 2
+ * (the equations for lags 0..p solved as a linear system, the rest by the
+ * AR recursion). matrix is scratch of (n_phi + 1)^2. 0 when the system is
+ * singular or the variance not positive (a non-stationary AR part). */
+static int arma_autocovariances(const arima_spec *s, const double *phi, const double *theta, double *gamma,
+                                double *psi, double *rhs, double *matrix) {
+  int p = s->n_phi, r = s->r, size = p + 1;
+  for (int j = 0; j < r; j++) {
+    double value = j == 0 ? 1.0 : theta[j - 1];
+    for (int i = 1; i <= j && i <= p; i++) value += phi[i - 1] * psi[j - i];
+    psi[j] = value;
+  }
+  for (int k = 0; k <= r; k++) { /* c_k = sum_{j >= k} theta_j psi_{j - k}, theta_0 = 1 */
+    double value = 0;
+    for (int j = k; j < r; j++) value += (j == 0 ? 1.0 : theta[j - 1]) * psi[j - k];
+    rhs[k] = value;
+  }
+  for (int k = 0; k < size; k++) {
+    for (int m = 0; m < size; m++) matrix[k + size * m] = k == m ? 1.0 : 0.0;
+    for (int i = 1; i <= p; i++) matrix[k + size * abs(k - i)] -= phi[i - 1];
+    gamma[k] = rhs[k];
+  }
+  for (int col = 0; col < size; col++) { /* Gaussian elimination with partial pivoting */
+    int pivot = col;
+    for (int k = col + 1; k < size; k++)
+      if (fabs(matrix[k + size * col]) > fabs(matrix[pivot + size * col])) pivot = k;
+    if (!(fabs(matrix[pivot + size * col]) > 0)) return 0;
+    if (pivot != col) {
+      for (int m = 0; m < size; m++) {
+        double t = matrix[col + size * m];
+        matrix[col + size * m] = matrix[pivot + size * m], matrix[pivot + size * m] = t;
+      }
+      double t = gamma[col];
+      gamma[col] = gamma[pivot], gamma[pivot] = t;
+    }
+    for (int k = col + 1; k < size; k++) {
+      double factor = matrix[k + size * col] / matrix[col + size * col];
+      if (factor == 0) continue;
+      for (int m = col; m < size; m++) matrix[k + size * m] -= factor * matrix[col + size * m];
+      gamma[k] -= factor * gamma[col];
+    }
+  }
+  for (int k = size - 1; k >= 0; k--) {
+    double value = gamma[k];
+    for (int m = k + 1; m < size; m++) value -= matrix[k + size * m] * gamma[m];
+    gamma[k] = value / matrix[k + size * k];
+  }
+  for (int k = size; k <= r; k++) {
+    double value = rhs[k];
+    for (int i = 1; i <= p; i++) value += phi[i - 1] * gamma[k - i];
+    gamma[k] = value;
+  }
+  return gamma[0] > 0 && isfinite(gamma[0]);
+}
+
+/* out = T x for the ARMA block of Harvey's form: phi_i x_0 + x_{i+1}. */
+static void arma_transition(int r, int n_phi, const double *phi, const double *x, double *out) {
+  for (int i = 0; i < r; i++) out[i] = (i < n_phi ? phi[i] * x[0] : 0) + (i + 1 < r ? x[i + 1] : 0);
+}
+
+likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
+  const arima_spec *s = &w->spec;
+  int r = s->r, p = s->n_phi;
+  likelihood_sums sums = {0, 0, 0};
+  *ok = 0;
+  /* the differenced series x into w->w[n_delta..n) */
+  size_t n = w->n, start = (size_t)s->n_delta;
+  memcpy(w->w, w->x, n * sizeof *w->w);
+  for (int i = 0; i < s->d; i++)
+    for (size_t t = n - 1; t > 0; t--) w->w[t] -= w->w[t - 1];
+  for (int i = 0; i < s->sd; i++)
+    for (size_t t = n - 1; t >= (size_t)s->period; t--) w->w[t] -= w->w[t - (size_t)s->period];
+  double *v = w->fast, *gamma = v, *psi = gamma + r + 1, *rhs = psi + r + 1, *q = rhs + r + 1;
+  double *a = q + r + 1, *anew = a + r + 1, *K = anew + r + 1, *W = K + r + 1, *g = W + r + 1;
+  if (!arma_autocovariances(s, w->phi, w->theta, gamma, psi, rhs, w->lyap)) return sums;
+  /* q = Q e_1: Cov(alpha_t[i], y_t) = sum_{k >= i} phi_{k+1} gamma(k - i + 1) + theta_k psi_{k - i} */
+  for (int i = 0; i < r; i++) {
+    double value = 0;
+    for (int k = i; k < r; k++) {
+      if (k < p) value += w->phi[k] * gamma[k - i + 1];
+      value += (k == 0 ? 1.0 : w->theta[k - 1]) * psi[k - i];
+    }
+    q[i] = value;
+  }
+  /* Chandrasekhar recursions (Morf, Sidhu and Kailath 1974): P_{t+1} - P_t = M_t W_t W_t'
+   * has rank one from the stationary start, so each step costs O(r). */
+  double F = q[0], M = -1 / F;
+  arma_transition(r, p, w->phi, q, K);
+  memcpy(W, K, (size_t)r * sizeof *W);
+  for (int i = 0; i < r; i++) a[i] = 0;
+  for (size_t t = start; t < n; t++) {
+    double innovation = w->w[t] - a[0];
+    if (!(F > 0) || !isfinite(F)) return sums;
+    if (F < ARIMA_DIFFUSE_GAIN) {
+      sums.nu++;
+      sums.ssq += innovation * innovation / F;
+      sums.sumlog += log(F);
+    }
+    arma_transition(r, p, w->phi, a, anew);
+    for (int i = 0; i < r; i++) a[i] = anew[i] + K[i] * innovation / F;
+    double u = W[0], F_next = F + M * u * u;
+    arma_transition(r, p, w->phi, W, g);
+    for (int i = 0; i < r; i++) {
+      double k_old = K[i];
+      K[i] = k_old + g[i] * M * u;
+      W[i] = g[i] - u / F * k_old;
+    }
+    M = M * F / F_next;
+    F = F_next;
+  }
+  *ok = 1;
+  return sums;
+}
