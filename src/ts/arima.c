@@ -40,7 +40,13 @@
  *      F_t >= 1e4, i.e. the diffuse start), AR parts reparametrised through
  *      the partial autocorrelations (tanh, then Durbin-Levinson; R's
  *      partrans), MA parts made invertible before and after (maInvert),
- *      minimised by BFGS.
+ *      minimised by BFGS. For a complete series the objective is computed
+ *      without the filter (arima_fast_likelihood): the exact likelihood of
+ *      the differenced series under the stationary ARMA part, which R's
+ *      diffuse prior on the differencing states approximates, by the
+ *      Chandrasekhar recursions in O(n r) instead of O(n rd^2); estimates
+ *      agree with R's to about 1e-4 (0.1% on a flat ARIMA(2,1,2)). The
+ *      final pass that keeps a_n, P_n and the residuals is the filter's.
  * The BFGS is a transcription of R's vmmin (optim(method = "BFGS")), with
  * optim's central-difference gradient (ndeps 1e-3 on the parscaled
  * parameters), maxit 100 and reltol sqrt(DBL_EPSILON), so that we take the
