@@ -216,11 +216,9 @@ static double arima_objective(arima_work *w, const double *par) {
   remove_constant(w, par);
   if (w->use_css) return 0.5 * log(conditional_ssq(w));
   likelihood_sums sums;
-  if (w->complete) {
-    int ok;
-    sums = arima_fast_likelihood(w, &ok);
-    if (!ok) return HUGE_VAL;
-  } else {
+  int fast = 0; /* the fast likelihood, or the filter when it cannot be used or breaks down */
+  if (w->complete) sums = arima_fast_likelihood(w, &fast);
+  if (!fast) {
     if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
     sums = arima_kalman_filter(w, NULL);
   }

@@ -84,7 +84,8 @@ likelihood_sums arima_kalman_filter(arima_work *w, double *resid);
  * autocovariances and the Chandrasekhar recursions, O(n r) per call. This
  * is the likelihood R's filter approximates with its diffuse prior (kappa
  * 1e6) on the differencing states, to about 1e-6. *ok is 0 when the AR part
- * is not stationary. */
+ * is not stationary or the recursions break down (F_t not positive): the
+ * caller then runs the filter. */
 likelihood_sums arima_fast_likelihood(arima_work *w, int *ok);
 
 /* Fill the sizes of s (n_arma, n_coef, r, ...) from its orders, period and constant. */
