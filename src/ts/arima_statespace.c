@@ -166,8 +166,8 @@ void arima_state_predict(const arima_spec *s, const double *phi, const double *d
 void arima_covariance_predict(const arima_spec *s, const double *phi, const double *theta, const double *delta,
                                const double *P, double *mm, double *Pnew) {
   int r = s->r, rd = s->rd, p = s->n_phi, d = s->n_delta, q = s->r - 1;
-  for (int i = 0; i < r; i++)
-    for (int j = 0; j < rd; j++) {
+  for (int j = 0; j < rd; j++) /* column by column: contiguous in memory */
+    for (int i = 0; i < r; i++) {
       double tmp = 0.0;
       if (i < p) tmp += phi[i] * P[rd * j];
       if (i < r - 1) tmp += P[i + 1 + rd * j];
@@ -298,8 +298,8 @@ likelihood_sums arima_kalman_filter(arima_work *w, double *resid) {
       }
       if (resid) resid[t] = innovation / sqrt(gain);
       for (int i = 0; i < rd; i++) w->a[i] = w->anew[i] + w->M[i] * innovation / gain;
-      for (int i = 0; i < rd; i++)
-        for (int j = 0; j < rd; j++) w->P[i + rd * j] = w->Pnew[i + rd * j] - w->M[i] * w->M[j] / gain;
+      for (int j = 0; j < rd; j++)
+        for (int i = 0; i < rd; i++) w->P[i + rd * j] = w->Pnew[i + rd * j] - w->M[i] * w->M[j] / gain;
     } else {
       memcpy(w->a, w->anew, (size_t)rd * sizeof *w->a);
       memcpy(w->P, w->Pnew, (size_t)(rd * rd) * sizeof *w->P);
