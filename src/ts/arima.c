@@ -51,10 +51,10 @@
  * optim's central-difference gradient (ndeps 1e-3 on the parscaled
  * parameters), maxit 100 and reltol sqrt(DBL_EPSILON), so that we take the
  * path R takes. One deviation: the stationary covariance of the ARMA state
- * (R: Gardner, Harvey and Phillips 1980, getQ0) is the solution of the
- * discrete Lyapunov equation Q = T Q T' + R R', computed here by the
- * doubling algorithm (Q += A Q A', A = A^2, from A = T), which agrees with
- * Gardner's to rounding for stationary models.
+ * (R: Gardner, Harvey and Phillips 1980, getQ0) is computed from the ARMA
+ * autocovariances (its first column) and the Lyapunov equation Q = T Q T' +
+ * R R' read entry by entry (the rest), in O(r^2) (arima_statespace.c),
+ * which agrees with Gardner's to rounding for stationary models.
  *
  * Numbers as R reports them: loglik = -0.5 (2 n_used f + n_used + n_used
  * log 2 pi) with f the concentrated objective and n_used the non-missing
@@ -266,7 +266,7 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->a = calloc(rd, sizeof *w->a), w->anew = calloc(rd, sizeof *w->anew), w->M = calloc(rd, sizeof *w->M);
   w->P = calloc(rd * rd, sizeof *w->P), w->Pnew = calloc(rd * rd, sizeof *w->Pnew);
   w->mm = calloc(rd * rd, sizeof *w->mm);
-  w->lyap = calloc(4 * r * r, sizeof *w->lyap);
+  w->lyap = calloc(4 * r * r + 8 * (r + 1), sizeof *w->lyap);
   w->w = calloc(n, sizeof *w->w), w->resid = calloc(n, sizeof *w->resid);
   w->parscale = calloc(nc, sizeof *w->parscale);
   w->fast = calloc(10 * (r + 1), sizeof *w->fast);

@@ -13,7 +13,7 @@
 #define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
 #define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
 #define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
-#define ARIMA_LYAPUNOV_MAXIT 64     /* doublings: 2^64 terms of the series */
+#define ARIMA_COVARIANCE_CHECK 1e-8 /* stationary covariance: first row and column agree to this share of the variance */
 #define LOG_2PI 1.83787706640934548356 /* log(2 pi) */
 
 enum { CONSTANT_NONE = 0, CONSTANT_MEAN = 1, CONSTANT_DRIFT = 2 };
@@ -44,7 +44,7 @@ typedef struct arima_work {
   double *tpar;        /* n_coef, scratch for transformations */
   double *a, *anew, *M;        /* rd each */
   double *P, *Pnew, *mm;       /* rd x rd each */
-  double *lyap;                /* 4 r x r, for the stationary covariance */
+  double *lyap;                /* 4 r^2 + 8 (r + 1): scratch for the stationary covariance */
   double *w, *resid;           /* n each: differenced series, residuals */
   double *parscale;            /* n_coef */
   int n_cond;                  /* CSS: residuals conditioned on */

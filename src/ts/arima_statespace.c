@@ -204,66 +204,37 @@ void arima_covariance_predict(const arima_spec *s, const double *phi, const doub
   }
 }
 
-/* The initial state covariance Pn (rd x rd): the stationary covariance of
- * the ARMA block, Q = sum_k T^k R R' T'^k, and kappa on the differencing
- * block. The first r terms are summed directly (v_k = T^k R costs O(r) and
- * v_k v_k' O(r^2), as T is sparse), building A = T^r on the way; then
- * doubling (Q += A Q A', A = A^2) adds the rest until a step no longer
- * changes Q (to rounding), each step doubling the terms summed. The head
- * saves the log2(r) dense doublings (O(r^3) each) that would start from
- * A = T. scratch holds 4 r x r. 0 when it does not converge (a
- * non-stationary AR part). */
+static int stationary_first_column(const arima_spec *s, const double *phi, const double *theta, double *q,
+                                   double *scratch);
+
+/* The initial state covariance Pn (rd x rd): the stationary covariance Q
+ * of the ARMA block, and kappa on the differencing block. Q's first column
+ * comes from the autocovariances (stationary_first_column); the rest from
+ * the Lyapunov equation Q = T Q T' + R R' read entry by entry,
+ *   Q_ij = phi_i phi_j Q_00 + phi_i Q_0,j+1 + phi_j Q_i+1,0 + Q_i+1,j+1 + R_i R_j,
+ * from the last row and column (where Q_r,. = 0) backwards: O(r^2), sums of
+ * known terms only. The equation's first row must then give back the first
+ * column: when it does not (to 1e-8 of Q_00), or a variance is not positive,
+ * the AR part is not stationary. scratch holds 4 r^2 + 8 (r + 1). 0 when
+ * the AR part is not stationary. */
 int arima_initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn,
                               double *scratch) {
   int r = s->r, rd = s->rd, p = s->n_phi;
-  double *Q = scratch, *A = Q + r * r, *AQ = A + r * r, *tmp = AQ + r * r;
-  double *v = AQ, *row0 = tmp; /* the head uses AQ and tmp as vectors */
-  for (int i = 0; i < r * r; i++) Q[i] = 0, A[i] = 0;
-  for (int i = 0; i < r; i++) A[i + r * i] = 1, v[i] = i == 0 ? 1.0 : theta[i - 1];
-  for (int k = 0; k < r; k++) {
-    for (int j = 0; j < r; j++) /* Q += v v' */
-      for (int i = 0; i < r; i++) Q[i + r * j] += v[i] * v[j];
-    double v0 = v[0]; /* v = T v */
-    for (int i = 0; i < r; i++) v[i] = (i < p ? phi[i] * v0 : 0) + (i + 1 < r ? v[i + 1] : 0);
-    for (int j = 0; j < r; j++) row0[j] = A[r * j]; /* A = T A */
-    for (int j = 0; j < r; j++)
-      for (int i = 0; i < r; i++) A[i + r * j] = (i < p ? phi[i] * row0[j] : 0) + (i + 1 < r ? A[i + 1 + r * j] : 0);
-  }
-  int converged = 0;
-  for (int iter = 0; iter < ARIMA_LYAPUNOV_MAXIT && !converged; iter++) {
-    for (int j = 0; j < r; j++) /* AQ = A Q */
-      for (int i = 0; i < r; i++) {
-        double sum = 0;
-        for (int k = 0; k < r; k++) sum += A[i + r * k] * Q[k + r * j];
-        AQ[i + r * j] = sum;
-      }
-    double largest_step = 0, largest = 0;
-    for (int j = 0; j < r; j++) /* Q += AQ A', symmetric: the upper triangle, mirrored */
-      for (int i = 0; i <= j; i++) {
-        double sum = 0;
-        for (int k = 0; k < r; k++) sum += AQ[i + r * k] * A[j + r * k];
-        Q[i + r * j] += sum;
-        Q[j + r * i] = Q[i + r * j];
-        if (fabs(sum) > largest_step) largest_step = fabs(sum);
-        if (fabs(Q[i + r * j]) > largest) largest = fabs(Q[i + r * j]);
-      }
-    if (!isfinite(largest)) return 0;
-    if (largest_step <= DBL_EPSILON * largest) {
-      converged = 1;
-      break; /* A^2 is not needed any more */
-    }
-    for (int j = 0; j < r; j++) /* A = A A */
-      for (int i = 0; i < r; i++) {
-        double sum = 0;
-        for (int k = 0; k < r; k++) sum += A[i + r * k] * A[k + r * j];
-        tmp[i + r * j] = sum;
-      }
-    memcpy(A, tmp, (size_t)(r * r) * sizeof *A);
-  }
-  if (!converged) return 0;
+  double *q = scratch, *rest = q + r + 1;
+  if (!stationary_first_column(s, phi, theta, q, rest)) return 0;
   for (int i = 0; i < rd * rd; i++) Pn[i] = 0;
+  for (int i = r - 1; i >= 0; i--)
+    for (int j = r - 1; j >= i; j--) {
+      double phi_i = i < p ? phi[i] : 0, phi_j = j < p ? phi[j] : 0;
+      double R_i = i == 0 ? 1.0 : theta[i - 1], R_j = j == 0 ? 1.0 : theta[j - 1];
+      double value = phi_i * phi_j * q[0] + R_i * R_j;
+      if (j + 1 < r) value += phi_i * q[j + 1];
+      if (i + 1 < r) value += phi_j * q[i + 1];
+      if (i + 1 < r && j + 1 < r) value += Pn[(i + 1) + rd * (j + 1)];
+      Pn[i + rd * j] = Pn[j + rd * i] = value;
+    }
   for (int j = 0; j < r; j++)
-    for (int i = 0; i < r; i++) Pn[i + rd * j] = Q[i + r * j];
+    if (!(fabs(Pn[rd * j] - q[j]) <= ARIMA_COVARIANCE_CHECK * q[0]) || !(Pn[j + rd * j] >= 0)) return 0;
   for (int i = r; i < rd; i++) Pn[i + rd * i] = ARIMA_KAPPA;
   return 1;
 }
@@ -368,6 +339,27 @@ static int arma_autocovariances(const arima_spec *s, const double *phi, const do
   return gamma[0] > 0 && isfinite(gamma[0]);
 }
 
+/* q = Q e_1, the first column of the ARMA state's stationary covariance:
+ * Cov(alpha_t[i], y_t) = sum_{k >= i} phi_{k+1} gamma(k - i + 1) + theta_k
+ * psi_{k - i} (alpha_t[i] = sum_{k >= i} phi_{k+1} y_{t-1+i-k} + theta_k
+ * e_{t+i-k} in Harvey's form). scratch holds (n_phi + 1)^2 + 3 (r + 1).
+ * 0 when the AR part is not stationary. */
+static int stationary_first_column(const arima_spec *s, const double *phi, const double *theta, double *q,
+                                   double *scratch) {
+  int r = s->r, p = s->n_phi;
+  double *gamma = scratch, *psi = gamma + r + 1, *rhs = psi + r + 1, *matrix = rhs + r + 1;
+  if (!arma_autocovariances(s, phi, theta, gamma, psi, rhs, matrix)) return 0;
+  for (int i = 0; i < r; i++) {
+    double value = 0;
+    for (int k = i; k < r; k++) {
+      if (k < p) value += phi[k] * gamma[k - i + 1];
+      value += (k == 0 ? 1.0 : theta[k - 1]) * psi[k - i];
+    }
+    q[i] = value;
+  }
+  return 1;
+}
+
 /* out = T x for the ARMA block of Harvey's form: phi_i x_0 + x_{i+1}. */
 static void arma_transition(int r, int n_phi, const double *phi, const double *x, double *out) {
   for (int i = 0; i < r; i++) out[i] = (i < n_phi ? phi[i] * x[0] : 0) + (i + 1 < r ? x[i + 1] : 0);
@@ -385,18 +377,8 @@ likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
     for (size_t t = n - 1; t > 0; t--) w->w[t] -= w->w[t - 1];
   for (int i = 0; i < s->sd; i++)
     for (size_t t = n - 1; t >= (size_t)s->period; t--) w->w[t] -= w->w[t - (size_t)s->period];
-  double *v = w->fast, *gamma = v, *psi = gamma + r + 1, *rhs = psi + r + 1, *q = rhs + r + 1;
-  double *a = q + r + 1, *anew = a + r + 1, *K = anew + r + 1, *W = K + r + 1, *g = W + r + 1;
-  if (!arma_autocovariances(s, w->phi, w->theta, gamma, psi, rhs, w->lyap)) return sums;
-  /* q = Q e_1: Cov(alpha_t[i], y_t) = sum_{k >= i} phi_{k+1} gamma(k - i + 1) + theta_k psi_{k - i} */
-  for (int i = 0; i < r; i++) {
-    double value = 0;
-    for (int k = i; k < r; k++) {
-      if (k < p) value += w->phi[k] * gamma[k - i + 1];
-      value += (k == 0 ? 1.0 : w->theta[k - 1]) * psi[k - i];
-    }
-    q[i] = value;
-  }
+  double *q = w->fast, *a = q + r + 1, *anew = a + r + 1, *K = anew + r + 1, *W = K + r + 1, *g = W + r + 1;
+  if (!stationary_first_column(s, w->phi, w->theta, q, w->lyap)) return sums;
   /* Chandrasekhar recursions (Morf, Sidhu and Kailath 1974): P_{t+1} - P_t = M_t W_t W_t'
    * has rank one from the stationary start, so each step costs O(r). */
   double F = q[0], M = -1 / F;
