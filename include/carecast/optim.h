@@ -87,6 +87,14 @@ void cc_bfgs_options_default(cc_bfgs_options *options);
 int cc_bfgs(cc_objective_fn f, void *context, double *x, size_t n, const double *scale, const cc_bfgs_options *options,
             double *value);
 
+/* The Hessian of f at x[n] (n at most CC_BFGS_MAX_PARAMETERS) as R's
+ * optimHess (optim(hessian = TRUE)) computes it: central differences, of
+ * step gradient_step / scale[i] in scaled coordinates, of the numerical
+ * gradient cc_bfgs uses, divided by scale[i] scale[j], then symmetrised.
+ * hessian[n * n] is row-major. Returns 0 when a value is not finite. */
+int cc_optim_hessian(cc_objective_fn f, void *context, const double *x, size_t n, const double *scale,
+                     double gradient_step, double *hessian);
+
 /* One-dimensional minimisation of f on [lower, upper] by Brent's (1973,
  * ch. 5) combination of golden-section search and parabolic interpolation,
  * without derivatives and without needing a bracket: the method of R's

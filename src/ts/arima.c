@@ -435,6 +435,46 @@ cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_m
   return CC_OK;
 }
 
+/* 1 when the covariance of the estimates, the inverse of the Hessian h[k x
+ * k] (times the positive n_used, which changes neither), exists and has no
+ * negative variance: R's solve(res$hessian * n.used), which fails on an
+ * exactly singular matrix (LAPACK dgesv: a zero pivot), and forecast's
+ * checkarima (a NaN standard error). h is overwritten. */
+static int covariance_admissible(double *h, int k) {
+  int pivots[4 * ARIMA_MAX_ORDER + 1];
+  for (int col = 0; col < k; col++) { /* LU with partial pivoting, as dgesv */
+    int pivot = col;
+    for (int row = col + 1; row < k; row++)
+      if (fabs(h[row * k + col]) > fabs(h[pivot * k + col])) pivot = row;
+    pivots[col] = pivot;
+    if (h[pivot * k + col] == 0 || isnan(h[pivot * k + col])) return 0;
+    for (int j = 0; j < k; j++) {
+      double t = h[col * k + j];
+      h[col * k + j] = h[pivot * k + j], h[pivot * k + j] = t;
+    }
+    for (int row = col + 1; row < k; row++) {
+      double factor = h[row * k + col] /= h[col * k + col];
+      for (int j = col + 1; j < k; j++) h[row * k + j] -= factor * h[col * k + j];
+    }
+  }
+  for (int i = 0; i < k; i++) { /* diagonal of the inverse: solve for the unit vectors */
+    double x[4 * ARIMA_MAX_ORDER + 1];
+    for (int j = 0; j < k; j++) x[j] = j == i ? 1.0 : 0.0;
+    for (int col = 0; col < k; col++) { /* the row swaps, then L */
+      double t = x[col];
+      x[col] = x[pivots[col]], x[pivots[col]] = t;
+    }
+    for (int row = 0; row < k; row++)
+      for (int j = 0; j < row; j++) x[row] -= h[row * k + j] * x[j];
+    for (int row = k - 1; row >= 0; row--) {
+      for (int j = row + 1; j < k; j++) x[row] -= h[row * k + j] * x[j];
+      x[row] /= h[row * k + row];
+    }
+    if (!(x[i] >= 0)) return 0;
+  }
+  return 1;
+}
+
 cc_status arima_fit_css(const arima_spec *spec, const double *y, size_t n, double *coef, double *sigma2,
                         cc_error *err) {
   size_t nobs = 0;
@@ -451,8 +491,16 @@ cc_status arima_fit_css(const arima_spec *spec, const double *y, size_t n, doubl
     double value;
     /* as stats::arima(method = "CSS"): the result is kept whether or not BFGS converged */
     double objective = bfgs(w, w->coef, &value) < 0 ? NAN : arima_objective(w, w->coef);
+    double hessian[(4 * ARIMA_MAX_ORDER + 1) * (4 * ARIMA_MAX_ORDER + 1)];
+    cc_bfgs_options options;
+    cc_bfgs_options_default(&options);
     if (!isfinite(objective))
       status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the conditional sum of squares is not finite");
+    else if (!cc_optim_hessian(objective_for_optimiser, w, w->coef, (size_t)spec->n_coef, w->parscale,
+                               options.gradient_step, hessian) ||
+             !covariance_admissible(hessian, spec->n_coef))
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL,
+                            "the estimates have no covariance (singular Hessian or a negative variance)");
     else {
       *sigma2 = exp(2 * objective);
       memcpy(coef, w->coef, (size_t)spec->n_coef * sizeof *coef);

@@ -101,7 +101,9 @@ cc_status arima_fit_spec(const arima_spec *s, const double *y, size_t n, cc_mode
  * (natural parameters, not checked for stationarity), *sigma2 the mean
  * squared conditional residual. No model is built: auto.arima's
  * approximation uses it during the search. CC_EINPUT when the data do not
- * allow the fit, CC_ENOMEM. */
+ * allow the fit or, as R's arima(method = "CSS") and forecast's checkarima,
+ * the Hessian (R's optimHess) is exactly singular or gives a negative
+ * variance; CC_ENOMEM. */
 cc_status arima_fit_css(const arima_spec *s, const double *y, size_t n, double *coef, double *sigma2, cc_error *err);
 
 /* Choose the orders of an ARIMA for y[0..n) of the given period (1: not

@@ -301,6 +301,30 @@ static int scaled_gradient(cc_objective_fn f, void *context, double *z, const do
   return 1;
 }
 
+int cc_optim_hessian(cc_objective_fn f, void *context, const double *x, size_t n, const double *scale,
+                     double gradient_step, double *hessian) {
+  if (n == 0) return 1;
+  if (n > CC_BFGS_MAX_PARAMETERS) return 0;
+  double z[n], up[n], down[n], work[n];
+  for (size_t i = 0; i < n; i++) z[i] = x[i] / scale[i];
+  for (size_t i = 0; i < n; i++) {
+    double eps = gradient_step / scale[i], keep = z[i]; /* R's optimhess: ndeps / parscale */
+    z[i] = keep + eps;
+    int finite = scaled_gradient(f, context, z, scale, work, n, gradient_step, up);
+    z[i] = keep - eps;
+    finite = finite && scaled_gradient(f, context, z, scale, work, n, gradient_step, down);
+    z[i] = keep;
+    if (!finite) return 0;
+    for (size_t j = 0; j < n; j++) hessian[i * n + j] = (up[j] - down[j]) / (2 * eps * scale[i] * scale[j]);
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < i; j++) {
+      double mean = 0.5 * (hessian[i * n + j] + hessian[j * n + i]);
+      hessian[i * n + j] = hessian[j * n + i] = mean;
+    }
+  return 1;
+}
+
 int cc_bfgs(cc_objective_fn f, void *context, double *x, size_t n, const double *scale, const cc_bfgs_options *o,
             double *value) {
   if (n == 0) {
