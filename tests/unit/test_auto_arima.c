@@ -6,7 +6,7 @@
  * M3 yearly and other series, simulated processes, at most 150 values), and
  * auto.arima(y) with all its defaults on 29 seasonal series
  * (tests/reference/auto_arima_seasonal_reference.R: M3 quarterly and
- * monthly, tourism, simulated seasonal ARIMA, some with missing values, 7
+ * monthly, tourism, simulated seasonal ARIMA, some with missing values, 6
  * longer than 150 so that R's approximation runs). A stepwise search can
  * end in another local minimum after tiny numerical differences, so the bar
  * is: the same orders and constant as R in at least 80% of the cases, and
