@@ -42,9 +42,19 @@
  * arima_fit_spec) in order of that score until one is admissible, which is
  * the answer. Otherwise every model is fitted exactly during the search.
  *
+ * As in R, a CSS fit whose Hessian is exactly singular or gives a negative
+ * variance is inadmissible (arima_fit_css): with missing values, the
+ * conditional residuals of an MA model are missing from the first gap on,
+ * so R rejects those models and so must we to follow its search.
+ *
  * Deviations from R, all outside what the reference tests exercise:
  *   - R's checkarima (a NaN standard error from the Hessian makes a model
- *     inadmissible) is not done: the fit does not compute the Hessian.
+ *     inadmissible) is not done for exact fits: they do not compute the
+ *     Hessian.
+ *   - Exact fits are more robust than R's for long periods: R's stationary
+ *     covariance (Gardner et al. 1980) can break down there (e.g. a weekly
+ *     ARIMA(1,1,0)(1,1,0)[52] whose likelihood R cannot evaluate), so R
+ *     rejects models we fit and can end with a worse AICc.
  *   - A series that is constant after differencing is bad input here; R
  *     fits a fixed-coefficient model to it.
  *   - Leading missing values are kept (R drops them first), which matters
