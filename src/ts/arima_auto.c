@@ -191,7 +191,9 @@ static cc_status try_model(auto_search *a, int p, int q, int sp, int sq, int con
   arima_spec s = candidate_spec(a, p, q, sp, sq, constant);
   cc_status status = CC_OK;
   cc_model *m = NULL;
-  double score = a->approximate ? fit_approximate(a, &s, &status, err) : fit_exact(a, &s, &m, &status, err);
+  double score = HUGE_VAL; /* a state beyond the supported size (long periods) is not admissible */
+  if (s.rd <= ARIMA_MAX_STATE)
+    score = a->approximate ? fit_approximate(a, &s, &status, err) : fit_exact(a, &s, &m, &status, err);
   if (a->n_tried < AUTO_MAX_MODELS) a->tried[a->n_tried++] = (tried_model){p, q, sp, sq, constant, score};
   if (score < a->best_score) {
     cc_model_free(a->best);
@@ -339,7 +341,7 @@ static cc_status refit_exact(auto_search *a, cc_error *err) {
     const tried_model *t = &a->tried[order[i]];
     arima_spec s = candidate_spec(a, t->p, t->q, t->sp, t->sq, t->constant);
     cc_model *m = NULL;
-    double score = fit_exact(a, &s, &m, &status, err);
+    double score = s.rd <= ARIMA_MAX_STATE ? fit_exact(a, &s, &m, &status, err) : HUGE_VAL;
     if (score < HUGE_VAL) {
       a->best = m, a->best_score = score;
       break;
@@ -405,7 +407,15 @@ cc_status arima_auto_fit(const double *y, size_t n, int period, cc_model **out, 
     cc_model_free(a.best);
     return status;
   }
-  if (!a.best) return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "no suitable ARIMA model found");
+  if (!a.best) {
+    arima_spec smallest = candidate_spec(&a, 0, 0, 0, 0, 0);
+    if (smallest.rd > ARIMA_MAX_STATE)
+      return cc_error_set(err, CC_EINPUT, NULL, 0, NULL,
+                          "no ARIMA model fits: with period %d and %d seasonal difference(s) the state would exceed %d "
+                          "values",
+                          a.period, a.sd, ARIMA_MAX_STATE);
+    return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "no suitable ARIMA model found");
+  }
   *out = a.best;
   return CC_OK;
 }

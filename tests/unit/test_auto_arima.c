@@ -229,6 +229,12 @@ START_TEST(test_errors) {
   for (int t = 0; t < 48; t++) repeating[t] = 10 + 5 * (t % 4);
   ck_assert_int_eq(fit_auto(repeating, 48, 4, NULL, &m, &err), CC_EINPUT);
   ck_assert_ptr_null(m);
+  /* a period so long that one seasonal difference exceeds the state limit: said so */
+  static double long_period[700];
+  for (int t = 0; t < 700; t++) long_period[t] = 10 + 5 * sin(0.0209439510239 * t) + 0.1 * sin(2.1 * t); /* period 300 */
+  ck_assert_int_eq(fit_auto(long_period, 700, 300, NULL, &m, &err), CC_EINPUT);
+  ck_assert_ptr_nonnull(strstr(err.message, "state would exceed"));
+  ck_assert_ptr_null(m);
   /* a constant series: nothing to choose */
   double flat[30];
   for (int t = 0; t < 30; t++) flat[t] = 3;
