@@ -154,6 +154,21 @@ START_TEST(test_periodic_and_identity) {
 }
 END_TEST
 
+/* na.interp's linear path (period 1, or too few values for the seasonal
+ * one): straight lines between present values, the ends held. */
+START_TEST(test_linear_interpolation) {
+  double y[8] = {NAN, 2, NAN, NAN, 8, 9, NAN, NAN}, out[8];
+  const double expected[8] = {2, 2, 4, 6, 8, 9, 9, 9};
+  cc_error err;
+  ck_assert_int_eq(cc_na_interp(y, 8, 1, out, &err), CC_OK);
+  for (int t = 0; t < 8; t++) ck_assert_double_eq_tol(out[t], expected[t], 1e-12);
+  ck_assert_int_eq(cc_na_interp(y, 8, 4, out, &err), CC_OK); /* 3 values, not more than 2 periods */
+  for (int t = 0; t < 8; t++) ck_assert_double_eq_tol(out[t], expected[t], 1e-12);
+  ck_assert_int_eq(cc_na_interp(y, 8, 1, y, &err), CC_OK); /* in place */
+  for (int t = 0; t < 8; t++) ck_assert_double_eq_tol(y[t], expected[t], 1e-12);
+}
+END_TEST
+
 START_TEST(test_errors) {
   double y[20];
   for (int t = 0; t < 20; t++) y[t] = t % 4;
@@ -189,6 +204,7 @@ static Suite *stl_suite(void) {
   tcase_add_test(tc, test_stl_reference);
   tcase_add_test(tc, test_strength_and_nsdiffs);
   tcase_add_test(tc, test_periodic_and_identity);
+  tcase_add_test(tc, test_linear_interpolation);
   tcase_add_test(tc, test_errors);
   suite_add_tcase(s, tc);
   return s;
