@@ -198,11 +198,28 @@ static double conditional_ssq(arima_work *w) {
   double ssq = 0;
   size_t nu = 0, cond = (size_t)w->n_cond;
   int q = s->n_theta;
+  /* Seasonal polynomials are mostly zeros: with no value missing, the terms
+   * with a zero coefficient add exactly nothing and are skipped (with
+   * missing values they must stay, since 0 * NaN is NaN in R's sum too). */
+  int ar_terms[ARIMA_MAX_STATE], ma_terms[ARIMA_MAX_STATE], n_ar = 0, n_ma = 0;
+  int sparse = w->complete && s->n_phi <= ARIMA_MAX_STATE && q <= ARIMA_MAX_STATE;
+  if (sparse) {
+    for (int j = 0; j < s->n_phi; j++)
+      if (w->phi[j] != 0) ar_terms[n_ar++] = j;
+    for (int j = 0; j < q; j++)
+      if (w->theta[j] != 0) ma_terms[n_ma++] = j;
+  }
   for (size_t t = cond; t < n; t++) {
     double tmp = w->w[t];
-    for (int j = 0; j < s->n_phi; j++) tmp -= w->phi[j] * w->w[t - (size_t)j - 1];
     size_t limit = t - cond < (size_t)q ? t - cond : (size_t)q;
-    for (size_t j = 0; j < limit; j++) tmp -= w->theta[j] * w->resid[t - j - 1];
+    if (sparse) {
+      for (int k = 0; k < n_ar; k++) tmp -= w->phi[ar_terms[k]] * w->w[t - (size_t)ar_terms[k] - 1];
+      for (int k = 0; k < n_ma && (size_t)ma_terms[k] < limit; k++)
+        tmp -= w->theta[ma_terms[k]] * w->resid[t - (size_t)ma_terms[k] - 1];
+    } else {
+      for (int j = 0; j < s->n_phi; j++) tmp -= w->phi[j] * w->w[t - (size_t)j - 1];
+      for (size_t j = 0; j < limit; j++) tmp -= w->theta[j] * w->resid[t - j - 1];
+    }
     w->resid[t] = tmp;
     if (!isnan(tmp)) nu++, ssq += tmp * tmp;
   }
