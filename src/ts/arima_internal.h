@@ -83,7 +83,7 @@ likelihood_sums arima_kalman_filter(arima_work *w, double *resid);
  * differenced series x (w->x) under the stationary ARMA part, from its
  * autocovariances and the Chandrasekhar recursions, O(n r) per call. This
  * is the likelihood R's filter approximates with its diffuse prior (kappa
- * 1e6) on the differencing states: fitted log-likelihoods agree with R.s
+ * 1e6) on the differencing states: fitted log-likelihoods agree with R's
  * to about 3e-4 on the reference cases. *ok is 0 when the AR part
  * is not stationary or the recursions break down (F_t not positive): the
  * caller then runs the filter. */
