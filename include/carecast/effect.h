@@ -40,6 +40,7 @@
 
 typedef struct cc_effect_options {
   int ramp_periods;        /* 0: a step at the change; k > 0: a ramp reaching full size after k periods */
+  int period;              /* seasonal period of the series (12 monthly, 1 none; default 1) for the ARIMA errors */
   double level;            /* interval level in percent (default 95) */
   size_t n_paths;          /* counterfactual sample paths (default CC_EFFECT_PATHS) */
   unsigned long seed;      /* seed of the counterfactual's random stream */
@@ -48,7 +49,7 @@ typedef struct cc_effect_options {
   const char *period_name; /* one period ("month"); NULL: "period" */
 } cc_effect_options;
 
-/* Fill the defaults (step, 95%, CC_EFFECT_PATHS paths, a fixed seed, not non-negative). */
+/* Fill the defaults (step, not seasonal, 95%, CC_EFFECT_PATHS paths, a fixed seed, not non-negative). */
 void cc_effect_options_default(cc_effect_options *options);
 
 typedef struct cc_effect_estimate {

@@ -27,4 +27,21 @@ double cc_kpss_pvalue(double statistic);
  * level-stationary by the KPSS test at level alpha, at most max_d. */
 int cc_ndiffs(const double *y, size_t n, double alpha, int max_d);
 
+#define CC_SEAS_THRESHOLD 0.64 /* nsdiffs(test = "seas"): difference when the seasonal strength exceeds this */
+#define CC_NSDIFFS_MAX_D 1     /* nsdiffs' and auto.arima's default max.D */
+
+/* How many seasonal differences (lag period) y[0..n) needs, as
+ * forecast::nsdiffs(test = "seas"): one more while the seasonal strength
+ * (cc_seasonal_strength) exceeds 0.64, at most max_d. 0 for a
+ * constant series (missing values aside), a period below 2, or period >= n;
+ * a test that cannot be run counts as no difference, as in nsdiffs. */
+int cc_nsdiffs(const double *y, size_t n, int period, int max_d);
+
+/* forecast's seasonal strength (seas.heuristic): 1 - var(R) / var(R + S) with
+ * R and S the remainder and seasonal parts of forecast::mstl(y): missing
+ * values filled by na.interp (interp.h), then stl with s.window 11, not
+ * robust (stl.h); variances over the observed values; clamped to [0, 1];
+ * NaN when it cannot be computed. */
+double cc_seasonal_strength(const double *y, size_t n, int period);
+
 #endif

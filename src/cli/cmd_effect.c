@@ -132,6 +132,7 @@ static int run_effect(const effect_request *q) {
     cc_effect_options options;
     cc_effect_options_default(&options);
     options.ramp_periods = ramp_periods;
+    options.period = cc_freq_per_year(s->freq); /* seasonal ARIMA errors for monthly and quarterly series */
     options.nonnegative = s->kind != CC_KIND_AMOUNT;
     options.unit = s->unit[0] ? s->unit : NULL;
     options.period_name = cc_freq_name(s->freq);

@@ -23,15 +23,13 @@
 #include "carecast/forecast.h"
 #include "carecast/models.h"
 
-/* auto.arima(seasonal = FALSE): the automatic seasonal search is not
- * available yet (arima_auto.c); set this to the series' period once it is. */
-#define CC_EFFECT_SEASONAL_PERIOD 1
 #define CC_EFFECT_SEED 20240401UL  /* default seed of the counterfactual paths */
 #define CC_EFFECT_MAX_XREG 3       /* level, slope, control */
 #define CC_EFFECT_MAX_REGRESSION 2 /* coefficients of the counterfactual's regression: constant, control */
 
 void cc_effect_options_default(cc_effect_options *options) {
   options->ramp_periods = 0;
+  options->period = 1;
   options->level = CC_EFFECT_LEVEL;
   options->n_paths = CC_EFFECT_PATHS;
   options->seed = CC_EFFECT_SEED;
@@ -110,12 +108,12 @@ static cc_status validate(const double *y, size_t n, size_t change, const double
   return CC_OK;
 }
 
-/* The automatic ARIMA of y[0..n) with k regressors xreg (n x k) called names. */
-static cc_status fit_auto(const double *y, size_t n, size_t k, const double *xreg, const char *const *names,
+/* The automatic ARIMA of y[0..n) (seasonal period `period`) with k regressors xreg (n x k) called names. */
+static cc_status fit_auto(const double *y, size_t n, int period, size_t k, const double *xreg, const char *const *names,
                           cc_model **out, cc_error *err) {
   cc_fit_options options;
   cc_fit_options_default(&options);
-  options.period = CC_EFFECT_SEASONAL_PERIOD;
+  options.period = period > 1 ? period : 1;
   options.n_xreg = k, options.xreg = k ? xreg : NULL, options.xreg_names = k ? names : NULL;
   return cc_model_arima.fit(y, n, NULL, &options, out, err);
 }
@@ -135,7 +133,7 @@ static cc_status segmented_regression(const double *y, size_t n, size_t change, 
     if (control) xreg[2 * n + t] = control[t];
   }
   cc_model *m = NULL;
-  cc_status status = fit_auto(y, n, k, xreg, names, &m, err);
+  cc_status status = fit_auto(y, n, o->period, k, xreg, names, &m, err);
   free(xreg);
   if (status) return status;
   double z = gsl_cdf_ugaussian_Pinv(0.5 + o->level / 200);
@@ -240,7 +238,7 @@ static cc_status counterfactual(const double *y, size_t n, size_t change, const 
   size_t h = n - change, k = control ? 1 : 0;
   const char *names[1] = {"control"};
   cc_model *m = NULL;
-  cc_status status = fit_auto(y, change, k, control, names, &m, err);
+  cc_status status = fit_auto(y, change, o->period, k, control, names, &m, err);
   if (status) return status;
   cc_forecast_options fo;
   cc_forecast_options_default(&fo);

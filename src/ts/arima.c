@@ -11,8 +11,8 @@
  *     ...:none              no constant (the default when d + D > 0)
  * e.g. "arima:0,1,1:0,1,1" (the airline model), "arima:2,0,1:mean",
  * "arima:0,1,1:drift". A NULL, empty or "auto" variant selects the orders
- * automatically, as forecast::auto.arima(seasonal = FALSE) (arima_auto.c),
- * for series of period 1 only; for seasonal series it is a usage error. Limits: p, q, P, Q at most 20, d and D
+ * automatically, as forecast::auto.arima() (arima_auto.c), seasonal orders
+ * included when the period is above 1. Limits: p, q, P, Q at most 20, d and D
  * at most 3, and a state (see below) of at most 256 values; seasonal orders
  * on a series of period 1, too few observations for the orders, or a
  * non-stationary AR part from CSS are bad input (CC_EINPUT: the command
@@ -50,15 +50,21 @@
  *      F_t >= 1e4, i.e. the diffuse start), AR parts reparametrised through
  *      the partial autocorrelations (tanh, then Durbin-Levinson; R's
  *      partrans), MA parts made invertible before and after (maInvert),
- *      minimised by BFGS.
+ *      minimised by BFGS. For a complete series the objective is computed
+ *      without the filter (arima_fast_likelihood): the exact likelihood of
+ *      the differenced series under the stationary ARMA part, which R's
+ *      diffuse prior on the differencing states approximates, by the
+ *      Chandrasekhar recursions in O(n r) instead of O(n rd^2); estimates
+ *      agree with R's to about 1e-4 (0.1% on a flat ARIMA(2,1,2)). The
+ *      final pass that keeps a_n, P_n and the residuals is the filter's.
  * The BFGS is a transcription of R's vmmin (optim(method = "BFGS")), with
  * optim's central-difference gradient (ndeps 1e-3 on the parscaled
  * parameters), maxit 100 and reltol sqrt(DBL_EPSILON), so that we take the
  * path R takes. One deviation: the stationary covariance of the ARMA state
- * (R: Gardner, Harvey and Phillips 1980, getQ0) is the solution of the
- * discrete Lyapunov equation Q = T Q T' + R R', computed here by the
- * doubling algorithm (Q += A Q A', A = A^2, from A = T), which agrees with
- * Gardner's to rounding for stationary models.
+ * (R: Gardner, Harvey and Phillips 1980, getQ0) is computed from the ARMA
+ * autocovariances (its first column) and the Lyapunov equation Q = T Q T' +
+ * R R' read entry by entry (the rest), in O(r^2) (arima_statespace.c),
+ * which agrees with Gardner's to rounding for stationary models.
  *
  * Standard errors as R's var.coef: the Hessian of the objective at the
  * optimum by optimHess (cc_optim_hessian), in the transformed coordinates,
@@ -215,11 +221,28 @@ static double conditional_ssq(arima_work *w) {
   double ssq = 0;
   size_t nu = 0, cond = (size_t)w->n_cond;
   int q = s->n_theta;
+  /* Seasonal polynomials are mostly zeros: with no value missing, the terms
+   * with a zero coefficient add exactly nothing and are skipped (with
+   * missing values they must stay, since 0 * NaN is NaN in R's sum too). */
+  int ar_terms[ARIMA_MAX_STATE], ma_terms[ARIMA_MAX_STATE], n_ar = 0, n_ma = 0;
+  int sparse = w->complete && s->n_phi <= ARIMA_MAX_STATE && q <= ARIMA_MAX_STATE;
+  if (sparse) {
+    for (int j = 0; j < s->n_phi; j++)
+      if (w->phi[j] != 0) ar_terms[n_ar++] = j;
+    for (int j = 0; j < q; j++)
+      if (w->theta[j] != 0) ma_terms[n_ma++] = j;
+  }
   for (size_t t = cond; t < n; t++) {
     double tmp = w->w[t];
-    for (int j = 0; j < s->n_phi; j++) tmp -= w->phi[j] * w->w[t - (size_t)j - 1];
     size_t limit = t - cond < (size_t)q ? t - cond : (size_t)q;
-    for (size_t j = 0; j < limit; j++) tmp -= w->theta[j] * w->resid[t - j - 1];
+    if (sparse) {
+      for (int k = 0; k < n_ar; k++) tmp -= w->phi[ar_terms[k]] * w->w[t - (size_t)ar_terms[k] - 1];
+      for (int k = 0; k < n_ma && (size_t)ma_terms[k] < limit; k++)
+        tmp -= w->theta[ma_terms[k]] * w->resid[t - (size_t)ma_terms[k] - 1];
+    } else {
+      for (int j = 0; j < s->n_phi; j++) tmp -= w->phi[j] * w->w[t - (size_t)j - 1];
+      for (size_t j = 0; j < limit; j++) tmp -= w->theta[j] * w->resid[t - j - 1];
+    }
     w->resid[t] = tmp;
     if (!isnan(tmp)) nu++, ssq += tmp * tmp;
   }
@@ -232,8 +255,13 @@ static double arima_objective(arima_work *w, const double *par) {
   arima_expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
   remove_regression(w, par);
   if (w->use_css) return 0.5 * log(conditional_ssq(w));
-  if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
-  likelihood_sums sums = arima_kalman_filter(w, NULL);
+  likelihood_sums sums;
+  int fast = 0; /* the fast likelihood, or the filter when it cannot be used or breaks down */
+  if (w->complete) sums = arima_fast_likelihood(w, &fast);
+  if (!fast) {
+    if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
+    sums = arima_kalman_filter(w, NULL);
+  }
   if (sums.nu == 0) return HUGE_VAL;
   double s2 = sums.ssq / (double)sums.nu;
   return 0.5 * (log(s2) + sums.sumlog / (double)sums.nu);
@@ -259,7 +287,7 @@ static void work_free(arima_work *w) {
   if (!w) return;
   free(w->x), free(w->phi), free(w->theta), free(w->delta), free(w->coef), free(w->tpar);
   free(w->a), free(w->anew), free(w->M), free(w->P), free(w->Pnew), free(w->mm), free(w->lyap);
-  free(w->w), free(w->resid), free(w->parscale);
+  free(w->w), free(w->resid), free(w->parscale), free(w->fast);
   free(w->reg), free(w->reg_natural), free(w->rotation);
   free(w);
 }
@@ -279,12 +307,16 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->a = calloc(rd, sizeof *w->a), w->anew = calloc(rd, sizeof *w->anew), w->M = calloc(rd, sizeof *w->M);
   w->P = calloc(rd * rd, sizeof *w->P), w->Pnew = calloc(rd * rd, sizeof *w->Pnew);
   w->mm = calloc(rd * rd, sizeof *w->mm);
-  w->lyap = calloc(4 * r * r, sizeof *w->lyap);
+  w->lyap = calloc(4 * r * r + 8 * (r + 1), sizeof *w->lyap);
   w->w = calloc(n, sizeof *w->w), w->resid = calloc(n, sizeof *w->resid);
   w->parscale = calloc(nc, sizeof *w->parscale);
   size_t reg_values = n * (size_t)s->n_reg > 0 ? n * (size_t)s->n_reg : 1;
   w->reg = calloc(reg_values, sizeof *w->reg), w->reg_natural = calloc(reg_values, sizeof *w->reg_natural);
-  if (!w->reg || !w->reg_natural || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar || !w->a || !w->anew || !w->M || !w->P ||
+  w->fast = calloc(10 * (r + 1), sizeof *w->fast);
+  w->complete = 1;
+  for (size_t t = 0; t < n; t++) w->complete &= !isnan(y[t]);
+  if (!w->reg || !w->reg_natural || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
+      !w->a || !w->anew || !w->M || !w->P ||
       !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {
     work_free(w);
     return NULL;
@@ -525,6 +557,84 @@ cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n,
   return CC_OK;
 }
 
+/* 1 when the covariance of the estimates, the inverse of the Hessian h[k x
+ * k] (times the positive n_used, which changes neither), exists and has no
+ * negative variance: R's solve(res$hessian * n.used), which fails on an
+ * exactly singular matrix (LAPACK dgesv: a zero pivot), and forecast's
+ * checkarima (a NaN standard error). h is overwritten. */
+static int covariance_admissible(double *h, int k) {
+  int pivots[4 * ARIMA_MAX_ORDER + 1];
+  for (int col = 0; col < k; col++) { /* LU with partial pivoting, as dgesv */
+    int pivot = col;
+    for (int row = col + 1; row < k; row++)
+      if (fabs(h[row * k + col]) > fabs(h[pivot * k + col])) pivot = row;
+    pivots[col] = pivot;
+    if (h[pivot * k + col] == 0 || isnan(h[pivot * k + col])) return 0;
+    for (int j = 0; j < k; j++) {
+      double t = h[col * k + j];
+      h[col * k + j] = h[pivot * k + j], h[pivot * k + j] = t;
+    }
+    for (int row = col + 1; row < k; row++) {
+      double factor = h[row * k + col] /= h[col * k + col];
+      for (int j = col + 1; j < k; j++) h[row * k + j] -= factor * h[col * k + j];
+    }
+  }
+  for (int i = 0; i < k; i++) { /* diagonal of the inverse: solve for the unit vectors */
+    double x[4 * ARIMA_MAX_ORDER + 1];
+    for (int j = 0; j < k; j++) x[j] = j == i ? 1.0 : 0.0;
+    for (int col = 0; col < k; col++) { /* the row swaps, then L */
+      double t = x[col];
+      x[col] = x[pivots[col]], x[pivots[col]] = t;
+    }
+    for (int row = 0; row < k; row++)
+      for (int j = 0; j < row; j++) x[row] -= h[row * k + j] * x[j];
+    for (int row = k - 1; row >= 0; row--) {
+      for (int j = row + 1; j < k; j++) x[row] -= h[row * k + j] * x[j];
+      x[row] /= h[row * k + row];
+    }
+    if (!(x[i] >= 0)) return 0;
+  }
+  return 1;
+}
+
+cc_status arima_fit_css(const arima_spec *spec, const double *y, size_t n, const double *xreg, double *coef,
+                        double *sigma2, cc_error *err) {
+  size_t nobs = 0;
+  for (size_t t = 0; t < n; t++) nobs += !isnan(y[t]);
+  if (nobs <= (size_t)spec->n_delta + (size_t)spec->n_coef + 2 || n <= (size_t)(spec->n_delta + spec->n_phi) + 1)
+    return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "too few values for the conditional sum of squares");
+  arima_work *w = work_alloc(spec, y, n);
+  if (!w) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  arima_regression_build(w, xreg);
+  for (int i = 0; i < spec->n_coef; i++) w->coef[i] = 0, w->parscale[i] = 1;
+  cc_status status = spec->n_reg > 0 ? arima_regression_rotate(w, err) : CC_OK;
+  if (!status && spec->n_reg > 0) status = arima_regression_start(w, err);
+  if (!status) {
+    w->use_css = 1;
+    w->n_cond = spec->n_delta + spec->n_phi;
+    double value;
+    /* as stats::arima(method = "CSS"): the result is kept whether or not BFGS converged */
+    double objective = bfgs(w, w->coef, &value) < 0 ? NAN : arima_objective(w, w->coef);
+    double hessian[(4 * ARIMA_MAX_ORDER + 1) * (4 * ARIMA_MAX_ORDER + 1)];
+    cc_bfgs_options options;
+    cc_bfgs_options_default(&options);
+    if (!isfinite(objective))
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the conditional sum of squares is not finite");
+    else if (!cc_optim_hessian(objective_for_optimiser, w, w->coef, (size_t)spec->n_coef, w->parscale,
+                               options.gradient_step, hessian) ||
+             !covariance_admissible(hessian, spec->n_coef))
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL,
+                            "the estimates have no covariance (singular Hessian or a negative variance)");
+    else {
+      *sigma2 = exp(2 * objective);
+      arima_regression_unrotate(w, NULL);
+      memcpy(coef, w->coef, (size_t)spec->n_coef * sizeof *coef);
+    }
+  }
+  work_free(w);
+  return status;
+}
+
 static cc_status arima_fit(const double *y, size_t n, const char *variant, const cc_fit_options *options,
                            cc_model **out, cc_error *err) {
   *out = NULL;
@@ -539,12 +649,7 @@ static cc_status arima_fit(const double *y, size_t n, const char *variant, const
     return cc_error_set(err, CC_EUSAGE, NULL, 0, "xreg", "%zu regressors; at most %d are supported", o->n_xreg,
                         ARIMA_MAX_XREG);
   if (!variant || !*variant || strcmp(variant, "auto") == 0) {
-    if (period > 1) /* bad input for this series (the command line skips it), not a usage error of the run */
-      return cc_error_set(err, CC_EINPUT, NULL, 0, "model",
-                          "automatic ARIMA selection for seasonal series (period %d) is not yet supported: give the "
-                          "orders, e.g. \"arima:0,1,1:0,1,1\"",
-                          period);
-    return arima_auto_fit_xreg(y, n, o->n_xreg, o->xreg, o->xreg_names, out, err);
+    return arima_auto_fit_xreg(y, n, period, o->n_xreg, o->xreg, o->xreg_names, out, err);
   }
   arima_spec s;
   cc_status status = parse_variant(variant, period, &s, err);
@@ -677,5 +782,5 @@ static cc_status arima_simulate(const cc_model *m, size_t h, gsl_rng *rng, doubl
   return status;
 }
 
-const cc_model_type cc_model_arima = {"arima", "seasonal ARIMA with fixed orders, as forecast::Arima (CSS-ML); non-seasonal automatic orders as auto.arima",
+const cc_model_type cc_model_arima = {"arima", "seasonal ARIMA, fixed orders as forecast::Arima (CSS-ML) or automatic orders as auto.arima",
                                       arima_fit, arima_forecast, arima_simulate};

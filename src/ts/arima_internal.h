@@ -15,9 +15,9 @@
 #define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
 #define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
 #define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
-#define ARIMA_LYAPUNOV_MAXIT 64     /* doublings: 2^64 terms of the series */
 #define ARIMA_RANK_TOLERANCE 1e-7    /* relative singular value below which the regression is rank deficient (lm's tol) */
 #define ARIMA_GRADTRANS_STEP 1e-3    /* forward-difference step of the AR transformation's Jacobian (R's Gradtrans) */
+#define ARIMA_COVARIANCE_CHECK 1e-8 /* stationary covariance: first row and column agree to this share of the variance */
 #define LOG_2PI 1.83787706640934548356 /* log(2 pi) */
 
 enum { CONSTANT_NONE = 0, CONSTANT_MEAN = 1, CONSTANT_DRIFT = 2 };
@@ -53,13 +53,15 @@ typedef struct arima_work {
   double *tpar;        /* n_coef, scratch for transformations */
   double *a, *anew, *M;        /* rd each */
   double *P, *Pnew, *mm;       /* rd x rd each */
-  double *lyap;                /* 4 r x r, for the stationary covariance */
+  double *lyap;                /* 4 r^2 + 8 (r + 1): scratch for the stationary covariance */
   double *w, *resid;           /* n each: differenced series, residuals */
   double *parscale;            /* n_coef */
   int n_cond;                  /* CSS: residuals conditioned on */
   int use_css;                 /* objective: 1 CSS, 0 exact likelihood */
   int transform;               /* objective: AR parts through partrans */
   size_t n_used;               /* non-missing observations less n_delta */
+  int complete;                /* 1: no value missing, so the fast likelihood applies */
+  double *fast;                /* 10 (r + 1): scratch of arima_fast_likelihood */
 } arima_work;
 
 typedef struct likelihood_sums {
@@ -96,6 +98,16 @@ void arima_regression_build(arima_work *w, const double *xreg);
 cc_status arima_regression_rotate(arima_work *w, cc_error *err);
 cc_status arima_regression_start(arima_work *w, cc_error *err);
 void arima_regression_unrotate(arima_work *w, double *cov);
+/* The likelihood sums of a complete series (w->complete) without the
+ * Kalman filter's O(r^2) covariance steps: the exact likelihood of the
+ * differenced series x (w->x) under the stationary ARMA part, from its
+ * autocovariances and the Chandrasekhar recursions, O(n r) per call. This
+ * is the likelihood R's filter approximates with its diffuse prior (kappa
+ * 1e6) on the differencing states: fitted log-likelihoods agree with R's
+ * to about 3e-4 on the reference cases. *ok is 0 when the AR part
+ * is not stationary or the recursions break down (F_t not positive): the
+ * caller then runs the filter. */
+likelihood_sums arima_fast_likelihood(arima_work *w, int *ok);
 
 /* Fill the sizes of s (n_arma, n_coef, r, ...) from its orders, period and constant. */
 void arima_spec_complete(arima_spec *s);
@@ -118,15 +130,25 @@ cc_status arima_fit_spec_xreg(const arima_spec *s, const double *y, size_t n, co
 cc_status arima_regression_residuals(const double *y, size_t n, size_t n_xreg, const double *xreg, double **out,
                                      cc_error *err);
 
-/* forecast::auto.arima(y, xreg = X, seasonal = FALSE) (arima_auto.c): d
- * from the residuals of the regression of y on X, then the stepwise search
- * with the regressors in every model. n_xreg may be 0. */
-cc_status arima_auto_fit_xreg(const double *y, size_t n, size_t n_xreg, const double *xreg, const char *const *names,
-                              cc_model **out, cc_error *err);
+/* Fit the model s to y[0..n) by conditional sum of squares only, as
+ * stats::arima(method = "CSS") (arima.c), with s->n_xreg regressors xreg
+ * (n x n_xreg, column-major; NULL when none): coef[n_coef] the estimates
+ * (natural parameters, not checked for stationarity), *sigma2 the mean
+ * squared conditional residual. No model is built: auto.arima's
+ * approximation uses it during the search. CC_EINPUT when the data do not
+ * allow the fit or, as R's arima(method = "CSS") and forecast's checkarima,
+ * the Hessian (R's optimHess) is exactly singular or gives a negative
+ * variance; CC_ENOMEM. */
+cc_status arima_fit_css(const arima_spec *s, const double *y, size_t n, const double *xreg, double *coef, double *sigma2,
+                        cc_error *err);
 
-/* Choose the orders of a non-seasonal ARIMA for y[0..n) as
- * forecast::auto.arima(y, seasonal = FALSE) and fit them (arima_auto.c). On
- * success *out is the chosen model, which the caller frees. */
-cc_status arima_auto_fit(const double *y, size_t n, cc_model **out, cc_error *err);
+/* Choose the orders of an ARIMA for y[0..n) of the given period (1: not
+ * seasonal) as forecast::auto.arima(y, xreg = X) and fit them (arima_auto.c):
+ * D and d from the residuals of the regression of y on X (y itself without
+ * regressors), then the stepwise search with the regressors in every model.
+ * n_xreg may be 0 (xreg and names NULL). On success *out is the chosen
+ * model, which the caller frees. */
+cc_status arima_auto_fit_xreg(const double *y, size_t n, int period, size_t n_xreg, const double *xreg,
+                              const char *const *names, cc_model **out, cc_error *err);
 
 #endif

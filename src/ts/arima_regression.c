@@ -23,6 +23,9 @@ void arima_regression_build(arima_work *w, const double *xreg) {
   }
   if (s->n_xreg > 0) memcpy(w->reg_natural + n * column, xreg, n * (size_t)s->n_xreg * sizeof *xreg);
   memcpy(w->reg, w->reg_natural, n * (size_t)s->n_reg * sizeof *w->reg);
+  /* a missing regressor value makes x = y - C beta missing: the fast likelihood then does not apply */
+  for (size_t t = 0; t < n * (size_t)s->n_reg && w->complete; t++)
+    if (isnan(w->reg[t])) w->complete = 0;
 }
 
 /* With two or more columns R estimates in the coordinates of the right

@@ -166,8 +166,8 @@ void arima_state_predict(const arima_spec *s, const double *phi, const double *d
 void arima_covariance_predict(const arima_spec *s, const double *phi, const double *theta, const double *delta,
                                const double *P, double *mm, double *Pnew) {
   int r = s->r, rd = s->rd, p = s->n_phi, d = s->n_delta, q = s->r - 1;
-  for (int i = 0; i < r; i++)
-    for (int j = 0; j < rd; j++) {
+  for (int j = 0; j < rd; j++) /* column by column: contiguous in memory */
+    for (int i = 0; i < r; i++) {
       double tmp = 0.0;
       if (i < p) tmp += phi[i] * P[rd * j];
       if (i < r - 1) tmp += P[i + 1 + rd * j];
@@ -204,52 +204,37 @@ void arima_covariance_predict(const arima_spec *s, const double *phi, const doub
   }
 }
 
-/* The initial state covariance Pn (rd x rd): the stationary covariance of
- * the ARMA block, solving Q = T Q T' + R R' by doubling, and kappa on the
- * differencing block. scratch holds 4 r x r. 0 when it does not converge
- * (a non-stationary AR part). */
+static int stationary_first_column(const arima_spec *s, const double *phi, const double *theta, double *q,
+                                   double *scratch);
+
+/* The initial state covariance Pn (rd x rd): the stationary covariance Q
+ * of the ARMA block, and kappa on the differencing block. Q's first column
+ * comes from the autocovariances (stationary_first_column); the rest from
+ * the Lyapunov equation Q = T Q T' + R R' read entry by entry,
+ *   Q_ij = phi_i phi_j Q_00 + phi_i Q_0,j+1 + phi_j Q_i+1,0 + Q_i+1,j+1 + R_i R_j,
+ * from the last row and column (where Q_r,. = 0) backwards: O(r^2), sums of
+ * known terms only. The equation's first row must then give back the first
+ * column: when it does not (to 1e-8 of Q_00), or a variance is not positive,
+ * the AR part is not stationary. scratch holds 4 r^2 + 8 (r + 1). 0 when
+ * the AR part is not stationary. */
 int arima_initial_covariance(const arima_spec *s, const double *phi, const double *theta, double *Pn,
                               double *scratch) {
-  int r = s->r, rd = s->rd;
-  double *Q = scratch, *A = Q + r * r, *AQ = A + r * r, *tmp = AQ + r * r;
-  for (int i = 0; i < r; i++) {
-    double vi = i == 0 ? 1.0 : theta[i - 1];
-    for (int j = 0; j < r; j++) {
-      Q[i + r * j] = vi * (j == 0 ? 1.0 : theta[j - 1]);
-      A[i + r * j] = (j == 0 && i < s->n_phi ? phi[i] : 0) + (j == i + 1 ? 1 : 0);
-    }
-  }
-  int converged = 0;
-  for (int iter = 0; iter < ARIMA_LYAPUNOV_MAXIT && !converged; iter++) {
-    for (int i = 0; i < r; i++) /* AQ = A Q */
-      for (int j = 0; j < r; j++) {
-        double sum = 0;
-        for (int k = 0; k < r; k++) sum += A[i + r * k] * Q[k + r * j];
-        AQ[i + r * j] = sum;
-      }
-    double largest_step = 0, largest = 0;
-    for (int i = 0; i < r; i++) /* Q += AQ A' */
-      for (int j = 0; j < r; j++) {
-        double sum = 0;
-        for (int k = 0; k < r; k++) sum += AQ[i + r * k] * A[j + r * k];
-        Q[i + r * j] += sum;
-        if (fabs(sum) > largest_step) largest_step = fabs(sum);
-        if (fabs(Q[i + r * j]) > largest) largest = fabs(Q[i + r * j]);
-      }
-    if (!isfinite(largest)) return 0;
-    if (largest_step <= DBL_EPSILON * largest) converged = 1;
-    for (int i = 0; i < r; i++) /* A = A A */
-      for (int j = 0; j < r; j++) {
-        double sum = 0;
-        for (int k = 0; k < r; k++) sum += A[i + r * k] * A[k + r * j];
-        tmp[i + r * j] = sum;
-      }
-    memcpy(A, tmp, (size_t)(r * r) * sizeof *A);
-  }
-  if (!converged) return 0;
+  int r = s->r, rd = s->rd, p = s->n_phi;
+  double *q = scratch, *rest = q + r + 1;
+  if (!stationary_first_column(s, phi, theta, q, rest)) return 0;
   for (int i = 0; i < rd * rd; i++) Pn[i] = 0;
+  for (int i = r - 1; i >= 0; i--)
+    for (int j = r - 1; j >= i; j--) {
+      double phi_i = i < p ? phi[i] : 0, phi_j = j < p ? phi[j] : 0;
+      double R_i = i == 0 ? 1.0 : theta[i - 1], R_j = j == 0 ? 1.0 : theta[j - 1];
+      double value = phi_i * phi_j * q[0] + R_i * R_j;
+      if (j + 1 < r) value += phi_i * q[j + 1];
+      if (i + 1 < r) value += phi_j * q[i + 1];
+      if (i + 1 < r && j + 1 < r) value += Pn[(i + 1) + rd * (j + 1)];
+      Pn[i + rd * j] = Pn[j + rd * i] = value;
+    }
   for (int j = 0; j < r; j++)
-    for (int i = 0; i < r; i++) Pn[i + rd * j] = Q[i + r * j];
+    if (!(fabs(Pn[rd * j] - q[j]) <= ARIMA_COVARIANCE_CHECK * q[0]) || !(Pn[j + rd * j] >= 0)) return 0;
   for (int i = r; i < rd; i++) Pn[i + rd * i] = ARIMA_KAPPA;
   return 1;
 }
@@ -284,13 +269,142 @@ likelihood_sums arima_kalman_filter(arima_work *w, double *resid) {
       }
       if (resid) resid[t] = innovation / sqrt(gain);
       for (int i = 0; i < rd; i++) w->a[i] = w->anew[i] + w->M[i] * innovation / gain;
-      for (int i = 0; i < rd; i++)
-        for (int j = 0; j < rd; j++) w->P[i + rd * j] = w->Pnew[i + rd * j] - w->M[i] * w->M[j] / gain;
+      for (int j = 0; j < rd; j++)
+        for (int i = 0; i < rd; i++) w->P[i + rd * j] = w->Pnew[i + rd * j] - w->M[i] * w->M[j] / gain;
     } else {
       memcpy(w->a, w->anew, (size_t)rd * sizeof *w->a);
       memcpy(w->P, w->Pnew, (size_t)(rd * rd) * sizeof *w->P);
       if (resid) resid[t] = NAN;
     }
   }
+  return sums;
+}
+
+/* ---------- the fast likelihood of a complete series ---------- */
+
+/* The autocovariances gamma[0..r] (in units of sigma2) and psi weights
+ * psi[0..r) of the ARMA part with the expanded polynomials phi (n_phi) and
+ * theta (r - 1, padded): Brockwell and Davis (1991), section 3.3, method 2
+ * (the equations for lags 0..p solved as a linear system, the rest by the
+ * AR recursion). matrix is scratch of (n_phi + 1)^2. 0 when the system is
+ * singular or the variance not positive (a non-stationary AR part). */
+static int arma_autocovariances(const arima_spec *s, const double *phi, const double *theta, double *gamma,
+                                double *psi, double *rhs, double *matrix) {
+  int p = s->n_phi, r = s->r, size = p + 1;
+  for (int j = 0; j < r; j++) {
+    double value = j == 0 ? 1.0 : theta[j - 1];
+    for (int i = 1; i <= j && i <= p; i++) value += phi[i - 1] * psi[j - i];
+    psi[j] = value;
+  }
+  for (int k = 0; k <= r; k++) { /* c_k = sum_{j >= k} theta_j psi_{j - k}, theta_0 = 1 */
+    double value = 0;
+    for (int j = k; j < r; j++) value += (j == 0 ? 1.0 : theta[j - 1]) * psi[j - k];
+    rhs[k] = value;
+  }
+  for (int k = 0; k < size; k++) {
+    for (int m = 0; m < size; m++) matrix[k + size * m] = k == m ? 1.0 : 0.0;
+    for (int i = 1; i <= p; i++) matrix[k + size * abs(k - i)] -= phi[i - 1];
+    gamma[k] = rhs[k];
+  }
+  for (int col = 0; col < size; col++) { /* Gaussian elimination with partial pivoting */
+    int pivot = col;
+    for (int k = col + 1; k < size; k++)
+      if (fabs(matrix[k + size * col]) > fabs(matrix[pivot + size * col])) pivot = k;
+    if (!(fabs(matrix[pivot + size * col]) > 0)) return 0;
+    if (pivot != col) {
+      for (int m = 0; m < size; m++) {
+        double t = matrix[col + size * m];
+        matrix[col + size * m] = matrix[pivot + size * m], matrix[pivot + size * m] = t;
+      }
+      double t = gamma[col];
+      gamma[col] = gamma[pivot], gamma[pivot] = t;
+    }
+    for (int k = col + 1; k < size; k++) {
+      double factor = matrix[k + size * col] / matrix[col + size * col];
+      if (factor == 0) continue;
+      for (int m = col; m < size; m++) matrix[k + size * m] -= factor * matrix[col + size * m];
+      gamma[k] -= factor * gamma[col];
+    }
+  }
+  for (int k = size - 1; k >= 0; k--) {
+    double value = gamma[k];
+    for (int m = k + 1; m < size; m++) value -= matrix[k + size * m] * gamma[m];
+    gamma[k] = value / matrix[k + size * k];
+  }
+  for (int k = size; k <= r; k++) {
+    double value = rhs[k];
+    for (int i = 1; i <= p; i++) value += phi[i - 1] * gamma[k - i];
+    gamma[k] = value;
+  }
+  return gamma[0] > 0 && isfinite(gamma[0]);
+}
+
+/* q = Q e_1, the first column of the ARMA state's stationary covariance:
+ * Cov(alpha_t[i], y_t) = sum_{k >= i} phi_{k+1} gamma(k - i + 1) + theta_k
+ * psi_{k - i} (alpha_t[i] = sum_{k >= i} phi_{k+1} y_{t-1+i-k} + theta_k
+ * e_{t+i-k} in Harvey's form). scratch holds (n_phi + 1)^2 + 3 (r + 1).
+ * 0 when the AR part is not stationary. */
+static int stationary_first_column(const arima_spec *s, const double *phi, const double *theta, double *q,
+                                   double *scratch) {
+  int r = s->r, p = s->n_phi;
+  double *gamma = scratch, *psi = gamma + r + 1, *rhs = psi + r + 1, *matrix = rhs + r + 1;
+  if (!arma_autocovariances(s, phi, theta, gamma, psi, rhs, matrix)) return 0;
+  for (int i = 0; i < r; i++) {
+    double value = 0;
+    for (int k = i; k < r; k++) {
+      if (k < p) value += phi[k] * gamma[k - i + 1];
+      value += (k == 0 ? 1.0 : theta[k - 1]) * psi[k - i];
+    }
+    q[i] = value;
+  }
+  return 1;
+}
+
+/* out = T x for the ARMA block of Harvey's form: phi_i x_0 + x_{i+1}. */
+static void arma_transition(int r, int n_phi, const double *phi, const double *x, double *out) {
+  for (int i = 0; i < r; i++) out[i] = (i < n_phi ? phi[i] * x[0] : 0) + (i + 1 < r ? x[i + 1] : 0);
+}
+
+likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
+  const arima_spec *s = &w->spec;
+  int r = s->r, p = s->n_phi;
+  likelihood_sums sums = {0, 0, 0};
+  *ok = 0;
+  /* the differenced series x into w->w[n_delta..n) */
+  size_t n = w->n, start = (size_t)s->n_delta;
+  memcpy(w->w, w->x, n * sizeof *w->w);
+  for (int i = 0; i < s->d; i++)
+    for (size_t t = n - 1; t > 0; t--) w->w[t] -= w->w[t - 1];
+  for (int i = 0; i < s->sd; i++)
+    for (size_t t = n - 1; t >= (size_t)s->period; t--) w->w[t] -= w->w[t - (size_t)s->period];
+  double *q = w->fast, *a = q + r + 1, *anew = a + r + 1, *K = anew + r + 1, *W = K + r + 1, *g = W + r + 1;
+  if (!stationary_first_column(s, w->phi, w->theta, q, w->lyap)) return sums;
+  /* Chandrasekhar recursions (Morf, Sidhu and Kailath 1974): P_{t+1} - P_t = M_t W_t W_t'
+   * has rank one from the stationary start, so each step costs O(r). */
+  double F = q[0], M = -1 / F;
+  arma_transition(r, p, w->phi, q, K);
+  memcpy(W, K, (size_t)r * sizeof *W);
+  for (int i = 0; i < r; i++) a[i] = 0;
+  for (size_t t = start; t < n; t++) {
+    double innovation = w->w[t] - a[0];
+    if (!(F > 0) || !isfinite(F)) return sums;
+    if (F < ARIMA_DIFFUSE_GAIN) {
+      sums.nu++;
+      sums.ssq += innovation * innovation / F;
+      sums.sumlog += log(F);
+    }
+    arma_transition(r, p, w->phi, a, anew);
+    for (int i = 0; i < r; i++) a[i] = anew[i] + K[i] * innovation / F;
+    double u = W[0], F_next = F + M * u * u;
+    arma_transition(r, p, w->phi, W, g);
+    for (int i = 0; i < r; i++) {
+      double k_old = K[i];
+      K[i] = k_old + g[i] * M * u;
+      W[i] = g[i] - u / F * k_old;
+    }
+    M = M * F / F_next;
+    F = F_next;
+  }
+  *ok = 1;
   return sums;
 }

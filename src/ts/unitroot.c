@@ -6,6 +6,9 @@
  * sum_{t>s} e_t e_{t-s} (KPSS 1992, equations 11 and 14). */
 #include "carecast/unitroot.h"
 
+#include "carecast/interp.h"
+#include "carecast/stl.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,4 +91,75 @@ int cc_ndiffs(const double *y, size_t n, double alpha, int max_d) {
   }
   free(x);
   return d;
+}
+
+/* 1 when the present values of x[0..n) are all equal (or there are none). */
+static int constant_present(const double *x, size_t n) {
+  double first = NAN;
+  for (size_t t = 0; t < n; t++) {
+    if (isnan(x[t])) continue;
+    if (isnan(first)) first = x[t];
+    else if (x[t] != first) return 0;
+  }
+  return 1;
+}
+
+/* The sample variance of a[t] (+ b[t]) over the t where y[t] is present. */
+static double variance_present(const double *y, const double *a, const double *b, size_t n) {
+  double mean = 0.0, squares = 0.0;
+  size_t count = 0;
+  for (size_t t = 0; t < n; t++)
+    if (!isnan(y[t])) mean += a[t] + (b ? b[t] : 0.0), count++;
+  if (count < 2) return NAN;
+  mean /= (double)count;
+  for (size_t t = 0; t < n; t++) {
+    if (isnan(y[t])) continue;
+    double v = a[t] + (b ? b[t] : 0.0) - mean;
+    squares += v * v;
+  }
+  return squares / (double)(count - 1);
+}
+
+double cc_seasonal_strength(const double *y, size_t n, int period) {
+  if (n < 3 || period < 2) return NAN;
+  double *filled = malloc(n * sizeof *filled);
+  cc_stl *d = cc_stl_alloc(n, period);
+  double strength = NAN;
+  cc_error err;
+  cc_stl_options options;
+  cc_stl_options_default(&options, CC_MSTL_S_WINDOW, 0); /* mstl's stl: s.window 11, not robust */
+  if (filled && d && cc_interp_na(y, n, period, filled, &err) == CC_OK &&
+      cc_stl_decompose(filled, n, period, &options, d, &err) == CC_OK) {
+    /* the remainder counts where y was observed, as seas.heuristic's var() of mstl's remainder */
+    double value = 1.0 - variance_present(y, d->remainder, NULL, n) / variance_present(y, d->remainder, d->seasonal, n);
+    if (!isnan(value)) strength = value < 0.0 ? 0.0 : value > 1.0 ? 1.0 : value;
+  }
+  free(filled);
+  cc_stl_free(d);
+  return strength;
+}
+
+/* nsdiffs' runTests with test = "seas". */
+static int seasonal_difference_needed(const double *x, size_t n, int period) {
+  double strength = cc_seasonal_strength(x, n, period);
+  return !isnan(strength) && strength > CC_SEAS_THRESHOLD;
+}
+
+int cc_nsdiffs(const double *y, size_t n, int period, int max_d) {
+  if (period < 2 || (size_t)period >= n || constant_present(y, n)) return 0;
+  int difference = seasonal_difference_needed(y, n, period), D = 0;
+  if (!difference || max_d < 1) return 0;
+  double *x = malloc(n * sizeof *x);
+  if (!x) return 0;
+  memcpy(x, y, n * sizeof *x);
+  size_t m = n, lag = (size_t)period;
+  while (difference && D < max_d) {
+    D++;
+    for (size_t t = 0; t + lag < m; t++) x[t] = x[t + lag] - x[t];
+    m -= lag;
+    if (constant_present(x, m)) break;
+    difference = m >= 2 * lag && D < max_d ? seasonal_difference_needed(x, m, period) : 0;
+  }
+  free(x);
+  return D;
 }

@@ -103,11 +103,11 @@ expect_grep "$WORK/out" "run 21000101T000000Z-012"
 expect_exit 0 "$CARECAST" models --store "$STORE"
 expect_grep "$WORK/out" "cs_referrals/E06000012/0-17,Mean"
 
-# Automatic ARIMA: annual series are fitted, seasonal ones skipped by name (not supported yet).
+# Automatic ARIMA: annual and seasonal (monthly) series are fitted alike.
 expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_dfe_*/E08000019/*' --model arima
 expect_grep "$WORK/out" "series fitted with --model arima"
 expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/*' --model arima
-expect_grep "$WORK/err" "automatic ARIMA selection for seasonal series"
+expect_grep "$WORK/out" "series fitted with --model arima, 0 skipped"
 
 # Mistakes.
 expect_exit 2 "$CARECAST" fit --store "$STORE" --model prophet

@@ -30,3 +30,16 @@ for (p in problems) for (scale in c(1, 10)) {
 out <- do.call(rbind, rows)
 dir.create("tests/reference/fixtures", showWarnings = FALSE, recursive = TRUE)
 write.csv(out, "tests/reference/fixtures/optim_nelder_mead.csv", row.names = FALSE, quote = FALSE)
+
+# optimHess (optim(hessian = TRUE)): the numerical Hessian with parscale, for cc_optim_hessian.
+# Writes tests/reference/fixtures/optim_hessian.csv: problem,scale,i,j,value (x as below).
+hess_points <- list(rosenbrock = c(0.7, 0.4), bumpy = c(1.5, 2.2, 2.9, 4.1, 5.3), quadratic = c(1, 1, 1))
+hess_rows <- list()
+for (p in problems) for (scale in c(1, 10)) {
+  x <- hess_points[[p$name]]
+  h <- optimHess(x, p$f, control = list(parscale = seq_along(x) * scale))
+  for (i in seq_along(x)) for (j in seq_along(x))
+    hess_rows[[length(hess_rows) + 1]] <- data.frame(problem = p$name, scale = scale, i = i, j = j,
+                                                     value = sprintf("%.12g", h[i, j]))
+}
+write.csv(do.call(rbind, hess_rows), "tests/reference/fixtures/optim_hessian.csv", row.names = FALSE, quote = FALSE)

@@ -296,7 +296,7 @@ START_TEST(test_errors) {
                        "1,0,0:drift", "1,2,0:drift", "25,0,0", "-1,0,0", "0,5,0"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
     ck_assert_msg(fit_variant(y, 40, 1, bad[i], &err) == CC_EUSAGE, "variant \"%s\" accepted", bad[i]);
-  ck_assert_int_eq(fit_variant(y, 40, 4, NULL, &err), CC_EINPUT); /* seasonal automatic selection: not yet */
+  ck_assert_int_eq(fit_variant(y, 40, 4, NULL, &err), CC_OK);     /* seasonal automatic selection */
   ck_assert_int_eq(fit_variant(y, 40, 1, "0,1,1:0,1,1", &err), CC_EINPUT); /* seasonal orders, period 1 */
   ck_assert_int_eq(fit_variant(y, 40, 0, "0,1,1", &err), CC_EUSAGE);       /* period 0 */
   /* Orders too large for the data. */

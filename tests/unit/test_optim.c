@@ -179,6 +179,42 @@ START_TEST(test_errors) {
 }
 END_TEST
 
+/* cc_optim_hessian against R's optimHess with parscale (i + 1) * scale
+ * (tests/reference/optim_reference.R): the same differences, so within
+ * 1e-7 relative (absolute below 1); a non-finite function fails. */
+START_TEST(test_hessian_matches_r) {
+  cc_fixture *f = cc_fixture_load("optim_hessian.csv");
+  ck_assert_msg(f != NULL, "fixture optim_hessian.csv missing");
+  const char *names[3] = {"rosenbrock", "bumpy", "quadratic"};
+  cc_objective_fn functions[3] = {rosenbrock, bumpy, quadratic};
+  const double points[3][5] = {{0.7, 0.4}, {1.5, 2.2, 2.9, 4.1, 5.3}, {1, 1, 1}};
+  const size_t sizes[3] = {2, 5, 3};
+  cc_bfgs_options o;
+  cc_bfgs_options_default(&o);
+  size_t compared = 0;
+  for (int p = 0; p < 3; p++)
+    for (int scale = 1; scale <= 10; scale += 9) {
+      size_t n = sizes[p];
+      double parscale[5], hessian[25];
+      for (size_t i = 0; i < n; i++) parscale[i] = (double)((i + 1) * (size_t)scale);
+      ck_assert_int_eq(cc_optim_hessian(functions[p], NULL, points[p], n, parscale, o.gradient_step, hessian), 1);
+      for (size_t r = 0; r < f->n_rows; r++) {
+        if (strcmp(cc_fixture_text(f, r, "problem"), names[p]) != 0 || (int)cc_fixture_number(f, r, "scale") != scale)
+          continue;
+        size_t i = (size_t)cc_fixture_number(f, r, "i") - 1, j = (size_t)cc_fixture_number(f, r, "j") - 1;
+        double expected = cc_fixture_number(f, r, "value");
+        ck_assert_msg(cc_fixture_close(hessian[i * n + j], expected, 1e-7), "%s scale %d H[%zu][%zu] = %.10g, R %.10g",
+                      names[p], scale, i + 1, j + 1, hessian[i * n + j], expected);
+        compared++;
+      }
+    }
+  ck_assert_uint_eq(compared, 2 * (4 + 25 + 9));
+  double x[2] = {1, 1}, scale[2] = {1, 1}, hessian[4];
+  ck_assert_int_eq(cc_optim_hessian(nowhere, NULL, x, 2, scale, o.gradient_step, hessian), 0);
+  cc_fixture_free(f);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("optim");
   TCase *tc = tcase_create("nelder-mead");
@@ -186,6 +222,7 @@ int main(void) {
   tcase_add_test(tc, test_pause_and_resume);
   tcase_add_test(tc, test_bfgs_matches_r);
   tcase_add_test(tc, test_hessian_of_quadratic);
+  tcase_add_test(tc, test_hessian_matches_r);
   tcase_add_test(tc, test_errors);
   suite_add_tcase(s, tc);
   return cc_test_run_suite(s);
