@@ -53,6 +53,8 @@ typedef struct cc_model {
   double *residuals;              /* n residuals (on the scale the model was fitted on; NaN where missing) */
   double lambda;                  /* Box-Cox lambda the data were transformed with, NaN for none (boxcox.h) */
   int biasadj;                    /* 1: back-transformed means are bias-adjusted (means, not medians) */
+  size_t n_components;            /* models this one combines (a combination, combination.h), 0 otherwise */
+  struct cc_model **components;   /* n_components fitted models, owned by this one (freed with it) */
 } cc_model;
 
 struct cc_model_type {
@@ -79,7 +81,7 @@ struct cc_model_type {
  * n_states states; numbers are NaN and names empty. NULL when out of memory. */
 cc_model *cc_model_alloc(const cc_model_type *type, size_t n, size_t n_params, size_t n_states);
 
-/* Free m. No operation when m is NULL. */
+/* Free m and its components. No operation when m is NULL. */
 void cc_model_free(cc_model *m);
 
 /* Set parameter i's name and value. */

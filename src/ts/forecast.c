@@ -9,6 +9,7 @@
 #include "carecast/forecast.h"
 
 #include "carecast/boxcox.h"
+#include "carecast/combination.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
@@ -69,9 +70,15 @@ static int compare_doubles(const void *a, const void *b) {
 /* Draw n paths of h steps into paths (path-major). */
 static cc_status simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *rng, double *paths, int nonnegative,
                                 cc_error *err) {
-  for (size_t p = 0; p < n; p++) {
-    cc_status status = m->type->simulate(m, h, rng, paths + p * h, err);
+  if (m->n_components) { /* a combination: its components' forecasts once for all paths */
+    cc_status status = cc_combination_simulate_paths(m, h, n, rng, paths, err);
     if (status) return status;
+  }
+  for (size_t p = 0; p < n; p++) {
+    if (!m->n_components) {
+      cc_status status = m->type->simulate(m, h, rng, paths + p * h, err);
+      if (status) return status;
+    }
     if (nonnegative)
       for (size_t i = 0; i < h; i++)
         if (paths[p * h + i] < 0) paths[p * h + i] = 0;

@@ -87,13 +87,19 @@ static cc_status fit_plain(const cc_model_request *request, const double *y, siz
   /* Intermittent counts (ADI > 1.32, Syntetos, Boylan and Croston 2005): SBA, the
    * bias-corrected Croston that the same authors found best for such series. */
   if (cc_demand_is_intermittent(y, n)) return cc_model_sba.fit(y, n, NULL, &options, out, err);
-  cc_error ets_err;
-  cc_status status = cc_model_ets.fit(y, n, NULL, &options, out, &ets_err);
-  if (status != CC_EINPUT) {
-    if (status && err) *err = ets_err;
-    return status;
+  /* Otherwise the first of these that fits: the combination of ETS, ARIMA and Theta
+   * (at least two of them), ETS alone, the naive forecast. */
+  static const cc_model_type *const fallbacks[] = {&cc_model_combo, &cc_model_ets, &cc_model_naive};
+  const size_t n_fallbacks = sizeof fallbacks / sizeof *fallbacks;
+  for (size_t k = 0; k + 1 < n_fallbacks; k++) {
+    cc_error attempt_err;
+    cc_status status = fallbacks[k]->fit(y, n, NULL, &options, out, &attempt_err);
+    if (status != CC_EINPUT) {
+      if (status && err) *err = attempt_err;
+      return status;
+    }
   }
-  return cc_model_naive.fit(y, n, NULL, &options, out, err);
+  return fallbacks[n_fallbacks - 1]->fit(y, n, NULL, &options, out, err);
 }
 
 double cc_model_residual_check(const cc_model *m) {
