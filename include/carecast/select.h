@@ -7,9 +7,10 @@
  * (mean interval between non-zero values above 1.32); otherwise the
  * combination of automatic ETS, automatic ARIMA and Theta (combination.h:
  * the mean of those that fit, at least two; until automatic ARIMA is
- * seasonal, a seasonal series gets "Combo(ETS,Theta)"); ETS alone by AICc
- * (forecast::ets) for a series too short for two of them; and the naive
- * forecast for a series too short for any of them. Suppressed values
+ * seasonal, a seasonal series gets "Combo(ETS,Theta)") when ETS and at
+ * least one other fit; ETS alone by AICc (forecast::ets) when only ETS
+ * fits; and the naive forecast for a series too short for ETS (where ARIMA
+ * and Theta on a handful of values are no better). Suppressed values
  * are missing for fitting (their value is NaN; the bound is not used yet).
  * With a Box-Cox lambda the model is fitted to the transformed series (and
  * exponential smoothing to additive models only, as forecast::ets does);

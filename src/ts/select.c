@@ -56,6 +56,13 @@ cc_status cc_model_request_parse(const char *text, cc_model_request *out, cc_err
 static cc_status fit_plain(const cc_model_request *request, const double *y, size_t n, const cc_fit_options *options,
                            cc_model **out, cc_error *err);
 
+/* 1 when the combination m has a component of family type. */
+static int combination_has(const cc_model *m, const cc_model_type *type) {
+  for (size_t c = 0; c < m->n_components; c++)
+    if (m->components[c]->type == type) return 1;
+  return 0;
+}
+
 cc_status cc_model_fit_request(const cc_model_request *request, const double *y, size_t n, int period, cc_model **out,
                                cc_error *err) {
   cc_fit_options options;
@@ -87,19 +94,27 @@ static cc_status fit_plain(const cc_model_request *request, const double *y, siz
   /* Intermittent counts (ADI > 1.32, Syntetos, Boylan and Croston 2005): SBA, the
    * bias-corrected Croston that the same authors found best for such series. */
   if (cc_demand_is_intermittent(y, n)) return cc_model_sba.fit(y, n, NULL, &options, out, err);
-  /* Otherwise the first of these that fits: the combination of ETS, ARIMA and Theta
-   * (at least two of them), ETS alone, the naive forecast. */
-  static const cc_model_type *const fallbacks[] = {&cc_model_combo, &cc_model_ets, &cc_model_naive};
-  const size_t n_fallbacks = sizeof fallbacks / sizeof *fallbacks;
-  for (size_t k = 0; k + 1 < n_fallbacks; k++) {
-    cc_error attempt_err;
-    cc_status status = fallbacks[k]->fit(y, n, NULL, &options, out, &attempt_err);
+  /* Otherwise the combination of ETS, ARIMA and Theta when ETS and at least one other
+   * fit; else ETS alone; else the naive forecast. (A combination without ETS means the
+   * series is too short for ETS, where the others are no better than naive.) */
+  cc_error attempt_err;
+  cc_status status = cc_model_combo.fit(y, n, NULL, &options, out, &attempt_err);
+  if (!status && combination_has(*out, &cc_model_ets)) return CC_OK;
+  if (status != CC_EINPUT && status) {
+    if (err) *err = attempt_err;
+    return status;
+  }
+  int try_ets = status == CC_EINPUT; /* the combination failed as a whole: ETS alone may still fit */
+  cc_model_free(*out);
+  *out = NULL;
+  if (try_ets) {
+    status = cc_model_ets.fit(y, n, NULL, &options, out, &attempt_err);
     if (status != CC_EINPUT) {
       if (status && err) *err = attempt_err;
       return status;
     }
   }
-  return fallbacks[n_fallbacks - 1]->fit(y, n, NULL, &options, out, err);
+  return cc_model_naive.fit(y, n, NULL, &options, out, err);
 }
 
 double cc_model_residual_check(const cc_model *m) {
