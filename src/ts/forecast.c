@@ -62,11 +62,6 @@ double cc_quantile_sorted(const double *sorted, size_t n, double q) {
   return sorted[below] + fraction * (sorted[below + 1] - sorted[below]);
 }
 
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* Draw n paths of h steps into paths (path-major). */
 static cc_status simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *rng, double *paths, int nonnegative,
                                 cc_error *err) {
@@ -86,6 +81,47 @@ static cc_status simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *
   return CC_OK;
 }
 
+/* Rearrange values[0..n) so that values[k] is the one a sort would put there,
+ * with nothing larger before it and nothing smaller after it (Hoare's
+ * selection, expected O(n)). */
+static void select_kth(double *values, size_t n, size_t k) {
+  size_t lo = 0, hi = n - 1;
+  while (lo < hi) {
+    double pivot = values[lo + (hi - lo) / 2];
+    size_t i = lo, j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        double t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        if (j == 0) break;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/* Sorting 5000 draws per step for four bounds cost more than simulating them. */
+double cc_quantile_select(double *values, size_t n, double q) {
+  if (n == 0) return NAN;
+  double position = q * (double)(n - 1);
+  size_t below = (size_t)floor(position);
+  if (below >= n - 1) below = n - 1;
+  select_kth(values, n, below);
+  double low = values[below], fraction = position - (double)below;
+  if (below == n - 1 || fraction == 0) return low;
+  double next = values[below + 1]; /* the smallest value after position below */
+  for (size_t p = below + 2; p < n; p++)
+    if (values[p] < next) next = values[p];
+  return low + fraction * (next - low);
+}
+
 /* Interval bounds from the empirical quantiles of simulated paths. */
 static cc_status simulated_intervals(const cc_model *m, cc_forecast *f, const cc_forecast_options *o, gsl_rng *rng,
                                      cc_error *err) {
@@ -95,11 +131,10 @@ static cc_status simulated_intervals(const cc_model *m, cc_forecast *f, const cc
   if (!status) status = simulate_paths(m, h, n, rng, paths, o->nonnegative && isnan(m->lambda), err);
   for (size_t i = 0; !status && i < h; i++) {
     for (size_t p = 0; p < n; p++) column[p] = paths[p * h + i];
-    qsort(column, n, sizeof *column, compare_doubles);
     for (size_t l = 0; l < f->n_levels; l++) {
       double tail = (1 - f->levels[l] / 100) / 2;
-      f->lower[l * h + i] = cc_quantile_sorted(column, n, tail);
-      f->upper[l * h + i] = cc_quantile_sorted(column, n, 1 - tail);
+      f->lower[l * h + i] = cc_quantile_select(column, n, tail);
+      f->upper[l * h + i] = cc_quantile_select(column, n, 1 - tail);
     }
   }
   free(paths);
