@@ -218,6 +218,8 @@ int cc_cmd_models(int argc, char **argv) {
     if ((status = cc_store_model_read(store, run_id, ids[i], &m, &context, &err))) break;
     fprintf(out, "%s,%s,\"", ids[i], m->spec);
     for (size_t k = 0; k < m->n_params; k++) fprintf(out, "%s%s=%.6g", k ? ";" : "", m->param_names[k], m->params[k]);
+    for (size_t c = 0; c < m->n_components; c++) /* a combination: the models it combines */
+      fprintf(out, "%s%s", m->n_params || c ? ";" : "", m->components[c]->spec);
     if (!isnan(m->lambda)) fprintf(out, ";lambda=%.6g%s", m->lambda, m->biasadj ? ";biasadj=1" : "");
     fputs("\",", out);
     print_csv_number(out, m->loglik);

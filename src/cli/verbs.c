@@ -25,11 +25,15 @@ const cc_verb cc_verbs[] = {
      "                    [--jobs N]\n\n"
      "Fits a model to every series (or those whose id matches GLOB, e.g. 'cs_*/E08000019/*')\n"
      "and stores them as a new run under /models/<run_id>/. Suppressed values count as missing.\n\n"
-     "  --model MODEL  auto (default: SBA for intermittent counts, else the exponential\n"
-     "                 smoothing model with the lowest AICc, or naive when the series is too\n"
-     "                 short for one), ets, ets:MAdM (any error A|M, trend N|A|Ad, season\n"
-     "                 N|A|M), theta, naive, snaive, drift, mean, naive2, croston, sba, tsb\n"
-     "                 (croston/sba/tsb take :alpha=V, :beta=V for tsb, or :optimal)\n"
+     "  --model MODEL  auto (default: SBA for intermittent counts, else combo when ETS and\n"
+     "                 another of its models fit, else the exponential smoothing model with\n"
+     "                 the lowest AICc, or naive when the series is too short for one), ets,\n"
+     "                 ets:MAdM (any error A|M, trend N|A|Ad, season N|A|M), theta, naive,\n"
+     "                 snaive, drift, mean, naive2, croston, sba, tsb (croston/sba/tsb take\n"
+     "                 :alpha=V, :beta=V for tsb, or :optimal), arima (automatic orders,\n"
+     "                 non-seasonal series for now), arima:p,d,q[:P,D,Q][:mean|:drift],\n"
+     "                 combo (the mean of automatic ETS, ARIMA and Theta, those that fit;\n"
+     "                 intervals from the components' simulated paths)\n"
      "  --lambda L     fit on the Box-Cox transformed series (auto: Guerrero's lambda per\n"
      "                 series; exponential smoothing is then additive only, as forecast::ets);\n"
      "                 forecasts are transformed back\n"
@@ -72,7 +76,8 @@ const cc_verb cc_verbs[] = {
     {"models", "list the fitted models of a run",
      "usage: carecast models --store STORE [--run RUN_ID] [--out FILE.csv]\n\n"
      "Lists series_id,model,parameters,loglik,aicc,ljung_box_p for the newest fit run\n"
-     "(or RUN_ID). ljung_box_p tests the residuals for autocorrelation (lags as\n"
+     "(or RUN_ID); a combination's parameters are the models it combines.\n"
+     "ljung_box_p tests the residuals for autocorrelation (lags as\n"
      "forecast::checkresiduals); a small value says the model missed structure.\n",
      cc_cmd_models},
     {"show", "print one series' observations as CSV",

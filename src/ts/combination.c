@@ -24,7 +24,7 @@
  * distributions), centred on the combined forecast; each path stays a
  * coherent trajectory of one model (what the scenario engine needs). For
  * counts, the generic code censors the combined paths at zero (forecast.c).
- * Coverage measured by rolling-origin backtests is in docs/models.md. */
+ * Coverage measured by rolling-origin backtests is in README.md (Models). */
 #include "carecast/combination.h"
 
 #include <assert.h>

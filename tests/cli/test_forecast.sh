@@ -44,6 +44,14 @@ expect_grep "$WORK/f3.csv" "series_id,period,h,mean,lo50,hi50,lo90,hi90,model"
 for model in ets ets:AAdN theta naive snaive drift mean naive2 croston sba tsb arima:0,1,1:0,1,1 arima:1,1,0:drift arima combo; do
   expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/E06000012/*' --model "$model"
 done
+# The last run is the combination: monthly series, so ETS and Theta until ARIMA is seasonal;
+# the models it combines come back from the store and forecast with ordered bounds.
+expect_exit 0 "$CARECAST" models --store "$STORE"
+expect_grep "$WORK/out" "cs_referrals/E06000012/0-17,Combo(ETS,Theta),\"ETS("
+expect_exit 0 "$CARECAST" forecast --store "$STORE" --horizon 12 --out "$WORK/fcombo.csv"
+checks=$((checks + 1))
+awk -F, 'NR > 1 && !($7 <= $5 && $5 <= $6 && $6 <= $8 && $7 >= 0 && $4 >= 0) { bad++ } END { exit bad > 0 }' "$WORK/fcombo.csv" ||
+  fail "combination bounds out of order or negative in $WORK/fcombo.csv"
 
 # Backtests: the CSV's shape, one row per series and ALL, identical on one thread and on two.
 expect_exit 0 "$CARECAST" backtest --store "$STORE" --series 'cs_referrals/*' --horizon 6 --origins 4 --jobs 1 --out "$WORK/b1.csv"
