@@ -52,6 +52,19 @@ CC_MUST_CHECK cc_status cc_combination_fit(const cc_model_type *family, const cc
 CC_MUST_CHECK cc_status cc_combination_simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *rng, double *paths,
                                                       cc_error *err);
 
+/* Interval bounds of the combination m's forecast distribution (the
+ * recentred mixture) in closed form, when every component's forecast is
+ * Gaussian (its family gives an analytic variance): the quantiles of the
+ * equal-weight mixture of N(mean[i], variance of component c at step i),
+ * which is symmetric about mean[i], found by bisection. mean holds the
+ * combined point forecasts (h); lower and upper receive n_levels * h bounds,
+ * level-major as cc_forecast; variance receives the mixture's variance (the
+ * mean of the components'). *done is 0, and nothing is written, when some
+ * component has no analytic variance: the caller then simulates. */
+CC_MUST_CHECK cc_status cc_combination_intervals(const cc_model *m, size_t h, const double *mean, const double *levels,
+                                                 size_t n_levels, double *lower, double *upper, double *variance,
+                                                 int *done, cc_error *err);
+
 /* The short name of a component model for a combination's spec: "ETS",
  * "ARIMA", "Theta", or the family name for others. */
 const char *cc_combination_component_label(const cc_model *component);

@@ -189,12 +189,18 @@ cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels,
     memcpy(f->levels, levels, n_levels * sizeof *levels);
     status = m->type->forecast(m, h, f->mean, variance, &f->analytic, err);
   }
+  /* A combination whose components are all Gaussian has closed-form bounds (combination.h). */
+  int mixture = 0;
+  if (!status && !f->analytic && n_levels && m->n_components)
+    status = cc_combination_intervals(m, h, f->mean, levels, n_levels, f->lower, f->upper, variance, &mixture, err);
   /* The random stream, only when something is simulated (seeding it is not free). */
-  if (!status && ((!f->analytic && n_levels) || o->n_paths)) {
+  if (!status && ((!f->analytic && !mixture && n_levels) || o->n_paths)) {
     if (!(rng = gsl_rng_alloc(gsl_rng_mt19937))) status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
     else gsl_rng_set(rng, o->seed);
   }
-  if (!status && f->analytic) {
+  if (!status && mixture) {
+    f->analytic = 1; /* bounds in closed form, variance the mixture's (for bias adjustment) */
+  } else if (!status && f->analytic) {
     for (size_t l = 0; l < n_levels; l++) {
       double z = gsl_cdf_ugaussian_Pinv(0.5 + levels[l] / 200);
       for (size_t i = 0; i < h; i++) {

@@ -35,6 +35,7 @@
 #define MAX_VALUES 1024
 #define MIXTURE_PATHS 20000  /* paths for the moment checks */
 #define MIXTURE_VAR_TOLERANCE 0.06 /* path variance vs the mixture's: 6% (sampling sd about 1.5% here) */
+#define MIXTURE_BOUND_TOLERANCE 0.04 /* simulated vs closed-form bounds: 4% of the half-width */
 #define SEASON_ANGLE (3.14159265358979323846 / 6) /* one cycle in 12 months */
 
 /* The series of case_name from combination_series.csv into values; sets *period. */
@@ -178,6 +179,28 @@ START_TEST(test_paths_are_the_recentred_mixture) {
     ck_assert_msg(fabs(var / expected_var[h] - 1) < MIXTURE_VAR_TOLERANCE, "h=%d path variance %g, mixture %g", h + 1,
                   var, expected_var[h]);
   }
+  /* The closed-form bounds are the quantiles of those paths. */
+  double levels[2] = {80, 95};
+  cc_forecast_options options;
+  cc_forecast_options_default(&options);
+  options.n_paths = 0;
+  cc_forecast *f = NULL;
+  ck_assert_int_eq(cc_forecast_compute(m, HORIZON, levels, 2, &options, &f, &err), CC_OK);
+  ck_assert_int_eq(f->analytic, 1);
+  double *column = malloc(MIXTURE_PATHS * sizeof *column);
+  for (int h = 0; h < HORIZON; h++) {
+    for (size_t p = 0; p < MIXTURE_PATHS; p++) column[p] = paths[p * HORIZON + (size_t)h];
+    for (size_t l = 0; l < 2; l++) {
+      double tail = (1 - levels[l] / 100) / 2, half = f->upper[l * HORIZON + (size_t)h] - combined[h];
+      double lo = cc_quantile_select(column, MIXTURE_PATHS, tail), hi = cc_quantile_select(column, MIXTURE_PATHS, 1 - tail);
+      ck_assert_msg(fabs(lo - f->lower[l * HORIZON + (size_t)h]) < MIXTURE_BOUND_TOLERANCE * half &&
+                        fabs(hi - f->upper[l * HORIZON + (size_t)h]) < MIXTURE_BOUND_TOLERANCE * half,
+                    "h=%d level %g: simulated [%g, %g], closed form [%g, %g]", h + 1, levels[l], lo, hi,
+                    f->lower[l * HORIZON + (size_t)h], f->upper[l * HORIZON + (size_t)h]);
+    }
+  }
+  free(column);
+  cc_forecast_free(f);
   /* One path at a time draws the same as the batch from the same stream. */
   double one[HORIZON];
   gsl_rng_set(rng, 42);
@@ -202,7 +225,6 @@ START_TEST(test_counts_nonnegative_and_ordered) {
   double levels[2] = {80, 95};
   cc_forecast *f = NULL;
   ck_assert_int_eq(cc_forecast_compute(m, 12, levels, 2, &options, &f, &err), CC_OK);
-  ck_assert_int_eq(f->analytic, 0);
   size_t h = f->h;
   for (size_t k = 0; k < f->n_paths * h; k++) ck_assert_double_ge(f->paths[k], 0);
   for (size_t i = 0; i < h; i++) {
@@ -217,6 +239,31 @@ START_TEST(test_counts_nonnegative_and_ordered) {
   size_t zeros = 0;
   for (size_t k = 0; k < f->n_paths * h; k++) zeros += f->paths[k] == 0;
   ck_assert_uint_gt(zeros, 0);
+  cc_forecast_free(f);
+  cc_model_free(m);
+}
+END_TEST
+
+/* A component without an analytic variance (SBA): the bounds come from simulated paths. */
+START_TEST(test_simulated_when_a_component_is_not_gaussian) {
+  double y[48];
+  for (size_t t = 0; t < 48; t++) y[t] = 6 + 2 * sin(1.9 * (double)t) + (double)(t % 5);
+  const cc_model_type *const types[] = {&cc_model_sba, &cc_model_theta};
+  cc_fit_options options;
+  cc_fit_options_default(&options);
+  cc_model *m = NULL;
+  cc_error err;
+  ck_assert_int_eq(cc_combination_fit(&cc_model_combo, types, 2, y, 48, &options, &m, &err), CC_OK);
+  ck_assert_str_eq(m->spec, "Combo(sba,Theta)");
+  double levels[2] = {80, 95};
+  cc_forecast *f = NULL;
+  ck_assert_int_eq(cc_forecast_compute(m, 6, levels, 2, NULL, &f, &err), CC_OK);
+  ck_assert_int_eq(f->analytic, 0);
+  for (size_t i = 0; i < 6; i++) {
+    ck_assert_double_le(f->lower[6 + i], f->lower[i]);
+    ck_assert_double_lt(f->lower[i], f->upper[i]);
+    ck_assert_double_le(f->upper[i], f->upper[6 + i]);
+  }
   cc_forecast_free(f);
   cc_model_free(m);
 }
@@ -338,6 +385,7 @@ static Suite *combination_suite(void) {
   tcase_add_test(tc, test_reference_forecasts);
   tcase_add_test(tc, test_paths_are_the_recentred_mixture);
   tcase_add_test(tc, test_counts_nonnegative_and_ordered);
+  tcase_add_test(tc, test_simulated_when_a_component_is_not_gaussian);
   tcase_add_test(tc, test_store_round_trip);
   tcase_add_test(tc, test_automatic_rule);
   tcase_add_test(tc, test_errors);
