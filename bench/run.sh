@@ -132,6 +132,10 @@ report() { # subset c.csv r.csv c_series.csv r_series.csv
       for (i = 1; i <= n_methods; i++) {
         m = methods[i]; c = cpu["carecast" SUBSEP m]; r = cpu["R" SUBSEP m]
         if (!(("R" SUBSEP m) in n)) continue
+        if (n["carecast" SUBSEP m] != n["R" SUBSEP m]) {
+          printf "CPU ratio R / carecast, %-5s: n/a (carecast forecast %d series, R %d)\n", m, n["carecast" SUBSEP m], n["R" SUBSEP m]
+          continue
+        }
         printf "CPU ratio R / carecast, %-5s: %s\n", m, (c > 0 ? sprintf("%.1f", r / c) : "n/a (carecast time below resolution)")
       }
       for (k in cs) { split(k, part, SUBSEP); if (!(k in rs)) continue
