@@ -1,6 +1,8 @@
 /* m3_bench.c: carecast's automatic ETS and Theta on one forecasting-competition
  * subset (M3 or tourism), scored the way bench/m3_r.R scores R's forecast::ets()
- * and forecast::thetaf(), so that run.sh can put the two side by side.
+ * and forecast::thetaf(), so that run.sh can put the two side by side; with
+ * --models also automatic ARIMA (R: auto.arima()) and the combination "combo",
+ * the mean of automatic ETS, ARIMA and Theta (R: the mean of the three).
  *
  * Input is one long-format competition CSV (/work/shared/data/m3/README.md):
  *   series_id,category,frequency,horizon,split,t,value
@@ -18,12 +20,20 @@
  * CPU time is CLOCK_PROCESS_CPUTIME_ID around fitting plus forecasting only.
  *
  * Output (stdout, or --out FILE): a header and one line per method,
- *   subset,method,n_series,smape,mase,cpu_seconds
- * where n_series counts the series the method forecast. With --series-out FILE
+ *   subset,method,n_series,smape,mase,cpu_seconds,coverage80,coverage95,wall_seconds
+ * where n_series counts the series the method forecast, coverage80/95 the
+ * share of test values inside carecast's 80% and 95% intervals, and
+ * wall_seconds the elapsed time of the method's loop over the series.
+ * --models LIST (default ets,theta) chooses among ets, theta, arima, combo.
+ * --jobs N fits N series at a time (OpenMP threads; default 1). With N > 1,
+ * cpu_seconds is the process CPU time of the whole loop (all threads) and
+ * the per-series times (--series-out) are left empty: timing one series on
+ * a busy process is not possible with a process clock. With --series-out FILE
  * also one line per series and method, for comparing with R series by series:
  *   subset,series_id,method,model,smape,mase,cpu_seconds
  * where model is the ETS model chosen without punctuation ("MAdN" for
- * ETS(M,Ad,N)) or "Theta".
+ * ETS(M,Ad,N)), "Theta", the ARIMA model ("ARIMA(0,1,1) drift" with no
+ * commas: "ARIMA011 drift") or the combination's spec without commas.
  * Series a method cannot fit are reported on stderr and left out of its
  * averages (and R's script does the same), so n_series shows them. */
 #ifndef _POSIX_C_SOURCE
@@ -39,6 +49,10 @@
 
 #include "carecast/forecast.h"
 #include "carecast/models.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #define LINE_MAX_CHARS 512 /* longest CSV line accepted */
 #define ID_MAX 32          /* longest series id, with NUL */
@@ -71,6 +85,9 @@ typedef struct method_totals {
   double smape_sum, mase_sum; /* sums of per-series scores */
   double cpu_seconds;         /* fitting + forecasting, failures included */
   size_t nonpositive_points;  /* test points with y + f <= 0, where the sMAPE term leaves [0, 200] */
+  size_t n_points;            /* test points scored for coverage */
+  size_t covered80, covered95;/* test points inside the 80% and 95% intervals */
+  double wall_seconds;        /* elapsed time of the method's loop */
 } method_totals;
 
 /* Report a problem with the input or the environment and exit 1. */
@@ -88,6 +105,12 @@ static void *checked_realloc(void *p, size_t size) {
   void *q = realloc(p, size);
   if (!q) die("out of memory (%zu bytes)", size);
   return q;
+}
+
+static double wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static double cpu_now(void) {
@@ -209,7 +232,7 @@ static void compact_spec(const char *spec, char *out, size_t len) {
 }
 
 /* Fit, forecast and score series s with one method; 0 on success. */
-static int run_method(const series *s, method_totals *m, FILE *series_out, const char *subset) {
+static int run_method(const series *s, method_totals *m, FILE *series_out, const char *subset, int one_thread) {
   static const double levels[] = {80, 95}; /* forecast()'s default intervals, computed by both sides */
   cc_fit_options fit_options;
   cc_fit_options_default(&fit_options);
@@ -226,31 +249,43 @@ static int run_method(const series *s, method_totals *m, FILE *series_out, const
   cc_status status = m->type->fit(s->values, s->n_train, NULL, &fit_options, &model, &err);
   if (!status) status = cc_forecast_compute(model, s->horizon, levels, 2, &forecast_options, &fc, &err);
   double seconds = cpu_now() - start;
-  m->cpu_seconds += seconds;
+  if (one_thread) m->cpu_seconds += seconds;
 
   if (status) {
     char message[1024];
+#pragma omp critical(m3_bench_totals)
     fprintf(stderr, "m3_bench: %s %s %s failed: %s\n", subset, s->id, m->name, cc_error_format(&err, message, sizeof message));
     cc_model_free(model);
     return 1;
   }
   const double *actual = s->values + s->n_train;
   double smape = 0, abs_error = 0;
+  size_t nonpositive = 0, covered80 = 0, covered95 = 0;
   for (size_t i = 0; i < s->horizon; i++) {
     double y = actual[i], f = fc->mean[i];
     smape += 200 * fabs(y - f) / (y + f);
     abs_error += fabs(y - f);
-    if (y + f <= 0) m->nonpositive_points++;
+    if (y + f <= 0) nonpositive++;
+    covered80 += y >= fc->lower[i] && y <= fc->upper[i];
+    covered95 += y >= fc->lower[s->horizon + i] && y <= fc->upper[s->horizon + i];
   }
   smape /= (double)s->horizon;
   double mase = abs_error / (double)s->horizon / seasonal_naive_scale(s->values, s->n_train, s->period);
-  m->n_series++;
-  m->smape_sum += smape;
-  if (isfinite(mase)) m->mase_sum += mase, m->n_mase++;
-  if (series_out) {
-    char model_code[CC_MODEL_SPEC_MAX];
-    compact_spec(model->spec, model_code, sizeof model_code);
-    fprintf(series_out, "%s,%s,%s,%s,%.10g,%.10g,%.6f\n", subset, s->id, m->name, model_code, smape, mase, seconds);
+  char model_code[CC_MODEL_SPEC_MAX];
+  compact_spec(model->spec, model_code, sizeof model_code);
+#pragma omp critical(m3_bench_totals)
+  {
+    m->n_series++;
+    m->smape_sum += smape;
+    m->nonpositive_points += nonpositive;
+    m->n_points += s->horizon;
+    m->covered80 += covered80;
+    m->covered95 += covered95;
+    if (isfinite(mase)) m->mase_sum += mase, m->n_mase++;
+    if (series_out && one_thread)
+      fprintf(series_out, "%s,%s,%s,%s,%.10g,%.10g,%.6f\n", subset, s->id, m->name, model_code, smape, mase, seconds);
+    else if (series_out)
+      fprintf(series_out, "%s,%s,%s,%s,%.10g,%.10g,\n", subset, s->id, m->name, model_code, smape, mase);
   }
   cc_forecast_free(fc);
   cc_model_free(model);
@@ -275,24 +310,61 @@ static size_t parse_limit(const char *text) {
 }
 
 static void usage(void) {
-  fprintf(stderr, "usage: m3_bench [--limit N] [--subset NAME] [--out FILE] [--series-out FILE] FILE.csv\n"
+  fprintf(stderr, "usage: m3_bench [--limit N] [--subset NAME] [--models ets,theta,arima,combo] [--jobs N] [--out FILE]\n"
+                  "                [--series-out FILE] FILE.csv\n"
                   "  FILE.csv  a long-format competition file (series_id,category,frequency,horizon,split,t,value)\n"
-                  "  --limit N  only the first N series\n");
+                  "  --limit N  only the first N series\n"
+                  "  --models   the methods to run, comma-separated (default ets,theta)\n"
+                  "  --jobs N   series fitted at a time (default 1)\n");
   exit(2);
 }
 
+/* Every method m3_bench knows, in output order. */
+static const method_totals known_methods[] = {
+    {.name = "ets", .type = &cc_model_ets},
+    {.name = "theta", .type = &cc_model_theta},
+    {.name = "arima", .type = &cc_model_arima},
+    {.name = "combo", .type = &cc_model_combo},
+};
+#define N_KNOWN_METHODS (sizeof known_methods / sizeof known_methods[0])
+
+/* The methods named in list ("ets,theta,...") into methods, in known order; returns how many. */
+static size_t parse_models(const char *list, method_totals *methods) {
+  size_t n = 0;
+  char copy[256];
+  if (strlen(list) >= sizeof copy) die("--models list too long");
+  strcpy(copy, list);
+  int wanted[N_KNOWN_METHODS] = {0};
+  for (char *save = NULL, *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+    size_t k = 0;
+    while (k < N_KNOWN_METHODS && strcmp(known_methods[k].name, name) != 0) k++;
+    if (k == N_KNOWN_METHODS) die("--models: unknown method '%s' (known: ets, theta, arima, combo)", name);
+    wanted[k] = 1;
+  }
+  for (size_t k = 0; k < N_KNOWN_METHODS; k++)
+    if (wanted[k]) methods[n++] = known_methods[k];
+  if (n == 0) die("--models names no method");
+  return n;
+}
+
 int main(int argc, char **argv) {
-  const char *path = NULL, *out_path = NULL, *series_path = NULL, *subset_arg = NULL;
+  const char *path = NULL, *out_path = NULL, *series_path = NULL, *subset_arg = NULL, *models = "ets,theta";
   size_t limit = 0;
+  int jobs = 1;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) limit = parse_limit(argv[++i]);
     else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out_path = argv[++i];
     else if (strcmp(argv[i], "--series-out") == 0 && i + 1 < argc) series_path = argv[++i];
     else if (strcmp(argv[i], "--subset") == 0 && i + 1 < argc) subset_arg = argv[++i];
+    else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) models = argv[++i];
+    else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) jobs = (int)parse_limit(argv[++i]);
     else if (argv[i][0] == '-' || path) usage();
     else path = argv[i];
   }
-  if (!path) usage();
+  if (!path || jobs < 1) usage();
+#ifndef _OPENMP
+  if (jobs > 1) die("--jobs needs m3_bench built with OpenMP (-fopenmp)");
+#endif
   char subset[256];
   subset_name(subset_arg ? subset_arg : path, subset, sizeof subset);
 
@@ -303,13 +375,18 @@ int main(int argc, char **argv) {
   if (!out || (series_path && !series_out)) die("cannot write %s: %s", out ? series_path : out_path, strerror(errno));
   if (series_out) fprintf(series_out, "subset,series_id,method,model,smape,mase,cpu_seconds\n");
 
-  method_totals methods[] = {{.name = "ets", .type = &cc_model_ets}, {.name = "theta", .type = &cc_model_theta}};
-  size_t n_methods = sizeof methods / sizeof methods[0];
-  /* Method-major, like the R script: all series with ETS, then all with Theta. */
-  for (size_t k = 0; k < n_methods; k++)
-    for (size_t i = 0; i < set.n; i++) run_method(&set.items[i], &methods[k], series_out, subset);
+  method_totals methods[N_KNOWN_METHODS];
+  size_t n_methods = parse_models(models, methods);
+  /* Method-major, like the R script: all series with ETS, then all with Theta, ... */
+  for (size_t k = 0; k < n_methods; k++) {
+    double wall_start = wall_now(), cpu_start = cpu_now();
+#pragma omp parallel for schedule(dynamic) num_threads(jobs)
+    for (size_t i = 0; i < set.n; i++) run_method(&set.items[i], &methods[k], series_out, subset, jobs == 1);
+    methods[k].wall_seconds = wall_now() - wall_start;
+    if (jobs > 1) methods[k].cpu_seconds = cpu_now() - cpu_start;
+  }
 
-  fprintf(out, "subset,method,n_series,smape,mase,cpu_seconds\n");
+  fprintf(out, "subset,method,n_series,smape,mase,cpu_seconds,coverage80,coverage95,wall_seconds\n");
   for (size_t k = 0; k < n_methods; k++) {
     const method_totals *m = &methods[k];
     if (m->n_mase < m->n_series)
@@ -318,9 +395,10 @@ int main(int argc, char **argv) {
     if (m->nonpositive_points)
       fprintf(stderr, "m3_bench: %s %s: %zu test points with actual + forecast <= 0 (M3 sMAPE term outside [0, 200])\n",
               subset, m->name, m->nonpositive_points);
-    fprintf(out, "%s,%s,%zu,%.4f,%.4f,%.6f\n", subset, m->name, m->n_series,
+    fprintf(out, "%s,%s,%zu,%.4f,%.4f,%.6f,%.4f,%.4f,%.3f\n", subset, m->name, m->n_series,
             m->n_series ? m->smape_sum / (double)m->n_series : NAN, m->n_mase ? m->mase_sum / (double)m->n_mase : NAN,
-            m->cpu_seconds);
+            m->cpu_seconds, m->n_points ? (double)m->covered80 / (double)m->n_points : NAN,
+            m->n_points ? (double)m->covered95 / (double)m->n_points : NAN, m->wall_seconds);
   }
   if (series_out) fclose(series_out);
   if (out != stdout) fclose(out);

@@ -2,13 +2,17 @@
 # forecasting-competition subset, scored exactly as bench/m3_bench.c scores
 # carecast, so that run.sh can put the two side by side.
 #
-# Usage: Rscript m3_r.R [--limit N] [--subset NAME] [--out FILE] [--series-out FILE] FILE.csv
+# Usage: Rscript m3_r.R [--limit N] [--subset NAME] [--models ets,theta,arima,combo] [--out FILE]
+#                       [--series-out FILE] FILE.csv
 #
 # Input: a long-format competition CSV (series_id,category,frequency,horizon,
 # split,t,value; see /work/shared/data/m3/README.md), values used as written.
 # Each series is the ts of its `train` rows with frequency = its `frequency`
 # column; ETS is forecast(ets(y), h) and Theta is thetaf(y, h), both with the
-# default 80% and 95% intervals, h = the `horizon` column.
+# default 80% and 95% intervals, h = the `horizon` column. With --models (default
+# ets,theta) also ARIMA, forecast(auto.arima(y), h), and the combination
+# "combo": (forecast(ets(y), h)$mean + forecast(auto.arima(y), h)$mean +
+# thetaf(y, h)$mean) / 3, timed as the three together.
 #   sMAPE: mean over the horizon of 200 |y - f| / (y + f) (M3 definition, percent)
 #   MASE:  mean |y - f| / mean |y_t - y_{t-m}| over the training part, m = frequency
 #          (the scaling of forecast::accuracy)
@@ -16,7 +20,8 @@
 # time of proc.time() around fitting plus forecasting only.
 # Output: subset,method,n_series,smape,mase,cpu_seconds (and, with
 # --series-out, subset,series_id,method,model,smape,mase,cpu_seconds, with
-# model "MAdN" for ETS(M,Ad,N), or "Theta").
+# model "MAdN" for ETS(M,Ad,N), "Theta", the ARIMA orders without commas, or
+# "Combo").
 # A series a method fails on is reported on stderr and left out of its averages.
 
 if (!suppressMessages(requireNamespace("forecast", quietly = TRUE))) {
@@ -26,21 +31,22 @@ if (!suppressMessages(requireNamespace("forecast", quietly = TRUE))) {
 suppressPackageStartupMessages(library(forecast))
 
 usage <- function() {
-  message("usage: Rscript m3_r.R [--limit N] [--subset NAME] [--out FILE] [--series-out FILE] FILE.csv")
+  message("usage: Rscript m3_r.R [--limit N] [--subset NAME] [--models ets,theta,arima,combo] [--out FILE] [--series-out FILE] FILE.csv")
   quit(status = 2)
 }
 
 parse_args <- function(args) {
-  opt <- list(limit = 0L, subset = NULL, out = "", series_out = NULL, path = NULL)
+  opt <- list(limit = 0L, subset = NULL, out = "", series_out = NULL, path = NULL, models = c("ets", "theta"))
   i <- 1
   while (i <= length(args)) {
     a <- args[i]
-    if (a %in% c("--limit", "--subset", "--out", "--series-out") && i < length(args)) {
+    if (a %in% c("--limit", "--subset", "--out", "--series-out", "--models") && i < length(args)) {
       v <- args[i + 1]
       if (a == "--limit") opt$limit <- as.integer(v)
       if (a == "--subset") opt$subset <- v
       if (a == "--out") opt$out <- v
       if (a == "--series-out") opt$series_out <- v
+      if (a == "--models") opt$models <- strsplit(v, ",", fixed = TRUE)[[1]]
       i <- i + 2
     } else if (startsWith(a, "-") || !is.null(opt$path)) {
       usage()
@@ -50,6 +56,9 @@ parse_args <- function(args) {
     }
   }
   if (is.null(opt$path) || is.na(opt$limit) || opt$limit < 0) usage()
+  known <- c("ets", "theta", "arima", "combo")
+  if (!length(opt$models) || !all(opt$models %in% known)) usage()
+  opt$models <- known[known %in% opt$models] # output in a fixed order, as m3_bench
   if (is.null(opt$subset)) opt$subset <- sub("\\.csv$", "", basename(opt$path))
   opt
 }
@@ -76,7 +85,27 @@ read_series <- function(path, limit) {
 }
 
 fit_forecast <- function(method, y, h) {
-  if (method == "ets") forecast(ets(y), h = h) else thetaf(y, h = h)
+  switch(method,
+         ets = forecast(ets(y), h = h),
+         theta = thetaf(y, h = h),
+         arima = forecast(auto.arima(y), h = h),
+         combo = list(mean = (forecast(ets(y), h = h)$mean + forecast(auto.arima(y), h = h)$mean +
+                                thetaf(y, h = h)$mean) / 3))
+}
+
+# "ARIMA(1,1,0) with drift" as m3_bench writes carecast's: "ARIMA(110) drift".
+arima_name <- function(text) {
+  text <- sub(" with drift", " drift", sub(" with non-zero mean", " mean", sub(" with zero mean", "", text)))
+  gsub(",", "", text)
+}
+
+# The model name for the per-series file, without commas.
+model_name <- function(method, fc) {
+  switch(method,
+         ets = gsub("ETS\\(|\\)|,", "", fc$model$method), # "ETS(M,Ad,N)" -> "MAdN"
+         theta = "Theta",
+         arima = arima_name(forecast:::arima.string(fc$model)),
+         combo = "Combo")
 }
 
 # Scores and time of one method over all series.
@@ -100,7 +129,7 @@ run_method <- function(method, all, subset, series_out) {
     series_mase <- mean(abs(y - f)) / scale
     smape <- c(smape, series_smape)
     mase <- c(mase, series_mase)
-    model <- if (method == "ets") gsub("ETS\\(|\\)|,", "", fc$model$method) else "Theta" # "ETS(M,Ad,N)" -> "MAdN"
+    model <- model_name(method, fc)
     if (!is.null(series_out))
       cat(sprintf("%s,%s,%s,%s,%.10g,%.10g,%.6f\n", subset, s$id, method, model, series_smape, series_mase,
                   used[["user.self"]] + used[["sys.self"]]), file = series_out, append = TRUE)
@@ -118,7 +147,7 @@ main <- function() {
   if (!is.null(opt$series_out))
     cat("subset,series_id,method,model,smape,mase,cpu_seconds\n", file = opt$series_out)
   lines <- c("subset,method,n_series,smape,mase,cpu_seconds",
-             vapply(c("ets", "theta"), run_method, "", all = all, subset = opt$subset, series_out = opt$series_out))
+             vapply(opt$models, run_method, "", all = all, subset = opt$subset, series_out = opt$series_out))
   writeLines(lines, if (opt$out == "") stdout() else opt$out)
 }
 

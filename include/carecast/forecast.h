@@ -65,4 +65,8 @@ CC_MUST_CHECK cc_status cc_forecast_from_paths(const double *paths, size_t n_pat
  * order statistics (R's quantile type 7). */
 double cc_quantile_sorted(const double *sorted, size_t n, double q);
 
+/* The same quantile of n values in any order, found by selection in expected
+ * O(n) instead of sorting; values is rearranged. NaN when n is 0. */
+double cc_quantile_select(double *values, size_t n, double q);
+
 #endif

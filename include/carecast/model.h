@@ -61,6 +61,8 @@ typedef struct cc_model {
   double *covariance;             /* n_params x n_params covariance of params (column-major), NULL when the family gives none */
   size_t n_xreg;                  /* regressors: the last n_xreg params are their coefficients */
   char (*xreg_names)[CC_XREG_NAME_MAX]; /* n_xreg names, in the order of the coefficients; NULL when none */
+  size_t n_components;            /* models this one combines (a combination, combination.h), 0 otherwise */
+  struct cc_model **components;   /* n_components fitted models, owned by this one (freed with it) */
 } cc_model;
 
 struct cc_model_type {
@@ -90,7 +92,7 @@ struct cc_model_type {
  * n_states states; numbers are NaN and names empty. NULL when out of memory. */
 cc_model *cc_model_alloc(const cc_model_type *type, size_t n, size_t n_params, size_t n_states);
 
-/* Free m. No operation when m is NULL. */
+/* Free m and its components. No operation when m is NULL. */
 void cc_model_free(cc_model *m);
 
 /* Give m n_xreg regressors called names (copied, cut to CC_XREG_NAME_MAX - 1

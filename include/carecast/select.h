@@ -2,11 +2,14 @@
  *
  * A request is what the command line's --model takes: a family name
  * ("ets", "theta", "naive", "snaive", "drift", "mean", "naive2", "croston",
- * "sba", "tsb"), a family and a variant ("ets:MAdM"), or "auto". The
- * automatic rule for now: SBA for intermittent demand (mean interval
- * between non-zero values above 1.32); otherwise the exponential smoothing
- * model with the lowest AICc (forecast::ets), and the naive forecast for a
- * series too short for any of them. Suppressed values
+ * "sba", "tsb", "arima", "combo"), a family and a variant ("ets:MAdM"), or
+ * "auto". The automatic rule, per series: SBA for intermittent demand
+ * (mean interval between non-zero values above 1.32); otherwise the
+ * combination of automatic ETS, automatic ARIMA and Theta (combination.h:
+ * the mean of those that fit, at least two) when ETS and at
+ * least one other fit; ETS alone by AICc (forecast::ets) when only ETS
+ * fits; and the naive forecast for a series too short for ETS (where ARIMA
+ * and Theta on a handful of values are no better). Suppressed values
  * are missing for fitting (their value is NaN; the bound is not used yet);
  * imputed values and breaks are used as cc_model_fit_series says.
  * With a Box-Cox lambda the model is fitted to the transformed series (and

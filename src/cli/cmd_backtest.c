@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "carecast/backtest.h"
+#include "carecast/intermittent.h"
 #include "carecast/models.h"
 #include "carecast/select.h"
 #include "cli.h"
@@ -31,7 +32,14 @@ typedef struct backtest_plan {
   int jobs;
 } backtest_plan;
 
-/* Backtest one series; for "auto", ETS first and naive when ETS cannot be fitted at some origin. */
+/* "auto" in a backtest: the rule of select.h with one family for every origin. SBA
+ * when the series is intermittent; otherwise the first of these that can be fitted
+ * at every origin, and the name each is reported under. */
+static const cc_model_type *const auto_chain[] = {&cc_model_combo, &cc_model_ets, &cc_model_naive};
+static const char *const auto_chain_names[] = {"auto", "auto (ETS: too short for the combination)",
+                                               "auto (naive: too short for ETS)"};
+
+/* Backtest one series with the plan's family, or by the automatic rule. */
 static void backtest_one(backtest_slot *slot, const backtest_plan *plan) {
   const cc_series *s = slot->series;
   cc_fit_options fit;
@@ -39,16 +47,26 @@ static void backtest_one(backtest_slot *slot, const backtest_plan *plan) {
   fit.period = cc_freq_per_year(s->freq);
   cc_backtest_options options = plan->options;
   options.nonnegative = s->kind != CC_KIND_AMOUNT;
-  const cc_model_type *type = plan->request.type ? plan->request.type : &cc_model_ets;
   const char *variant = plan->request.variant[0] ? plan->request.variant : NULL;
-  slot->model_used = plan->request.type ? plan->request.type->name : "auto";
-  slot->status = cc_backtest_run(s->values, s->n, type, variant, &fit, plan->levels, plan->n_levels, &options,
-                                 &slot->result, &slot->err);
-  if (slot->status == CC_EINPUT && !plan->request.type && strstr(slot->err.message, "origin")) {
-    cc_error_clear(&slot->err);
-    slot->model_used = "auto (naive: too short for ETS)";
-    slot->status = cc_backtest_run(s->values, s->n, &cc_model_naive, NULL, &fit, plan->levels, plan->n_levels, &options,
+  if (plan->request.type) {
+    slot->model_used = plan->request.type->name;
+    slot->status = cc_backtest_run(s->values, s->n, plan->request.type, variant, &fit, plan->levels, plan->n_levels,
+                                   &options, &slot->result, &slot->err);
+    return;
+  }
+  if (cc_demand_is_intermittent(s->values, s->n)) {
+    slot->model_used = "auto (SBA: intermittent)";
+    slot->status = cc_backtest_run(s->values, s->n, &cc_model_sba, NULL, &fit, plan->levels, plan->n_levels, &options,
                                    &slot->result, &slot->err);
+    return;
+  }
+  const size_t n_chain = sizeof auto_chain / sizeof *auto_chain;
+  for (size_t k = 0; k < n_chain; k++) {
+    if (k) cc_error_clear(&slot->err);
+    slot->model_used = auto_chain_names[k];
+    slot->status = cc_backtest_run(s->values, s->n, auto_chain[k], NULL, &fit, plan->levels, plan->n_levels, &options,
+                                   &slot->result, &slot->err);
+    if (!(slot->status == CC_EINPUT && strstr(slot->err.message, "origin"))) return;
   }
 }
 

@@ -392,6 +392,8 @@ int cc_cmd_models(int argc, char **argv) {
               m->params[k]);
       if (isfinite(m->std_errors[k])) fprintf(out, " (s.e. %.4g)", m->std_errors[k]);
     }
+    for (size_t c = 0; c < m->n_components; c++) /* a combination: the models it combines */
+      fprintf(out, "%s%s", m->n_params || c ? ";" : "", m->components[c]->spec);
     if (!isnan(m->lambda)) fprintf(out, ";lambda=%.6g%s", m->lambda, m->biasadj ? ";biasadj=1" : "");
     fputs("\",", out);
     print_csv_number(out, m->loglik);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carecast/combination.h"
 #include "h5util.h"
 #include "store_internal.h"
 
@@ -205,22 +206,28 @@ static cc_status put_names(hid_t group, const cc_model *m, cc_error *err) {
   return status;
 }
 
-cc_status cc_store_model_write(cc_store *store, const char *run_id, const cc_model *m, const cc_model_context *context,
-                               cc_error *err) {
-  cc_status status = cc_store_require_writable(store, err);
-  if (status) return status;
-  char path[CC_RUN_ID_MAX + CC_SERIES_ID_MAX + 32], period[CC_PERIOD_TEXT_MAX];
-  run_path("models", run_id, context->series_id, path, sizeof path);
-  hid_t group;
-  if ((status = cc_h5_group_require(store->file, path, &group, err))) return cc_store_error_here(store, err, status);
+/* A numeric attribute (scalar float64). */
+static cc_status put_number(hid_t group, const char *name, double value, cc_error *err) {
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t attr = H5Acreate2(group, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  cc_status status = CC_OK;
+  if (attr < 0 || H5Awrite(attr, H5T_NATIVE_DOUBLE, &value) < 0)
+    status = cc_error_set(err, CC_EIO, NULL, 0, NULL, "HDF5 could not write attribute '%s'", name);
+  if (attr >= 0) H5Aclose(attr);
+  H5Sclose(space);
+  return status;
+}
+
+#define MODEL_NUMBERS 6 /* the float64 attributes every stored model has */
+static const char *const model_number_names[MODEL_NUMBERS] = {"sigma2", "loglik", "aic", "aicc", "bic", "lambda"};
+
+/* The fitted model itself (not its series context) into group; a
+ * combination's components into the subgroups components/0, components/1, ... */
+static cc_status put_model(hid_t group, const cc_model *m, cc_error *err) {
   int settings[CC_MODEL_SETTINGS];
   memcpy(settings, m->settings, sizeof settings);
-  status = cc_h5_attr_put_text(group, "family", m->type->name, err);
+  cc_status status = cc_h5_attr_put_text(group, "family", m->type->name, err);
   if (!status) status = cc_h5_attr_put_text(group, "model", m->spec, err);
-  if (!status) status = cc_h5_attr_put_text(group, "series_id", context->series_id, err);
-  if (!status) status = cc_h5_attr_put_text(group, "kind", cc_kind_name(context->kind), err);
-  if (!status) status = cc_h5_attr_put_text(group, "frequency", cc_freq_name(context->freq), err);
-  if (!status) status = cc_h5_attr_put_text(group, "next_period", cc_period_format(context->next, period, sizeof period), err);
   if (!status) status = cc_h5_attr_put_int(group, "period", m->period, err);
   if (!status) status = cc_h5_attr_put_int(group, "n", (int64_t)m->n, err);
   if (!status) status = cc_h5_attr_put_int(group, "nobs", (int64_t)m->nobs, err);
@@ -233,16 +240,34 @@ cc_status cc_store_model_write(cc_store *store, const char *run_id, const cc_mod
   if (!status) status = cc_h5_dataset_put(group, "residuals", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m->n, m->residuals, err);
   if (!status) status = cc_h5_attr_put_int(group, "biasadj", m->biasadj, err);
   if (!status) status = put_regression(group, m, err);
-  double numbers[7] = {m->sigma2, m->loglik, m->aic, m->aicc, m->bic, context->ljung_box_p, m->lambda};
-  static const char *const number_names[7] = {"sigma2", "loglik", "aic", "aicc", "bic", "ljung_box_p", "lambda"};
-  for (int k = 0; !status && k < 7; k++) {
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t attr = H5Acreate2(group, number_names[k], H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, H5T_NATIVE_DOUBLE, &numbers[k]) < 0)
-      status = cc_error_set(err, CC_EIO, NULL, 0, NULL, "HDF5 could not write attribute '%s'", number_names[k]);
-    if (attr >= 0) H5Aclose(attr);
-    H5Sclose(space);
+  double numbers[MODEL_NUMBERS] = {m->sigma2, m->loglik, m->aic, m->aicc, m->bic, m->lambda};
+  for (int k = 0; !status && k < MODEL_NUMBERS; k++) status = put_number(group, model_number_names[k], numbers[k], err);
+  if (!status && m->n_components) status = cc_h5_attr_put_int(group, "n_components", (int64_t)m->n_components, err);
+  for (size_t c = 0; !status && c < m->n_components; c++) {
+    char name[32];
+    snprintf(name, sizeof name, "components/%zu", c);
+    hid_t part;
+    if ((status = cc_h5_group_require(group, name, &part, err))) break;
+    status = put_model(part, m->components[c], err);
+    H5Gclose(part);
   }
+  return status;
+}
+
+cc_status cc_store_model_write(cc_store *store, const char *run_id, const cc_model *m, const cc_model_context *context,
+                               cc_error *err) {
+  cc_status status = cc_store_require_writable(store, err);
+  if (status) return status;
+  char path[CC_RUN_ID_MAX + CC_SERIES_ID_MAX + 32], period[CC_PERIOD_TEXT_MAX];
+  run_path("models", run_id, context->series_id, path, sizeof path);
+  hid_t group;
+  if ((status = cc_h5_group_require(store->file, path, &group, err))) return cc_store_error_here(store, err, status);
+  status = put_model(group, m, err);
+  if (!status) status = cc_h5_attr_put_text(group, "series_id", context->series_id, err);
+  if (!status) status = cc_h5_attr_put_text(group, "kind", cc_kind_name(context->kind), err);
+  if (!status) status = cc_h5_attr_put_text(group, "frequency", cc_freq_name(context->freq), err);
+  if (!status) status = cc_h5_attr_put_text(group, "next_period", cc_period_format(context->next, period, sizeof period), err);
+  if (!status) status = put_number(group, "ljung_box_p", context->ljung_box_p, err);
   H5Gclose(group);
   return cc_store_error_here(store, err, status);
 }
@@ -255,23 +280,24 @@ static cc_status get_number(hid_t group, const char *name, double *out, cc_error
   return rc < 0 ? cc_error_set(err, CC_EIO, NULL, 0, NULL, "cannot read '%s'", name) : CC_OK;
 }
 
-cc_status cc_store_model_read(cc_store *store, const char *run_id, const char *series_id, cc_model **out,
-                              cc_model_context *context, cc_error *err) {
+#define MODEL_DEPTH_MAX 2 /* a combination's components are plain models: no deeper nesting */
+
+/* Read the model stored in group (see put_model); depth counts the
+ * combinations it is nested in. */
+static cc_status get_model(hid_t group, int depth, cc_model **out, cc_error *err) {
   *out = NULL;
-  char path[CC_RUN_ID_MAX + CC_SERIES_ID_MAX + 32], text[CC_MODEL_SPEC_MAX];
-  run_path("models", run_id, series_id, path, sizeof path);
-  if (!cc_h5_path_exists(store->file, path))
-    return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no model of '%s' in run %s", series_id, run_id);
-  hid_t group = H5Gopen2(store->file, path, H5P_DEFAULT);
-  if (group < 0) return cc_error_set(err, CC_EIO, store->path, 0, NULL, "cannot open %s", path);
+  char text[CC_MODEL_SPEC_MAX];
   size_t n = 0, n_params = 0, n_states = 0;
-  int64_t period = 1, nobs = 0, n_estimated = 0;
+  int64_t period = 1, nobs = 0, n_estimated = 0, biasadj = 0, n_components = 0;
   cc_status status = cc_h5_attr_get_text_buf(group, "family", text, sizeof text, err);
   const cc_model_type *type = status ? NULL : cc_model_type_find(text);
-  if (!status && !type) status = cc_error_set(err, CC_EINPUT, store->path, 0, "model", "unknown model family '%s'", text);
+  if (!status && !type) status = cc_error_set(err, CC_EINPUT, NULL, 0, "model", "unknown model family '%s'", text);
   if (!status) status = cc_h5_dataset_length(group, "fitted", &n, err);
   if (!status) status = cc_h5_dataset_length(group, "params", &n_params, err);
   if (!status) status = cc_h5_dataset_length(group, "states", &n_states, err);
+  if (!status && cc_h5_attr_exists(group, "n_components")) status = cc_h5_attr_get_int(group, "n_components", &n_components, err);
+  if (!status && (n_components < 0 || n_components > CC_COMBINATION_MAX_COMPONENTS || (n_components && depth + 1 >= MODEL_DEPTH_MAX)))
+    status = cc_error_set(err, CC_EINPUT, NULL, 0, "n_components", "a stored model has %lld components", (long long)n_components);
   cc_model *m = NULL;
   if (!status && !(m = cc_model_alloc(type, n, n_params, n_states))) status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!status) status = cc_h5_attr_get_text_buf(group, "model", m->spec, sizeof m->spec, err);
@@ -290,16 +316,48 @@ cc_status cc_store_model_read(cc_store *store, const char *run_id, const char *s
   if (!status && n_states) status = cc_h5_dataset_get(group, "states", H5T_NATIVE_DOUBLE, m->states, err);
   if (!status && n) status = cc_h5_dataset_get(group, "fitted", H5T_NATIVE_DOUBLE, m->fitted, err);
   if (!status && n) status = cc_h5_dataset_get(group, "residuals", H5T_NATIVE_DOUBLE, m->residuals, err);
-  if (!status) status = get_number(group, "sigma2", &m->sigma2, err);
-  if (!status) status = get_number(group, "loglik", &m->loglik, err);
-  if (!status) status = get_number(group, "aic", &m->aic, err);
-  if (!status) status = get_number(group, "aicc", &m->aicc, err);
-  if (!status) status = get_number(group, "bic", &m->bic, err);
-  if (!status) status = get_number(group, "lambda", &m->lambda, err);
-  int64_t biasadj = 0;
+  double *numbers[MODEL_NUMBERS] = {m ? &m->sigma2 : NULL, m ? &m->loglik : NULL, m ? &m->aic : NULL,
+                                    m ? &m->aicc : NULL, m ? &m->bic : NULL, m ? &m->lambda : NULL};
+  for (int k = 0; !status && k < MODEL_NUMBERS; k++) status = get_number(group, model_number_names[k], numbers[k], err);
   if (!status) status = cc_h5_attr_get_int(group, "biasadj", &biasadj, err);
-  if (m) m->biasadj = (int)biasadj;
   if (!status) status = get_regression(group, m, err);
+  if (!status && n_components && !(m->components = calloc((size_t)n_components, sizeof *m->components)))
+    status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (int64_t c = 0; !status && c < n_components; c++) {
+    char name[32];
+    snprintf(name, sizeof name, "components/%lld", (long long)c);
+    hid_t part = cc_h5_path_exists(group, name) ? H5Gopen2(group, name, H5P_DEFAULT) : H5I_INVALID_HID;
+    if (part < 0) {
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, "components", "a stored combination lacks its component %lld", (long long)c);
+      break;
+    }
+    status = get_model(part, depth + 1, &m->components[c], err);
+    H5Gclose(part);
+    if (!status) m->n_components++;
+  }
+  if (status) {
+    cc_model_free(m);
+    return status;
+  }
+  m->period = (int)period;
+  m->nobs = (size_t)nobs;
+  m->n_estimated = (int)n_estimated;
+  m->biasadj = (int)biasadj;
+  *out = m;
+  return CC_OK;
+}
+
+cc_status cc_store_model_read(cc_store *store, const char *run_id, const char *series_id, cc_model **out,
+                              cc_model_context *context, cc_error *err) {
+  *out = NULL;
+  char path[CC_RUN_ID_MAX + CC_SERIES_ID_MAX + 32], text[CC_MODEL_SPEC_MAX];
+  run_path("models", run_id, series_id, path, sizeof path);
+  if (!cc_h5_path_exists(store->file, path))
+    return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no model of '%s' in run %s", series_id, run_id);
+  hid_t group = H5Gopen2(store->file, path, H5P_DEFAULT);
+  if (group < 0) return cc_error_set(err, CC_EIO, store->path, 0, NULL, "cannot open %s", path);
+  cc_model *m = NULL;
+  cc_status status = get_model(group, 0, &m, err);
   memset(context, 0, sizeof *context);
   snprintf(context->series_id, sizeof context->series_id, "%s", series_id);
   if (!status) status = get_number(group, "ljung_box_p", &context->ljung_box_p, err);
@@ -314,9 +372,6 @@ cc_status cc_store_model_read(cc_store *store, const char *run_id, const char *s
     cc_model_free(m);
     return cc_store_error_here(store, err, status);
   }
-  m->period = (int)period;
-  m->nobs = (size_t)nobs;
-  m->n_estimated = (int)n_estimated;
   *out = m;
   return CC_OK;
 }

@@ -9,6 +9,7 @@
 #include "carecast/forecast.h"
 
 #include "carecast/boxcox.h"
+#include "carecast/combination.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
@@ -62,9 +63,65 @@ double cc_quantile_sorted(const double *sorted, size_t n, double q) {
   return sorted[below] + fraction * (sorted[below + 1] - sorted[below]);
 }
 
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
+/* Draw n paths of h steps into paths (path-major), each plus the regression offset[h]. */
+static cc_status simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *rng, const double *offset,
+                                double *paths, int nonnegative, cc_error *err) {
+  if (m->n_components) { /* a combination: its components' forecasts once for all paths */
+    cc_status status = cc_combination_simulate_paths(m, h, n, rng, paths, err);
+    if (status) return status;
+  }
+  for (size_t p = 0; p < n; p++) {
+    if (!m->n_components) {
+      cc_status status = m->type->simulate(m, h, rng, paths + p * h, err);
+      if (status) return status;
+    }
+    for (size_t i = 0; i < h; i++) paths[p * h + i] += offset[i];
+    if (nonnegative)
+      for (size_t i = 0; i < h; i++)
+        if (paths[p * h + i] < 0) paths[p * h + i] = 0;
+  }
+  return CC_OK;
+}
+
+/* Rearrange values[0..n) so that values[k] is the one a sort would put there,
+ * with nothing larger before it and nothing smaller after it (Hoare's
+ * selection, expected O(n)). */
+static void select_kth(double *values, size_t n, size_t k) {
+  size_t lo = 0, hi = n - 1;
+  while (lo < hi) {
+    double pivot = values[lo + (hi - lo) / 2];
+    size_t i = lo, j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        double t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        if (j == 0) break;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/* Sorting 5000 draws per step for four bounds cost more than simulating them. */
+double cc_quantile_select(double *values, size_t n, double q) {
+  if (n == 0) return NAN;
+  double position = q * (double)(n - 1);
+  size_t below = (size_t)floor(position);
+  if (below >= n - 1) below = n - 1;
+  select_kth(values, n, below);
+  double low = values[below], fraction = position - (double)below;
+  if (below == n - 1 || fraction == 0) return low;
+  double next = values[below + 1]; /* the smallest value after position below */
+  for (size_t p = below + 2; p < n; p++)
+    if (values[p] < next) next = values[p];
+  return low + fraction * (next - low);
 }
 
 /* Interval bounds of f (its levels) from the empirical quantiles of n paths
@@ -73,27 +130,12 @@ static void quantile_bounds(const double *paths, size_t n, cc_forecast *f, doubl
   size_t h = f->h;
   for (size_t i = 0; i < h; i++) {
     for (size_t p = 0; p < n; p++) column[p] = paths[p * h + i];
-    qsort(column, n, sizeof *column, compare_doubles);
     for (size_t l = 0; l < f->n_levels; l++) {
       double tail = (1 - f->levels[l] / 100) / 2;
-      f->lower[l * h + i] = cc_quantile_sorted(column, n, tail);
-      f->upper[l * h + i] = cc_quantile_sorted(column, n, 1 - tail);
+      f->lower[l * h + i] = cc_quantile_select(column, n, tail);
+      f->upper[l * h + i] = cc_quantile_select(column, n, 1 - tail);
     }
   }
-}
-
-/* Draw n paths of h steps into paths (path-major), each plus the regression offset[h]. */
-static cc_status simulate_paths(const cc_model *m, size_t h, size_t n, gsl_rng *rng, const double *offset,
-                                double *paths, int nonnegative, cc_error *err) {
-  for (size_t p = 0; p < n; p++) {
-    cc_status status = m->type->simulate(m, h, rng, paths + p * h, err);
-    if (status) return status;
-    for (size_t i = 0; i < h; i++) paths[p * h + i] += offset[i];
-    if (nonnegative)
-      for (size_t i = 0; i < h; i++)
-        if (paths[p * h + i] < 0) paths[p * h + i] = 0;
-  }
-  return CC_OK;
 }
 
 /* Interval bounds from the empirical quantiles of simulated paths. */
@@ -163,12 +205,18 @@ cc_status cc_forecast_compute(const cc_model *m, size_t h, const double *levels,
     cc_model_regression(m, o->xreg_future, h, offset);
     for (size_t i = 0; i < h; i++) f->mean[i] += offset[i];
   }
+  /* A combination whose components are all Gaussian has closed-form bounds (combination.h). */
+  int mixture = 0;
+  if (!status && !f->analytic && n_levels && m->n_components)
+    status = cc_combination_intervals(m, h, f->mean, levels, n_levels, f->lower, f->upper, variance, &mixture, err);
   /* The random stream, only when something is simulated (seeding it is not free). */
-  if (!status && ((!f->analytic && n_levels) || o->n_paths)) {
+  if (!status && ((!f->analytic && !mixture && n_levels) || o->n_paths)) {
     if (!(rng = gsl_rng_alloc(gsl_rng_mt19937))) status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
     else gsl_rng_set(rng, o->seed);
   }
-  if (!status && f->analytic) {
+  if (!status && mixture) {
+    f->analytic = 1; /* bounds in closed form, variance the mixture's (for bias adjustment) */
+  } else if (!status && f->analytic) {
     for (size_t l = 0; l < n_levels; l++) {
       double z = gsl_cdf_ugaussian_Pinv(0.5 + levels[l] / 200);
       for (size_t i = 0; i < h; i++) {

@@ -48,6 +48,8 @@ cc_model *cc_model_alloc(const cc_model_type *type, size_t n, size_t n_params, s
 
 void cc_model_free(cc_model *m) {
   if (!m) return;
+  for (size_t i = 0; i < m->n_components; i++) cc_model_free(m->components[i]);
+  free(m->components);
   free(m->params);
   free(m->param_names);
   free(m->std_errors);

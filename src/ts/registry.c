@@ -7,7 +7,7 @@
 
 const cc_model_type *const cc_model_types[] = {
     &cc_model_ets, &cc_model_theta, &cc_model_naive, &cc_model_snaive, &cc_model_drift, &cc_model_mean, &cc_model_naive2,
-    &cc_model_croston, &cc_model_sba, &cc_model_tsb, &cc_model_arima,
+    &cc_model_croston, &cc_model_sba, &cc_model_tsb, &cc_model_arima, &cc_model_combo,
     NULL,
 };
 

@@ -59,6 +59,13 @@ static cc_status fit_plain(const cc_model_request *request, const double *y, siz
 static cc_status fit_transformed(const cc_model_request *request, const double *y, size_t n, cc_fit_options options,
                                  cc_model **out, cc_error *err);
 
+/* 1 when the combination m has a component of family type. */
+static int combination_has(const cc_model *m, const cc_model_type *type) {
+  for (size_t c = 0; c < m->n_components; c++)
+    if (m->components[c]->type == type) return 1;
+  return 0;
+}
+
 cc_status cc_model_fit_request(const cc_model_request *request, const double *y, size_t n, int period, cc_model **out,
                                cc_error *err) {
   return cc_model_fit_request_xreg(request, y, n, period, 0, NULL, NULL, out, err);
@@ -112,11 +119,25 @@ static cc_status fit_plain(const cc_model_request *request, const double *y, siz
   /* Intermittent counts (ADI > 1.32, Syntetos, Boylan and Croston 2005): SBA, the
    * bias-corrected Croston that the same authors found best for such series. */
   if (cc_demand_is_intermittent(y, n)) return cc_model_sba.fit(y, n, NULL, &options, out, err);
-  cc_error ets_err;
-  cc_status status = cc_model_ets.fit(y, n, NULL, &options, out, &ets_err);
-  if (status != CC_EINPUT) {
-    if (status && err) *err = ets_err;
+  /* Otherwise the combination of ETS, ARIMA and Theta when ETS and at least one other
+   * fit; else ETS alone; else the naive forecast. (A combination without ETS means the
+   * series is too short for ETS, where the others are no better than naive.) */
+  cc_error attempt_err;
+  cc_status status = cc_model_combo.fit(y, n, NULL, &options, out, &attempt_err);
+  if (!status && combination_has(*out, &cc_model_ets)) return CC_OK;
+  if (status != CC_EINPUT && status) {
+    if (err) *err = attempt_err;
     return status;
+  }
+  int try_ets = status == CC_EINPUT; /* the combination failed as a whole: ETS alone may still fit */
+  cc_model_free(*out);
+  *out = NULL;
+  if (try_ets) {
+    status = cc_model_ets.fit(y, n, NULL, &options, out, &attempt_err);
+    if (status != CC_EINPUT) {
+      if (status && err) *err = attempt_err;
+      return status;
+    }
   }
   return cc_model_naive.fit(y, n, NULL, &options, out, err);
 }

@@ -16,7 +16,7 @@ expect_exit 0 "$CARECAST" models --store "$STORE" --run "$run1" --out "$WORK/mod
 expect_exit 0 "$CARECAST" models --store "$STORE" --run "$run2" --out "$WORK/models2.csv"
 expect_same "$WORK/models1.csv" "$WORK/models2.csv"
 expect_grep "$WORK/models1.csv" "series_id,model,parameters,loglik,aicc,ljung_box_p"
-expect_grep "$WORK/models1.csv" "cs_referrals/E08000019/0-17,ETS("
+expect_grep "$WORK/models1.csv" "cs_referrals/E08000019/0-17,Combo(ETS," # ARIMA joins once it is seasonal
 
 # Forecasts from both runs, one and two threads, same seed: identical.
 expect_exit 0 "$CARECAST" forecast --store "$STORE" --run "$run1" --horizon 24 --jobs 1 --out "$WORK/f1.csv"
@@ -41,9 +41,19 @@ expect_exit 0 "$CARECAST" forecast --store "$STORE" --horizon 3 --level 50,90 --
 expect_grep "$WORK/f3.csv" "series_id,period,h,mean,lo50,hi50,lo90,hi90,model"
 
 # Each family by name.
-for model in ets ets:AAdN theta naive snaive drift mean naive2 croston sba tsb arima:0,1,1:0,1,1 arima:1,1,0:drift arima; do
+for model in ets ets:AAdN theta naive snaive drift mean naive2 croston sba tsb arima:0,1,1:0,1,1 arima:1,1,0:drift arima combo; do
   expect_exit 0 "$CARECAST" fit --store "$STORE" --series 'cs_referrals/E06000012/*' --model "$model"
 done
+# The last run is the combination (of ETS and Theta on these monthly series until automatic
+# ARIMA is seasonal); the models it combines come back from the store and forecast with
+# ordered bounds.
+expect_exit 0 "$CARECAST" models --store "$STORE"
+expect_grep "$WORK/out" "cs_referrals/E06000012/0-17,Combo(ETS,"
+expect_grep "$WORK/out" "Theta),\"ETS("
+expect_exit 0 "$CARECAST" forecast --store "$STORE" --horizon 12 --out "$WORK/fcombo.csv"
+checks=$((checks + 1))
+awk -F, 'NR > 1 && !($7 <= $5 && $5 <= $6 && $6 <= $8 && $7 >= 0 && $4 >= 0) { bad++ } END { exit bad > 0 }' "$WORK/fcombo.csv" ||
+  fail "combination bounds out of order or negative in $WORK/fcombo.csv"
 
 # Backtests: the CSV's shape, one row per series and ALL, identical on one thread and on two.
 expect_exit 0 "$CARECAST" backtest --store "$STORE" --series 'cs_referrals/*' --horizon 6 --origins 4 --jobs 1 --out "$WORK/b1.csv"
