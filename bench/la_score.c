@@ -167,7 +167,7 @@ static void print_table(const scores *s, const names *methods, const names *meas
   for (size_t i = 0; i < s->n; i++) common[i] = (unsigned char)scored_by_all(s, methods->n, s->items[i].measure, s->items[i].geography);
   double overall_sum[MAX_METHODS] = {0};
   size_t overall_n[MAX_METHODS] = {0}, wins[MAX_METHODS] = {0};
-  printf("%-14s %-8s %8s %8s %5s\n", "measure", "method", "mean", "median", "LAs");
+  printf("%-14s %-10s %8s %8s %5s\n", "measure", "method", "mean", "median", "LAs");
   for (size_t m = 0; m < measures->n; m++) {
     double best = INFINITY;
     int best_method = -1;
@@ -182,7 +182,7 @@ static void print_table(const scores *s, const names *methods, const names *meas
       overall_sum[k] += sum;
       overall_n[k] += n;
       double mean = n ? sum / (double)n : NAN;
-      printf("%-14s %-8s %8.3f %8.3f %5zu\n", measures->text[m], methods->text[k], mean, median(values, n), n);
+      printf("%-14s %-10s %8.3f %8.3f %5zu\n", measures->text[m], methods->text[k], mean, median(values, n), n);
       if (n && mean < best) best = mean, best_method = (int)k;
     }
     if (best_method >= 0) {
@@ -192,10 +192,10 @@ static void print_table(const scores *s, const names *methods, const names *meas
   }
   double best = INFINITY;
   int best_method = -1;
-  printf("%-14s %-8s %8s %8s %5s\n", "overall", "method", "mean", "wins", "pairs");
+  printf("%-14s %-10s %8s %8s %5s\n", "overall", "method", "mean", "wins", "pairs");
   for (size_t k = 0; k < methods->n; k++) {
     double mean = overall_n[k] ? overall_sum[k] / (double)overall_n[k] : NAN;
-    printf("%-14s %-8s %8.3f %8zu %5zu\n", "overall", methods->text[k], mean, wins[k], overall_n[k]);
+    printf("%-14s %-10s %8.3f %8zu %5zu\n", "overall", methods->text[k], mean, wins[k], overall_n[k]);
     if (overall_n[k] && mean < best) best = mean, best_method = (int)k;
   }
   if (best_method >= 0) printf("overall best: %s (mean MASE %.3f over every measure and council)\n", methods->text[best_method], best);

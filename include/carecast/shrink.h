@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "carecast/error.h"
+#include "carecast/multistate.h"
 
 #define CC_SHRINK_MAX_STRENGTH 1e6 /* neighbours that agree exactly: the prior is (nearly) all */
 #define CC_SHRINK_MIN_NEIGHBOURS 2 /* a spread needs at least two neighbours */
@@ -50,5 +51,25 @@ CC_MUST_CHECK cc_status cc_shrink_rate(double x, double n, const double *rates, 
  * *own_weight receive s and n / (n + s). Same errors as cc_shrink_rate. */
 CC_MUST_CHECK cc_status cc_shrink_row(const double *counts, size_t cols, const double *neighbour_rows, size_t k,
                                       double *shrunk, double *strength, double *own_weight, cc_error *err);
+
+/* Shrink every row of the chain m (a council's monthly probabilities,
+ * estimated from its aggregates or counted) towards the same row of its
+ * neighbours' chains: neighbour_p holds n_neighbours matrices of k x (k+1)
+ * in multistate.h's layout, each restricted to the moves m allows and
+ * renormalised. Row i's evidence is exposure[i], the council's
+ * person-months at risk in state i, so its counts are p_ij exposure[i];
+ * the row is shrunk by cc_shrink_row. Afterwards m->p is the posterior mean
+ * (every allowed move the neighbours make has a positive probability, so
+ * a council's zero rates disappear), m->se the posterior standard
+ * deviation, and m->draws n_draws matrices drawn from each row's Dirichlet
+ * posterior (counts_j + m_j s), seeded with seed, so that a projection
+ * drawing from them carries the uncertainty of the rates (n_draws 0: none
+ * kept). own_weight and strength (k entries each, either may be NULL)
+ * receive each row's n / (n + s) and s. CC_EINPUT naming the state when an
+ * exposure is negative or fewer than CC_SHRINK_MIN_NEIGHBOURS neighbours
+ * are given; m is unchanged then. */
+CC_MUST_CHECK cc_status cc_shrink_multistate(cc_multistate *m, const double *exposure, const double *neighbour_p,
+                                             size_t n_neighbours, size_t n_draws, unsigned long seed, double *own_weight,
+                                             double *strength, cc_error *err);
 
 #endif

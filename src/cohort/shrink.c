@@ -2,7 +2,11 @@
  * shrinkage towards statistical neighbours (shrink.h). */
 #include "carecast/shrink.h"
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 /* s from a mean m and a between-council variance v: m (1 - m) / v - 1, capped. */
 static double strength_from_moments(double mean_part, double variance) {
@@ -78,4 +82,105 @@ cc_status cc_shrink_row(const double *counts, size_t cols, const double *neighbo
   *strength = s;
   *own_weight = n / (n + s);
   return CC_OK;
+}
+
+/* ---- a whole transition matrix ----------------------------------------- */
+
+/* One draw from Dirichlet(alpha[n]) into theta; a zero alpha gives a zero
+ * share (a move no one, neighbours included, has ever made). */
+static void draw_dirichlet(gsl_rng *rng, const double *alpha, size_t n, double *theta) {
+  double sum = 0.0;
+  for (size_t j = 0; j < n; j++) sum += theta[j] = alpha[j] > 0.0 ? gsl_ran_gamma(rng, alpha[j], 1.0) : 0.0;
+  for (size_t j = 0; j < n; j++) theta[j] = sum > 0.0 ? theta[j] / sum : 1.0 / (double)n;
+}
+
+cc_status cc_shrink_multistate(cc_multistate *m, const double *exposure, const double *neighbour_p, size_t n_neighbours,
+                               size_t n_draws, unsigned long seed, double *own_weight, double *strength, cc_error *err) {
+  size_t k = m->k, cols = k + 1, cells = k * cols;
+  if (n_neighbours < CC_SHRINK_MIN_NEIGHBOURS)
+    return cc_error_set(err, CC_EINPUT, NULL, 0, "neighbours", "%zu neighbours: at least %d are needed", n_neighbours,
+                        CC_SHRINK_MIN_NEIGHBOURS);
+  for (size_t i = 0; i < k; i++)
+    if (!(exposure[i] >= 0.0) || isinf(exposure[i]))
+      return cc_error_set(err, CC_EINPUT, NULL, 0, "exposure", "%s: %g person-months at risk is not a count", m->names[i],
+                          exposure[i]);
+  double *alpha = malloc(cells * sizeof *alpha), *rows = malloc(n_neighbours * cols * sizeof *rows);
+  double *draws = n_draws ? malloc(n_draws * cells * sizeof *draws) : NULL;
+  gsl_rng *rng = n_draws ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+  cc_status st = CC_OK;
+  if (!alpha || !rows || (n_draws && (!draws || !rng))) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  /* the posterior of each row: alpha_j = counts_j + m_j s over the allowed moves (n of them) */
+  size_t allowed_n[CC_MULTISTATE_MAX_STATES];
+  for (size_t i = 0; !st && i < k; i++) {
+    double counts[CC_MULTISTATE_MAX_STATES + 1], shrunk[CC_MULTISTATE_MAX_STATES + 1], s = 0.0, w = 0.0;
+    size_t n = 0;
+    for (size_t j = 0; j < cols; j++) {
+      if (!m->allowed[i * cols + j]) continue;
+      counts[n] = m->p[i * cols + j] * exposure[i];
+      for (size_t q = 0; q < n_neighbours; q++) rows[q * cols + n] = neighbour_p[q * cells + i * cols + j];
+      n++;
+    }
+    for (size_t q = 0; !st && q < n_neighbours; q++)
+      for (size_t j = 0; !st && j < cols; j++) {
+        double r = neighbour_p[q * cells + i * cols + j];
+        if (!(r >= 0.0 && r <= 1.0))
+          st = cc_error_set(err, CC_EINPUT, NULL, 0, "neighbours", "state %s: neighbour %zu's probability of moving to %s is %g",
+                            m->names[i], q + 1, j == k ? "ended" : m->names[j], r);
+      }
+    if (st) break;
+    for (size_t q = 0; q < n_neighbours; q++) { /* renormalise over the allowed moves */
+      double total = 0.0;
+      for (size_t j = 0; j < n; j++) total += rows[q * cols + j];
+      for (size_t j = 0; j < n; j++) rows[q * cols + j] = total > 0.0 ? rows[q * cols + j] / total : 1.0 / (double)n;
+    }
+    /* cc_shrink_row reads rows as n_neighbours x n: pack them */
+    for (size_t q = 1; q < n_neighbours; q++)
+      for (size_t j = 0; j < n; j++) rows[q * n + j] = rows[q * cols + j];
+    st = cc_shrink_row(counts, n, rows, n_neighbours, shrunk, &s, &w, err);
+    if (st) {
+      char reason[CC_ERROR_MESSAGE_MAX];
+      snprintf(reason, sizeof reason, "%s", err->message);
+      st = cc_error_set(err, CC_EINPUT, NULL, 0, "neighbours", "state %s: %s", m->names[i], reason);
+      break;
+    }
+    allowed_n[i] = n;
+    double total = exposure[i] + s;
+    for (size_t j = 0; j < n; j++) alpha[i * cols + j] = shrunk[j] * total; /* = counts_j + m_j s */
+    if (own_weight) own_weight[i] = w;
+    if (strength) strength[i] = s;
+  }
+  for (size_t i = 0; !st && i < k; i++) {
+    double a0 = 0.0;
+    for (size_t j = 0; j < allowed_n[i]; j++) a0 += alpha[i * cols + j];
+    size_t n = 0;
+    for (size_t j = 0; j < cols; j++) {
+      size_t at = i * cols + j;
+      if (!m->allowed[at]) {
+        m->p[at] = 0.0, m->se[at] = 0.0;
+        continue;
+      }
+      double a = alpha[i * cols + n++];
+      m->p[at] = a0 > 0.0 ? a / a0 : 1.0 / (double)allowed_n[i];
+      m->se[at] = a0 > 0.0 ? sqrt(a * (a0 - a) / (a0 * a0 * (a0 + 1.0))) : NAN;
+    }
+  }
+  if (!st && n_draws) {
+    gsl_rng_set(rng, seed);
+    double theta[CC_MULTISTATE_MAX_STATES + 1];
+    for (size_t b = 0; b < n_draws; b++)
+      for (size_t i = 0; i < k; i++) {
+        draw_dirichlet(rng, alpha + i * cols, allowed_n[i], theta);
+        size_t n = 0;
+        for (size_t j = 0; j < cols; j++) draws[b * cells + i * cols + j] = m->allowed[i * cols + j] ? theta[n++] : 0.0;
+      }
+    free(m->draws);
+    m->draws = draws;
+    m->n_draws = n_draws;
+    draws = NULL;
+  }
+  free(alpha);
+  free(rows);
+  free(draws);
+  gsl_rng_free(rng);
+  return st;
 }
