@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "carecast/error.h"
+#include "carecast/multistate.h"
 #include "carecast/series.h"
 
 #define CC_NEIGHBOURS_PER_COUNCIL 10            /* the DfE lists ten, SN_1 (closest) to SN_10 */
@@ -44,5 +45,32 @@ void cc_neighbours_free(cc_neighbours *t);
  * a pointer into t (valid while t is), or NULL when the council is not in
  * the table. */
 const char (*cc_neighbours_of(const cc_neighbours *t, const char *code))[CC_GEOGRAPHY_MAX];
+
+/* Every council's monthly chance of leaving a state, from data all
+ * councils publish (data/neighbours/dfe_exit_rates.csv, made by
+ * data/neighbours/build.py from the DfE's annual tables): the rates a
+ * council is shrunk towards. One row per council and state:
+ *   geography_code,state,exit_probability,person_months */
+typedef struct cc_exit_rates {
+  size_t n;                                /* rows */
+  char (*codes)[CC_GEOGRAPHY_MAX];         /* n GSS codes */
+  char (*states)[CC_STATE_NAME_MAX];       /* n state names ("child_in_need") */
+  double *probability;                     /* n monthly exit probabilities, in [0, 1] */
+  double *person_months;                   /* n person-months at risk behind each (its evidence) */
+} cc_exit_rates;
+
+/* Read an exit-rate file. The caller frees *out with cc_exit_rates_free.
+ * CC_EINPUT naming FILE:LINE and the column for a missing column, a
+ * probability outside [0, 1], a negative or missing exposure, or a council
+ * and state given twice. */
+CC_MUST_CHECK cc_status cc_exit_rates_load(const char *path, cc_exit_rates **out, cc_error *err);
+
+/* Free r. No operation when r is NULL. */
+void cc_exit_rates_free(cc_exit_rates *r);
+
+/* 1 and *probability, *person_months when r has council `code` in state
+ * `state`, else 0. */
+int cc_exit_rates_get(const cc_exit_rates *r, const char *code, const char *state, double *probability,
+                      double *person_months);
 
 #endif

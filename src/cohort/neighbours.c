@@ -2,6 +2,7 @@
  * (neighbours.h). */
 #include "carecast/neighbours.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,4 +100,84 @@ const char (*cc_neighbours_of(const cc_neighbours *t, const char *code))[CC_GEOG
   for (size_t i = 0; i < t->n; i++)
     if (strcmp(t->codes[i], code) == 0) return t->neighbours[i];
   return NULL;
+}
+
+/* ---- the neighbours' exit rates ---------------------------------------- */
+
+void cc_exit_rates_free(cc_exit_rates *r) {
+  if (!r) return;
+  free(r->codes);
+  free(r->states);
+  free(r->probability);
+  free(r->person_months);
+  free(r);
+}
+
+/* A number in [low, high] from cell (row, col) of t into *out. */
+static cc_status number_cell(const cc_csv_table *t, size_t row, long col, double low, double high, double *out, cc_error *err) {
+  const char *text = cc_csv_table_cell(t, row, (size_t)col);
+  char *end;
+  double v = strtod(text, &end);
+  if (end == text || *end || !(v >= low && v <= high))
+    return cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, row), cc_csv_table_header(t, (size_t)col),
+                        "'%s' is not a number from %g to %g", text, low, high);
+  *out = v;
+  return CC_OK;
+}
+
+cc_status cc_exit_rates_load(const char *path, cc_exit_rates **out, cc_error *err) {
+  cc_csv_table *t = NULL;
+  cc_exit_rates *r = NULL;
+  long cols[4];
+  static const char *const names[4] = {"geography_code", "state", "exit_probability", "person_months"};
+  *out = NULL;
+  cc_status st = cc_csv_table_read(path, CC_NEIGHBOURS_MAX_BYTES, &t, err);
+  for (int c = 0; !st && c < 4; c++) st = column(t, names[c], &cols[c], err);
+  if (!st) {
+    r = calloc(1, sizeof *r);
+    if (r) {
+      r->codes = calloc(t->n_rows + 1, sizeof *r->codes);
+      r->states = calloc(t->n_rows + 1, sizeof *r->states);
+      r->probability = calloc(t->n_rows + 1, sizeof *r->probability);
+      r->person_months = calloc(t->n_rows + 1, sizeof *r->person_months);
+    }
+    if (!r || !r->codes || !r->states || !r->probability || !r->person_months)
+      st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  }
+  for (size_t row = 0; !st && row < t->n_rows; row++) {
+    const char *code = cc_csv_table_cell(t, row, (size_t)cols[0]), *state = cc_csv_table_cell(t, row, (size_t)cols[1]);
+    if (!*code || strlen(code) >= CC_GEOGRAPHY_MAX || !*state || strlen(state) >= CC_STATE_NAME_MAX) {
+      st = cc_error_set(err, CC_EINPUT, path, cc_csv_table_line(t, row), !*code || strlen(code) >= CC_GEOGRAPHY_MAX ? names[0] : names[1],
+                        "empty or too long");
+      break;
+    }
+    st = number_cell(t, row, cols[2], 0.0, 1.0, &r->probability[row], err);
+    if (!st) st = number_cell(t, row, cols[3], 0.0, HUGE_VAL, &r->person_months[row], err);
+    double p, n;
+    if (!st && cc_exit_rates_get(r, code, state, &p, &n))
+      st = cc_error_set(err, CC_EINPUT, path, cc_csv_table_line(t, row), names[0], "%s in state %s is given twice", code, state);
+    if (!st) {
+      snprintf(r->codes[row], CC_GEOGRAPHY_MAX, "%s", code);
+      snprintf(r->states[row], CC_STATE_NAME_MAX, "%s", state);
+      r->n = row + 1;
+    }
+  }
+  cc_csv_table_free(t);
+  if (st) {
+    cc_exit_rates_free(r);
+    return st;
+  }
+  *out = r;
+  return CC_OK;
+}
+
+int cc_exit_rates_get(const cc_exit_rates *r, const char *code, const char *state, double *probability,
+                      double *person_months) {
+  for (size_t i = 0; i < r->n; i++)
+    if (strcmp(r->codes[i], code) == 0 && strcmp(r->states[i], state) == 0) {
+      *probability = r->probability[i];
+      *person_months = r->person_months[i];
+      return 1;
+    }
+  return 0;
 }

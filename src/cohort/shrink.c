@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* s from a mean m and a between-council variance v: m (1 - m) / v - 1, capped. */
 static double strength_from_moments(double mean_part, double variance) {
@@ -183,4 +184,89 @@ cc_status cc_shrink_multistate(cc_multistate *m, const double *exposure, const d
   free(draws);
   gsl_rng_free(rng);
   return st;
+}
+
+/* ---- the chance of ending only ---------------------------------------- */
+
+/* Set row i of p (k x (k+1)) to end with probability `end`, every other
+ * move (staying included) keeping its share of the rest in row i of
+ * `split` (same layout); all of the rest to staying when split has none. */
+static void set_end(double *p, const double *split, size_t k, size_t i, double end) {
+  size_t cols = k + 1;
+  double rest = 1.0 - split[i * cols + k];
+  for (size_t j = 0; j < k; j++)
+    p[i * cols + j] = rest > 0.0 ? (1.0 - end) * split[i * cols + j] / rest : j == i ? 1.0 - end : 0.0;
+  p[i * cols + k] = end;
+}
+
+cc_status cc_shrink_exits(cc_multistate *m, const double *exposure, const unsigned char *shrink, const double *neighbour_exit,
+                          const double *neighbour_exposure, size_t n_neighbours, size_t n_draws, unsigned long seed,
+                          double *own_weight, cc_error *err) {
+  size_t k = m->k, cols = k + 1, cells = k * cols;
+  cc_shrink_result result[CC_MULTISTATE_MAX_STATES];
+  int done[CC_MULTISTATE_MAX_STATES] = {0};
+  double x[CC_MULTISTATE_MAX_STATES];
+  for (size_t i = 0; i < k; i++) {
+    if (own_weight) own_weight[i] = NAN;
+    if (!shrink[i]) continue;
+    if (!(exposure[i] >= 0.0) || isinf(exposure[i]))
+      return cc_error_set(err, CC_EINPUT, NULL, 0, "exposure", "%s: %g person-months at risk is not a count", m->names[i],
+                          exposure[i]);
+    double rates[CC_SHRINK_MAX_NEIGHBOURS], exposures[CC_SHRINK_MAX_NEIGHBOURS];
+    size_t n = 0;
+    for (size_t q = 0; q < n_neighbours && n < CC_SHRINK_MAX_NEIGHBOURS; q++) {
+      double r = neighbour_exit[i * n_neighbours + q], e = neighbour_exposure[i * n_neighbours + q];
+      if (isnan(r)) continue;
+      if (!(r >= 0.0 && r <= 1.0) || !(e > 0.0))
+        return cc_error_set(err, CC_EINPUT, NULL, 0, "neighbours", "%s: neighbour %zu's exit probability %g over %g person-months",
+                            m->names[i], q + 1, r, e);
+      rates[n] = r, exposures[n++] = e;
+    }
+    if (n < CC_SHRINK_MIN_NEIGHBOURS) continue;
+    double end = m->p[cc_multistate_at(m, i, k)];
+    x[i] = fmin(fmax(end, 0.0), 1.0) * exposure[i];
+    cc_status st = cc_shrink_rate(x[i], exposure[i], rates, exposures, n, &result[i], err);
+    if (st) return st;
+    done[i] = 1;
+  }
+  /* the draws first (they keep their own split), then the point estimate */
+  size_t draws = m->n_draws ? m->n_draws : n_draws;
+  double *out = draws ? malloc(draws * cells * sizeof *out) : NULL;
+  gsl_rng *rng = draws ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+  if (draws && (!out || !rng)) {
+    free(out);
+    gsl_rng_free(rng);
+    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  }
+  if (rng) gsl_rng_set(rng, seed);
+  for (size_t b = 0; b < draws; b++) {
+    const double *own = m->n_draws ? m->draws + b * cells : m->p;
+    memcpy(out + b * cells, own, cells * sizeof *out);
+    for (size_t i = 0; i < k; i++) {
+      if (!done[i]) continue;
+      double s = result[i].strength, mean = result[i].prior_mean, n = exposure[i];
+      double a = x[i] + mean * s, bb = n - x[i] + (1.0 - mean) * s;
+      double end = a <= 0.0 ? 0.0 : bb <= 0.0 ? 1.0 : gsl_ran_beta(rng, a, bb);
+      set_end(out + b * cells, own, k, i, end);
+    }
+  }
+  if (draws) {
+    free(m->draws);
+    m->draws = out;
+    m->n_draws = draws;
+  }
+  gsl_rng_free(rng);
+  double split[CC_MULTISTATE_MAX_STATES * (CC_MULTISTATE_MAX_STATES + 1)];
+  memcpy(split, m->p, cells * sizeof *split);
+  for (size_t i = 0; i < k; i++) {
+    if (!done[i]) continue;
+    double s = result[i].strength, n = exposure[i], end = result[i].rate;
+    double a = x[i] + result[i].prior_mean * s, total = n + s;
+    double sd = total > 0.0 ? sqrt(a * (total - a) / (total * total * (total + 1.0))) : NAN;
+    set_end(m->p, split, k, i, end);
+    /* the other moves are shares of 1 - end: their sd is their share of the end's */
+    for (size_t j = 0; j < cols; j++) m->se[i * cols + j] = j == k ? sd : end < 1.0 ? sd * m->p[i * cols + j] / (1.0 - end) : 0.0;
+    if (own_weight) own_weight[i] = result[i].own_weight;
+  }
+  return CC_OK;
 }
