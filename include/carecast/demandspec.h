@@ -87,7 +87,7 @@ typedef struct cc_demand_shrink {
   char neighbours[CC_DEMAND_PATH_MAX];         /* the DfE statistical-neighbour file */
   char lookup[CC_DEMAND_PATH_MAX];             /* local_authorities.csv: DfE codes to GSS codes */
   char rates[CC_DEMAND_PATH_MAX];              /* every council's exit rates (cc_exit_rates_load) */
-  long line;                                   /* line of `shrink:` in the model file */
+  long line;                                   /* line where shrink's mapping starts in the model file */
 } cc_demand_shrink;
 
 typedef struct cc_demand_spec {

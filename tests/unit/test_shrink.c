@@ -13,7 +13,12 @@
  *   councils, each shrunk towards the other two. They are labels, not real
  *   councils, and are not in the DfE's statistical-neighbour file.
  * - The neighbour table: Sheffield's ten neighbours in the DfE's order,
- *   translated to GSS codes, and the error paths. */
+ *   translated to GSS codes, and the error paths.
+ * - Shrinking only the chance of ending (cc_shrink_exits, what model files'
+ *   shrink: uses with the DfE's annual rates): the closed-form weight with
+ *   the neighbours' sampling variance removed, the rest of the row keeping
+ *   its shares, a zero chance of ending made positive, states not asked
+ *   for untouched, Beta posterior draws; and the exit-rate table. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -266,6 +271,116 @@ START_TEST(neighbour_table) {
 }
 END_TEST
 
+/* Shrinking the chance of ending only (cc_shrink_exits): the neighbours' DfE rates. */
+#define END_NEIGHBOURS 4
+START_TEST(ending_shrunk_with_closed_form_weight) {
+  /* child in need: 30 person-months, nobody's case closed; 5% moved to a plan */
+  const double own[CELLS] = {0.95, 0.05, 0.0, 0.05, 0.90, 0.05};
+  const double exposure[K] = {30.0, 30.0};
+  const unsigned char which[K] = {1, 0};
+  /* neighbours' monthly chances of ending (the 4th has no figure), 1000 person-months each */
+  const double ends[K * END_NEIGHBOURS] = {0.02, 0.04, 0.06, NAN, 0.1, 0.1, 0.1, 0.1};
+  const double months[K * END_NEIGHBOURS] = {1000, 1000, 1000, NAN, 1000, 1000, 1000, 1000};
+  /* m = 0.04; spread 0.0004 less sampling 0.04 x 0.96 / 1000: s = 0.0384 / 0.0003616 - 1 */
+  const double s = 0.0384 / (0.0004 - 0.0384 / 1000.0) - 1.0, end = 0.04 * s / (30.0 + s);
+  cc_multistate *m = council(own);
+  double weight[K];
+  cc_error err;
+  ck_assert_msg(cc_shrink_exits(m, exposure, which, ends, months, END_NEIGHBOURS, 0, SEED, weight, &err) == CC_OK, "%s",
+                err.message);
+  ck_assert_double_eq_tol(weight[0], 30.0 / (30.0 + s), 1e-9);
+  ck_assert_double_eq_tol(m->p[2], end, 1e-9);          /* the zero chance of ending is gone */
+  ck_assert_double_eq_tol(m->p[0], 0.95 * (1.0 - end), 1e-9); /* staying and moving keep their shares of the rest */
+  ck_assert_double_eq_tol(m->p[1], 0.05 * (1.0 - end), 1e-9);
+  ck_assert(isnan(weight[1]));                          /* not asked for: untouched */
+  for (size_t j = 0; j < COLS; j++) ck_assert_double_eq(m->p[COLS + j], own[COLS + j]);
+  ck_assert_ptr_null(m->draws);
+  cc_multistate_free(m);
+
+  /* much evidence: (nearly) not moved */
+  const double lots[K] = {1e7, 1e7};
+  const double steady[CELLS] = {0.90, 0.05, 0.05, 0.05, 0.90, 0.05};
+  m = council(steady);
+  ck_assert_int_eq(cc_shrink_exits(m, lots, which, ends, months, END_NEIGHBOURS, 0, SEED, weight, &err), CC_OK);
+  ck_assert_double_gt(weight[0], 0.999);
+  ck_assert_double_eq_tol(m->p[2], 0.05, 1e-4);
+  cc_multistate_free(m);
+
+  /* fewer than two neighbours with a figure: left alone */
+  const double one[K * END_NEIGHBOURS] = {0.02, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+  m = council(own);
+  ck_assert_int_eq(cc_shrink_exits(m, exposure, which, one, months, END_NEIGHBOURS, 0, SEED, weight, &err), CC_OK);
+  ck_assert(isnan(weight[0]));
+  ck_assert_double_eq(m->p[2], 0.0);
+  /* errors: a negative exposure, a rate outside [0, 1] */
+  const double negative[K] = {-1.0, 1.0};
+  ck_assert_int_eq(cc_shrink_exits(m, negative, which, ends, months, END_NEIGHBOURS, 0, SEED, weight, &err), CC_EINPUT);
+  ck_assert_ptr_nonnull(strstr(err.message, "child_in_need"));
+  const double bad[K * END_NEIGHBOURS] = {0.02, 1.5, 0.06, NAN, 0.1, 0.1, 0.1, 0.1};
+  ck_assert_int_eq(cc_shrink_exits(m, exposure, which, bad, months, END_NEIGHBOURS, 0, SEED, weight, &err), CC_EINPUT);
+  ck_assert_str_eq(err.field, "neighbours");
+  ck_assert_double_eq(m->p[2], 0.0);
+  cc_multistate_free(m);
+}
+END_TEST
+
+START_TEST(ending_draws_from_the_beta_posterior) {
+  const double own[CELLS] = {0.95, 0.05, 0.0, 0.05, 0.90, 0.05};
+  const double exposure[K] = {30.0, 30.0};
+  const unsigned char which[K] = {1, 0};
+  const double ends[K * END_NEIGHBOURS] = {0.02, 0.04, 0.06, NAN, 0.1, 0.1, 0.1, 0.1};
+  const double months[K * END_NEIGHBOURS] = {1000, 1000, 1000, NAN, 1000, 1000, 1000, 1000};
+  cc_multistate *m = council(own);
+  cc_error err;
+  ck_assert_int_eq(cc_shrink_exits(m, exposure, which, ends, months, END_NEIGHBOURS, DRAWS, SEED, NULL, &err), CC_OK);
+  ck_assert_uint_eq(m->n_draws, DRAWS);
+  double mean = 0.0, sq = 0.0;
+  for (size_t b = 0; b < DRAWS; b++) {
+    const double *d = m->draws + b * CELLS;
+    mean += d[2] / DRAWS;
+    ck_assert_double_eq_tol(d[0] / d[1], 0.95 / 0.05, 1e-9); /* each draw keeps the split of the rest */
+    ck_assert_double_eq(d[COLS + 2], own[COLS + 2]);         /* the state not shrunk */
+  }
+  for (size_t b = 0; b < DRAWS; b++) sq += pow(m->draws[b * CELLS + 2] - mean, 2) / (DRAWS - 1);
+  ck_assert_double_eq_tol(mean, m->p[2], DRAW_MEAN_TOLERANCE / 3.0);
+  ck_assert_double_eq_tol(sqrt(sq), m->se[2], DRAW_SD_RELATIVE * m->se[2]);
+  cc_multistate_free(m);
+}
+END_TEST
+
+START_TEST(exit_rate_table) {
+  cc_exit_rates *r = NULL;
+  cc_error err;
+  ck_assert_msg(cc_exit_rates_load(CC_PROJECT_DIR "/data/neighbours/dfe_exit_rates.csv", &r, &err) == CC_OK, "%s", err.message);
+  double p, n;
+  /* the first row of data/neighbours/build.py's output for Sheffield */
+  ck_assert(cc_exit_rates_get(r, "E08000019", "child_in_need", &p, &n));
+  ck_assert_double_eq_tol(p, 0.089508, 1e-12);
+  ck_assert_double_eq_tol(n, 144300.0, 1e-9);
+  ck_assert(!cc_exit_rates_get(r, "E08000019", "nursing_care", &p, &n));
+  cc_exit_rates_free(r);
+  char *dir = cc_test_tmpdir();
+  char *bad = cc_test_write(dir, "bad.csv", "geography_code,state,exit_probability,person_months\nE08000019,child_in_need,1.5,10\n");
+  ck_assert_int_eq(cc_exit_rates_load(bad, &r, &err), CC_EINPUT);
+  ck_assert_str_eq(err.field, "exit_probability");
+  ck_assert_int_eq(err.line, 2);
+  char *twice = cc_test_write(dir, "twice.csv",
+                              "geography_code,state,exit_probability,person_months\nE1,a,0.1,10\nE2,a,0.1,10\nE1,a,0.2,10\n");
+  ck_assert_int_eq(cc_exit_rates_load(twice, &r, &err), CC_EINPUT);
+  ck_assert_int_eq(err.line, 4);
+  char *no_column = cc_test_write(dir, "no_column.csv", "geography_code,state,exit_probability\nE1,a,0.1\n");
+  ck_assert_int_eq(cc_exit_rates_load(no_column, &r, &err), CC_EINPUT);
+  ck_assert_str_eq(err.field, "person_months");
+  ck_assert_ptr_null(r);
+  cc_exit_rates_free(NULL);
+  free(bad);
+  free(twice);
+  free(no_column);
+  cc_test_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 static Suite *shrink_suite(void) {
   Suite *s = suite_create("shrink");
   TCase *tc = tcase_create("core");
@@ -275,6 +390,9 @@ static Suite *shrink_suite(void) {
   tcase_add_test(tc, errors_leave_the_model_alone);
   tcase_add_test(tc, ssda903_councils_shrunk_towards_each_other);
   tcase_add_test(tc, neighbour_table);
+  tcase_add_test(tc, ending_shrunk_with_closed_form_weight);
+  tcase_add_test(tc, ending_draws_from_the_beta_posterior);
+  tcase_add_test(tc, exit_rate_table);
   suite_add_tcase(s, tc);
   return s;
 }
