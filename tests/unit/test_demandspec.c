@@ -114,9 +114,9 @@ START_TEST(shrink_key) {
   expect_rejected(join(head, "shrink: yes\n"), 7, "shrink", "must be a mapping");
   expect_rejected(join(head, "shrink:\n  neighbours: n.csv\n  lookup: l.csv\n  rates: r.csv\n  states:\n    z: x\n"), 12,
                   "shrink.states", "'z' is not one of the states");
-  expect_rejected(join(head, "shrink:\n  neighbours: n.csv\n  lookup: l.csv\n  rates: r.csv\n"), 7, "shrink.states",
+  expect_rejected(join(head, "shrink:\n  neighbours: n.csv\n  lookup: l.csv\n  rates: r.csv\n"), 8, "shrink.states",
                   "required field missing");
-  expect_rejected(join(head, "shrink:\n  neighbours: n.csv\n  rates: r.csv\n  states:\n    a: x\n"), 7, "lookup",
+  expect_rejected(join(head, "shrink:\n  neighbours: n.csv\n  rates: r.csv\n  states:\n    a: x\n"), 8, "lookup",
                   "required field missing");
   expect_rejected(join(head, "shrink:\n  neighbours: n.csv\n  lookup: l.csv\n  rates: r.csv\n  states: {a: x}\n  weight: 1\n"),
                   12, "weight", "unknown field");
