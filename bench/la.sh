@@ -34,7 +34,8 @@ usage() {
   cat <<EOF
 usage: bench/la.sh [--data DIR] [--build DIR] [--keep DIR] [--jobs N]
   --data DIR   the shared data folder holding uk/dfe-children-in-need and uk/dfe-children-looked-after
-               (default: ../shared/data relative to the repository root)
+               (default: ../shared/data relative to the repository root; the repository's own
+               data folder holds byte copies of the same files: --data data)
   --build DIR  where to build carecast and la_score (default: bench/build)
   --keep DIR   keep the sources, stores, model files and per-series scores in DIR
                (default: a temporary directory, removed)
@@ -77,7 +78,8 @@ for item in "${REQUIRED[@]}"; do
   if [ ! -r "$file" ]; then echo "la.sh: missing $file: ${item#*|}" >&2; missing=1; fi
 done
 [ $missing -eq 0 ] || fail "the DfE data is missing: pass --data DIR where DIR/uk holds the folders described in
-  ../shared/data/uk/README.md (dfe-children-in-need and dfe-children-looked-after, the EES and SFR csv files above).
+  ../shared/data/uk/README.md (dfe-children-in-need and dfe-children-looked-after, the EES and SFR csv files above;
+  the repository's data/uk has byte copies: --data data).
   Nothing was measured."
 for tool in cmake cc pkg-config awk; do command -v $tool >/dev/null || fail "$tool is missing (needed to build carecast)"; done
 
