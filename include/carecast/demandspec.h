@@ -26,6 +26,11 @@
  *   entry_model: auto               # how entry flows are forecast (a --model request)
  *   bootstrap: 200                  # replicates for the rates' uncertainty
  *   from: 2019-04                   # estimate on the months from here (optional)
+ *   shrink:                         # optional: exits shrunk towards the statistical neighbours'
+ *     neighbours: ../data/neighbours/dfe_statistical_neighbours_2025.csv
+ *     lookup: ../data/lookups/local_authorities.csv
+ *     rates: ../data/neighbours/dfe_exit_rates.csv
+ *     states: {home_care: home_care}  # model state: its state in the rates file
  *
  *   # cohort: demand and population per band
  *   bands: [65-74, 75-84, 85+]
@@ -55,6 +60,7 @@
 #define CC_DEMAND_MAX_VARIANTS 4     /* population variants besides the principal */
 #define CC_DEMAND_REQUEST_MAX 64     /* a model request ("auto", "ets:AAN") with NUL */
 #define CC_DEMAND_BOOTSTRAP_MAX 10000
+#define CC_DEMAND_PATH_MAX 1024      /* a file a model file names (shrink:), resolved, with NUL */
 
 typedef enum cc_demand_type {
   CC_DEMAND_COHORT = 0,    /* population x rate per age band */
@@ -71,7 +77,18 @@ typedef struct cc_demand_template {
 typedef struct cc_demand_state {
   char name[CC_STATE_NAME_MAX];
   cc_demand_template stock, entries, starts, ends;
+  char shrink_rate[CC_STATE_NAME_MAX];         /* the exit-rate state it is shrunk with (shrink.states), "" for none */
 } cc_demand_state;
+
+/* shrink: a stock-and-flow model's exit probabilities pulled towards the
+ * council's statistical neighbours' (shrink.h, neighbours.h). Paths are
+ * resolved against the model file's folder. */
+typedef struct cc_demand_shrink {
+  char neighbours[CC_DEMAND_PATH_MAX];         /* the DfE statistical-neighbour file */
+  char lookup[CC_DEMAND_PATH_MAX];             /* local_authorities.csv: DfE codes to GSS codes */
+  char rates[CC_DEMAND_PATH_MAX];              /* every council's exit rates (cc_exit_rates_load) */
+  long line;                                   /* line where shrink's mapping starts in the model file */
+} cc_demand_shrink;
 
 typedef struct cc_demand_spec {
   char *path;                                  /* the file, as given */
@@ -88,6 +105,8 @@ typedef struct cc_demand_spec {
   size_t bootstrap;
   int has_from;
   cc_period from;                              /* first month estimated on, when has_from */
+  int has_shrink;                              /* 1 when the file has shrink: */
+  cc_demand_shrink shrink;
   /* cohort */
   size_t n_bands;
   char (*bands)[CC_AGE_BAND_MAX];

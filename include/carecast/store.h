@@ -284,9 +284,12 @@ typedef struct cc_demand_record {
   char (*driver_ids)[CC_SERIES_ID_MAX];   /* n_parts: the driver's series id ("" when none) */
   double *values;                         /* n_parts: stocks at `last` (stockflow) or constant rates (cohort; NaN when forecast) */
   cc_multistate *transitions;             /* stockflow: the estimated model (owned), NULL for cohort */
+  double *shrink_weight;                  /* n_parts: own weight n / (n + s) of each state shrunk towards the
+                                             statistical neighbours (shrink.h), NaN where not shrunk (and in
+                                             stores written before it was kept) */
 } cc_demand_record;
 
-/* Allocate a record of n_parts parts (names and ids empty, values NaN). NULL when out of memory. */
+/* Allocate a record of n_parts parts (names and ids empty, values and shrink weights NaN). NULL when out of memory. */
 cc_demand_record *cc_demand_record_alloc(size_t n_parts);
 
 /* Free r and what it owns. No operation when r is NULL. */

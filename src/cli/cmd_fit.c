@@ -339,6 +339,7 @@ static cc_status print_demand_models(cc_store *store, const char *run_id, FILE *
         fprintf(out, ";p(%s>%s)=%.4g", r->part_names[a], b == m->k ? "ended" : r->part_names[b], m->p[at]);
         if (!isnan(m->se[at])) fprintf(out, " (se %.2g)", m->se[at]);
       }
+      if (!isnan(r->shrink_weight[a])) fprintf(out, ";shrink(%s)=own weight %.3g", r->part_names[a], r->shrink_weight[a]);
     }
     fputs("\",,,\n", out);
     cc_demand_record_free(r);

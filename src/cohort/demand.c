@@ -10,7 +10,9 @@
 
 #include "carecast/cohort.h"
 #include "carecast/multistate.h"
+#include "carecast/neighbours.h"
 #include "carecast/select.h"
+#include "carecast/shrink.h"
 
 #define MONTHS_PER_YEAR 12
 #define MID_YEAR_MONTH 5          /* June (0-based): ONS mid-year estimates are at 30 June */
@@ -151,8 +153,47 @@ static void fill_matrix(const stockflow_series *s, size_t k, size_t which, cc_pe
     }
 }
 
+/* What shrinking a model file's councils needs (shrink:), read once per fit. */
+typedef struct shrink_context {
+  cc_neighbours *neighbours;
+  cc_exit_rates *rates;
+} shrink_context;
+
+/* Shrink council `geography`'s exits towards its neighbours' (shrink.h),
+ * its evidence being the person-months at risk in each state over the T
+ * months estimated on (the stocks at the start of each month). */
+static cc_status shrink_council(const cc_demand_spec *spec, const shrink_context *shrink, const char *geography,
+                                cc_multistate *m, const double *stocks, size_t T, unsigned long seed, double *weights,
+                                cc_error *err) {
+  size_t k = m->k;
+  const char (*sn)[CC_GEOGRAPHY_MAX] = cc_neighbours_of(shrink->neighbours, geography);
+  if (!sn)
+    return cc_error_set(err, CC_EINPUT, spec->path, spec->shrink.line, "shrink.neighbours",
+                        "%s has no statistical neighbours in %s", geography, spec->shrink.neighbours);
+  double exposure[CC_MULTISTATE_MAX_STATES] = {0}, exits[CC_MULTISTATE_MAX_STATES * CC_NEIGHBOURS_PER_COUNCIL],
+         months[CC_MULTISTATE_MAX_STATES * CC_NEIGHBOURS_PER_COUNCIL];
+  unsigned char which[CC_MULTISTATE_MAX_STATES];
+  for (size_t i = 0; i < k; i++) {
+    for (size_t t = 0; t < T; t++)
+      if (!isnan(stocks[t * k + i])) exposure[i] += stocks[t * k + i];
+    which[i] = spec->states[i].shrink_rate[0] != '\0';
+    for (size_t q = 0; q < CC_NEIGHBOURS_PER_COUNCIL; q++) {
+      size_t at = i * CC_NEIGHBOURS_PER_COUNCIL + q;
+      if (!which[i] || !cc_exit_rates_get(shrink->rates, sn[q], spec->states[i].shrink_rate, &exits[at], &months[at]))
+        exits[at] = months[at] = NAN;
+    }
+  }
+  cc_status st = cc_shrink_exits(m, exposure, which, exits, months, CC_NEIGHBOURS_PER_COUNCIL, spec->bootstrap, seed, weights, err);
+  if (st == CC_EINPUT) {
+    char reason[CC_ERROR_MESSAGE_MAX];
+    snprintf(reason, sizeof reason, "%s", err->message);
+    st = cc_error_set(err, CC_EINPUT, spec->path, spec->shrink.line, "shrink", "%s: %s", geography, reason);
+  }
+  return st;
+}
+
 static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_demand_spec *spec, const char *geography,
-                               unsigned long seed, cc_error *err) {
+                               unsigned long seed, const shrink_context *shrink, cc_error *err) {
   size_t k = spec->n_states;
   stockflow_series *s = calloc(k, sizeof *s);
   if (!s) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -203,6 +244,7 @@ static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_dem
       snprintf(reason, sizeof reason, "%s", err->message);
       st = cc_error_set(err, CC_EINPUT, spec->path, 0, "states", "%s: %s", geography, reason);
     }
+    if (!st && shrink) st = shrink_council(spec, shrink, geography, m, stocks, T, options.seed, r->shrink_weight, err);
     for (size_t i = 0; !st && i < k; i++) {
       r->values[i] = stocks[T * k + i];
       snprintf(r->part_names[i], CC_STATE_NAME_MAX, "%s", spec->states[i].name);
@@ -375,13 +417,21 @@ static cc_status fit_cohort(cc_store *store, const char *run_id, const cc_demand
 cc_status cc_demand_fit(cc_store *store, const char *run_id, const cc_demand_spec *spec, unsigned long seed,
                         size_t *fitted, cc_error *err) {
   *fitted = 0;
-  for (size_t g = 0; g < spec->n_geographies; g++) {
-    cc_status st = spec->type == CC_DEMAND_STOCKFLOW ? fit_stockflow(store, run_id, spec, spec->geographies[g], seed, err)
-                                                    : fit_cohort(store, run_id, spec, spec->geographies[g], err);
-    if (st) return st;
-    (*fitted)++;
+  shrink_context shrink = {0};
+  cc_status st = CC_OK;
+  if (spec->type == CC_DEMAND_STOCKFLOW && spec->has_shrink) {
+    st = cc_neighbours_load(spec->shrink.neighbours, spec->shrink.lookup, &shrink.neighbours, err);
+    if (!st) st = cc_exit_rates_load(spec->shrink.rates, &shrink.rates, err);
   }
-  return CC_OK;
+  for (size_t g = 0; !st && g < spec->n_geographies; g++) {
+    st = spec->type == CC_DEMAND_STOCKFLOW
+             ? fit_stockflow(store, run_id, spec, spec->geographies[g], seed, spec->has_shrink ? &shrink : NULL, err)
+             : fit_cohort(store, run_id, spec, spec->geographies[g], err);
+    if (!st) (*fitted)++;
+  }
+  cc_neighbours_free(shrink.neighbours);
+  cc_exit_rates_free(shrink.rates);
+  return st;
 }
 
 /* ---- forecasting --------------------------------------------------------- */

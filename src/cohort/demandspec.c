@@ -15,7 +15,8 @@
 #define SAMPLE_BAND "all"                  /* stands in for {band} */
 
 static const char *const stockflow_keys[] = {"type", "name", "description", "geographies", "states", "moves",
-                                             "entry_model", "bootstrap", "from", NULL};
+                                             "entry_model", "bootstrap", "from", "shrink", NULL};
+static const char *const shrink_keys[] = {"neighbours", "lookup", "rates", "states", NULL};
 static const char *const cohort_keys[] = {"type", "name", "description", "geographies", "bands", "demand",
                                           "population", "projection", "variants", "rate_model", NULL};
 static const char *const state_keys[] = {"stock", "entries", "starts", "ends", NULL};
@@ -180,9 +181,52 @@ static cc_status read_states(cc_config_node root, cc_demand_spec *s, cc_error *e
   return CC_OK;
 }
 
+/* A file named under key of mapping, resolved against the model file's folder into out. */
+static cc_status read_path(cc_config_node mapping, const char *key, const char *model_path, char *out, cc_error *err) {
+  const char *text;
+  char label[CC_ERROR_FIELD_MAX];
+  snprintf(label, sizeof label, "shrink.%s", key);
+  cc_status st = cc_config_require_text(mapping, key, "shrink", &text, err);
+  if (st) return st;
+  const char *slash = strrchr(model_path, '/');
+  int folder = text[0] != '/' && slash ? (int)(slash - model_path) + 1 : 0;
+  if ((size_t)snprintf(out, CC_DEMAND_PATH_MAX, "%.*s%s", folder, model_path, text) >= CC_DEMAND_PATH_MAX)
+    return cc_config_fail(cc_config_get(mapping, key), label, err, "'%s' is too long a path", text);
+  return CC_OK;
+}
+
+/* shrink: {neighbours, lookup, rates, states: {model state: rate state}} */
+static cc_status read_shrink(cc_config_node root, cc_demand_spec *s, cc_error *err) {
+  cc_config_node shrink = cc_config_get(root, "shrink");
+  if (shrink.id == 0) return CC_OK;
+  if (cc_config_node_type(shrink) != CC_CONFIG_MAPPING)
+    return cc_config_fail(shrink, "shrink", err, "must be a mapping: neighbours, lookup, rates, states");
+  cc_status st = cc_config_check_keys(shrink, shrink_keys, "shrink", err);
+  if (!st) st = read_path(shrink, "neighbours", s->path, s->shrink.neighbours, err);
+  if (!st) st = read_path(shrink, "lookup", s->path, s->shrink.lookup, err);
+  if (!st) st = read_path(shrink, "rates", s->path, s->shrink.rates, err);
+  if (st) return st;
+  cc_config_node states = cc_config_get(shrink, "states");
+  if (states.id == 0) return cc_config_fail(shrink, "shrink.states", err, "required field missing");
+  if (cc_config_node_type(states) != CC_CONFIG_MAPPING || cc_config_length(states) == 0)
+    return cc_config_fail(states, "shrink.states", err, "must map model states to their states in the rates file");
+  for (size_t i = 0; i < cc_config_length(states); i++) {
+    const char *name = cc_config_key_at(states, i), *rate = cc_config_scalar(cc_config_value_at(states, i));
+    int at = name ? state_index(s, name) : -1;
+    if (at < 0) return cc_config_fail(cc_config_value_at(states, i), "shrink.states", err, "'%s' is not one of the states", name ? name : "");
+    if (!rate || !*rate || strlen(rate) >= CC_STATE_NAME_MAX)
+      return cc_config_fail(cc_config_value_at(states, i), "shrink.states", err, "%s: give its state in the rates file", name);
+    snprintf(s->states[at].shrink_rate, CC_STATE_NAME_MAX, "%s", rate);
+  }
+  s->shrink.line = cc_config_node_line(shrink);
+  s->has_shrink = 1;
+  return CC_OK;
+}
+
 static cc_status read_stockflow(cc_config_node root, cc_demand_spec *s, cc_error *err) {
   cc_status st = cc_config_check_keys(root, stockflow_keys, NULL, err);
   if (!st) st = read_states(root, s, err);
+  if (!st) st = read_shrink(root, s, err);
   if (!st) st = read_request(root, "entry_model", 0, s->entry_model, err);
   if (st) return st;
   s->bootstrap = DEFAULT_BOOTSTRAP;

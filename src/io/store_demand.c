@@ -4,7 +4,8 @@
  * /models/<run_id>/_demand/<name>/<geography> holds one council's demand
  * model: attributes type, name, geography, spec (the model file's text),
  * spec_path, last_period; datasets part_names, output_ids, driver_ids,
- * values; for a stock-and-flow model also allowed, p, se and draws
+ * values, shrink_weight (NaN where a state was not shrunk; absent in stores
+ * written before it existed, read as NaN); for a stock-and-flow model also allowed, p, se and draws
  * (draws x states x (states + 1)). The leading underscore keeps the group
  * out of the run's series (series ids start with a letter).
  *
@@ -18,6 +19,8 @@
 #include "h5util.h"
 #include "store_internal.h"
 
+#define SHRINK_WEIGHT "shrink_weight" /* dataset of the own weights; absent in older stores */
+
 cc_demand_record *cc_demand_record_alloc(size_t n_parts) {
   cc_demand_record *r = calloc(1, sizeof *r);
   if (!r) return NULL;
@@ -27,11 +30,12 @@ cc_demand_record *cc_demand_record_alloc(size_t n_parts) {
   r->output_ids = calloc(n, sizeof *r->output_ids);
   r->driver_ids = calloc(n, sizeof *r->driver_ids);
   r->values = malloc(n * sizeof *r->values);
-  if (!r->part_names || !r->output_ids || !r->driver_ids || !r->values) {
+  r->shrink_weight = malloc(n * sizeof *r->shrink_weight);
+  if (!r->part_names || !r->output_ids || !r->driver_ids || !r->values || !r->shrink_weight) {
     cc_demand_record_free(r);
     return NULL;
   }
-  for (size_t i = 0; i < n; i++) r->values[i] = NAN;
+  for (size_t i = 0; i < n; i++) r->values[i] = r->shrink_weight[i] = NAN;
   return r;
 }
 
@@ -42,6 +46,7 @@ void cc_demand_record_free(cc_demand_record *r) {
   free(r->output_ids);
   free(r->driver_ids);
   free(r->values);
+  free(r->shrink_weight);
   cc_multistate_free(r->transitions);
   free(r);
 }
@@ -95,6 +100,7 @@ cc_status cc_store_demand_write(cc_store *store, const char *run_id, const cc_de
   if (!st) st = put_texts(group, "output_ids", CC_SERIES_ID_MAX, n, r->output_ids, err);
   if (!st) st = put_texts(group, "driver_ids", CC_SERIES_ID_MAX, n, r->driver_ids, err);
   if (!st) st = cc_h5_dataset_put(group, "values", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, r->values, err);
+  if (!st) st = cc_h5_dataset_put(group, SHRINK_WEIGHT, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, r->shrink_weight, err);
   const cc_multistate *m = r->transitions;
   if (!st && m) {
     size_t cells = m->k * (m->k + 1);
@@ -197,6 +203,9 @@ cc_status cc_store_demand_read(cc_store *store, const char *run_id, const char *
   if (!st) st = get_texts(group, "output_ids", CC_SERIES_ID_MAX, n, r->output_ids, err);
   if (!st) st = get_texts(group, "driver_ids", CC_SERIES_ID_MAX, n, r->driver_ids, err);
   if (!st && n) st = cc_h5_dataset_get(group, "values", H5T_NATIVE_DOUBLE, r->values, err);
+  /* a store written before shrinkage existed has no weights: they stay NaN */
+  if (!st && n && cc_h5_path_exists(group, SHRINK_WEIGHT))
+    st = cc_h5_dataset_get(group, SHRINK_WEIGHT, H5T_NATIVE_DOUBLE, r->shrink_weight, err);
   if (!st && strcmp(r->type, "stockflow") == 0) st = read_transitions(group, r, err);
   H5Gclose(group);
   if (st) {

@@ -48,6 +48,44 @@ expect_exit 0 "$CARECAST" forecast --store "$STORE" --run "$children" --horizon 
 expect_grep "$WORK/children.csv" "cs_cla_residential/E06000012/0-17,2027-03,24,"
 check_csv "$WORK/children.csv"
 
+# The same with its exits shrunk towards each council's DfE statistical neighbours
+# (shrink:, paths relative to the model file): the own weight of each state is kept
+# and shown, and the projection draws from the shrunk posterior.
+mkdir -p "$WORK/shrunk"
+sed 's/^name: children_social_care$/name: children_shrunk/' "$M/children_social_care.yaml" >"$WORK/shrunk/children.yaml"
+cat >>"$WORK/shrunk/children.yaml" <<EOF
+shrink:
+  neighbours: $PROJECT/data/neighbours/dfe_statistical_neighbours_2025.csv
+  lookup: $PROJECT/data/lookups/local_authorities.csv
+  rates: rates.csv
+  states:
+    child_in_need: child_in_need
+    child_protection_plan: child_protection_plan
+    looked_after_residential: looked_after
+EOF
+cp "$PROJECT/data/neighbours/dfe_exit_rates.csv" "$WORK/shrunk/rates.csv"
+expect_exit 0 "$CARECAST" fit --store "$STORE" --model stockflow:"$WORK/shrunk/children.yaml"
+shrunk=$(run_of)
+expect_exit 0 "$CARECAST" models --store "$STORE" --run "$shrunk"
+expect_grep "$WORK/out" "shrink(child_in_need)=own weight 0.9"
+expect_grep "$WORK/out" "shrink(looked_after_residential)=own weight"
+checks=$((checks + 1))
+! grep -q "shrink(looked_after_foster)" "$WORK/out" || fail "a state not listed under shrink.states was shrunk"
+expect_exit 0 "$CARECAST" forecast --store "$STORE" --run "$shrunk" --horizon 24 --paths 100 --out "$WORK/shrunk.csv"
+expect_grep "$WORK/shrunk.csv" "cs_cla_residential/E06000012/0-17,2027-03,24,"
+check_csv "$WORK/shrunk.csv"
+# errors: a state that is not the model's, a rates file that is not there, a council without neighbours
+sed 's/    looked_after_residential: looked_after/    looked_after_secure: looked_after/' "$WORK/shrunk/children.yaml" >"$WORK/shrunk/bad_state.yaml"
+expect_exit 1 "$CARECAST" fit --store "$STORE" --model stockflow:"$WORK/shrunk/bad_state.yaml"
+expect_grep "$WORK/err" "bad_state.yaml:46: shrink.states: 'looked_after_secure' is not one of the states"
+sed 's/^  rates: rates.csv$/  rates: none.csv/' "$WORK/shrunk/children.yaml" >"$WORK/shrunk/no_rates.yaml"
+expect_exit 1 "$CARECAST" fit --store "$STORE" --model stockflow:"$WORK/shrunk/no_rates.yaml"
+expect_grep "$WORK/err" "shrunk/none.csv"
+sed "s#^  neighbours: .*#  neighbours: sn.csv#" "$WORK/shrunk/children.yaml" >"$WORK/shrunk/no_sheffield.yaml"
+grep -v "^373," "$PROJECT/data/neighbours/dfe_statistical_neighbours_2025.csv" >"$WORK/shrunk/sn.csv"
+expect_exit 1 "$CARECAST" fit --store "$STORE" --model stockflow:"$WORK/shrunk/no_sheffield.yaml"
+expect_grep "$WORK/err" "shrink.neighbours: E08000019 has no statistical neighbours in"
+
 # Older people's residential care as a cohort model: rate x population.
 expect_exit 0 "$CARECAST" fit --store "$STORE" --model cohort:"$M/asc_older_people_cohort.yaml"
 cohort=$(run_of)

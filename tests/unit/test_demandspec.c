@@ -89,11 +89,46 @@ START_TEST(rules_name_line_and_key) {
 }
 END_TEST
 
+START_TEST(shrink_key) {
+  /* paths are resolved against the model file's folder unless absolute */
+  const char *text = "type: stockflow\nname: m\ngeographies: [E08000019]\n"
+                     "states:\n  a:\n    stock: s/{geography}/all\n  b:\n    stock: t/{geography}/all\n"
+                     "shrink:\n  neighbours: ../data/sn.csv\n  lookup: /srv/la.csv\n  rates: rates.csv\n"
+                     "  states:\n    b: looked_after\n";
+  cc_demand_spec *s = NULL;
+  cc_error err;
+  ck_assert_msg(cc_demand_spec_parse(text, strlen(text), "models/m.yaml", &s, &err) == CC_OK, "%s", err.message);
+  ck_assert_int_eq(s->has_shrink, 1);
+  ck_assert_str_eq(s->shrink.neighbours, "models/../data/sn.csv");
+  ck_assert_str_eq(s->shrink.lookup, "/srv/la.csv");
+  ck_assert_str_eq(s->shrink.rates, "models/rates.csv");
+  ck_assert_int_eq(s->shrink.line, 10); /* its mapping starts on the line after `shrink:` */
+  ck_assert_str_eq(s->states[0].shrink_rate, "");
+  ck_assert_str_eq(s->states[1].shrink_rate, "looked_after");
+  cc_demand_spec_free(s);
+  /* a file in the current folder: paths as written */
+  ck_assert_int_eq(cc_demand_spec_parse(text, strlen(text), "m.yaml", &s, &err), CC_OK);
+  ck_assert_str_eq(s->shrink.rates, "rates.csv");
+  cc_demand_spec_free(s);
+  const char *head = "type: stockflow\nname: m\ngeographies: [a]\nstates:\n  a:\n    stock: s/{geography}/all\n";
+  expect_rejected(join(head, "shrink: yes\n"), 7, "shrink", "must be a mapping");
+  expect_rejected(join(head, "shrink:\n  neighbours: n.csv\n  lookup: l.csv\n  rates: r.csv\n  states:\n    z: x\n"), 12,
+                  "shrink.states", "'z' is not one of the states");
+  expect_rejected(join(head, "shrink:\n  neighbours: n.csv\n  lookup: l.csv\n  rates: r.csv\n"), 8, "shrink.states",
+                  "required field missing");
+  expect_rejected(join(head, "shrink:\n  neighbours: n.csv\n  rates: r.csv\n  states:\n    a: x\n"), 8, "lookup",
+                  "required field missing");
+  expect_rejected(join(head, "shrink:\n  neighbours: n.csv\n  lookup: l.csv\n  rates: r.csv\n  states: {a: x}\n  weight: 1\n"),
+                  12, "weight", "unknown field");
+}
+END_TEST
+
 static Suite *demandspec_suite(void) {
   Suite *s = suite_create("demandspec");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, shipped_files_load);
   tcase_add_test(tc, rules_name_line_and_key);
+  tcase_add_test(tc, shrink_key);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -159,6 +159,48 @@ START_TEST(test_read_mode_refuses_writes) {
 }
 END_TEST
 
+/* The shrinkage weights of a demand record round-trip; a store written
+ * before they were kept (no shrink_weight dataset) reads them as NaN. */
+START_TEST(test_demand_shrink_weights) {
+  char *path = cc_test_path(dir, "store.h5");
+  cc_error err;
+  cc_store *store = NULL;
+  char run[CC_RUN_ID_MAX];
+  ck_assert_int_eq(cc_store_open(path, CC_STORE_WRITE, NULL, &store, &err), CC_OK);
+  ck_assert_int_eq(cc_store_run_create(store, "models", "20250401T000000Z", run, &err), CC_OK);
+  cc_demand_record *r = cc_demand_record_alloc(2);
+  snprintf(r->type, sizeof r->type, "cohort");
+  snprintf(r->name, sizeof r->name, "m");
+  snprintf(r->geography, sizeof r->geography, "E08000019");
+  r->spec_text = strdup("type: cohort\n");
+  r->last = (cc_period){CC_FREQ_YEAR, 2024};
+  r->shrink_weight[0] = 0.25;
+  ck_assert_msg(cc_store_demand_write(store, run, r, &err) == CC_OK, "%s", err.message);
+  cc_demand_record_free(r);
+  ck_assert_int_eq(cc_store_commit(store, &err), CC_OK);
+  cc_store_close(store);
+  ck_assert_int_eq(cc_store_open(path, CC_STORE_READ, NULL, &store, &err), CC_OK);
+  ck_assert_msg(cc_store_demand_read(store, run, "m/E08000019", &r, &err) == CC_OK, "%s", err.message);
+  ck_assert_double_eq(r->shrink_weight[0], 0.25);
+  ck_assert(isnan(r->shrink_weight[1]));
+  cc_demand_record_free(r);
+  cc_store_close(store);
+  /* remove the dataset, as in a store written before it existed */
+  char dataset[256];
+  snprintf(dataset, sizeof dataset, "/models/%s/_demand/m/E08000019/shrink_weight", run);
+  hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  ck_assert_int_ge(file, 0);
+  ck_assert_int_ge(H5Ldelete(file, dataset, H5P_DEFAULT), 0);
+  H5Fclose(file);
+  ck_assert_int_eq(cc_store_open(path, CC_STORE_READ, NULL, &store, &err), CC_OK);
+  ck_assert_msg(cc_store_demand_read(store, run, "m/E08000019", &r, &err) == CC_OK, "%s", err.message);
+  ck_assert(isnan(r->shrink_weight[0]) && isnan(r->shrink_weight[1]));
+  cc_demand_record_free(r);
+  cc_store_close(store);
+  free(path);
+}
+END_TEST
+
 /* Open the store with HDF5 directly and change its format_version. */
 static void set_format_version(const char *path, long long version) {
   hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
@@ -463,6 +505,7 @@ static Suite *store_suite(void) {
   tcase_add_test(basic, test_uncommitted_changes_vanish);
   tcase_add_test(basic, test_read_mode_refuses_writes);
   tcase_add_test(basic, test_unknown_version_refused);
+  tcase_add_test(basic, test_demand_shrink_weights);
   tcase_add_test(basic, test_corrupt_files_refused);
   tcase_add_test(basic, test_source_versions);
   tcase_add_test(basic, test_sha256_reference);
