@@ -43,9 +43,9 @@
  * prohibitive amount because it is usually known to be zero and bounds its
  * partner on one side) is suppressed, which puts the cell on a cycle. Adding
  * suppressions never takes another cell off its cycle, so one pass suffices.
- * The result protects against exact recovery; with non-negativity a suppressed
- * cell can still be bounded to an interval (cc_disclosure_table_intervals
- * is not there yet). */
+ * The result protects against exact recovery from the linear equations; with
+ * non-negativity a suppressed cell is still bounded to an interval, which
+ * cc_disclosure_table_intervals computes (a maximum flow per bound). */
 #ifndef CARECAST_DISCLOSURE_H
 #define CARECAST_DISCLOSURE_H
 
@@ -192,6 +192,16 @@ void cc_disclosure_table_sum(cc_disclosure_table *t);
  * total that does not add up is protected as if it did). CC_ENOMEM. */
 CC_MUST_CHECK cc_status cc_disclosure_table_apply(const cc_disclosure_rule *rule, cc_disclosure_table *t,
                                                   size_t *n_secondary, cc_error *err);
+
+/* The feasible interval of every suppressed cell of t (after apply): the
+ * smallest and largest value it can take given the published numbers and
+ * that counts are not negative, into lower[k] and upper[k] ((rows+1)*(cols+1)
+ * each; NaN for cells not suppressed; upper may be INFINITY when no published
+ * total bounds the cell). All NaN when an interior cell is missing or withheld
+ * without a value (carecast does not know the table either). CC_EINPUT when a
+ * given total is not the sum of its cells, CC_ENOMEM. */
+CC_MUST_CHECK cc_status cc_disclosure_table_intervals(const cc_disclosure_table *t, double *lower, double *upper,
+                                                      cc_error *err);
 
 /* The suppressed cells of t (after apply) that the published numbers
  * determine exactly: exposed[k] = 1 for each (may be NULL); returns how many.

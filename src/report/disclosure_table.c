@@ -234,3 +234,115 @@ cc_status cc_disclosure_table_apply(const cc_disclosure_rule *rule, cc_disclosur
   if (n_secondary) *n_secondary = added;
   return CC_OK;
 }
+
+/* ---- feasible intervals ------------------------------------------------------
+ * With counts non-negative the table is a circulation: cell (i, j) is an arc
+ * from row i to column j when it is an interior cell or the grand total, and
+ * from column j to row i when it is a row or column total; conservation at each
+ * vertex is the totals. The true table is a feasible circulation f. A hidden
+ * cell e = (u -> v) can grow by as much flow as can return from v to u through
+ * the residual network of the other unknown cells (forward capacity unbounded,
+ * backward capacity their value), and shrink by as much as can go from u to v
+ * (Ahuja, Magnanti and Orlin 1993, "Network flows", ch. 6, the residual
+ * network), at most its own value. Each is one maximum flow (Edmonds-Karp). */
+
+typedef struct flow_workspace {
+  size_t n;          /* vertices */
+  double *capacity;  /* n x n residual capacities of the unknown cells */
+  double *work;      /* n x n copy consumed by one maximum flow */
+  size_t *previous;  /* n, BFS tree */
+  size_t *queue;     /* n */
+} flow_workspace;
+
+/* The maximum flow from s to t in w->work (INFINITY when unbounded). */
+static double max_flow(flow_workspace *w, size_t s, size_t t) {
+  size_t n = w->n;
+  double total = 0;
+  for (;;) {
+    for (size_t v = 0; v < n; v++) w->previous[v] = SIZE_MAX;
+    size_t head = 0, tail = 0;
+    w->queue[tail++] = s;
+    w->previous[s] = s;
+    while (head < tail && w->previous[t] == SIZE_MAX) {
+      size_t u = w->queue[head++];
+      for (size_t v = 0; v < n; v++)
+        if (w->previous[v] == SIZE_MAX && w->work[u * n + v] > 0) w->previous[v] = u, w->queue[tail++] = v;
+    }
+    if (w->previous[t] == SIZE_MAX) return total;
+    double push = INFINITY;
+    for (size_t v = t; v != s; v = w->previous[v]) push = fmin(push, w->work[w->previous[v] * n + v]);
+    if (isinf(push)) return INFINITY;
+    for (size_t v = t; v != s; v = w->previous[v]) {
+      size_t u = w->previous[v];
+      w->work[u * n + v] -= push;
+      w->work[v * n + u] += push;
+    }
+    total += push;
+  }
+}
+
+/* The true flow of every cell into flow[] (unpublished totals summed from
+ * their cells). 0 when some cell the intervals need is unknown to carecast too
+ * (missing, or withheld without a value); CC_EINPUT in *st when a published
+ * total is not the sum of its cells. */
+static int true_flows(const cc_disclosure_table *t, double *flow, cc_status *st, cc_error *err) {
+  size_t R = t->rows, C = t->cols;
+  *st = CC_OK;
+  for (size_t i = 0; i < R; i++)
+    for (size_t j = 0; j < C; j++) {
+      size_t k = cc_disclosure_table_index(t, i, j);
+      if (isnan(t->value[k])) return 0;
+      flow[k] = t->value[k];
+    }
+  for (size_t i = 0; i <= R; i++)
+    for (size_t j = 0; j <= C; j++) {
+      if (i < R && j < C) continue;
+      double sum = 0;
+      for (size_t a = 0; a < R; a++)
+        for (size_t b = 0; b < C; b++)
+          if ((i == R || a == i) && (j == C || b == j)) sum += flow[a * (C + 1) + b];
+      size_t k = cc_disclosure_table_index(t, i, j);
+      double given = t->value[k];
+      if (!isnan(given) && fabs(given - sum) > 1e-9 * (1 + fabs(sum)))
+        *st = cc_error_set(err, CC_EINPUT, NULL, 0, "total", "a total of %.10g is given where its cells add up to %.10g", given, sum);
+      flow[k] = sum;
+      if (*st) return 0;
+    }
+  return 1;
+}
+
+cc_status cc_disclosure_table_intervals(const cc_disclosure_table *t, double *lower, double *upper, cc_error *err) {
+  graph g = graph_of(t);
+  size_t n_cells = g.n_rows * g.n_cols, n = g.n_vertices;
+  for (size_t k = 0; k < n_cells; k++) lower[k] = upper[k] = NAN;
+  flow_workspace w = {n, calloc(n * n, sizeof(double)), malloc(n * n * sizeof(double)), malloc(n * sizeof(size_t)),
+                      malloc(n * sizeof(size_t))};
+  double *flow = malloc(n_cells * sizeof *flow);
+  cc_status st = w.capacity && w.work && w.previous && w.queue && flow
+                     ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!st && true_flows(t, flow, &st, err)) {
+    /* arcs of the unknown cells: tail and head of cell k */
+    for (size_t k = 0; k < n_cells; k++) {
+      if (!is_unknown(t->outcome[k])) continue;
+      size_t i = k / g.n_cols, j = k % g.n_cols, row = i, col = g.n_rows + j;
+      int forward = (i < t->rows) == (j < t->cols); /* interior and grand total: row -> column */
+      size_t tail = forward ? row : col, head = forward ? col : row;
+      w.capacity[tail * n + head] = INFINITY;
+      w.capacity[head * n + tail] = flow[k];
+    }
+    for (size_t k = 0; k < n_cells; k++) {
+      if (!is_suppressed(t->outcome[k])) continue;
+      size_t i = k / g.n_cols, j = k % g.n_cols, row = i, col = g.n_rows + j;
+      int forward = (i < t->rows) == (j < t->cols);
+      size_t tail = forward ? row : col, head = forward ? col : row;
+      memcpy(w.work, w.capacity, n * n * sizeof(double));
+      w.work[tail * n + head] = w.work[head * n + tail] = 0; /* the cell itself carries nothing back */
+      upper[k] = flow[k] + max_flow(&w, head, tail);
+      memcpy(w.work, w.capacity, n * n * sizeof(double));
+      w.work[tail * n + head] = w.work[head * n + tail] = 0;
+      lower[k] = flow[k] - fmin(flow[k], max_flow(&w, tail, head));
+    }
+  }
+  free(w.capacity), free(w.work), free(w.previous), free(w.queue), free(flow);
+  return st;
+}

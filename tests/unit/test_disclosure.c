@@ -357,7 +357,8 @@ START_TEST(random_tables) {
   const cc_disclosure_rule *dfe = cc_disclosure_rule_named(rules, "dfe");
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(rng, RANDOM_SEED);
-  size_t naive_leaky = 0, primary_leaky = 0, complements = 0, cells_total = 0;
+  size_t naive_leaky = 0, primary_leaky = 0, complements = 0, cells_total = 0, with_interval = 0;
+  double narrowest = INFINITY;
   for (int round = 0; round < RANDOM_TABLES; round++) {
     size_t rows = 3 + gsl_rng_uniform_int(rng, 4), cols = 4 + gsl_rng_uniform_int(rng, 3);
     unsigned margins = round % 4 == 3 ? (unsigned)gsl_rng_uniform_int(rng, 8)
@@ -390,6 +391,16 @@ START_TEST(random_tables) {
     ck_assert_uint_eq(cc_disclosure_table_exposed(t, NULL), 0);
     expect_same_verdict(t);
     complements += secondary;
+    /* with non-negativity too, no hidden small count is pinned to one value */
+    double lower[49], upper[49];
+    ck_assert_int_eq(cc_disclosure_table_intervals(t, lower, upper, &err), CC_OK);
+    for (size_t k = 0; k < (rows + 1) * (cols + 1); k++) {
+      if (t->outcome[k] != CC_SDC_PRIMARY || isnan(lower[k])) continue;
+      ck_assert_msg(upper[k] > lower[k], "table %d: cell %zu pinned to %g", round, k, lower[k]);
+      ck_assert_msg(lower[k] <= t->value[k] && t->value[k] <= upper[k], "table %d: cell %zu outside its interval", round, k);
+      with_interval++;
+      narrowest = fmin(narrowest, upper[k] - lower[k]);
+    }
     /* every small published count is hidden; every shown cell is its value */
     for (size_t i = 0; i <= rows; i++)
       for (size_t j = 0; j <= cols; j++) {
@@ -407,8 +418,122 @@ START_TEST(random_tables) {
   /* the cases are not trivial: primary suppression alone and the naive rule both leak often */
   ck_assert_msg(primary_leaky > RANDOM_TABLES / 2, "only %zu tables leak without complements", primary_leaky);
   ck_assert_msg(naive_leaky > RANDOM_TABLES / 4, "only %zu tables leak under the naive rule", naive_leaky);
-  fprintf(stderr, "random tables: %d, %zu cells, %zu complements; leaking without them %zu, under the naive rule %zu\n",
-          RANDOM_TABLES, cells_total, complements, primary_leaky, naive_leaky);
+  ck_assert_uint_gt(with_interval, 100);
+  fprintf(stderr, "random tables: %d, %zu cells, %zu complements; leaking without them %zu, under the naive rule %zu; "
+          "%zu hidden small counts with intervals, the narrowest %g wide\n",
+          RANDOM_TABLES, cells_total, complements, primary_leaky, naive_leaky, with_interval, narrowest);
+  gsl_rng_free(rng);
+  cc_disclosure_rules_free(rules);
+}
+END_TEST
+
+/* ---- feasible intervals: a brute-force oracle ----------------------------------------- */
+
+/* Every non-negative whole filling of the unknown interior cells of t (at most
+ * 4, each at most the grand total, which must be published), the unknown totals
+ * following from them, that agrees with every published number: the smallest
+ * and largest value of each suppressed cell over them into lo[], hi[]. */
+static void brute_intervals(const cc_disclosure_table *t, double *lo, double *hi) {
+  size_t R = t->rows, C = t->cols, n = (R + 1) * (C + 1), unknown[4], n_unknown = 0;
+  double *fill = malloc(n * sizeof *fill);
+  double grand = t->value[cc_disclosure_table_index(t, R, C)];
+  for (size_t k = 0; k < n; k++) lo[k] = INFINITY, hi[k] = -INFINITY;
+  for (size_t i = 0; i < R; i++)
+    for (size_t j = 0; j < C; j++) {
+      size_t k = cc_disclosure_table_index(t, i, j);
+      fill[k] = t->value[k];
+      if (t->outcome[k] != CC_SDC_SHOWN) {
+        ck_assert_uint_lt(n_unknown, 4);
+        unknown[n_unknown++] = k;
+      }
+    }
+  long combinations = 1;
+  for (size_t u = 0; u < n_unknown; u++) combinations *= (long)grand + 1;
+  for (long code = 0; code < combinations; code++) {
+    long rest = code;
+    for (size_t u = 0; u < n_unknown; u++) fill[unknown[u]] = (double)(rest % ((long)grand + 1)), rest /= (long)grand + 1;
+    int agrees = 1;
+    for (size_t i = 0; i <= R && agrees; i++)
+      for (size_t j = 0; j <= C && agrees; j++) {
+        if (i < R && j < C) continue;
+        double sum = 0;
+        for (size_t a = 0; a < R; a++)
+          for (size_t b = 0; b < C; b++)
+            if ((i == R || a == i) && (j == C || b == j)) sum += fill[cc_disclosure_table_index(t, a, b)];
+        size_t k = cc_disclosure_table_index(t, i, j);
+        fill[k] = sum;
+        if (t->outcome[k] == CC_SDC_SHOWN && sum != t->value[k]) agrees = 0;
+      }
+    if (!agrees) continue;
+    for (size_t k = 0; k < n; k++) lo[k] = fmin(lo[k], fill[k]), hi[k] = fmax(hi[k], fill[k]);
+  }
+  free(fill);
+}
+
+START_TEST(intervals_against_brute_force) {
+  cc_disclosure_rules *rules = load_shipped();
+  const cc_disclosure_rule *dfe = cc_disclosure_rule_named(rules, "dfe");
+  unsigned all = CC_SDC_ROW_TOTALS | CC_SDC_COL_TOTALS | CC_SDC_GRAND_TOTAL;
+  /* the leaking table, protected: 3, 8, 9 and 10 hidden on one cycle, 3 + t, 8 - t, 9 + t, 10 - t with t in [-3, 8] */
+  const double cells[] = {3, 8, 20, 10, 9, 30, 12, 15, 40};
+  cc_disclosure_table *t = table_from(3, 3, all, cells);
+  double lower[16], upper[16];
+  cc_error err;
+  ck_assert_int_eq(cc_disclosure_table_apply(dfe, t, NULL, &err), CC_OK);
+  ck_assert_int_eq(cc_disclosure_table_intervals(t, lower, upper, &err), CC_OK);
+  ck_assert_double_eq(lower[0], 0);
+  ck_assert_double_eq(upper[0], 11);
+  ck_assert_double_eq(lower[1], 0);
+  ck_assert_double_eq(upper[1], 11);
+  ck_assert_double_eq(lower[cc_disclosure_table_index(t, 1, 0)], 2);  /* 10 - t */
+  ck_assert_double_eq(upper[cc_disclosure_table_index(t, 1, 0)], 13);
+  ck_assert_double_eq(lower[cc_disclosure_table_index(t, 1, 1)], 6);  /* 9 + t */
+  ck_assert_double_eq(upper[cc_disclosure_table_index(t, 1, 1)], 17);
+  ck_assert(isnan(lower[2]));
+  /* a total that does not add up is refused */
+  t->value[cc_disclosure_table_index(t, 3, 3)] = 148;
+  ck_assert_int_eq(cc_disclosure_table_intervals(t, lower, upper, &err), CC_EINPUT);
+  ck_assert_str_eq(err.field, "total");
+  cc_disclosure_table_free(t);
+  /* no totals published: nothing bounds a hidden cell */
+  t = table_from(2, 2, 0, (const double[]){3, 10, 20, 30});
+  ck_assert_int_eq(cc_disclosure_table_apply(dfe, t, NULL, &err), CC_OK);
+  ck_assert_int_eq(cc_disclosure_table_intervals(t, lower, upper, &err), CC_OK);
+  ck_assert_double_eq(lower[0], 0);
+  ck_assert(isinf(upper[0]));
+  cc_disclosure_table_free(t);
+  /* random small tables against the brute force */
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, RANDOM_SEED + 1);
+  int compared = 0;
+  while (compared < 40) {
+    size_t rows = 2 + gsl_rng_uniform_int(rng, 2), cols = 2 + gsl_rng_uniform_int(rng, 2);
+    t = cc_disclosure_table_alloc(rows, cols, all);
+    for (size_t i = 0; i < rows; i++)
+      for (size_t j = 0; j < cols; j++)
+        t->value[cc_disclosure_table_index(t, i, j)] = (double)gsl_rng_uniform_int(rng, gsl_rng_uniform(rng) < 0.5 ? 6 : 12);
+    cc_disclosure_table_sum(t);
+    ck_assert_int_eq(cc_disclosure_table_apply(dfe, t, NULL, &err), CC_OK);
+    size_t n = (rows + 1) * (cols + 1), n_unknown = 0;
+    for (size_t i = 0; i < rows; i++)
+      for (size_t j = 0; j < cols; j++) n_unknown += t->outcome[cc_disclosure_table_index(t, i, j)] != CC_SDC_SHOWN;
+    double grand = t->value[n - 1];
+    if (n_unknown == 0 || n_unknown > 4 || t->outcome[n - 1] != CC_SDC_SHOWN || grand > 40) {
+      cc_disclosure_table_free(t);
+      continue;
+    }
+    double lo[16], hi[16], want_lo[16], want_hi[16];
+    ck_assert_int_eq(cc_disclosure_table_intervals(t, lo, hi, &err), CC_OK);
+    brute_intervals(t, want_lo, want_hi);
+    for (size_t k = 0; k < n; k++) {
+      if (t->outcome[k] != CC_SDC_PRIMARY && t->outcome[k] != CC_SDC_SECONDARY) continue;
+      ck_assert_msg(lo[k] == want_lo[k] && hi[k] == want_hi[k], "cell %zu: [%g, %g], brute force [%g, %g]", k, lo[k],
+                    hi[k], want_lo[k], want_hi[k]);
+      ck_assert_msg(hi[k] > lo[k], "cell %zu recovered as %g", k, lo[k]);
+    }
+    compared++;
+    cc_disclosure_table_free(t);
+  }
   gsl_rng_free(rng);
   cc_disclosure_rules_free(rules);
 }
@@ -477,6 +602,7 @@ static Suite *disclosure_suite(void) {
   tcase_add_test(tc, two_per_line_is_not_enough);
   tcase_add_test(tc, suppressed_totals);
   tcase_add_test(tc, random_tables);
+  tcase_add_test(tc, intervals_against_brute_force);
   tcase_add_test(tc, rules_file_errors);
   suite_add_tcase(s, tc);
   return s;
