@@ -122,6 +122,13 @@ const cc_disclosure_rule *cc_disclosure_rule_for(const cc_disclosure_rules *rule
  * suppressed, counts shown to 10 significant digits). A static constant. */
 const cc_disclosure_rule *cc_disclosure_rule_internal(void);
 
+/* A one-line note of what rule does, for a footnote on every page or table
+ * that uses it, into buf (len bytes, truncated): "counts of 1 to 5 are shown
+ * as c, and further cells are hidden where a total would reveal them (dfe)";
+ * the internal rule says "INTERNAL USE ONLY: no disclosure control; not for
+ * publication". Returns buf. */
+char *cc_disclosure_describe(const cc_disclosure_rule *rule, char *buf, size_t len);
+
 /* ---- single counts ---------------------------------------------------- */
 
 /* What happened to a cell. */

@@ -102,7 +102,10 @@ static cc_status publish_observed(publish_context *c, const cc_series *s, const 
   cc_status st = texts && outcomes ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   size_t column = 0;
   long sum = st ? -1 : sum_of(c->rules, s->measure, &column);
-  if (!st && sum >= 0) st = protect_column(c, &c->rules->sums[sum], column, s, texts, outcomes, err);
+  if (!st && sum >= 0) {
+    rule = cc_disclosure_rule_for(c->rules, c->rules->sums[sum].total); /* a table follows its total's rule */
+    st = protect_column(c, &c->rules->sums[sum], column, s, texts, outcomes, err);
+  }
   for (size_t i = 0; !st && sum < 0 && i < s->n; i++) {
     if (s->flags[i] & CC_OBS_SUPPRESSED) {
       snprintf(texts[i], sizeof texts[i], "%s", rule->symbol);

@@ -279,6 +279,28 @@ const cc_disclosure_rule *cc_disclosure_rule_for(const cc_disclosure_rules *rule
   return &rules->rules[best];
 }
 
+char *cc_disclosure_describe(const cc_disclosure_rule *rule, char *buf, size_t len) {
+  if (rule->round_to == 0) {
+    snprintf(buf, len, "INTERNAL USE ONLY: no disclosure control; not for publication");
+    return buf;
+  }
+  char hidden[96] = "", rounded[64] = "";
+  int suppresses = rule->suppress_to >= rule->suppress_from;
+  if (suppresses && rule->suppress_from == rule->suppress_to)
+    snprintf(hidden, sizeof hidden, "counts of %ld are shown as %s", rule->suppress_from, rule->symbol);
+  else if (suppresses)
+    snprintf(hidden, sizeof hidden, "counts of %ld to %ld are shown as %s", rule->suppress_from, rule->suppress_to,
+             rule->symbol);
+  if (rule->round_to > 1)
+    snprintf(rounded, sizeof rounded, "%s counts are rounded to the nearest %ld", suppresses ? "other" : "all",
+             rule->round_to);
+  snprintf(buf, len, "%s%s%s%s (%s)", hidden, *hidden && *rounded ? "; " : "", rounded,
+           suppresses && rule->secondary ? ", and further cells are hidden where a total would reveal them" : "",
+           rule->name);
+  if (!*hidden && !*rounded) snprintf(buf, len, "counts are shown as they are (%s)", rule->name);
+  return buf;
+}
+
 /* ---- single counts -------------------------------------------------------- */
 
 /* A count as a whole number: halves away from zero (round()). */

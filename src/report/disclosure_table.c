@@ -28,6 +28,9 @@
 /* Cost of any published cell besides its count, so that, of two paths hiding
  * the same number of people, the one with fewer cells wins. */
 #define CELL_COMPLEMENT_COST 1.0
+/* Relative difference at which a given total no longer counts as the sum of its
+ * cells (counts are whole numbers; this only forgives floating-point sums). */
+#define TOTAL_TOLERANCE 1e-9
 
 cc_disclosure_table *cc_disclosure_table_alloc(size_t rows, size_t cols, unsigned margins) {
   if (rows == 0 || cols == 0) return NULL;
@@ -303,7 +306,7 @@ static int true_flows(const cc_disclosure_table *t, double *flow, cc_status *st,
           if ((i == R || a == i) && (j == C || b == j)) sum += flow[a * (C + 1) + b];
       size_t k = cc_disclosure_table_index(t, i, j);
       double given = t->value[k];
-      if (!isnan(given) && fabs(given - sum) > 1e-9 * (1 + fabs(sum)))
+      if (!isnan(given) && fabs(given - sum) > TOTAL_TOLERANCE * (1 + fabs(sum)))
         *st = cc_error_set(err, CC_EINPUT, NULL, 0, "total", "a total of %.10g is given where its cells add up to %.10g", given, sum);
       flow[k] = sum;
       if (*st) return 0;

@@ -158,6 +158,15 @@ START_TEST(shipped_rules) {
   ck_assert_int_eq(nhs->round_to, 5);
   ck_assert_int_eq(nhs->secondary, 0);
   ck_assert_ptr_null(cc_disclosure_rule_named(rules, "nope"));
+  char note[256];
+  ck_assert_str_eq(cc_disclosure_describe(dfe, note, sizeof note),
+                   "counts of 1 to 5 are shown as c, and further cells are hidden where a total would reveal them (dfe)");
+  ck_assert_str_eq(cc_disclosure_describe(nhs, note, sizeof note),
+                   "counts of 1 to 7 are shown as *; other counts are rounded to the nearest 5 (nhs)");
+  ck_assert_str_eq(cc_disclosure_describe(cc_disclosure_rule_named(rules, "ons"), note, sizeof note),
+                   "counts are shown as they are (ons)");
+  ck_assert_str_eq(cc_disclosure_describe(cc_disclosure_rule_internal(), note, sizeof note),
+                   "INTERNAL USE ONLY: no disclosure control; not for publication");
   ck_assert_uint_eq(rules->n_sums, 3);
   ck_assert_str_eq(rules->sums[0].total, "cs_cla");
   ck_assert_uint_eq(rules->sums[1].n_parts, 9);
