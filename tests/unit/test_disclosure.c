@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "carecast/disclosure.h"
+#include "carecast/file.h"
 #include "testutil.h"
 
 #define RULES_FILE CC_PROJECT_DIR "/data/disclosure.yaml"
@@ -600,6 +601,41 @@ START_TEST(rules_file_errors) {
 }
 END_TEST
 
+/* Damaged rules files: random bytes changed, lines cut. Each is read or refused as bad input
+ * naming the file; none crashes (the sanitizer build runs this too). */
+START_TEST(rules_file_fuzz) {
+  char *text = NULL;
+  size_t len = 0;
+  cc_error err;
+  ck_assert_int_eq(cc_file_read(RULES_FILE, 1 << 20, &text, &len, &err), CC_OK);
+  static const char alphabet[] = "abc:-[], \n#*0123456789'\"{}";
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, RANDOM_SEED + 2);
+  char *copy = malloc(len + 1);
+  size_t accepted = 0;
+  for (int round = 0; round < 2000; round++) {
+    memcpy(copy, text, len + 1);
+    size_t n = round % 10 == 0 ? gsl_rng_uniform_int(rng, len) : len; /* sometimes cut short */
+    for (int e = 0, edits = 1 + (int)gsl_rng_uniform_int(rng, 4); e < edits; e++)
+      copy[gsl_rng_uniform_int(rng, n ? n : 1)] = alphabet[gsl_rng_uniform_int(rng, sizeof alphabet - 1)];
+    cc_disclosure_rules *rules = NULL;
+    cc_status st = cc_disclosure_rules_parse(copy, n, "f.yaml", &rules, &err);
+    ck_assert_msg(st == CC_OK || st == CC_EINPUT, "round %d: status %d", round, (int)st);
+    if (st == CC_OK) {
+      accepted++;
+      ck_assert_ptr_nonnull(cc_disclosure_rule_for(rules, "cs_x"));
+    } else {
+      ck_assert_str_eq(err.file, "f.yaml");
+    }
+    cc_disclosure_rules_free(rules);
+  }
+  ck_assert_uint_lt(accepted, 2000);
+  free(copy);
+  free(text);
+  gsl_rng_free(rng);
+}
+END_TEST
+
 static Suite *disclosure_suite(void) {
   Suite *s = suite_create("disclosure");
   TCase *tc = tcase_create("core");
@@ -613,6 +649,7 @@ static Suite *disclosure_suite(void) {
   tcase_add_test(tc, random_tables);
   tcase_add_test(tc, intervals_against_brute_force);
   tcase_add_test(tc, rules_file_errors);
+  tcase_add_test(tc, rules_file_fuzz);
   suite_add_tcase(s, tc);
   return s;
 }
