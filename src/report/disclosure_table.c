@@ -4,11 +4,12 @@
  * determined by the published numbers exactly when it lies on no cycle of
  * unknown cells).
  *
- * Secondary suppression is the shortest-path heuristic for two-way tables
- * (as in the network-flow methods of Cox 1980, "Suppression methodology and
- * statistical disclosure control", JASA 75, and Castro 2006, "Minimum-distance
- * controlled perturbation methods for large-scale tabular data protection",
- * EJOR, section on two-dimensional tables): for a sensitive cell (r, c) on no
+ * Secondary suppression is the shortest-path heuristic for two-way tables,
+ * in the family of network heuristics for complementary suppression (Cox 1980,
+ * "Suppression methodology and statistical disclosure control", JASA 75;
+ * Kelly, Golden and Assad 1992, "Cell suppression: disclosure protection for
+ * sensitive tabular data", Networks 22; Castro 2002, "Network flows heuristics
+ * for complementary cell suppression", LNCS 2316): for a sensitive cell (r, c) on no
  * cycle, find the cheapest path from vertex r to vertex c avoiding the cell,
  * where unknown cells are free, and suppress the published cells on it. The
  * graph has (rows + 1) + (cols + 1) vertices and every pair of a row and a
