@@ -39,6 +39,11 @@ int cc_cmd_link_records(int argc, char **argv);
 int cc_cmd_quality(int argc, char **argv);
 int cc_cmd_effect(int argc, char **argv);
 int cc_cmd_link(int argc, char **argv);
+int cc_cmd_publish(int argc, char **argv);
+
+/* The disclosure rules file: option when given, else DATA/disclosure.yaml (data folder as
+ * cc_cli_data_dir); buf (len bytes) holds the default. Shared by publish and the report. */
+const char *cc_cli_disclosure_rules_path(const char *option, char *buf, size_t len);
 
 /* Link the series of the store into its panel and print the report (shared by link and
  * demo). disaggregate: measures to disaggregate to months (NULL-terminated) or NULL.

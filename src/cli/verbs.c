@@ -196,6 +196,26 @@ const cc_verb cc_verbs[] = {
      "for autocorrelation (lags as\n"
      "forecast::checkresiduals); a small value says the model missed structure.\n",
      cc_cmd_models},
+    {"publish", "write observed and forecast counts for publication, with disclosure control",
+     "usage: carecast publish --store STORE --out FILE.csv [--rules FILE] [--series GLOB]\n"
+     "                        [--run RUN_ID] [--internal]\n\n"
+     "Writes series_id,period,type,value,rule: every observed count (flow and stock measures;\n"
+     "rates and amounts are left out) and the mean forecast of the newest forecast run (or\n"
+     "RUN_ID), each passed through the disclosure rule its measure follows (docs/disclosure.md):\n"
+     "dfe for children's figures (cs_*: 1 to 5 shown as c), nhs for health and adult social\n"
+     "care (nhs_*, asc_*: 1 to 7 shown as *, other counts rounded to the nearest 5), council\n"
+     "for the rest. Measures the rules file declares additive (a total and its parts, e.g.\n"
+     "cs_cla and its placement types) get secondary suppression, so that no hidden part can\n"
+     "be worked out from the total and the other parts. Values a source already suppressed\n"
+     "stay suppressed. The file is written whole or not at all. carecast report applies\n"
+     "the same rules.\n\n"
+     "  --rules FILE    the rules (default: DATA/disclosure.yaml, DATA as for carecast demo)\n"
+     "  --series GLOB   only the series whose id matches GLOB (tables are still protected as\n"
+     "                  a whole)\n"
+     "  --run RUN_ID    the forecast run (default: the newest; none: observed counts only)\n"
+     "  --internal      no disclosure control: every row's rule is 'internal'; for internal\n"
+     "                  use only, never for publication\n",
+     cc_cmd_publish},
     {"quality", "report and handle the data quality of each series",
      "usage: carecast quality --store STORE [--out FILE.csv] [--series GLOB] [--impute]\n"
      "                        [--replace-outliers] [--breaks step|shorten]\n\n"
