@@ -52,7 +52,7 @@ check_csv "$WORK/children.csv"
 # (shrink:, paths relative to the model file): the own weight of each state is kept
 # and shown, and the projection draws from the shrunk posterior.
 mkdir -p "$WORK/shrunk"
-sed 's/^name: children_social_care$/name: children_shrunk/' "$M/children_social_care.yaml" >"$WORK/shrunk/children.yaml"
+sed -e 's/^name: children_social_care$/name: children_shrunk/' -e '/^# Small councils see few moves/,$d' "$M/children_social_care.yaml" >"$WORK/shrunk/children.yaml"
 cat >>"$WORK/shrunk/children.yaml" <<EOF
 shrink:
   neighbours: $PROJECT/data/neighbours/dfe_statistical_neighbours_2025.csv
