@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "carecast/error.h"
+#include "carecast/quality.h"
 #include "carecast/store.h"
 
 #define CC_EXIT_OK 0
@@ -124,5 +125,14 @@ int cc_cli_forecast(const char *store_path, const char *model_run, const forecas
 struct cc_scenario_options;
 int cc_cli_scenarios(const char *store_path, char **files, size_t n_files, const struct cc_scenario_options *options,
                      const char *out_dir, int compare, FILE *out);
+
+/* carecast quality: the report (to out_path, standard output when NULL) and, when writes,
+ * the handling of every series matching glob (NULL: all). Returns the exit code. */
+int cc_cli_quality(const char *store_path, const char *glob, const char *out_path, const cc_quality_handling *handling,
+                   int writes);
+
+/* carecast backtest of model on the series matching glob (NULL: all), CSV to out_path. */
+int cc_cli_backtest(const char *store_path, const char *glob, const char *model, size_t horizon, size_t origins, int jobs,
+                    const char *out_path);
 
 #endif

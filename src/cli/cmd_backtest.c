@@ -156,6 +156,25 @@ static int parse_count(const char *text, size_t *out) {
   return 1;
 }
 
+static int backtest_to(const char *store_path, const char *glob, backtest_plan *plan, const char *out_path);
+
+int cc_cli_backtest(const char *store_path, const char *glob, const char *model, size_t horizon, size_t origins, int jobs,
+                    const char *out_path) {
+  backtest_plan plan;
+  memset(&plan, 0, sizeof plan);
+  cc_backtest_options_default(&plan.options);
+  plan.options.horizon = horizon;
+  plan.options.n_origins = origins;
+  forecast_plan levels = {0};
+  cc_cli_parse_levels("80,95", &levels);
+  memcpy(plan.levels, levels.levels, sizeof plan.levels);
+  plan.n_levels = levels.n_levels;
+  plan.jobs = jobs;
+  cc_error err;
+  if (cc_model_request_parse(model, &plan.request, &err)) return cc_cli_usage_error("backtest", "%s", err.message);
+  return backtest_to(store_path, glob, &plan, out_path);
+}
+
 int cc_cmd_backtest(int argc, char **argv) {
   static const struct option options[] = {
       {"store", required_argument, NULL, 's'}, {"series", required_argument, NULL, 'g'},  {"model", required_argument, NULL, 'm'},
@@ -201,12 +220,18 @@ int cc_cmd_backtest(int argc, char **argv) {
   plan.n_levels = levels.n_levels;
   int code = cc_cli_jobs(jobs_text, &plan.jobs);
   if (code) return code;
+  return backtest_to(store_path, glob, &plan, out_path);
+}
+
+/* Run the plan, writing the CSV to out_path (standard output when NULL). */
+static int backtest_to(const char *store_path, const char *glob, backtest_plan *plan, const char *out_path) {
+  int code;
   FILE *out = stdout;
   if (out_path && !(out = fopen(out_path, "w"))) {
     fprintf(stderr, "carecast: %s: cannot write\n", out_path);
     return CC_EXIT_INPUT;
   }
-  code = run_backtest(store_path, glob, &plan, out);
+  code = run_backtest(store_path, glob, plan, out);
   if (out != stdout && fclose(out) != 0 && code == CC_EXIT_OK) {
     fprintf(stderr, "carecast: %s: cannot finish writing\n", out_path);
     code = CC_EXIT_INTERNAL;

@@ -17,6 +17,10 @@
 #define CC_DEMO_OUT_DEFAULT "carecast-demo"
 #define CC_DEMO_HORIZON "3y"     /* three years of each series' own periods */
 #define CC_DEMO_DEMAND_HORIZON "5y" /* demand models: the five years a business case appraises */
+#define CC_DEMO_STAGES 9            /* the stages below, for the progress lines */
+#define CC_DEMO_BACKTEST_SERIES "cs_[a-z]*/E0*/0-17" /* the councils' children's services series */
+#define CC_DEMO_BACKTEST_HORIZON 12 /* months ahead scored */
+#define CC_DEMO_BACKTEST_ORIGINS 2  /* forecast origins scored */
 #define CC_DEMO_SEED 20250401UL
 
 static int compare_paths(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -150,41 +154,60 @@ int cc_cmd_demo(int argc, char **argv) {
   else snprintf(forecast_csv, store_len + 16, "%s/forecasts.csv", out_dir);
   int jobs = 1;
   if (code == CC_EXIT_OK) code = cc_cli_jobs(NULL, &jobs);
+  char quality_csv[CC_ERROR_FILE_MAX], backtest_csv[CC_ERROR_FILE_MAX];
+  snprintf(quality_csv, sizeof quality_csv, "%s/quality.csv", out_dir);
+  snprintf(backtest_csv, sizeof backtest_csv, "%s/backtest.csv", out_dir);
+  int stage = 0;
   if (code == CC_EXIT_OK) {
-    printf("[1/7] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
+    printf("[%d/%d] ingest: %zu sources from %s into %s\n", ++stage, CC_DEMO_STAGES, n_files, sources_dir, store_path);
     code = cc_cli_ingest_files(store_path, files, n_files, 0, stdout);
+  }
+  if (code == CC_EXIT_OK) {
+    printf("[%d/%d] quality: gaps, suppressed cells, outliers, breaks per series (%s); missing and suppressed values "
+           "imputed, flagged\n",
+           ++stage, CC_DEMO_STAGES, quality_csv);
+    cc_quality_handling handling = {.impute = 1, .replace_outliers = 0, .breaks = CC_BREAKS_KEEP};
+    code = cc_cli_quality(store_path, NULL, quality_csv, &handling, 1);
   }
   if (code == CC_EXIT_OK) {
     char lookups_dir[CC_ERROR_FILE_MAX];
     snprintf(lookups_dir, sizeof lookups_dir, "%s/lookups", data_dir);
-    printf("[2/7] link: GSS codes, common age bands and frequencies, with the lookups in %s\n", lookups_dir);
+    printf("[%d/%d] link: GSS codes, common age bands and frequencies, with the lookups in %s\n", ++stage, CC_DEMO_STAGES,
+           lookups_dir);
     code = cc_cli_link(store_path, lookups_dir, NULL, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[3/7] list: the series in %s\n", store_path);
+    printf("[%d/%d] list: the series in %s\n", ++stage, CC_DEMO_STAGES, store_path);
     code = cc_cli_list_series(store_path, NULL, NULL, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[4/7] fit: automatic model choice for every series with at least two observations\n");
+    printf("[%d/%d] fit: automatic model choice for every series with at least two observations\n", ++stage, CC_DEMO_STAGES);
     code = cc_cli_fit(store_path, NULL, "auto", NULL, 0, jobs, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[5/7] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,
-           CC_FORECAST_PATHS_DEFAULT);
-    forecast_plan plan = {.horizon = CC_DEMO_HORIZON, .n_paths = CC_FORECAST_PATHS_DEFAULT, .seed = CC_DEMO_SEED, .jobs = jobs};
-    cc_cli_parse_levels("80,95", &plan);
+    printf("[%d/%d] backtest: the automatic choice on the children's services series, %d origins of %d months (%s)\n",
+           ++stage, CC_DEMO_STAGES, CC_DEMO_BACKTEST_ORIGINS, CC_DEMO_BACKTEST_HORIZON, backtest_csv);
+    code = cc_cli_backtest(store_path, CC_DEMO_BACKTEST_SERIES, "auto", CC_DEMO_BACKTEST_HORIZON, CC_DEMO_BACKTEST_ORIGINS,
+                           jobs, backtest_csv);
+  }
+  forecast_plan plan = {.horizon = CC_DEMO_HORIZON, .n_paths = CC_FORECAST_PATHS_DEFAULT, .seed = CC_DEMO_SEED, .jobs = jobs};
+  cc_cli_parse_levels("80,95", &plan);
+  if (code == CC_EXIT_OK) {
+    printf("[%d/%d] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", ++stage, CC_DEMO_STAGES,
+           CC_DEMO_HORIZON, CC_FORECAST_PATHS_DEFAULT);
     code = cc_cli_forecast(store_path, NULL, &plan, forecast_csv, stdout);
-    if (code == CC_EXIT_OK) {
-      printf("[6/7] demand models: the cohort and stock-and-flow models in %s, fitted and projected %s ahead\n", models_dir,
-             CC_DEMO_DEMAND_HORIZON);
-      forecast_plan demand_plan = plan;
-      demand_plan.horizon = CC_DEMO_DEMAND_HORIZON;
-      code = run_demand_models(store_path, models_dir, out_dir, &demand_plan);
-    }
-    if (code == CC_EXIT_OK) {
-      printf("[7/7] scenarios: every scenario in %s, %d draws each\n", scenarios_dir, CC_SCENARIO_DRAWS_DEFAULT);
-      code = run_scenarios(store_path, scenarios_dir, out_dir, jobs);
-    }
+  }
+  if (code == CC_EXIT_OK) {
+    printf("[%d/%d] demand models: the cohort and stock-and-flow models in %s, fitted and projected %s ahead\n", ++stage,
+           CC_DEMO_STAGES, models_dir, CC_DEMO_DEMAND_HORIZON);
+    forecast_plan demand_plan = plan;
+    demand_plan.horizon = CC_DEMO_DEMAND_HORIZON;
+    code = run_demand_models(store_path, models_dir, out_dir, &demand_plan);
+  }
+  if (code == CC_EXIT_OK) {
+    printf("[%d/%d] scenarios: every scenario in %s, %d draws each\n", ++stage, CC_DEMO_STAGES, scenarios_dir,
+           CC_SCENARIO_DRAWS_DEFAULT);
+    code = run_scenarios(store_path, scenarios_dir, out_dir, jobs);
   }
   if (code == CC_EXIT_OK) printf("done: store %s, forecasts %s\n", store_path, forecast_csv);
   free(forecast_csv);

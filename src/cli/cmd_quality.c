@@ -79,8 +79,8 @@ static cc_status handle_one(cc_store *store, const cc_series *original, const cc
   return status;
 }
 
-static int run_quality(const char *store_path, const char *glob, const char *out_path,
-                       const cc_quality_handling *handling, int writes) {
+int cc_cli_quality(const char *store_path, const char *glob, const char *out_path, const cc_quality_handling *handling,
+                   int writes) {
   cc_error err;
   cc_error_clear(&err);
   cc_store_options options = cc_cli_store_options();
@@ -163,5 +163,5 @@ int cc_cmd_quality(int argc, char **argv) {
   }
   if (!store_path) return cc_cli_usage_error("quality", "--store is required");
   if (optind < argc) return cc_cli_usage_error("quality", "unexpected argument: %s", argv[optind]);
-  return run_quality(store_path, glob, out_path, &handling, writes);
+  return cc_cli_quality(store_path, glob, out_path, &handling, writes);
 }
