@@ -92,48 +92,51 @@ static inline double split_binary(double x, int64_t *exponent_sum) {
   return x;
 }
 
-/* What a pass adds up. */
-typedef struct pass_sums {
-  double sse;           /* sum of squared errors */
-  double product;       /* running product of significands of |mu| (multiplicative errors) */
-  int64_t exponent_sum; /* ... and the sum of their binary exponents */
+/* What a pass adds up besides the squared errors and the product, which the
+ * loop keeps itself so that a pair of steps adds to them once. */
+typedef struct pass_counts {
+  int64_t exponent_sum; /* sum of the binary exponents of |mu| (multiplicative errors) */
   size_t count;         /* observations counted */
-  int pending;          /* significands multiplied since the last renormalisation */
   int irregular;        /* a mu was zero, subnormal, infinite or NaN */
-} pass_sums;
+} pass_counts;
+
+/* One step's contribution to the criterion. */
+typedef struct step_terms {
+  double squared_error; /* e^2, 0 when y is missing */
+  double significand;   /* of |mu| in [1, 2) for multiplicative errors, else 1 */
+} step_terms;
 
 /* Everything step t does except moving the level and the slope: the
- * forecast mu = q [+|*] s_{t-m} from q = l + phi b, its error and the sums,
- * and the new seasonal state in *slot (which holds s_{t-m}). Returns the
- * deseasonalised y that the level and slope move towards. */
+ * forecast mu = q [+|*] s_{t-m} from q = l + phi b, its error (into *terms
+ * and counts), the fitted value and error when outputs is set, and the new
+ * seasonal state in *slot (which holds s_{t-m}). Returns the deseasonalised
+ * y that the level and slope move towards. */
 static inline __attribute__((always_inline)) double
-observe(const int error, const int season, const double q, double *slot, const double gamma, const double observed,
-        size_t t, double *fitted, double *errors, pass_sums *sums) {
+observe(const int error, const int season, const int outputs, const double q, double *slot, const double gamma,
+        const double observed, size_t t, double *fitted, double *errors, step_terms *terms, pass_counts *counts) {
   const double s_old = season ? *slot : 0;
   const double f = season == ETS_ADD ? q + s_old : season == ETS_MULT ? q * s_old : q;
   const int missing = isnan(observed);
   const double yt = missing ? f : observed;
+  terms->squared_error = 0;
+  terms->significand = 1;
   if (!missing) {
     const double e = error == ETS_ADD ? yt - f : (yt - f) / f;
-    sums->sse += e * e;
-    sums->count++;
+    terms->squared_error = e * e;
+    counts->count++;
     if (error == ETS_MULT) {
+      uint64_t bits;
       const double size = fabs(f);
-      if (size >= DBL_MIN && size <= DBL_MAX) { /* false for 0, subnormals, infinity and NaN */
-        sums->product *= split_binary(size, &sums->exponent_sum);
-        if (++sums->pending == ETS_PRODUCT_STEPS) {
-          sums->product = split_binary(sums->product, &sums->exponent_sum);
-          sums->pending = 0;
-        }
-      } else {
-        sums->irregular = 1;
-      }
+      memcpy(&bits, &size, sizeof bits);
+      /* A biased exponent of 0 (zero, subnormal) or 2047 (infinity, NaN) is not usable. */
+      if ((bits >> 52) - 1 < 2046) terms->significand = split_binary(size, &counts->exponent_sum);
+      else counts->irregular = 1;
     }
-    if (errors) errors[t] = e;
-  } else if (errors) {
+    if (outputs && errors) errors[t] = e;
+  } else if (outputs && errors) {
     errors[t] = NAN;
   }
-  if (fitted) fitted[t] = f;
+  if (outputs && fitted) fitted[t] = f;
   /* State update in error-correction form (Hyndman et al. 2008, table 2.3). */
   double deseasonalised = yt;
   if (season == ETS_ADD) deseasonalised = yt - s_old;
@@ -152,12 +155,14 @@ observe(const int error, const int season, const double q, double *slot, const d
  * Where two consecutive observations are both present (so d_t and d_{t+1}
  * do not depend on the states; a season has at least two states, so the
  * second step does not read the seasonal state the first writes), the
- * chain jumps two steps at once with A^2, and the states in between are
- * computed beside it: half the chain's length for the same arithmetic. */
+ * chain jumps two steps at once with A^2, the states in between are
+ * computed beside it, and the two steps add to the sums once: half the
+ * chain's length for the same arithmetic. outputs is 0 when fitted, errors
+ * and final_state are all NULL (the optimiser's passes). */
 static inline __attribute__((always_inline)) double
-pass_kernel(const int error, const int trend, const int season, const ets_spec *spec, const ets_par *par,
-            const double *x0, const double *y, size_t n, double *fitted, double *errors, double *final_state,
-            size_t *n_obs) {
+pass_kernel(const int error, const int trend, const int season, const int outputs, const ets_spec *spec,
+            const ets_par *par, const double *x0, const double *y, size_t n, double *fitted, double *errors,
+            double *final_state, size_t *n_obs) {
   const int m = season ? spec->m : 1;
   const double alpha = par->alpha, beta = trend ? par->beta : 0, gamma = par->gamma;
   const double phi = trend ? par->phi : 0;
@@ -171,50 +176,65 @@ pass_kernel(const int error, const int trend, const int season, const ets_spec *
   const double *seasonal0 = x0 + 1 + (trend != ETS_NONE);
   if (season)
     for (int j = 0; j < m; j++) ring[j] = seasonal0[m - 1 - j];
-  double unused_slot = 0;
-  int pos = 0;
-  pass_sums sums = {0, 1, 0, 0, 0, 0};
+  double unused_slot = 0, sse = 0, product = 1;
+  int pos = 0, pending = 0;
+  pass_counts counts = {0, 0, 0};
   size_t t = 0;
   while (t < n) {
     const double q0 = trend ? level + phi * slope : level;
     double *slot0 = season ? &ring[pos] : &unused_slot;
     if (season) pos = pos + 1 == m ? 0 : pos + 1;
+    step_terms first, second;
     if (t + 1 < n && !isnan(y[t]) && !isnan(y[t + 1])) {
-      const double d0 = observe(error, season, q0, slot0, gamma, y[t], t, fitted, errors, &sums);
+      const double d0 = observe(error, season, outputs, q0, slot0, gamma, y[t], t, fitted, errors, &first, &counts);
       const double level1 = a_ll * level + (a_lb * slope + alpha * d0);
       const double slope1 = trend ? a_bb * slope + (beta * d0 - beta * level) : 0;
       const double q1 = trend ? level1 + phi * slope1 : level1;
       double *slot1 = season ? &ring[pos] : &unused_slot;
       if (season) pos = pos + 1 == m ? 0 : pos + 1;
-      const double d1 = observe(error, season, q1, slot1, gamma, y[t + 1], t + 1, fitted, errors, &sums);
+      const double d1 = observe(error, season, outputs, q1, slot1, gamma, y[t + 1], t + 1, fitted, errors, &second,
+                                &counts);
       const double new_level = a2_ll * level + (a2_lb * slope + (ag_l * d0 + alpha * d1));
       if (trend) slope = a2_bb * slope + (a2_bl * level + (ag_b * d0 + beta * d1));
       level = new_level;
+      sse += first.squared_error + second.squared_error;
+      if (error == ETS_MULT) product *= first.significand * second.significand;
       t += 2;
+      pending += 2;
     } else {
-      const double d0 = observe(error, season, q0, slot0, gamma, y[t], t, fitted, errors, &sums);
+      const double d0 = observe(error, season, outputs, q0, slot0, gamma, y[t], t, fitted, errors, &first, &counts);
       const double new_level = a_ll * level + (a_lb * slope + alpha * d0);
       if (trend) slope = a_bb * slope + (beta * d0 - beta * level);
       level = new_level;
+      sse += first.squared_error;
+      if (error == ETS_MULT) product *= first.significand;
       t += 1;
+      pending += 1;
+    }
+    if (error == ETS_MULT && pending >= ETS_PRODUCT_STEPS) {
+      product = split_binary(product, &counts.exponent_sum);
+      pending = 0;
     }
   }
-  if (final_state) {
+  if (outputs && final_state) {
     final_state[0] = level;
     if (trend) final_state[1] = slope;
     double *seasonal = final_state + 1 + (trend != ETS_NONE);
     for (int k = 1; season && k <= m; k++) seasonal[k - 1] = ring[(pos - k + m) % m];
   }
-  if (n_obs) *n_obs = sums.count;
-  if (sums.count == 0 || sums.irregular) return NAN; /* a zero, subnormal or infinite mu is not usable */
-  double criterion = (double)sums.count * log(sums.sse);
-  if (error == ETS_MULT) criterion += 2 * (log(sums.product) + (double)sums.exponent_sum * M_LN2);
+  if (n_obs) *n_obs = counts.count;
+  if (counts.count == 0 || counts.irregular) return NAN; /* a zero, subnormal or infinite mu is not usable */
+  double criterion = (double)counts.count * log(sse);
+  if (error == ETS_MULT) criterion += 2 * (log(product) + (double)counts.exponent_sum * M_LN2);
   return criterion;
 }
 
 double ets_pass(const ets_spec *spec, const ets_par *par, const double *x0, const double *y, size_t n, double *fitted,
                 double *errors, double *final_state, size_t *n_obs) {
-#define ETS_KERNEL(e, t, s) pass_kernel(e, t, s, spec, par, x0, y, n, fitted, errors, final_state, n_obs)
+  const int outputs = fitted || errors || final_state;
+#define ETS_KERNEL(e, t, s)                                                                                          \
+  (outputs ? pass_kernel(e, t, s, 1, spec, par, x0, y, n, fitted, errors, final_state, n_obs)                        \
+           : pass_kernel(e, t, s, 0, spec, par, x0, y, n, NULL, NULL, NULL, n_obs))
 #define ETS_SEASONS(e, t)                                                                                            \
   (spec->season == ETS_NONE ? ETS_KERNEL(e, t, ETS_NONE)                                                           \
    : spec->season == ETS_ADD ? ETS_KERNEL(e, t, ETS_ADD)                                                           \
