@@ -57,14 +57,6 @@ void cc_nm_continue(cc_nm_workspace *w, int evaluation_limit, double *x, cc_nm_r
 /* 1 when the search in w has ended (converged or stalled). */
 int cc_nm_finished(const cc_nm_workspace *w);
 
-/* Change the relative tolerance of the search in w (options->rel_tol at
- * cc_nm_start). A search that had converged under the old tolerance goes on
- * at the next cc_nm_continue if the new one is tighter. The path does not
- * depend on the tolerance, only where it ends: a search run to a loose
- * tolerance and then on to a tight one makes the same evaluations as one
- * run to the tight tolerance from the start. */
-void cc_nm_set_rel_tol(cc_nm_workspace *w, double rel_tol);
-
 /* Minimise f from x[n] (replaced by the best point found): cc_nm_start, then
  * cc_nm_continue to options->max_evaluations. CC_EINPUT when f is not finite
  * at the start. */

@@ -118,10 +118,14 @@ observe(const int error, const int season, const int outputs, const double q, do
   const double f = season == ETS_ADD ? q + s_old : season == ETS_MULT ? q * s_old : q;
   const int missing = isnan(observed);
   const double yt = missing ? f : observed;
+  /* With a multiplicative season y / mu = (y / s) / q, so two divisions give the
+   * error, the deseasonalised y and the detrended y (divisions are the slowest
+   * operations of the step). */
+  const double inverse_q = season == ETS_MULT ? 1 / q : 0, y_over_s = season == ETS_MULT ? yt / s_old : 0;
   terms->squared_error = 0;
   terms->significand = 1;
   if (!missing) {
-    const double e = error == ETS_ADD ? yt - f : (yt - f) / f;
+    const double e = error == ETS_ADD ? yt - f : season == ETS_MULT ? y_over_s * inverse_q - 1 : (yt - f) / f;
     terms->squared_error = e * e;
     counts->count++;
     if (error == ETS_MULT) {
@@ -140,9 +144,9 @@ observe(const int error, const int season, const int outputs, const double q, do
   /* State update in error-correction form (Hyndman et al. 2008, table 2.3). */
   double deseasonalised = yt;
   if (season == ETS_ADD) deseasonalised = yt - s_old;
-  else if (season == ETS_MULT) deseasonalised = fabs(s_old) < ETS_TOL ? ETS_HUGE : yt / s_old;
+  else if (season == ETS_MULT) deseasonalised = fabs(s_old) < ETS_TOL ? ETS_HUGE : y_over_s;
   if (season) {
-    const double detrended = season == ETS_ADD ? yt - q : yt / q;
+    const double detrended = season == ETS_ADD ? yt - q : yt * inverse_q;
     *slot = s_old + gamma * (detrended - s_old);
   }
   return deseasonalised;
@@ -233,7 +237,7 @@ double ets_pass(const ets_spec *spec, const ets_par *par, const double *x0, cons
                 double *errors, double *final_state, size_t *n_obs) {
   const int outputs = fitted || errors || final_state;
 #define ETS_KERNEL(e, t, s)                                                                                          \
-  (outputs ? pass_kernel(e, t, s, 1, spec, par, x0, y, n, fitted, errors, final_state, n_obs)                        \
+  (outputs ? pass_kernel(e, t, s, 1, spec, par, x0, y, n, fitted, errors, final_state, n_obs)              \
            : pass_kernel(e, t, s, 0, spec, par, x0, y, n, NULL, NULL, NULL, n_obs))
 #define ETS_SEASONS(e, t)                                                                                            \
   (spec->season == ETS_NONE ? ETS_KERNEL(e, t, ETS_NONE)                                                           \

@@ -41,7 +41,6 @@ struct cc_nm_workspace {
   cc_nm_options options;
   int count;          /* evaluations so far */
   double tolerance;   /* absolute spread of values that ends the search */
-  double start_value; /* f at the starting point, which the tolerance is relative to */
   double old_size;    /* size of the simplex at the last shrink */
   size_t best;        /* vertex with the lowest value at the last ordering */
   int recompute;      /* values of all but the best vertex are stale (after a shrink) */
@@ -81,12 +80,6 @@ static double evaluate(cc_objective_fn f, void *context, const double *x, size_t
 
 int cc_nm_finished(const cc_nm_workspace *w) { return w->finished; }
 
-void cc_nm_set_rel_tol(cc_nm_workspace *w, double rel_tol) {
-  w->options.rel_tol = rel_tol;
-  w->tolerance = rel_tol * (fabs(w->start_value) + rel_tol);
-  if (w->converged) w->finished = w->converged = 0; /* the next iteration tests the new tolerance */
-}
-
 cc_status cc_nm_start(cc_objective_fn f, void *context, const double *x, size_t n, const cc_nm_options *o,
                       cc_nm_workspace *w, cc_error *err) {
   if (n > w->n_max) return cc_error_set(err, CC_EINTERNAL, NULL, 0, "optimiser", "workspace too small (%zu > %zu)", n, w->n_max);
@@ -101,7 +94,6 @@ cc_status cc_nm_start(cc_objective_fn f, void *context, const double *x, size_t 
   double start = f(x, n, context);
   if (!isfinite(start))
     return cc_error_set(err, CC_EINPUT, NULL, 0, "optimiser", "the objective cannot be evaluated at the starting values");
-  w->start_value = start;
   w->tolerance = o->rel_tol * (fabs(start) + o->rel_tol);
   double *V = w->vertices;
 #define VERTEX(j) (V + (size_t)(j) * n)
