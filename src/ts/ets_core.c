@@ -75,11 +75,13 @@ cc_status ets_spec_parse(const char *text, ets_spec *spec, cc_error *err) {
  * constants), so the loop carries no tests of the model's form. For
  * multiplicative errors sum log|mu| is kept as a running product of the
  * significands of |mu| in [1, 2) plus a sum of their binary exponents, both
- * read from the IEEE 754 fields: one logarithm per pass instead of one per
+ * read from the IEEE 754 fields of |mu|: one logarithm per pass instead of one per
  * observation, and no function call inside the loop (a call would make the
  * compiler keep the running sums in memory, and the loop would wait on
  * memory at every step). */
-#define ETS_PRODUCT_STEPS 512 /* significands multiplied between renormalisations: the product stays below 2^512 */
+#define ETS_FACTOR_LIMIT 0x1p250  /* |mu| beyond 2^250 or below 2^-250 enters the product by its significand */
+#define ETS_PRODUCT_LIMIT 0x1p500 /* the running product is scaled by this when it leaves 2^-500..2^500 */
+#define ETS_PRODUCT_LIMIT_LOG2 500
 
 /* x = significand * 2^exponent with the significand in [1, 2), for a
  * positive normal x: the exponent is added to *exponent_sum. */
@@ -103,7 +105,7 @@ typedef struct pass_counts {
 /* One step's contribution to the criterion. */
 typedef struct step_terms {
   double squared_error; /* e^2, 0 when y is missing */
-  double significand;   /* of |mu| in [1, 2) for multiplicative errors, else 1 */
+  double factor;        /* |mu| (or its significand when |mu| is extreme) for multiplicative errors, else 1 */
 } step_terms;
 
 /* Everything step t does except moving the level and the slope: the
@@ -123,18 +125,22 @@ observe(const int error, const int season, const int outputs, const double q, do
    * operations of the step). */
   const double inverse_q = season == ETS_MULT ? 1 / q : 0, y_over_s = season == ETS_MULT ? yt / s_old : 0;
   terms->squared_error = 0;
-  terms->significand = 1;
+  terms->factor = 1;
   if (!missing) {
     const double e = error == ETS_ADD ? yt - f : season == ETS_MULT ? y_over_s * inverse_q - 1 : (yt - f) / f;
     terms->squared_error = e * e;
     counts->count++;
     if (error == ETS_MULT) {
-      uint64_t bits;
       const double size = fabs(f);
-      memcpy(&bits, &size, sizeof bits);
-      /* A biased exponent of 0 (zero, subnormal) or 2047 (infinity, NaN) is not usable. */
-      if ((bits >> 52) - 1 < 2046) terms->significand = split_binary(size, &counts->exponent_sum);
-      else counts->irregular = 1;
+      if (size > 1 / ETS_FACTOR_LIMIT && size < ETS_FACTOR_LIMIT) { /* false for NaN */
+        terms->factor = size;
+      } else {
+        uint64_t bits;
+        memcpy(&bits, &size, sizeof bits);
+        /* A biased exponent of 0 (zero, subnormal) or 2047 (infinity, NaN) is not usable. */
+        if ((bits >> 52) - 1 < 2046) terms->factor = split_binary(size, &counts->exponent_sum);
+        else counts->irregular = 1;
+      }
     }
     if (outputs && errors) errors[t] = e;
   } else if (outputs && errors) {
@@ -181,7 +187,7 @@ pass_kernel(const int error, const int trend, const int season, const int output
   if (season)
     for (int j = 0; j < m; j++) ring[j] = seasonal0[m - 1 - j];
   double unused_slot = 0, sse = 0, product = 1;
-  int pos = 0, pending = 0;
+  int pos = 0;
   pass_counts counts = {0, 0, 0};
   size_t t = 0;
   while (t < n) {
@@ -202,22 +208,23 @@ pass_kernel(const int error, const int trend, const int season, const int output
       if (trend) slope = a2_bb * slope + (a2_bl * level + (ag_b * d0 + beta * d1));
       level = new_level;
       sse += first.squared_error + second.squared_error;
-      if (error == ETS_MULT) product *= first.significand * second.significand;
+      if (error == ETS_MULT) product *= first.factor * second.factor;
       t += 2;
-      pending += 2;
     } else {
       const double d0 = observe(error, season, outputs, q0, slot0, gamma, y[t], t, fitted, errors, &first, &counts);
       const double new_level = a_ll * level + (a_lb * slope + alpha * d0);
       if (trend) slope = a_bb * slope + (beta * d0 - beta * level);
       level = new_level;
       sse += first.squared_error;
-      if (error == ETS_MULT) product *= first.significand;
+      if (error == ETS_MULT) product *= first.factor;
       t += 1;
-      pending += 1;
     }
-    if (error == ETS_MULT && pending >= ETS_PRODUCT_STEPS) {
-      product = split_binary(product, &counts.exponent_sum);
-      pending = 0;
+    /* Each step's factor lies within 2^-250..2^250, so the product stays within
+     * 2^-1000..2^1000 and is brought back within 2^-500..2^500 by an exact power of two. */
+    if (error == ETS_MULT && !(product < ETS_PRODUCT_LIMIT && product > 1 / ETS_PRODUCT_LIMIT)) {
+      int down = product >= ETS_PRODUCT_LIMIT;
+      product = down ? product / ETS_PRODUCT_LIMIT : product * ETS_PRODUCT_LIMIT;
+      counts.exponent_sum += down ? ETS_PRODUCT_LIMIT_LOG2 : -ETS_PRODUCT_LIMIT_LOG2;
     }
   }
   if (outputs && final_state) {
