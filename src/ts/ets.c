@@ -401,17 +401,17 @@ static int strictly_positive(const double *y, size_t n) {
 /* forecast::ets(model = "ZZZ"): every admissible combination, the lowest
  * AICc wins (ties to the earlier, in forecast's order). To spend the
  * optimiser's budget where it matters, the selection runs in rounds, a
- * successive halving: every candidate first makes ETS_SCREEN_EVALUATIONS
- * evaluations; then, round after round, only the searches still going on
- * whose AICc so far ranks among the round's best `keep` go on, to the
- * round's evaluation count, and the others are left behind. The last round
- * carries the best two on to forecast's full budget. A search that has
- * converged is final and competes in every later ranking. A continued
- * search is exactly the one an uninterrupted run makes, so a survivor ends
- * where forecast::ets ends; a candidate left behind is one that was not
- * among the best few at some round.
+ * successive halving: every candidate first makes ETS_SCREEN_SEASONAL (or
+ * ETS_SCREEN_PLAIN) evaluations; then, round after round, only the searches
+ * still going on whose AICc so far ranks among the round's best `keep` go
+ * on, to the round's evaluation count, and the others are left behind. The
+ * last round carries the best two on to forecast's full budget. A search
+ * that has converged is final and competes in every later ranking. A
+ * continued search is exactly the one an uninterrupted run makes, so a
+ * survivor ends where forecast::ets ends; a candidate left behind is one
+ * that was not among the best few at some round.
  *
- * A round's evaluation count is per optimised parameter (plus one, the
+ * A round's evaluation count is per optimised parameter (plus one: the
  * size of the simplex) of the largest candidate, since Nelder-Mead needs
  * more steps in more dimensions: 17 parameters with a monthly season, 9
  * with a quarterly one, at most 5 without. The counts are the smallest
@@ -420,17 +420,19 @@ static int strictly_positive(const double *y, size_t n) {
  * of it), and sMAPE and MASE within 1% of R's on every M3 and tourism
  * subset (bench/). Seasonal series have up to 15 candidates, so they are
  * halved in more rounds; non-seasonal ones have at most 6. */
-#define ETS_SCREEN_EVALUATIONS 100 /* evaluations every candidate makes before the first ranking */
-#define ETS_FULL_BUDGET 0          /* a round's count meaning "the caller's max_iterations" */
+#define ETS_SCREEN_SEASONAL 100 /* evaluations every candidate makes before the first ranking (seasonal series) */
+#define ETS_SCREEN_PLAIN 80     /* ... and without a season */
+#define ETS_FULL_BUDGET 0       /* a round's count meaning "the caller's max_iterations" */
 #define ETS_CANDIDATES_MAX 15
 
 typedef struct ets_round {
-  int evaluations_per_parameter; /* the survivors run to this many evaluations per parameter in all (ETS_FULL_BUDGET: the whole budget) */
+  int evaluations_per_parameter; /* survivors run to this many evaluations in all per (parameter + 1), or
+                                    ETS_FULL_BUDGET */
   size_t keep;                   /* survivors: the searches going on whose AICc has fewer than `keep` better */
 } ets_round;
 
 static const ets_round seasonal_rounds[] = {{15, 8}, {30, 6}, {60, 3}, {ETS_FULL_BUDGET, 2}};
-static const ets_round plain_rounds[] = {{34, 3}, {ETS_FULL_BUDGET, 2}};
+static const ets_round plain_rounds[] = {{25, 3}, {ETS_FULL_BUDGET, 2}};
 
 /* One round: the ranks are taken first (every feasible candidate competes,
  * finished or not), then the survivors run on and the rest are left behind. */
@@ -479,7 +481,7 @@ static cc_status fit_auto(const double *y, size_t n, int m, const cc_fit_options
             break;
           }
           status = candidate_start(y, n, &spec, options, c, err);
-          if (!status && c->feasible) candidate_run(c, ETS_SCREEN_EVALUATIONS);
+          if (!status && c->feasible) candidate_run(c, seasonal ? ETS_SCREEN_SEASONAL : ETS_SCREEN_PLAIN);
         }
   const ets_round *rounds = seasonal ? seasonal_rounds : plain_rounds;
   const size_t n_rounds = seasonal ? sizeof seasonal_rounds / sizeof *seasonal_rounds
