@@ -9,7 +9,6 @@
  * the Schur-Cohn test rather than by finding the roots (as R's polyroot
  * does): the same answer in O(m^2) operations and no allocation, which
  * matters because it runs at every step of the optimiser. */
-#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -73,12 +72,12 @@ cc_status ets_spec_parse(const char *text, ets_spec *spec, cc_error *err) {
 /* The recursion, written once and specialised by the compiler for each
  * combination of error, trend and season (ets_pass passes them as
  * constants), so the loop carries no tests of the model's form. For
- * multiplicative errors sum log|mu| is kept as a running product of the
- * significands of |mu| in [1, 2) plus a sum of their binary exponents, both
- * read from the IEEE 754 fields of |mu|: one logarithm per pass instead of one per
- * observation, and no function call inside the loop (a call would make the
- * compiler keep the running sums in memory, and the loop would wait on
- * memory at every step). */
+ * multiplicative errors sum log|mu| is kept as a running product of |mu|
+ * (of its significand, with the binary exponent summed apart, when |mu| is
+ * extreme), scaled by exact powers of two to stay in range: one logarithm
+ * per pass instead of one per observation, and no function call inside the
+ * loop (a call would make the compiler keep the running sums in memory, and
+ * the loop would wait on memory at every step). */
 #define ETS_FACTOR_LIMIT 0x1p250  /* |mu| beyond 2^250 or below 2^-250 enters the product by its significand */
 #define ETS_PRODUCT_LIMIT 0x1p500 /* the running product is scaled by this when it leaves 2^-500..2^500 */
 #define ETS_PRODUCT_LIMIT_LOG2 500
