@@ -10,6 +10,7 @@
  * does): the same answer in O(m^2) operations and no allocation, which
  * matters because it runs at every step of the optimiser. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,87 +72,179 @@ cc_status ets_spec_parse(const char *text, ets_spec *spec, cc_error *err) {
 /* The recursion, written once and specialised by the compiler for each
  * combination of error, trend and season (ets_pass passes them as
  * constants), so the loop carries no tests of the model's form. For
- * multiplicative errors sum log|mu| is kept as a running product whose
- * binary exponent is moved out every few steps (frexp): one logarithm per
- * pass instead of one per observation. */
-#define ETS_PRODUCT_STEPS 8      /* factors multiplied between renormalisations */
-#define ETS_PRODUCT_SAFE 1e30    /* |mu| beyond 1e30 or below 1e-30 is logged at once */
+ * multiplicative errors sum log|mu| is kept as a running product of |mu|
+ * (of its significand, with the binary exponent summed apart, when |mu| is
+ * extreme), scaled by exact powers of two to stay in range: one logarithm
+ * per pass instead of one per observation, and no function call inside the
+ * loop (a call would make the compiler keep the running sums in memory, and
+ * the loop would wait on memory at every step). */
+#define ETS_FACTOR_LIMIT 0x1p250  /* |mu| beyond 2^250 or below 2^-250 enters the product by its significand */
+#define ETS_PRODUCT_LIMIT 0x1p500 /* the running product is scaled by this when it leaves 2^-500..2^500 */
+#define ETS_PRODUCT_LIMIT_LOG2 500
 
+/* x = significand * 2^exponent with the significand in [1, 2), for a
+ * positive normal x: the exponent is added to *exponent_sum. */
+static inline double split_binary(double x, int64_t *exponent_sum) {
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  *exponent_sum += (int64_t)(bits >> 52) - 1023;
+  bits = (bits & UINT64_C(0x000fffffffffffff)) | UINT64_C(0x3ff0000000000000);
+  memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+/* What a pass adds up besides the squared errors and the product, which the
+ * loop keeps itself so that a pair of steps adds to them once. */
+typedef struct pass_counts {
+  int64_t exponent_sum; /* sum of the binary exponents of |mu| (multiplicative errors) */
+  size_t count;         /* observations counted */
+  int irregular;        /* a mu was zero, subnormal, infinite or NaN */
+} pass_counts;
+
+/* One step's contribution to the criterion. */
+typedef struct step_terms {
+  double squared_error; /* e^2, 0 when y is missing */
+  double factor;        /* |mu| (or its significand when |mu| is extreme) for multiplicative errors, else 1 */
+} step_terms;
+
+/* Everything step t does except moving the level and the slope: the
+ * forecast mu = q [+|*] s_{t-m} from q = l + phi b, its error (into *terms
+ * and counts), the fitted value and error when outputs is set, and the new
+ * seasonal state in *slot (which holds s_{t-m}). Returns the deseasonalised
+ * y that the level and slope move towards. */
 static inline __attribute__((always_inline)) double
-pass_kernel(const int error, const int trend, const int season, const ets_spec *spec, const ets_par *par,
-            const double *x0, const double *y, size_t n, double *fitted, double *errors, double *final_state,
-            size_t *n_obs) {
+observe(const int error, const int season, const int outputs, const double q, double *slot, const double gamma,
+        const double observed, size_t t, double *fitted, double *errors, step_terms *terms, pass_counts *counts) {
+  const double s_old = season ? *slot : 0;
+  const double f = season == ETS_ADD ? q + s_old : season == ETS_MULT ? q * s_old : q;
+  const int missing = isnan(observed);
+  const double yt = missing ? f : observed;
+  /* With a multiplicative season y / mu = (y / s) / q, so two divisions give the
+   * error, the deseasonalised y and the detrended y (divisions are the slowest
+   * operations of the step). */
+  const double inverse_q = season == ETS_MULT ? 1 / q : 0, y_over_s = season == ETS_MULT ? yt / s_old : 0;
+  terms->squared_error = 0;
+  terms->factor = 1;
+  if (!missing) {
+    const double e = error == ETS_ADD ? yt - f : season == ETS_MULT ? y_over_s * inverse_q - 1 : (yt - f) / f;
+    terms->squared_error = e * e;
+    counts->count++;
+    if (error == ETS_MULT) {
+      const double size = fabs(f);
+      if (size > 1 / ETS_FACTOR_LIMIT && size < ETS_FACTOR_LIMIT) { /* false for NaN */
+        terms->factor = size;
+      } else {
+        uint64_t bits;
+        memcpy(&bits, &size, sizeof bits);
+        /* A biased exponent of 0 (zero, subnormal) or 2047 (infinity, NaN) is not usable. */
+        if ((bits >> 52) - 1 < 2046) terms->factor = split_binary(size, &counts->exponent_sum);
+        else counts->irregular = 1;
+      }
+    }
+    if (outputs && errors) errors[t] = e;
+  } else if (outputs && errors) {
+    errors[t] = NAN;
+  }
+  if (outputs && fitted) fitted[t] = f;
+  /* State update in error-correction form (Hyndman et al. 2008, table 2.3). */
+  double deseasonalised = yt;
+  if (season == ETS_ADD) deseasonalised = yt - s_old;
+  else if (season == ETS_MULT) deseasonalised = fabs(s_old) < ETS_TOL ? ETS_HUGE : y_over_s;
+  if (season) {
+    const double detrended = season == ETS_ADD ? yt - q : yt * inverse_q;
+    *slot = s_old + gamma * (detrended - s_old);
+  }
+  return deseasonalised;
+}
+
+/* The level and slope move by l_t = q + alpha (d - q), b_t = phi b + beta (d
+ * - q) with d the deseasonalised y: linear in (l, b) with the matrix
+ * A = [1-alpha, (1-alpha) phi; -beta, phi (1-beta)] and input (alpha, beta) d.
+ * Each step waits on the one before, so that chain is what a pass costs.
+ * Where two consecutive observations are both present (so d_t and d_{t+1}
+ * do not depend on the states; a season has at least two states, so the
+ * second step does not read the seasonal state the first writes), the
+ * chain jumps two steps at once with A^2, the states in between are
+ * computed beside it, and the two steps add to the sums once: half the
+ * chain's length for the same arithmetic. outputs is 0 when fitted, errors
+ * and final_state are all NULL (the optimiser's passes). */
+static inline __attribute__((always_inline)) double
+pass_kernel(const int error, const int trend, const int season, const int outputs, const ets_spec *spec,
+            const ets_par *par, const double *x0, const double *y, size_t n, double *fitted, double *errors,
+            double *final_state, size_t *n_obs) {
   const int m = season ? spec->m : 1;
-  const double alpha = par->alpha, beta = par->beta, gamma = par->gamma;
+  const double alpha = par->alpha, beta = trend ? par->beta : 0, gamma = par->gamma;
   const double phi = trend ? par->phi : 0;
+  /* A, A^2 and A (alpha, beta)'. */
+  const double a_ll = 1 - alpha, a_lb = (1 - alpha) * phi, a_bl = -beta, a_bb = phi * (1 - beta);
+  const double a2_ll = a_ll * a_ll + a_lb * a_bl, a2_lb = a_ll * a_lb + a_lb * a_bb;
+  const double a2_bl = a_bl * a_ll + a_bb * a_bl, a2_bb = a_bl * a_lb + a_bb * a_bb;
+  const double ag_l = a_ll * alpha + a_lb * beta, ag_b = a_bl * alpha + a_bb * beta;
   double level = x0[0], slope = trend ? x0[1] : 0;
-  double ring[ETS_SEASON_MAX] = {0}; /* ring[pos] is the oldest seasonal state, s_{t-m} */
+  double ring[ETS_SEASON_MAX]; /* ring[pos] is the oldest seasonal state, s_{t-m} */
   const double *seasonal0 = x0 + 1 + (trend != ETS_NONE);
   if (season)
     for (int j = 0; j < m; j++) ring[j] = seasonal0[m - 1 - j];
-  int pos = 0, pending = 0, exponent_sum = 0;
-  double sse = 0, log_sum = 0, product = 1;
-  size_t count = 0;
-  for (size_t t = 0; t < n; t++) {
-    const double phib = phi * slope, q = level + phib;
-    const double s_old = season ? ring[pos] : 0;
-    const double f = season == ETS_ADD ? q + s_old : season == ETS_MULT ? q * s_old : q;
-    const double observed = y[t];
-    const int missing = isnan(observed);
-    const double yt = missing ? f : observed;
-    if (!missing) {
-      const double e = error == ETS_ADD ? yt - f : (yt - f) / f;
-      sse += e * e;
-      count++;
-      if (error == ETS_MULT) {
-        const double size = fabs(f);
-        if (size > ETS_PRODUCT_SAFE || size < 1 / ETS_PRODUCT_SAFE) {
-          log_sum += log(size);
-        } else {
-          product *= size;
-          if (++pending == ETS_PRODUCT_STEPS) {
-            int exponent;
-            product = frexp(product, &exponent);
-            exponent_sum += exponent;
-            pending = 0;
-          }
-        }
-      }
-      if (errors) errors[t] = e;
-    } else if (errors) {
-      errors[t] = NAN;
+  double unused_slot = 0, sse = 0, product = 1;
+  int pos = 0;
+  pass_counts counts = {0, 0, 0};
+  size_t t = 0;
+  while (t < n) {
+    const double q0 = trend ? level + phi * slope : level;
+    double *slot0 = season ? &ring[pos] : &unused_slot;
+    if (season) pos = pos + 1 == m ? 0 : pos + 1;
+    step_terms first, second;
+    if (t + 1 < n && !isnan(y[t]) && !isnan(y[t + 1])) {
+      const double d0 = observe(error, season, outputs, q0, slot0, gamma, y[t], t, fitted, errors, &first, &counts);
+      const double level1 = a_ll * level + (a_lb * slope + alpha * d0);
+      const double slope1 = trend ? a_bb * slope + (beta * d0 - beta * level) : 0;
+      const double q1 = trend ? level1 + phi * slope1 : level1;
+      double *slot1 = season ? &ring[pos] : &unused_slot;
+      if (season) pos = pos + 1 == m ? 0 : pos + 1;
+      const double d1 = observe(error, season, outputs, q1, slot1, gamma, y[t + 1], t + 1, fitted, errors, &second,
+                                &counts);
+      const double new_level = a2_ll * level + (a2_lb * slope + (ag_l * d0 + alpha * d1));
+      if (trend) slope = a2_bb * slope + (a2_bl * level + (ag_b * d0 + beta * d1));
+      level = new_level;
+      sse += first.squared_error + second.squared_error;
+      if (error == ETS_MULT) product *= first.factor * second.factor;
+      t += 2;
+    } else {
+      const double d0 = observe(error, season, outputs, q0, slot0, gamma, y[t], t, fitted, errors, &first, &counts);
+      const double new_level = a_ll * level + (a_lb * slope + alpha * d0);
+      if (trend) slope = a_bb * slope + (beta * d0 - beta * level);
+      level = new_level;
+      sse += first.squared_error;
+      if (error == ETS_MULT) product *= first.factor;
+      t += 1;
     }
-    if (fitted) fitted[t] = f;
-    /* State update in error-correction form (Hyndman et al. 2008, table 2.3). */
-    double deseasonalised = yt;
-    if (season == ETS_ADD) deseasonalised = yt - s_old;
-    else if (season == ETS_MULT) deseasonalised = fabs(s_old) < ETS_TOL ? ETS_HUGE : yt / s_old;
-    const double surprise = deseasonalised - q; /* l_t - l_{t-1} - phi b_{t-1} = alpha * surprise */
-    const double new_level = q + alpha * surprise;
-    if (trend) slope = phib + beta * surprise;
-    if (season) {
-      const double detrended = season == ETS_ADD ? yt - q : yt / q;
-      ring[pos] = s_old + gamma * (detrended - s_old);
-      pos = pos + 1 == m ? 0 : pos + 1;
+    /* Each step's factor lies within 2^-250..2^250, so the product stays within
+     * 2^-1000..2^1000 and is brought back within 2^-500..2^500 by an exact power of two. */
+    if (error == ETS_MULT && !(product < ETS_PRODUCT_LIMIT && product > 1 / ETS_PRODUCT_LIMIT)) {
+      int down = product >= ETS_PRODUCT_LIMIT;
+      product = down ? product / ETS_PRODUCT_LIMIT : product * ETS_PRODUCT_LIMIT;
+      counts.exponent_sum += down ? ETS_PRODUCT_LIMIT_LOG2 : -ETS_PRODUCT_LIMIT_LOG2;
     }
-    level = new_level;
   }
-  if (final_state) {
+  if (outputs && final_state) {
     final_state[0] = level;
     if (trend) final_state[1] = slope;
     double *seasonal = final_state + 1 + (trend != ETS_NONE);
     for (int k = 1; season && k <= m; k++) seasonal[k - 1] = ring[(pos - k + m) % m];
   }
-  if (n_obs) *n_obs = count;
-  if (count == 0) return NAN;
-  double criterion = (double)count * log(sse);
-  if (error == ETS_MULT) criterion += 2 * (log_sum + log(product) + exponent_sum * M_LN2);
+  if (n_obs) *n_obs = counts.count;
+  if (counts.count == 0 || counts.irregular) return NAN; /* a zero, subnormal or infinite mu is not usable */
+  double criterion = (double)counts.count * log(sse);
+  if (error == ETS_MULT) criterion += 2 * (log(product) + (double)counts.exponent_sum * M_LN2);
   return criterion;
 }
 
 double ets_pass(const ets_spec *spec, const ets_par *par, const double *x0, const double *y, size_t n, double *fitted,
                 double *errors, double *final_state, size_t *n_obs) {
-#define ETS_KERNEL(e, t, s) pass_kernel(e, t, s, spec, par, x0, y, n, fitted, errors, final_state, n_obs)
+  const int outputs = fitted || errors || final_state;
+#define ETS_KERNEL(e, t, s)                                                                                          \
+  (outputs ? pass_kernel(e, t, s, 1, spec, par, x0, y, n, fitted, errors, final_state, n_obs)              \
+           : pass_kernel(e, t, s, 0, spec, par, x0, y, n, NULL, NULL, NULL, n_obs))
 #define ETS_SEASONS(e, t)                                                                                            \
   (spec->season == ETS_NONE ? ETS_KERNEL(e, t, ETS_NONE)                                                           \
    : spec->season == ETS_ADD ? ETS_KERNEL(e, t, ETS_ADD)                                                           \
