@@ -168,6 +168,24 @@ CC_MUST_CHECK cc_status cc_store_panel_read(cc_store *store, const char *key, cc
 /* Write s under /panel/<frequency of s>/<s->id>. */
 CC_MUST_CHECK cc_status cc_store_panel_write(cc_store *store, const cc_series *s, cc_error *err);
 
+/* ---- the series models are fitted to ----------------------------------------------- */
+
+/* 1 when carecast link has written a panel. */
+int cc_store_has_panel(cc_store *store);
+
+/* The series models are fitted to (fit, backtest, effect, the demand models and
+ * scenarios): once the store has a panel, the panel's, each at the finest
+ * frequency the panel has for it (its own frequency, or months where Denton
+ * disaggregation was asked for), with the linked GSS codes and common age
+ * bands; before that, /series. Ids are sorted; free them with cc_store_free_names. */
+CC_MUST_CHECK cc_status cc_store_model_series_ids(cc_store *store, char ***ids, size_t *n, cc_error *err);
+
+/* Read the model series with id (as above). CC_EINPUT when there is none. Caller frees *out. */
+CC_MUST_CHECK cc_status cc_store_model_series_read(cc_store *store, const char *id, cc_series **out, cc_error *err);
+
+/* 1 when there is a model series with id. */
+int cc_store_model_series_exists(cc_store *store, const char *id);
+
 /* Remove the whole panel (no error when there is none). */
 CC_MUST_CHECK cc_status cc_store_panel_clear(cc_store *store, cc_error *err);
 

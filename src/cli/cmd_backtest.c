@@ -97,7 +97,7 @@ static int run_backtest(const char *store_path, const char *glob, backtest_plan 
   cc_status status = slots ? CC_OK : cc_error_set(&err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!status) status = cc_accuracy_total_init(&total, plan->levels, plan->n_levels, &err);
   if (!status) status = cc_store_open(store_path, CC_STORE_READ, NULL, &store, &err);
-  if (!status) status = cc_store_series_ids(store, &ids, &n_ids, &err);
+  if (!status) status = cc_store_model_series_ids(store, &ids, &n_ids, &err);
   if (!status) {
     fputs("series_id,model,points,mae,rmse,mase,smape", out);
     for (size_t l = 0; l < plan->n_levels; l++) fprintf(out, ",coverage%g", plan->levels[l]);
@@ -109,7 +109,7 @@ static int run_backtest(const char *store_path, const char *glob, backtest_plan 
     for (; !status && i < n_ids && in_chunk < CC_BACKTEST_CHUNK; i++) {
       if (glob && fnmatch(glob, ids[i], 0) != 0) continue;
       matched++;
-      status = cc_store_series_read(store, ids[i], &slots[in_chunk].series, &err);
+      status = cc_store_model_series_read(store, ids[i], &slots[in_chunk].series, &err);
       if (!status) in_chunk++;
     }
 #pragma omp parallel for schedule(dynamic) num_threads(plan->jobs)

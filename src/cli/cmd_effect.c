@@ -86,10 +86,10 @@ static cc_status read_control(cc_store *store, const cc_series *s, const char *c
                               cc_error *err) {
   *control = NULL;
   if (!control_id) return CC_OK;
-  if (!cc_store_series_exists(store, control_id))
+  if (!cc_store_model_series_exists(store, control_id))
     return cc_error_set(err, CC_EINPUT, NULL, 0, "control", "no series '%s' in the store (see carecast list)", control_id);
   cc_series *c = NULL;
-  cc_status status = cc_store_series_read(store, control_id, &c, err);
+  cc_status status = cc_store_model_series_read(store, control_id, &c, err);
   if (status) return status;
   if (c->freq != s->freq) {
     status = cc_error_set(err, CC_EINPUT, NULL, 0, "control", "control series %s is %s, %s is %s", control_id,
@@ -121,10 +121,10 @@ static int run_effect(const effect_request *q) {
   cc_cli_timestamp(now, sizeof now);
   cc_cli_run_stamp(stamp, sizeof stamp);
   cc_status status = cc_store_open(q->store_path, CC_STORE_WRITE, &store_options, &store, &err);
-  if (!status && !cc_store_series_exists(store, q->series_id))
+  if (!status && !cc_store_model_series_exists(store, q->series_id))
     status = cc_error_set(&err, CC_EINPUT, q->store_path, 0, "series", "no series '%s' in the store (see carecast list)",
                           q->series_id);
-  if (!status) status = cc_store_series_read(store, q->series_id, &s, &err);
+  if (!status) status = cc_store_model_series_read(store, q->series_id, &s, &err);
   if (!status) status = locate_change(s, q, &change, &ramp_periods, &err);
   if (!status) status = read_control(store, s, q->control_id, &control, &err);
   if (!status) {

@@ -231,7 +231,7 @@ int cc_cli_fit_xreg(const char *store_path, const char *glob, const char *model_
   char run_stamp[32];
   cc_cli_run_stamp(run_stamp, sizeof run_stamp);
   if (!status) status = cc_store_open(store_path, CC_STORE_WRITE, &options, &store, &err);
-  if (!status) status = cc_store_series_ids(store, &ids, &n_ids, &err);
+  if (!status) status = cc_store_model_series_ids(store, &ids, &n_ids, &err);
   if (!status) status = cc_store_run_create(store, "models", run_stamp, run_id, &err);
   if (!status) status = cc_store_run_describe(store, "models", run_id, "model_request", model_text, &err);
   if (!status) status = cc_store_run_describe(store, "models", run_id, "created_at", now, &err);
@@ -239,11 +239,11 @@ int cc_cli_fit_xreg(const char *store_path, const char *glob, const char *model_
   if (!status) status = cc_store_run_describe(store, "models", run_id, "lambda", lambda_text ? lambda_text : "none", &err);
   if (!status && xreg_text) status = cc_store_run_describe(store, "models", run_id, "xreg", xreg_text, &err);
   for (size_t j = 0; !status && j < regs.n; j++) {
-    if (!cc_store_series_exists(store, regs.names[j]))
+    if (!cc_store_model_series_exists(store, regs.names[j]))
       status = cc_error_set(&err, CC_EINPUT, store_path, 0, "xreg", "no series '%s' in the store (see carecast list)",
                             regs.names[j]);
     else
-      status = cc_store_series_read(store, regs.names[j], &regs.series[j], &err);
+      status = cc_store_model_series_read(store, regs.names[j], &regs.series[j], &err);
   }
   size_t i = 0;
   while (!status && i < n_ids) {
@@ -251,7 +251,7 @@ int cc_cli_fit_xreg(const char *store_path, const char *glob, const char *model_
     for (; !status && i < n_ids && in_chunk < CC_FIT_CHUNK; i++) {
       if (glob && fnmatch(glob, ids[i], 0) != 0) continue;
       matched++;
-      status = cc_store_series_read(store, ids[i], &slots[in_chunk].series, &err);
+      status = cc_store_model_series_read(store, ids[i], &slots[in_chunk].series, &err);
       if (!status) status = prepare_regressors(&slots[in_chunk], &regs, &err);
       if (slots[in_chunk].series) in_chunk++;
     }

@@ -46,9 +46,9 @@ static cc_status load_series(cc_store *store, const cc_demand_spec *spec, const 
   *out = NULL;
   cc_status st = cc_demand_series_id(spec, t, geography, band, id, sizeof id, err);
   if (st) return st;
-  if (!cc_store_series_exists(store, id))
+  if (!cc_store_model_series_exists(store, id))
     return cc_error_set(err, CC_EINPUT, spec->path, t->line, t->key, "series '%s' is not in the store", id);
-  return cc_store_series_read(store, id, out, err);
+  return cc_store_model_series_read(store, id, out, err);
 }
 
 static cc_status require_freq(const cc_demand_spec *spec, const cc_demand_template *t, const cc_series *s, cc_freq freq,

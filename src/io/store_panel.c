@@ -2,8 +2,14 @@
  *
  * /panel/<frequency>/<measure>/<geography>/<age_band> holds series written
  * exactly as /series holds them (values, bounds, flags, attributes), one
- * frequency per branch, so that a month and its quarter never share a path. */
+ * frequency per branch, so that a month and its quarter never share a path.
+ *
+ * The series models are fitted to (cc_store_model_series_*) are the panel's
+ * once carecast link has written one, each at the finest frequency the panel
+ * has for it (its own, or months where Denton disaggregation was asked for),
+ * and /series before that. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "h5util.h"
@@ -57,4 +63,59 @@ cc_status cc_store_panel_get_note(cc_store *store, const char *name, char **valu
   cc_status status = cc_h5_attr_exists(group, name) ? cc_h5_attr_get_text(group, name, value, err) : CC_OK;
   H5Gclose(group);
   return status ? cc_store_error_here(store, err, status) : CC_OK;
+}
+
+static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The frequencies tried for a model series, finest first. */
+static const cc_freq model_frequencies[] = {CC_FREQ_MONTH, CC_FREQ_QUARTER, CC_FREQ_FYEAR, CC_FREQ_YEAR};
+#define N_MODEL_FREQUENCIES (sizeof model_frequencies / sizeof *model_frequencies)
+
+int cc_store_has_panel(cc_store *store) { return cc_h5_path_exists(store->file, CC_PANEL_GROUP); }
+
+/* The panel key of series id at its finest frequency into key; 0 when the panel has none. */
+static int finest_key(cc_store *store, const char *id, char *key, size_t len) {
+  for (size_t f = 0; f < N_MODEL_FREQUENCIES; f++) {
+    char path[CC_PANEL_KEY_MAX + 16];
+    snprintf(key, len, "%s/%s", cc_freq_name(model_frequencies[f]), id);
+    panel_path(key, path, sizeof path);
+    if (cc_h5_path_exists(store->file, path)) return 1;
+  }
+  return 0;
+}
+
+int cc_store_model_series_exists(cc_store *store, const char *id) {
+  char key[CC_PANEL_KEY_MAX];
+  if (strlen(id) >= CC_SERIES_ID_MAX) return 0;
+  return cc_store_has_panel(store) ? finest_key(store, id, key, sizeof key) : cc_store_series_exists(store, id);
+}
+
+cc_status cc_store_model_series_read(cc_store *store, const char *id, cc_series **out, cc_error *err) {
+  if (!cc_store_has_panel(store)) return cc_store_series_read(store, id, out, err);
+  char key[CC_PANEL_KEY_MAX];
+  *out = NULL;
+  if (strlen(id) >= CC_SERIES_ID_MAX || !finest_key(store, id, key, sizeof key))
+    return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no series '%s' in the linked panel", id);
+  return cc_store_panel_read(store, key, out, err);
+}
+
+cc_status cc_store_model_series_ids(cc_store *store, char ***ids, size_t *n, cc_error *err) {
+  if (!cc_store_has_panel(store)) return cc_store_series_ids(store, ids, n, err);
+  char **keys = NULL;
+  size_t n_keys = 0, kept = 0;
+  cc_status status = cc_store_panel_keys(store, &keys, &n_keys, err);
+  if (status) return status;
+  /* keys are "<frequency>/<id>": cut the frequency off, sort, keep each id once */
+  for (size_t k = 0; k < n_keys; k++) {
+    const char *slash = strchr(keys[k], '/');
+    if (slash) memmove(keys[k], slash + 1, strlen(slash + 1) + 1);
+  }
+  qsort(keys, n_keys, sizeof *keys, compare_names);
+  for (size_t k = 0; k < n_keys; k++) {
+    if (kept > 0 && strcmp(keys[kept - 1], keys[k]) == 0) free(keys[k]);
+    else keys[kept++] = keys[k];
+  }
+  *ids = keys;
+  *n = kept;
+  return CC_OK;
 }

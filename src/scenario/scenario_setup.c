@@ -169,10 +169,10 @@ static cc_status add_activities(cc_store *store, scenario_plan *p, char **keys, 
         return cc_error_set(err, CC_EINPUT, s->path, cost->line, "activity", "'%s' is too long for a series id", cost->activity);
       if (activity_of(p, a->id) >= 0)
         return cc_error_set(err, CC_EINPUT, s->path, cost->line, "activity", "'%s' is priced by two unit costs", a->id);
-      if (!cc_store_series_exists(store, a->id))
+      if (!cc_store_model_series_exists(store, a->id))
         return cc_error_set(err, CC_EINPUT, s->path, cost->line, "activity", "series '%s' is not in the store", a->id);
       cc_series *series = NULL;
-      cc_status st = cc_store_series_read(store, a->id, &series, err);
+      cc_status st = cc_store_model_series_read(store, a->id, &series, err);
       if (st) return st;
       a->kind = series->kind;
       a->freq = series->freq;
@@ -227,7 +227,7 @@ static cc_status add_series_lever(cc_store *store, scenario_plan *p, char **keys
   }
   long a = activity_of(p, id);
   if (a < 0) {
-    if (!cc_store_series_exists(store, id))
+    if (!cc_store_model_series_exists(store, id))
       return cc_error_set(err, CC_EINPUT, s->path, lever->line, "series", "lever '%s' acts on series '%s', which is not in the store",
                           lever->name, id);
     return cc_error_set(err, CC_EINPUT, s->path, lever->line, "series",
