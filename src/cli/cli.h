@@ -39,6 +39,13 @@ int cc_cmd_link_records(int argc, char **argv);
 int cc_cmd_quality(int argc, char **argv);
 int cc_cmd_effect(int argc, char **argv);
 int cc_cmd_link(int argc, char **argv);
+int cc_cmd_report(int argc, char **argv);
+
+/* Write the HTML report of the store at store_path to out_path (atomically)
+ * and say what it holds on progress (shared by report and demo). */
+struct cc_report_options;
+int cc_cli_report_write(const char *store_path, const char *out_path, const struct cc_report_options *options,
+                        FILE *progress);
 
 /* Link the series of the store into its panel and print the report (shared by link and
  * demo). disaggregate: measures to disaggregate to months (NULL-terminated) or NULL.

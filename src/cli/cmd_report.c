@@ -1,0 +1,100 @@
+/* cmd_report.c: carecast report. Writes the HTML report of a store
+ * (report.h) to one self-contained file, atomically. Read-only on the store.
+ *
+ * Disclosure control: without --internal the report is meant for
+ * publication, and every published count passes through the hook that
+ * publication_disclosure() returns. This build has no disclosure-control
+ * module yet: the hook is the no-op, and the report says so on its first
+ * and last page. Wire the statistical disclosure control module in there. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "carecast/file.h"
+#include "carecast/report.h"
+#include "cli.h"
+
+#define CC_REPORT_GLOBS_MAX 32     /* --series options */
+#define CC_REPORT_SCENARIOS_MAX 64 /* --scenario options */
+
+/* The hook for a report meant for publication. SDC: replace this body with
+ * the disclosure-control module's hook (suppression and rounding of small
+ * counts); until then it publishes every count as computed and says so. */
+static void publication_disclosure(cc_disclosure *d) {
+  cc_disclosure_none(d);
+  d->name = "none: this build has no disclosure-control module, so small counts are shown as computed";
+}
+
+int cc_cli_report_write(const char *store_path, const char *out_path, const cc_report_options *options, FILE *progress) {
+  cc_error err;
+  cc_error_clear(&err);
+  cc_store_options store_options = cc_cli_store_options();
+  cc_store *store = NULL;
+  char *html = NULL;
+  size_t len = 0;
+  FILE *out = NULL;
+  cc_report_summary summary;
+  cc_status st = cc_store_open(store_path, CC_STORE_READ, &store_options, &store, &err);
+  if (!st && !(out = open_memstream(&html, &len))) st = cc_error_set(&err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!st) st = cc_report_write(store, options, out, &summary, &err);
+  if (out && fclose(out) != 0 && !st) st = cc_error_set(&err, CC_ENOMEM, NULL, 0, NULL, "out of memory writing the report");
+  if (!st) st = cc_file_write_atomic(out_path, html, len, &err);
+  cc_store_close(store);
+  free(html);
+  if (st) return cc_cli_report(&err);
+  fprintf(progress, "report: %zu series (fan charts)%s, %zu scenario run%s, %zu charts, %zu backtests, %zu bytes: %s\n",
+          summary.series_shown, summary.series_left_out ? " and more left out (--series chooses)" : "",
+          summary.scenarios_shown, summary.scenarios_shown == 1 ? "" : "s", summary.charts, summary.backtests, len,
+          out_path);
+  return CC_EXIT_OK;
+}
+
+int cc_cmd_report(int argc, char **argv) {
+  static const struct option options[] = {
+      {"store", required_argument, NULL, 's'},  {"out", required_argument, NULL, 'o'},
+      {"scenario", required_argument, NULL, 'c'}, {"series", required_argument, NULL, 'g'},
+      {"internal", no_argument, NULL, 'i'},     {"no-backtest", no_argument, NULL, 'n'},
+      {"help", no_argument, NULL, 'h'},         {0}};
+  const char *store_path = NULL, *out_path = NULL;
+  const char *globs[CC_REPORT_GLOBS_MAX], *scenarios[CC_REPORT_SCENARIOS_MAX];
+  size_t n_globs = 0, n_scenarios = 0;
+  int internal = 0, backtest = 1, opt;
+  opterr = 0;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "+s:o:c:g:inh", options, NULL)) != -1) {
+    switch (opt) {
+    case 's': store_path = optarg; break;
+    case 'o': out_path = optarg; break;
+    case 'c':
+      if (n_scenarios == CC_REPORT_SCENARIOS_MAX) return cc_cli_usage_error("report", "at most %d --scenario options", CC_REPORT_SCENARIOS_MAX);
+      scenarios[n_scenarios++] = optarg;
+      break;
+    case 'g':
+      if (n_globs == CC_REPORT_GLOBS_MAX) return cc_cli_usage_error("report", "at most %d --series options", CC_REPORT_GLOBS_MAX);
+      globs[n_globs++] = optarg;
+      break;
+    case 'i': internal = 1; break;
+    case 'n': backtest = 0; break;
+    case 'h': cc_cli_print_usage("report", stdout); return CC_EXIT_OK;
+    default: return cc_cli_usage_error("report", "unknown option or missing value: %s", argv[optind - 1]);
+    }
+  }
+  if (optind < argc) return cc_cli_usage_error("report", "unexpected argument: %s", argv[optind]);
+  if (!store_path) return cc_cli_usage_error("report", "--store is required");
+  if (!out_path) return cc_cli_usage_error("report", "--out is required");
+  cc_report_options report_options;
+  cc_report_options_default(&report_options);
+  report_options.series_globs = n_globs ? globs : NULL;
+  report_options.n_series_globs = n_globs;
+  report_options.scenario_runs = n_scenarios ? scenarios : NULL;
+  report_options.n_scenario_runs = n_scenarios;
+  report_options.internal = internal;
+  report_options.backtest = backtest;
+  if (!internal) publication_disclosure(&report_options.disclosure);
+  char now[40];
+  cc_cli_timestamp(now, sizeof now);
+  report_options.created_at = now;
+  report_options.store_label = cc_file_basename(store_path);
+  return cc_cli_report_write(store_path, out_path, &report_options, stderr);
+}
