@@ -14,11 +14,10 @@ static const char style_sheet[] =
     ".subtitle{color:#404040;margin:0 0 16px}.note{color:#404040;font-size:13px}\n"
     "table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}caption{text-align:left;font-weight:bold;"
     "padding:4px 0}\nth,td{border-bottom:1px solid #d0d0d0;padding:3px 8px;vertical-align:top}"
-    "th{background:#eef2f7;text-align:left}td.r,th.r{text-align:right;font-variant-numeric:tabular-nums;"
-    "white-space:nowrap}\n"
+    "th{background:#eef2f7;text-align:left}td.r,th.r{text-align:right;font-variant-numeric:tabular-nums}\n"
     "figure{margin:12px 0 20px}figcaption{font-size:13px;color:#404040}svg.chart{max-width:100%;height:auto;"
     "display:block}\n"
-    "nav.toc ol{padding-left:22px}nav.toc li.sub{list-style:none;margin-left:-6px;font-size:13px}\n"
+    "nav.toc ol{padding-left:22px}nav.toc ol ol{list-style:disc;font-size:13px}\n"
     ".internal-banner{background:#1a1a1a;color:#fff;font-weight:bold;text-align:center;padding:4px;"
     "letter-spacing:.05em;position:sticky;top:0;z-index:1}\n"
     "@media print{@page{size:A4;margin:14mm}body{max-width:none;padding:0;font-size:11pt}"
@@ -72,13 +71,22 @@ void cc_html_end(FILE *out, const cc_html_page *page) {
 
 void cc_html_toc(FILE *out, size_t n, const cc_html_toc_entry *entries) {
   fputs("<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n", out);
+  int open_item = 0, open_sub = 0;
   for (size_t i = 0; i < n; i++) {
-    fprintf(out, "<li%s><a href=\"#", entries[i].level > 1 ? " class=\"sub\"" : "");
+    int sub = entries[i].level > 1;
+    if (sub && !open_sub) fputs("<ol>\n", out), open_sub = 1;
+    if (!sub && open_sub) fputs("</ol>\n", out), open_sub = 0;
+    if (open_item && !sub && i > 0) fputs("</li>\n", out);
+    if (sub) fputs("<li>", out);
+    else fputs("<li>", out), open_item = 1;
+    fputs("<a href=\"#", out);
     cc_html_escape(out, entries[i].id);
     fputs("\">", out);
     cc_html_escape(out, entries[i].title);
-    fputs("</a></li>\n", out);
+    fputs(sub ? "</a></li>\n" : "</a>", out);
   }
+  if (open_sub) fputs("</ol>\n", out);
+  if (open_item) fputs("</li>\n", out);
   fputs("</ol>\n</nav>\n", out);
 }
 

@@ -88,6 +88,7 @@ char *cc_numfmt_money_tick(double pounds, double step, double scale, char *buf, 
   char number[CC_NUMFMT_MAX];
   cc_numfmt_tick(fabs(pounds) / unit, step / unit, number, sizeof number);
   int zero = strspn(number, "0.") == strlen(number);
-  snprintf(buf, len, "%s\u00a3%s%s", pounds < 0 && !zero ? "-" : "", number, zero ? "" : suffix);
+  if (zero) snprintf(buf, len, "\u00a30");
+  else snprintf(buf, len, "%s\u00a3%s%s", pounds < 0 ? "-" : "", number, suffix);
   return buf;
 }

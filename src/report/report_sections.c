@@ -17,17 +17,114 @@
 static const int years_ahead[] = {1, 3, CC_REPORT_YEARS_AHEAD_MAX};
 #define N_AHEAD (sizeof years_ahead / sizeof *years_ahead)
 
+/* One cell of the summary: its year and its text without the year. */
+typedef struct summary_cell {
+  int has;                      /* 0: the forecast does not reach that year */
+  cc_period year;
+  char text[3 * CC_NUMFMT_MAX + 16]; /* "1,300 (1,200 to 1,400)" */
+} summary_cell;
+
+#define SUMMARY_YEARS (1 + N_AHEAD) /* now and each year ahead */
+
 /* The cell of one year: "1,234" observed, "1,300 (1,200 to 1,400)" forecast. */
-static void year_cell(const report *r, const report_series *s, const report_year *y, char *buf, size_t len) {
+static void year_cell(const report *r, const report_series *s, const report_year *y, summary_cell *c) {
   char year[CC_PERIOD_TEXT_MAX], v[CC_NUMFMT_MAX], lo[CC_NUMFMT_MAX], hi[CC_NUMFMT_MAX];
   cc_period_format(y->year, year, sizeof year);
   cc_count_origin origin = y->modelled ? CC_COUNT_MODELLED : CC_COUNT_OBSERVED;
   double centre = y->modelled && !isnan(y->p50) ? y->p50 : y->mean;
   report_count_text(r, s->id, "summary", year, origin, centre, v, sizeof v);
+  c->has = 1;
+  c->year = y->year;
   if (y->modelled && !isnan(y->lo80))
-    snprintf(buf, len, "%s: %s (%s to %s)", year, v, report_count_text(r, s->id, "summary", year, origin, y->lo80, lo, sizeof lo),
+    snprintf(c->text, sizeof c->text, "%s (%s to %s)", v,
+             report_count_text(r, s->id, "summary", year, origin, y->lo80, lo, sizeof lo),
              report_count_text(r, s->id, "summary", year, origin, y->hi80, hi, sizeof hi));
-  else snprintf(buf, len, "%s: %s", year, v);
+  else snprintf(c->text, sizeof c->text, "%s", v);
+}
+
+/* The summary's cells of series s: now and each year ahead. */
+static cc_status summary_cells(const report *r, const report_series *s, summary_cell cells[SUMMARY_YEARS], cc_error *err) {
+  report_year *years = NULL;
+  size_t n = 0;
+  memset(cells, 0, SUMMARY_YEARS * sizeof *cells);
+  cc_status st = report_series_years(s, &years, &n, err);
+  if (st) return st;
+  long now = -1;
+  for (size_t k = 0; k < n; k++)
+    if (!years[k].modelled) now = (long)k;
+  if (now >= 0) year_cell(r, s, &years[now], &cells[0]);
+  for (size_t a = 0; a < N_AHEAD; a++) {
+    /* the year years_ahead[a] after the last whole observed year, or the years_ahead[a]-th forecast year */
+    size_t seen = 0;
+    for (size_t k = 0; k < n; k++) {
+      if (!years[k].modelled) continue;
+      seen++;
+      int hit = now >= 0 ? years[k].year.index == years[now].year.index + years_ahead[a] : seen == (size_t)years_ahead[a];
+      if (hit) year_cell(r, s, &years[k], &cells[1 + a]);
+    }
+  }
+  free(years);
+  return CC_OK;
+}
+
+/* The year every row of a column shares, or 0 when they differ (*year set when 1). */
+static int common_year(const summary_cell (*cells)[SUMMARY_YEARS], size_t n_rows, size_t column, cc_period *year) {
+  int any = 0;
+  for (size_t i = 0; i < n_rows; i++) {
+    const summary_cell *c = &cells[i][column];
+    if (!c->has) continue;
+    if (any && (c->year.index != year->index || c->year.freq != year->freq)) return 0;
+    *year = c->year;
+    any = 1;
+  }
+  return any;
+}
+
+static cc_status summary_table(report *r, int service, cc_error *err) {
+  static const char *const titles[SUMMARY_YEARS] = {"now", "in 1 year", "in 3 years", "in 5 years"};
+  size_t n_rows = 0;
+  for (size_t i = 0; i < r->n_series; i++) n_rows += r->series[i].service == service;
+  summary_cell (*cells)[SUMMARY_YEARS] = calloc(n_rows ? n_rows : 1, sizeof *cells);
+  const report_series **rows = calloc(n_rows ? n_rows : 1, sizeof *rows);
+  cc_status st = cells && rows ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  size_t k = 0;
+  for (size_t i = 0; !st && i < r->n_series; i++) {
+    if (r->series[i].service != service) continue;
+    rows[k] = &r->series[i];
+    st = summary_cells(r, rows[k], cells[k], err);
+    k++;
+  }
+  if (!st) {
+    char headers_text[SUMMARY_YEARS][64], year[CC_PERIOD_TEXT_MAX];
+    const char *headers[SUMMARY_COLUMNS] = {"series", "measured as"};
+    int shared[SUMMARY_YEARS];
+    for (size_t c = 0; c < SUMMARY_YEARS; c++) {
+      cc_period p;
+      shared[c] = common_year((const summary_cell(*)[SUMMARY_YEARS])cells, n_rows, c, &p);
+      if (shared[c]) snprintf(headers_text[c], sizeof headers_text[c], "%s: %s", titles[c], cc_period_format(p, year, sizeof year));
+      else snprintf(headers_text[c], sizeof headers_text[c], "%s", titles[c]);
+      headers[2 + c] = headers_text[c];
+    }
+    cc_html_table_begin(r->out, NULL, SUMMARY_COLUMNS, headers, "llrrrr");
+    for (size_t i = 0; i < n_rows; i++) {
+      char texts[SUMMARY_YEARS][sizeof cells[0][0].text + CC_PERIOD_TEXT_MAX + 2];
+      const char *row[SUMMARY_COLUMNS] = {rows[i]->id, rows[i]->kind == CC_KIND_FLOW || rows[i]->kind == CC_KIND_AMOUNT
+                                                           ? "total in the year"
+                                                           : "at the year's end"};
+      for (size_t c = 0; c < SUMMARY_YEARS; c++) {
+        const summary_cell *cell = &cells[i][c];
+        if (!cell->has) snprintf(texts[c], sizeof texts[c], CC_NUMFMT_MISSING);
+        else if (shared[c]) snprintf(texts[c], sizeof texts[c], "%s", cell->text);
+        else snprintf(texts[c], sizeof texts[c], "%s: %s", cc_period_format(cell->year, year, sizeof year), cell->text);
+        row[2 + c] = texts[c];
+      }
+      cc_html_table_row(r->out, SUMMARY_COLUMNS, row, "llrrrr");
+    }
+    cc_html_table_end(r->out);
+  }
+  free(cells);
+  free(rows);
+  return st;
 }
 
 cc_status report_write_summary(report *r, cc_error *err) {
@@ -40,42 +137,12 @@ cc_status report_write_summary(report *r, cc_error *err) {
                     "(people in a service) are at the year's end. Years run April to March. A dash: the forecast "
                     "does not reach that year.");
   cc_status st = CC_OK;
-  static const char *const headers[SUMMARY_COLUMNS] = {"series", "measured as", "now", "in 1 year", "in 3 years",
-                                                       "in 5 years"};
   for (int service = 0; !st && service < REPORT_SERVICES; service++) {
     int any = 0;
     for (size_t i = 0; i < r->n_series; i++) any |= r->series[i].service == service;
     if (!any) continue;
     cc_html_heading(out, 3, report_services[service].id, report_services[service].name);
-    cc_html_table_begin(out, NULL, SUMMARY_COLUMNS, headers, "llrrrr");
-    for (size_t i = 0; !st && i < r->n_series; i++) {
-      const report_series *s = &r->series[i];
-      if (s->service != service) continue;
-      report_year *years = NULL;
-      size_t n = 0;
-      st = report_series_years(s, &years, &n, err);
-      if (st) break;
-      char cells[SUMMARY_COLUMNS - 2][2 * CC_PERIOD_TEXT_MAX + 3 * CC_NUMFMT_MAX];
-      for (size_t c = 0; c < SUMMARY_COLUMNS - 2; c++) snprintf(cells[c], sizeof cells[c], CC_NUMFMT_MISSING);
-      long now = -1;
-      for (size_t k = 0; k < n; k++)
-        if (!years[k].modelled) now = (long)k;
-      if (now >= 0) year_cell(r, s, &years[now], cells[0], sizeof cells[0]);
-      for (size_t a = 0; a < N_AHEAD; a++) {
-        /* the year `years_ahead[a]` after the last whole observed year (or after the start of the forecast) */
-        cc_period target = now >= 0 ? cc_period_add(years[now].year, years_ahead[a]) : (cc_period){0};
-        for (size_t k = 0; k < n; k++) {
-          int hit = now >= 0 ? years[k].year.index == target.index
-                             : years[k].modelled && k == (size_t)(years_ahead[a] - 1);
-          if (hit && years[k].modelled) year_cell(r, s, &years[k], cells[1 + a], sizeof cells[1 + a]);
-        }
-      }
-      const char *basis = s->kind == CC_KIND_FLOW || s->kind == CC_KIND_AMOUNT ? "total in the year" : "at the year's end";
-      const char *row[SUMMARY_COLUMNS] = {s->id, basis, cells[0], cells[1], cells[2], cells[3]};
-      cc_html_table_row(out, SUMMARY_COLUMNS, row, "llrrrr");
-      free(years);
-    }
-    cc_html_table_end(out);
+    st = summary_table(r, service, err);
   }
   cc_html_section_end(out);
   return st;
