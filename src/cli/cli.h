@@ -42,7 +42,9 @@ int cc_cmd_link(int argc, char **argv);
 int cc_cmd_report(int argc, char **argv);
 
 /* Write the HTML report of the store at store_path to out_path (atomically)
- * and say what it holds on progress (shared by report and demo). */
+ * and say what it holds on progress (shared by report and demo). The
+ * disclosure hook is chosen here from options->internal: none for internal
+ * use, else the publication hook of cmd_report.c (where SDC plugs in). */
 struct cc_report_options;
 int cc_cli_report_write(const char *store_path, const char *out_path, const struct cc_report_options *options,
                         FILE *progress);

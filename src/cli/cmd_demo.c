@@ -11,6 +11,7 @@
 #include "carecast/demand.h"
 #include "carecast/file.h"
 #include "carecast/forecast.h"
+#include "carecast/report.h"
 #include "carecast/scenario_run.h"
 #include "cli.h"
 
@@ -151,42 +152,57 @@ int cc_cmd_demo(int argc, char **argv) {
   int jobs = 1;
   if (code == CC_EXIT_OK) code = cc_cli_jobs(NULL, &jobs);
   if (code == CC_EXIT_OK) {
-    printf("[1/7] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
+    printf("[1/8] ingest: %zu sources from %s into %s\n", n_files, sources_dir, store_path);
     code = cc_cli_ingest_files(store_path, files, n_files, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
     char lookups_dir[CC_ERROR_FILE_MAX];
     snprintf(lookups_dir, sizeof lookups_dir, "%s/lookups", data_dir);
-    printf("[2/7] link: GSS codes, common age bands and frequencies, with the lookups in %s\n", lookups_dir);
+    printf("[2/8] link: GSS codes, common age bands and frequencies, with the lookups in %s\n", lookups_dir);
     code = cc_cli_link(store_path, lookups_dir, NULL, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[3/7] list: the series in %s\n", store_path);
+    printf("[3/8] list: the series in %s\n", store_path);
     code = cc_cli_list_series(store_path, NULL, NULL, 0, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[4/7] fit: automatic model choice for every series with at least two observations\n");
+    printf("[4/8] fit: automatic model choice for every series with at least two observations\n");
     code = cc_cli_fit(store_path, NULL, "auto", NULL, 0, jobs, stdout);
   }
   if (code == CC_EXIT_OK) {
-    printf("[5/7] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,
+    printf("[5/8] forecast: %s ahead, 80%% and 95%% intervals, %d sample paths per series\n", CC_DEMO_HORIZON,
            CC_FORECAST_PATHS_DEFAULT);
     forecast_plan plan = {.horizon = CC_DEMO_HORIZON, .n_paths = CC_FORECAST_PATHS_DEFAULT, .seed = CC_DEMO_SEED, .jobs = jobs};
     cc_cli_parse_levels("80,95", &plan);
     code = cc_cli_forecast(store_path, NULL, &plan, forecast_csv, stdout);
     if (code == CC_EXIT_OK) {
-      printf("[6/7] demand models: the cohort and stock-and-flow models in %s, fitted and projected %s ahead\n", models_dir,
+      printf("[6/8] demand models: the cohort and stock-and-flow models in %s, fitted and projected %s ahead\n", models_dir,
              CC_DEMO_DEMAND_HORIZON);
       forecast_plan demand_plan = plan;
       demand_plan.horizon = CC_DEMO_DEMAND_HORIZON;
       code = run_demand_models(store_path, models_dir, out_dir, &demand_plan);
     }
     if (code == CC_EXIT_OK) {
-      printf("[7/7] scenarios: every scenario in %s, %d draws each\n", scenarios_dir, CC_SCENARIO_DRAWS_DEFAULT);
+      printf("[7/8] scenarios: every scenario in %s, %d draws each\n", scenarios_dir, CC_SCENARIO_DRAWS_DEFAULT);
       code = run_scenarios(store_path, scenarios_dir, out_dir, jobs);
     }
   }
-  if (code == CC_EXIT_OK) printf("done: store %s, forecasts %s\n", store_path, forecast_csv);
+  char *report_path = malloc(store_len + 16);
+  if (!report_path) code = CC_EXIT_INTERNAL;
+  else snprintf(report_path, store_len + 16, "%s/report.html", out_dir);
+  if (code == CC_EXIT_OK) {
+    printf("[8/8] report: the HTML report of every stage, %s\n", report_path);
+    fflush(stdout);
+    cc_report_options report_options;
+    cc_report_options_default(&report_options);
+    char now[40];
+    cc_cli_timestamp(now, sizeof now);
+    report_options.created_at = now;
+    report_options.store_label = "store.h5 (carecast demo)";
+    code = cc_cli_report_write(store_path, report_path, &report_options, stdout);
+  }
+  if (code == CC_EXIT_OK) printf("done: store %s, forecasts %s, report %s\n", store_path, forecast_csv, report_path);
+  free(report_path);
   free(forecast_csv);
   for (size_t i = 0; i < n_files; i++) free(files[i]);
   free(files);

@@ -26,7 +26,10 @@ static void publication_disclosure(cc_disclosure *d) {
   d->name = "none: this build has no disclosure-control module, so small counts are shown as computed";
 }
 
-int cc_cli_report_write(const char *store_path, const char *out_path, const cc_report_options *options, FILE *progress) {
+int cc_cli_report_write(const char *store_path, const char *out_path, const cc_report_options *given, FILE *progress) {
+  cc_report_options chosen = *given, *options = &chosen;
+  if (options->internal) cc_disclosure_none(&options->disclosure);
+  else publication_disclosure(&options->disclosure);
   cc_error err;
   cc_error_clear(&err);
   cc_store_options store_options = cc_cli_store_options();
@@ -91,7 +94,6 @@ int cc_cmd_report(int argc, char **argv) {
   report_options.n_scenario_runs = n_scenarios;
   report_options.internal = internal;
   report_options.backtest = backtest;
-  if (!internal) publication_disclosure(&report_options.disclosure);
   char now[40];
   cc_cli_timestamp(now, sizeof now);
   report_options.created_at = now;
