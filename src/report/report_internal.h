@@ -23,7 +23,7 @@ typedef struct report_service {
 extern const report_service report_services[REPORT_SERVICES];
 
 /* One series shown: its history, the forecast it is shown from and what
- * the diagnostics need. */
+ * the diagnostics need (data quality is assessed for the whole store, report_sections.c). */
 typedef struct report_series {
   char id[CC_SERIES_ID_MAX];
   char run[CC_RUN_ID_MAX];         /* the forecast run */
@@ -40,7 +40,6 @@ typedef struct report_series {
   cc_model_context context;
   cc_backtest_result *backtest;    /* NULL when not run */
   char backtest_note[160];         /* why not, or what was run */
-  cc_quality *quality;             /* NULL when the series is not stored */
 } report_series;
 
 typedef struct report {
@@ -64,7 +63,7 @@ typedef struct report_year {
   double p50, lo80, hi80, lo95, hi95; /* NaN when observed or without paths */
 } report_year;
 
-/* Load everything series s needs (history, forecast, bands, model, quality,
+/* Load everything series s needs (history, forecast, bands, model
  * and the backtest when asked); s->id, run and model_run set. */
 CC_MUST_CHECK cc_status report_series_load(report *r, report_series *s, cc_error *err);
 void report_series_clear(report_series *s);

@@ -152,8 +152,11 @@ cc_status report_write_summary(report *r, cc_error *err) {
 
 typedef struct quality_row {
   char id[CC_SERIES_ID_MAX];
-  cc_quality q;  /* counts only: marks and replacements freed */
+  cc_quality q;              /* counts only: marks and replacements freed */
+  char break_text[48];       /* "no", or "yes, from 2020-04" */
 } quality_row;
+
+#define QUALITY_COLUMNS 8
 
 static int compare_scores(const void *a, const void *b) {
   const quality_row *x = a, *y = b;
@@ -161,28 +164,22 @@ static int compare_scores(const void *a, const void *b) {
   return strcmp(x->id, y->id);
 }
 
-static void quality_cells(const char *id, const cc_quality *q, char cells[8][CC_SERIES_ID_MAX]) {
-  snprintf(cells[0], CC_SERIES_ID_MAX, "%s", id);
-  snprintf(cells[1], CC_SERIES_ID_MAX, "%zu", q->n);
-  snprintf(cells[2], CC_SERIES_ID_MAX, "%zu", q->missing);
-  snprintf(cells[3], CC_SERIES_ID_MAX, "%zu", q->suppressed);
-  snprintf(cells[4], CC_SERIES_ID_MAX, "%zu", q->outliers);
-  snprintf(cells[5], CC_SERIES_ID_MAX, "%zu", q->zeros);
-  if (q->has_break) snprintf(cells[6], CC_SERIES_ID_MAX, "yes (p %.3g)", q->break_p);
-  else snprintf(cells[6], CC_SERIES_ID_MAX, "no");
-  snprintf(cells[7], CC_SERIES_ID_MAX, "%.0f", q->score);
-}
-
-static void quality_table(FILE *out, const char *caption, size_t n, const char *const *ids, const cc_quality *const *qs) {
-  static const char *const headers[] = {"series", "periods", "missing", "suppressed", "outliers",
-                                        "unexpected zeros", "break", "score (0-100)"};
-  cc_html_table_begin(out, caption, 8, headers, "lrrrrrlr");
+static void quality_table(FILE *out, const char *caption, size_t n, const quality_row *const *rows) {
+  static const char *const headers[QUALITY_COLUMNS] = {"series", "periods", "missing", "suppressed", "outliers",
+                                                       "unexpected zeros", "break", "score (0-100)"};
+  cc_html_table_begin(out, caption, QUALITY_COLUMNS, headers, "lrrrrrlr");
   for (size_t i = 0; i < n; i++) {
-    char cells[8][CC_SERIES_ID_MAX];
-    quality_cells(ids[i], qs[i], cells);
-    const char *row[8];
-    for (int c = 0; c < 8; c++) row[c] = cells[c];
-    cc_html_table_row(out, 8, row, "lrrrrrlr");
+    const cc_quality *q = &rows[i]->q;
+    char cells[QUALITY_COLUMNS - 2][24];
+    snprintf(cells[0], sizeof cells[0], "%zu", q->n);
+    snprintf(cells[1], sizeof cells[1], "%zu", q->missing);
+    snprintf(cells[2], sizeof cells[2], "%zu", q->suppressed);
+    snprintf(cells[3], sizeof cells[3], "%zu", q->outliers);
+    snprintf(cells[4], sizeof cells[4], "%zu", q->zeros);
+    snprintf(cells[5], sizeof cells[5], "%.0f", q->score);
+    const char *row[QUALITY_COLUMNS] = {rows[i]->id, cells[0], cells[1], cells[2], cells[3], cells[4],
+                                        rows[i]->break_text, cells[5]};
+    cc_html_table_row(out, QUALITY_COLUMNS, row, "lrrrrrlr");
   }
   cc_html_table_end(out);
 }
@@ -207,6 +204,11 @@ static cc_status assess_store(cc_store *store, quality_row **rows, size_t *n_row
       out[i].q = *q;
       out[i].q.marks = NULL;
       out[i].q.replacements = NULL;
+      char period[CC_PERIOD_TEXT_MAX];
+      if (q->has_break)
+        snprintf(out[i].break_text, sizeof out[i].break_text, "yes, from %s",
+                 cc_period_format(cc_series_period(s, q->break_index), period, sizeof period));
+      else snprintf(out[i].break_text, sizeof out[i].break_text, "no");
     }
     cc_quality_free(q);
     cc_series_free(s);
@@ -245,17 +247,16 @@ cc_status report_write_quality(report *r, cc_error *err) {
   cc_html_paragraph(out, NULL, text);
   qsort(rows, n, sizeof *rows, compare_scores);
   size_t worst = n < WORST_SERIES_SHOWN ? n : WORST_SERIES_SHOWN, shown = 0;
-  const char **ids = malloc((worst + r->n_series + 1) * sizeof *ids);
-  const cc_quality **qs = malloc((worst + r->n_series + 1) * sizeof *qs);
-  if (!ids || !qs) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  for (size_t i = 0; !st && i < worst; i++) ids[i] = rows[i].id, qs[i] = &rows[i].q;
-  if (!st) quality_table(out, "The series of the store with the lowest scores", worst, ids, qs);
+  const quality_row **list = malloc((worst + r->n_series + 1) * sizeof *list);
+  if (!list) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t i = 0; !st && i < worst; i++) list[i] = &rows[i];
+  if (!st) quality_table(out, "The series of the store with the lowest scores", worst, list);
   for (size_t i = 0; !st && i < r->n_series; i++)
-    if (r->series[i].quality) ids[shown] = r->series[i].id, qs[shown++] = r->series[i].quality;
-  if (!st && shown) quality_table(out, "The series shown in this report", shown, ids, qs);
+    for (size_t k = 0; k < n; k++)
+      if (strcmp(rows[k].id, r->series[i].id) == 0) list[shown++] = &rows[k];
+  if (!st && shown) quality_table(out, "The series shown in this report", shown, list);
   cc_html_section_end(out);
-  free(ids);
-  free(qs);
+  free(list);
   free(rows);
   return st;
 }

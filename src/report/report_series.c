@@ -1,5 +1,5 @@
 /* report_series.c: the series the report shows -- loading each one (its
- * history, forecast, fan bands, model, quality and a quick backtest),
+ * history, forecast, fan bands, model and a quick backtest),
  * summing it into years, and the per-series sections: fan charts and tables
  * by year. The summary page and the analysts' sections are in
  * report_sections.c. */
@@ -49,7 +49,7 @@ static cc_status load_bands(report_series *s, cc_error *err) {
 static void run_backtest(report *r, report_series *s) {
   if (!s->model || !s->history) {
     snprintf(s->backtest_note, sizeof s->backtest_note, "not run: %s",
-             s->demand_model[0] ? "a demand model's output (its drivers' models are backtested)" : "no fitted model");
+             s->demand_model[0] ? "a demand model's projection, not a fitted series model" : "no fitted model");
     return;
   }
   if (r->backtests >= CC_REPORT_BACKTEST_SERIES_MAX) {
@@ -93,15 +93,6 @@ cc_status report_series_load(report *r, report_series *s, cc_error *err) {
       s->kind = s->context.kind;
   }
   if (!st) st = load_bands(s, err);
-  if (!st && s->history) {
-    cc_series *original = NULL;
-    int kept = 0;
-    st = cc_store_series_read_original(r->store, s->id, &original, &kept, err);
-    const cc_series *assessed = kept ? original : s->history;
-    if (!st && !(s->quality = cc_quality_alloc(assessed->n))) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-    if (!st) st = cc_quality_assess(assessed, s->quality, err);
-    cc_series_free(original);
-  }
   if (!st && r->options->backtest) run_backtest(r, s);
   else if (!st) snprintf(s->backtest_note, sizeof s->backtest_note, "not run (turned off)");
   return st;
@@ -115,7 +106,6 @@ void report_series_clear(report_series *s) {
   free(s->median);
   cc_model_free(s->model);
   cc_backtest_result_free(s->backtest);
-  cc_quality_free(s->quality);
 }
 
 /* ---- years ---------------------------------------------------------------------- */
