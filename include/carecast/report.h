@@ -28,6 +28,7 @@
 #include <stdio.h>
 
 #include "carecast/error.h"
+#include "carecast/geography.h"
 #include "carecast/series.h"
 #include "carecast/store.h"
 
@@ -86,6 +87,7 @@ typedef struct cc_report_options {
   int backtest;                      /* 1 (default): a quick backtest per series shown */
   const char *created_at;            /* the time shown on the report, e.g. "2026-11-29T22:00:00Z" (may be NULL) */
   const char *store_label;           /* what to call the store (e.g. its file name; NULL: its path) */
+  const cc_geo_lookup *places;       /* names of the geography codes (data/lookups); NULL: codes only */
 } cc_report_options;
 
 /* Defaults: everything off or NULL, the caps above, cc_disclosure_none, backtest on. */

@@ -46,6 +46,13 @@ int cc_cmd_report(int argc, char **argv);
  * disclosure hook is chosen here from options->internal: none for internal
  * use, else the publication hook of cmd_report.c (where SDC plugs in). */
 struct cc_report_options;
+struct cc_geo_lookup;
+
+/* The place names for the report: the lookups in lookups_dir, or when it is
+ * NULL those of the data folder (none, without an error, when it has none).
+ * The caller frees *places with cc_geo_lookup_free. Returns an exit code. */
+int cc_cli_report_places(const char *lookups_dir, struct cc_geo_lookup **places);
+
 int cc_cli_report_write(const char *store_path, const char *out_path, const struct cc_report_options *options,
                         FILE *progress);
 

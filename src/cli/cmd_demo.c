@@ -199,7 +199,13 @@ int cc_cmd_demo(int argc, char **argv) {
     cc_cli_timestamp(now, sizeof now);
     report_options.created_at = now;
     report_options.store_label = "store.h5 (carecast demo)";
-    code = cc_cli_report_write(store_path, report_path, &report_options, stdout);
+    char lookups_dir[CC_ERROR_FILE_MAX];
+    snprintf(lookups_dir, sizeof lookups_dir, "%s/lookups", data_dir);
+    cc_geo_lookup *places = NULL;
+    code = cc_cli_report_places(lookups_dir, &places);
+    report_options.places = places;
+    if (code == CC_EXIT_OK) code = cc_cli_report_write(store_path, report_path, &report_options, stdout);
+    cc_geo_lookup_free(places);
   }
   if (code == CC_EXIT_OK) printf("done: store %s, forecasts %s, report %s\n", store_path, forecast_csv, report_path);
   free(report_path);

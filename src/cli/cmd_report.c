@@ -26,6 +26,17 @@ static void publication_disclosure(cc_disclosure *d) {
   d->name = "none: this build has no disclosure-control module, so small counts are shown as computed";
 }
 
+int cc_cli_report_places(const char *lookups_dir, cc_geo_lookup **places) {
+  *places = NULL;
+  char dir[CC_ERROR_FILE_MAX];
+  if (lookups_dir) snprintf(dir, sizeof dir, "%s", lookups_dir);
+  else snprintf(dir, sizeof dir, "%s/lookups", cc_cli_data_dir(NULL));
+  if (!lookups_dir && !cc_file_exists(dir)) return CC_EXIT_OK; /* no names: the codes are shown */
+  cc_error err;
+  if (cc_geo_lookup_load(dir, places, &err) != CC_OK) return cc_cli_report(&err);
+  return CC_EXIT_OK;
+}
+
 int cc_cli_report_write(const char *store_path, const char *out_path, const cc_report_options *given, FILE *progress) {
   cc_report_options chosen = *given, *options = &chosen;
   if (options->internal) cc_disclosure_none(&options->disclosure);
@@ -58,14 +69,15 @@ int cc_cmd_report(int argc, char **argv) {
       {"store", required_argument, NULL, 's'},  {"out", required_argument, NULL, 'o'},
       {"scenario", required_argument, NULL, 'c'}, {"series", required_argument, NULL, 'g'},
       {"internal", no_argument, NULL, 'i'},     {"no-backtest", no_argument, NULL, 'n'},
+      {"lookups", required_argument, NULL, 'l'},
       {"help", no_argument, NULL, 'h'},         {0}};
-  const char *store_path = NULL, *out_path = NULL;
+  const char *store_path = NULL, *out_path = NULL, *lookups_dir = NULL;
   const char *globs[CC_REPORT_GLOBS_MAX], *scenarios[CC_REPORT_SCENARIOS_MAX];
   size_t n_globs = 0, n_scenarios = 0;
   int internal = 0, backtest = 1, opt;
   opterr = 0;
   optind = 1;
-  while ((opt = getopt_long(argc, argv, "+s:o:c:g:inh", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "+s:o:c:g:inl:h", options, NULL)) != -1) {
     switch (opt) {
     case 's': store_path = optarg; break;
     case 'o': out_path = optarg; break;
@@ -79,6 +91,7 @@ int cc_cmd_report(int argc, char **argv) {
       break;
     case 'i': internal = 1; break;
     case 'n': backtest = 0; break;
+    case 'l': lookups_dir = optarg; break;
     case 'h': cc_cli_print_usage("report", stdout); return CC_EXIT_OK;
     default: return cc_cli_usage_error("report", "unknown option or missing value: %s", argv[optind - 1]);
     }
@@ -98,5 +111,10 @@ int cc_cmd_report(int argc, char **argv) {
   cc_cli_timestamp(now, sizeof now);
   report_options.created_at = now;
   report_options.store_label = cc_file_basename(store_path);
-  return cc_cli_report_write(store_path, out_path, &report_options, stderr);
+  cc_geo_lookup *places = NULL;
+  int code = cc_cli_report_places(lookups_dir, &places);
+  report_options.places = places;
+  if (code == CC_EXIT_OK) code = cc_cli_report_write(store_path, out_path, &report_options, stderr);
+  cc_geo_lookup_free(places);
+  return code;
 }

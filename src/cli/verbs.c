@@ -212,7 +212,7 @@ const cc_verb cc_verbs[] = {
      cc_cmd_quality},
     {"report", "write the HTML report: demand by service, fan charts, quality, diagnostics, scenarios",
      "usage: carecast report --store STORE --out REPORT.html [--scenario RUN_ID ...]\n"
-     "                       [--series GLOB ...] [--internal] [--no-backtest]\n\n"
+     "                       [--series GLOB ...] [--internal] [--no-backtest] [--lookups DIR]\n\n"
      "Writes one self-contained HTML file (no network needed to open it; prints on A4):\n"
      "a summary of demand by service (now, and in 1, 3 and 5 years with 80% intervals),\n"
      "a fan chart (50/80/95% bands from the sample paths) and a table by year per series,\n"
@@ -228,7 +228,9 @@ const cc_verb cc_verbs[] = {
      "                     at most 12 per service; at most 60 in all)\n"
      "  --internal         for internal use: counts are not passed through disclosure control\n"
      "                     and every page says \"internal: not for publication\"\n"
-     "  --no-backtest      leave the backtests out (faster)\n",
+     "  --no-backtest      leave the backtests out (faster)\n"
+     "  --lookups DIR      place names for the geography codes (default: the data folder's\n"
+     "                     lookups, as carecast link)\n",
      cc_cmd_report},
     {"scenario", "run savings scenarios: Monte Carlo business cases by organisation and year",
      "usage: carecast scenario --store STORE [--draws N] [--seed S] [--out DIR] [--jobs N] FILE.yaml\n"

@@ -34,6 +34,18 @@ static int service_of(const char *series_id) {
   return SERVICE_OTHER;
 }
 
+void report_series_title(const report *r, const report_series *s, char *buf, size_t len) {
+  char measure[CC_MEASURE_MAX], geography[CC_GEOGRAPHY_MAX], age_band[CC_AGE_BAND_MAX];
+  cc_error ignored;
+  if (cc_series_split_id(s->id, measure, geography, age_band, &ignored) != CC_OK) {
+    snprintf(buf, len, "%s", s->id);
+    return;
+  }
+  const cc_geo_area *area = r->options->places ? cc_geo_find(r->options->places, geography) : NULL;
+  if (area) snprintf(buf, len, "%s, %s (%s), %s", measure, area->name, geography, age_band);
+  else snprintf(buf, len, "%s, %s, %s", measure, geography, age_band);
+}
+
 void report_series_anchor(size_t i, char *buf, size_t len) { snprintf(buf, len, "series-%zu", i + 1); }
 
 char *report_count_text(const report *r, const char *series_id, const char *table, const char *period,

@@ -84,6 +84,9 @@ CC_MUST_CHECK cc_status report_write_scenario(report *r, const char *run_id, cc_
 char *report_count_text(const report *r, const char *series_id, const char *table, const char *period,
                         cc_count_origin origin, double value, char *buf, size_t len);
 
+/* What a person calls series s: "asc_home_care_clients, Sheffield (E08000019), 65+". */
+void report_series_title(const report *r, const report_series *s, char *buf, size_t len);
+
 /* The anchor of series i ("series-3"). */
 void report_series_anchor(size_t i, char *buf, size_t len);
 

@@ -107,8 +107,9 @@ static cc_status summary_table(report *r, int service, cc_error *err) {
     }
     cc_html_table_begin(r->out, NULL, SUMMARY_COLUMNS, headers, "llrrrr");
     for (size_t i = 0; i < n_rows; i++) {
-      char texts[SUMMARY_YEARS][sizeof cells[0][0].text + CC_PERIOD_TEXT_MAX + 2];
-      const char *row[SUMMARY_COLUMNS] = {rows[i]->id, rows[i]->kind == CC_KIND_FLOW || rows[i]->kind == CC_KIND_AMOUNT
+      char texts[SUMMARY_YEARS][sizeof cells[0][0].text + CC_PERIOD_TEXT_MAX + 2], title[2 * CC_SERIES_ID_MAX];
+      report_series_title(r, rows[i], title, sizeof title);
+      const char *row[SUMMARY_COLUMNS] = {title, rows[i]->kind == CC_KIND_FLOW || rows[i]->kind == CC_KIND_AMOUNT
                                                            ? "total in the year"
                                                            : "at the year's end"};
       for (size_t c = 0; c < SUMMARY_YEARS; c++) {

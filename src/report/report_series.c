@@ -228,10 +228,11 @@ static cc_status write_fan(report *r, size_t index, const report_series *s, cc_e
     memcpy(lower, s->lower, bands * sizeof *lower);
     memcpy(upper, s->upper, bands * sizeof *upper);
   }
-  char id[32], y_label[CC_MEASURE_MAX + 48];
+  char id[32], y_label[CC_MEASURE_MAX + 48], title[2 * CC_SERIES_ID_MAX];
   snprintf(id, sizeof id, "fan-%zu", index + 1);
   unit_text(s, y_label, sizeof y_label);
-  cc_fan_chart chart = {.id = id, .title = s->id, .y_label = y_label,
+  report_series_title(r, s, title, sizeof title);
+  cc_fan_chart chart = {.id = id, .title = title, .y_label = y_label,
                         .start = s->n_history ? s->history->start : s->first, .n_history = s->n_history,
                         .history = history, .first = s->first, .h = h, .mean = mean, .lower = lower, .upper = upper};
   cc_html_figure_begin(r->out);
@@ -306,9 +307,10 @@ cc_status report_write_forecasts(report *r, cc_error *err) {
       service = s->service;
       cc_html_heading(out, 3, NULL, report_services[service].name);
     }
-    char anchor[32];
+    char anchor[32], title[2 * CC_SERIES_ID_MAX];
     report_series_anchor(i, anchor, sizeof anchor);
-    cc_html_heading(out, 4, anchor, s->id);
+    report_series_title(r, s, title, sizeof title);
+    cc_html_heading(out, 4, anchor, title);
     st = write_fan(r, i, s, err);
     if (!st) st = write_year_table(r, s, err);
   }

@@ -27,6 +27,7 @@ expect_grep "$HTML" "Summary: demand by service"
 expect_grep "$HTML" "Adult social care"
 expect_grep "$HTML" "NHS"
 expect_grep "$HTML" "asc_residential_clients/E08000019/65+"
+expect_grep "$HTML" "asc_residential_clients, Sheffield (E08000019), 65+"
 expect_grep "$HTML" "Data quality"
 expect_grep "$HTML" "Chosen models and residual checks"
 expect_grep "$HTML" "Rolling-origin backtest accuracy"
@@ -68,7 +69,7 @@ expect_exit 0 "$CARECAST" report --store "$STORE" --out "$WORK/internal.html" --
 expect_grep "$WORK/internal.html" '<div class="internal-banner" role="note">internal: not for publication</div>'
 expect_grep "$WORK/internal.html" "nhs_ae_attendances/E08000019/all"
 checks=$((checks + 1))
-! grep '<h4 id="series-' "$WORK/internal.html" | grep -vq 'nhs_ae_attendances/' || fail "--series did not choose"
+! grep '<h4 id="series-' "$WORK/internal.html" | grep -vq '>nhs_ae_attendances, ' || fail "--series did not choose"
 expect_exit 0 "$CARECAST" report --store "$STORE" --out "$WORK/one.html" --scenario "$run_id" --no-backtest
 expect_grep "$WORK/one.html" "reablement_expansion (run $run_id)"
 
@@ -83,6 +84,8 @@ expect_exit 3 "$CARECAST" report --store "$STORE" --out "$WORK/no/such/folder/r.
 expect_grep "$WORK/err" "cannot create"
 checks=$((checks + 1)); [ ! -e "$WORK/bad.html" ] && [ ! -e "$WORK/bad.html.partial" ] || fail "a failed report left a file"
 expect_exit 1 "$CARECAST" report --store "$WORK/missing.h5" --out "$WORK/bad.html"
+expect_exit 1 "$CARECAST" report --store "$STORE" --out "$WORK/bad.html" --lookups "$WORK/no_lookups"
+expect_grep "$WORK/err" "no_lookups/local_authorities.csv: cannot open"
 expect_exit 2 "$CARECAST" report --store "$STORE"
 expect_grep "$WORK/err" "--out is required"
 expect_exit 2 "$CARECAST" report --out "$WORK/bad.html"
