@@ -193,6 +193,32 @@ static void draw_fan(FILE *out) {
   fputs("</div>\n", out);
 }
 
+/* Relative luminance (WCAG 2: sRGB linearised, 0.2126 R + 0.7152 G + 0.0722 B) of "#rrggbb". */
+static double luminance(const char *hex) {
+  unsigned rgb[3];
+  ck_assert_int_eq(sscanf(hex, "#%2x%2x%2x", &rgb[0], &rgb[1], &rgb[2]), 3);
+  double channel[3];
+  for (int i = 0; i < 3; i++) {
+    double c = rgb[i] / 255.0;
+    channel[i] = c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+  }
+  return 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2];
+}
+
+/* The colour of attribute `name` ("fill", "stroke") of the k-th data mark. */
+static void mark_colour(const char *text, size_t k, const char *name, char *buf) {
+  const char *p = strstr(text, "class=\"mark\"");
+  for (size_t i = 0; i < k && p; i++) p = strstr(p + 1, "class=\"mark\"");
+  ck_assert_ptr_nonnull(p);
+  char key[16];
+  snprintf(key, sizeof key, " %s=\"", name);
+  const char *at = strstr(p, key);
+  ck_assert_ptr_nonnull(at);
+  snprintf(buf, 8, "%s", at + strlen(key));
+}
+
+#define GREY_STEP_MIN 0.15 /* bands at least this far apart in luminance stay apart printed in grey */
+
 START_TEST(test_charts_xml) {
   char *dir, *path, *text = capture(draw_fan, &dir, &path);
   assert_well_formed(path);
@@ -212,6 +238,14 @@ START_TEST(test_charts_xml) {
   size_t marks = 0;
   for (const char *p = strstr(text, "class=\"mark\""); p && p < fan_end; p = strstr(p + 1, "class=\"mark\"")) marks++;
   ck_assert_uint_eq(marks, 3 + 1 + 1);
+  /* greyscale: the bands (marks 0-2: 95, 80, 50) step down in lightness, the forecast line (mark 4) is darker still */
+  char band[3][8], line[8];
+  for (int l = 0; l < 3; l++) mark_colour(text, (size_t)l, "fill", band[l]);
+  mark_colour(text, 4, "stroke", line);
+  ck_assert_msg(luminance(band[0]) - luminance(band[1]) > GREY_STEP_MIN, "%s %s", band[0], band[1]);
+  ck_assert_msg(luminance(band[1]) - luminance(band[2]) > GREY_STEP_MIN, "%s %s", band[1], band[2]);
+  ck_assert_msg(luminance(band[2]) - luminance(line) > GREY_STEP_MIN, "%s %s", band[2], line);
+  ck_assert_ptr_nonnull(strstr(text, "stroke-dasharray")); /* and the forecast is dashed, the history solid */
   cc_test_rmtree(dir);
   free(dir), free(path), free(text);
 }
