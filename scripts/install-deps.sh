@@ -3,11 +3,13 @@
 # Safe to run any number of times: it installs only what is missing.
 #   GSL (numerics, optimisation), OpenBLAS + LAPACKE (linear algebra), libcsv (CSV),
 #   HDF5 (the store), Check (unit tests), libyaml (manifests and model/scenario files),
-#   Nettle (SHA-256 of sources), cmake, pkg-config and a C compiler.
+#   Nettle (SHA-256 of sources), cmake, pkg-config and a C compiler; for the report's tests,
+#   Chromium (renders the HTML report headless: tests/cli/test_report_browser.sh), python3 (checks
+#   the report's SVG as XML and the screenshot) and the DejaVu fonts (text in the screenshot).
 set -eu
 
 packages="build-essential cmake pkg-config libgsl-dev libopenblas-dev liblapacke-dev libcsv-dev \
-libhdf5-dev check libyaml-dev nettle-dev ca-certificates"
+libhdf5-dev check libyaml-dev nettle-dev ca-certificates chromium python3 fonts-dejavu-core"
 
 missing=""
 for p in $packages; do

@@ -27,6 +27,11 @@ CC_MUST_CHECK cc_status cc_file_sync(const char *path, cc_error *err);
 /* fsync the directory holding path, so that a rename into it survives a crash. */
 CC_MUST_CHECK cc_status cc_file_sync_dir(const char *path, cc_error *err);
 
+/* Write len bytes to path through path.partial, fsync and an atomic rename
+ * (the directory fsynced too), so a reader sees the old file or the whole
+ * new one, never a part. On failure the partial file is removed. */
+CC_MUST_CHECK cc_status cc_file_write_atomic(const char *path, const void *data, size_t len, cc_error *err);
+
 /* 1 when path exists (any type), 0 otherwise. */
 int cc_file_exists(const char *path);
 

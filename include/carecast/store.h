@@ -331,6 +331,12 @@ CC_MUST_CHECK cc_status cc_store_demand_read(cc_store *store, const char *run_id
 CC_MUST_CHECK cc_status cc_store_scenario_table(cc_store *store, const char *run_id, const char *name, const char *csv,
                                                 cc_error *err);
 
+/* Read table `name` of scenario run /scenarios/<run_id> back as CSV text,
+ * one line per element, each ended by a newline (caller frees *csv).
+ * CC_EINPUT naming the run when it or the table is not in the store. */
+CC_MUST_CHECK cc_status cc_store_scenario_table_read(cc_store *store, const char *run_id, const char *name, char **csv,
+                                                     cc_error *err);
+
 /* Write n numbers as dataset `name` of scenario run /scenarios/<run_id>. */
 CC_MUST_CHECK cc_status cc_store_scenario_values(cc_store *store, const char *run_id, const char *name, const double *values,
                                                  size_t n, cc_error *err);

@@ -45,6 +45,22 @@ int cc_cmd_publish(int argc, char **argv);
 /* The disclosure rules file: option when given, else DATA/disclosure.yaml (data folder as
  * cc_cli_data_dir); buf (len bytes) holds the default. Shared by publish and the report. */
 const char *cc_cli_disclosure_rules_path(const char *option, char *buf, size_t len);
+int cc_cmd_report(int argc, char **argv);
+
+/* Write the HTML report of the store at store_path to out_path (atomically)
+ * and say what it holds on progress (shared by report and demo). The
+ * disclosure hook is chosen here from options->internal: none for internal
+ * use, else the publication hook of cmd_report.c (where SDC plugs in). */
+struct cc_report_options;
+struct cc_geo_lookup;
+
+/* The place names for the report: the lookups in lookups_dir, or when it is
+ * NULL those of the data folder (none, without an error, when it has none).
+ * The caller frees *places with cc_geo_lookup_free. Returns an exit code. */
+int cc_cli_report_places(const char *lookups_dir, struct cc_geo_lookup **places);
+
+int cc_cli_report_write(const char *store_path, const char *out_path, const struct cc_report_options *options,
+                        FILE *progress);
 
 /* Link the series of the store into its panel and print the report (shared by link and
  * demo). disaggregate: measures to disaggregate to months (NULL-terminated) or NULL.

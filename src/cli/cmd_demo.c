@@ -11,13 +11,14 @@
 #include "carecast/demand.h"
 #include "carecast/file.h"
 #include "carecast/forecast.h"
+#include "carecast/report.h"
 #include "carecast/scenario_run.h"
 #include "cli.h"
 
 #define CC_DEMO_OUT_DEFAULT "carecast-demo"
 #define CC_DEMO_HORIZON "3y"     /* three years of each series' own periods */
 #define CC_DEMO_DEMAND_HORIZON "5y" /* demand models: the five years a business case appraises */
-#define CC_DEMO_STAGES 9            /* the stages below, for the progress lines */
+#define CC_DEMO_STAGES 10           /* the stages below, for the progress lines */
 #define CC_DEMO_BACKTEST_SERIES "cs_[a-z]*/E0*/0-17" /* the councils' children's services series */
 #define CC_DEMO_BACKTEST_HORIZON 12 /* months ahead scored */
 #define CC_DEMO_BACKTEST_ORIGINS 2  /* forecast origins scored */
@@ -209,7 +210,28 @@ int cc_cmd_demo(int argc, char **argv) {
            CC_SCENARIO_DRAWS_DEFAULT);
     code = run_scenarios(store_path, scenarios_dir, out_dir, jobs);
   }
-  if (code == CC_EXIT_OK) printf("done: store %s, forecasts %s\n", store_path, forecast_csv);
+  char *report_path = malloc(store_len + 16);
+  if (!report_path) code = CC_EXIT_INTERNAL;
+  else snprintf(report_path, store_len + 16, "%s/report.html", out_dir);
+  if (code == CC_EXIT_OK) {
+    printf("[%d/%d] report: the HTML report of every stage, %s\n", ++stage, CC_DEMO_STAGES, report_path);
+    fflush(stdout);
+    cc_report_options report_options;
+    cc_report_options_default(&report_options);
+    char now[40];
+    cc_cli_timestamp(now, sizeof now);
+    report_options.created_at = now;
+    report_options.store_label = "store.h5 (carecast demo)";
+    char lookups_dir[CC_ERROR_FILE_MAX];
+    snprintf(lookups_dir, sizeof lookups_dir, "%s/lookups", data_dir);
+    cc_geo_lookup *places = NULL;
+    code = cc_cli_report_places(lookups_dir, &places);
+    report_options.places = places;
+    if (code == CC_EXIT_OK) code = cc_cli_report_write(store_path, report_path, &report_options, stdout);
+    cc_geo_lookup_free(places);
+  }
+  if (code == CC_EXIT_OK) printf("done: store %s, forecasts %s, report %s\n", store_path, forecast_csv, report_path);
+  free(report_path);
   free(forecast_csv);
   for (size_t i = 0; i < n_files; i++) free(files[i]);
   free(files);

@@ -20,7 +20,8 @@ const cc_verb cc_verbs[] = {
      "automatic model to each and forecasts three years ahead (DIR/forecasts.csv), fits and\n"
      "projects every cohort and stock-and-flow model file in MODELS five years ahead\n"
      "(DIR/demand_<name>.csv), then runs every scenario in SCENARIOS and prints their\n"
-     "summaries side by side (tables in DIR/scenarios/).\n\n"
+     "summaries side by side (tables in DIR/scenarios/), and writes the HTML report of it\n"
+     "all, DIR/report.html (carecast report).\n\n"
      "  --out DIR        where to write (default: carecast-demo)\n"
      "  --data DIR       the data folder (default: $CARECAST_DATA, else the project's data/)\n"
      "  --models DIR     the model files (default: $CARECAST_MODELS, else the project's models/)\n"
@@ -235,6 +236,28 @@ const cc_verb cc_verbs[] = {
      "  --breaks shorten    keep only the part of the series from the break on\n"
      "  --series GLOB       only the series whose id matches GLOB\n",
      cc_cmd_quality},
+    {"report", "write the HTML report: demand by service, fan charts, quality, diagnostics, scenarios",
+     "usage: carecast report --store STORE --out REPORT.html [--scenario RUN_ID ...]\n"
+     "                       [--series GLOB ...] [--internal] [--no-backtest] [--lookups DIR]\n\n"
+     "Writes one self-contained HTML file (no network needed to open it; prints on A4):\n"
+     "a summary of demand by service (now, and in 1, 3 and 5 years with 80% intervals),\n"
+     "a fan chart (50/80/95% bands from the sample paths) and a table by year per series,\n"
+     "the data-quality summary, model diagnostics for analysts (chosen model, parameters,\n"
+     "residual checks, a quick rolling-origin backtest), and per scenario run its NPV,\n"
+     "return and payback by organisation, savings by year (P10/P50/P90) and the tornado\n"
+     "chart. Each series is shown from the newest forecast run that holds it. The store is\n"
+     "not changed; the file is written whole or not at all.\n\n"
+     "  --scenario RUN_ID  a scenario run to show (repeatable; default: the newest run of\n"
+     "                     each scenario name; the runs are /scenarios/<RUN_ID> of the store)\n"
+     "  --series GLOB      series to show (repeatable, e.g. 'cs_*/E08000019/*'; default: the\n"
+     "                     demand models' outputs, then the count series of each service,\n"
+     "                     at most 12 per service; at most 60 in all)\n"
+     "  --internal         for internal use: counts are not passed through disclosure control\n"
+     "                     and every page says \"internal: not for publication\"\n"
+     "  --no-backtest      leave the backtests out (faster)\n"
+     "  --lookups DIR      place names for the geography codes (default: the data folder's\n"
+     "                     lookups, as carecast link)\n",
+     cc_cmd_report},
     {"scenario", "run savings scenarios: Monte Carlo business cases by organisation and year",
      "usage: carecast scenario --store STORE [--draws N] [--seed S] [--out DIR] [--jobs N] FILE.yaml\n"
      "       carecast scenario --store STORE --compare [options] A.yaml B.yaml ...\n\n"

@@ -122,3 +122,20 @@ const char *cc_file_basename(const char *path) {
   const char *slash = strrchr(path, '/');
   return slash ? slash + 1 : path;
 }
+
+cc_status cc_file_write_atomic(const char *path, const void *data, size_t len, cc_error *err) {
+  char partial[CC_ERROR_FILE_MAX];
+  if (snprintf(partial, sizeof partial, "%s.partial", path) >= (int)sizeof partial)
+    return cc_error_set(err, CC_EUSAGE, path, 0, NULL, "the path is too long");
+  FILE *out = fopen(partial, "wb");
+  if (!out) return cc_error_set(err, CC_EIO, partial, 0, NULL, "cannot create: %s", strerror(errno));
+  int failed = fwrite(data, 1, len, out) != len;
+  failed |= fclose(out) != 0;
+  cc_status status = failed ? cc_error_set(err, CC_EIO, partial, 0, NULL, "cannot write: %s", strerror(errno)) : CC_OK;
+  if (!status) status = cc_file_sync(partial, err);
+  if (!status && rename(partial, path) != 0)
+    status = cc_error_set(err, CC_EIO, path, 0, NULL, "cannot rename %s into place: %s", partial, strerror(errno));
+  if (!status) status = cc_file_sync_dir(path, err);
+  if (status) remove(partial);
+  return status;
+}

@@ -292,6 +292,51 @@ cc_status cc_store_scenario_table(cc_store *store, const char *run_id, const cha
   return cc_store_error_here(store, err, st);
 }
 
+cc_status cc_store_scenario_table_read(cc_store *store, const char *run_id, const char *name, char **csv,
+                                       cc_error *err) {
+  *csv = NULL;
+  char path[CC_RUN_ID_MAX + 32];
+  snprintf(path, sizeof path, "scenarios/%s", run_id);
+  if (!cc_h5_path_exists(store->file, path))
+    return cc_error_set(err, CC_EINPUT, store->path, 0, "run", "no scenario run %s", run_id);
+  hid_t group = H5Gopen2(store->file, path, H5P_DEFAULT);
+  if (group < 0) return cc_error_set(err, CC_EIO, store->path, 0, NULL, "cannot open %s", path);
+  if (!cc_h5_path_exists(group, name)) {
+    H5Gclose(group);
+    return cc_error_set(err, CC_EINPUT, store->path, 0, "table", "scenario run %s has no table '%s'", run_id, name);
+  }
+  size_t lines = 0, width = 0;
+  char *rows = NULL, *text = NULL;
+  cc_status st = cc_h5_dataset_length(group, name, &lines, err);
+  hid_t dataset = st ? -1 : H5Dopen2(group, name, H5P_DEFAULT);
+  hid_t type = dataset < 0 ? -1 : H5Dget_type(dataset);
+  if (!st && (type < 0 || H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0))
+    st = cc_error_set(err, CC_EINPUT, store->path, 0, "table", "table '%s' of scenario run %s is not text lines", name, run_id);
+  if (!st) width = H5Tget_size(type);
+  if (type >= 0) H5Tclose(type);
+  if (dataset >= 0) H5Dclose(dataset);
+  if (!st && (!(rows = calloc(lines ? lines : 1, width + 1)) || !(text = malloc(lines * (width + 1) + 1))))
+    st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!st && lines) st = get_texts(group, name, width, lines, rows, err);
+  H5Gclose(group);
+  size_t used = 0;
+  for (size_t i = 0; !st && i < lines; i++) {
+    const char *row = rows + i * width;
+    size_t len = strnlen(row, width);
+    memcpy(text + used, row, len);
+    used += len;
+    text[used++] = '\n';
+  }
+  free(rows);
+  if (st) {
+    free(text);
+    return cc_store_error_here(store, err, st);
+  }
+  text[used] = '\0';
+  *csv = text;
+  return CC_OK;
+}
+
 cc_status cc_store_scenario_values(cc_store *store, const char *run_id, const char *name, const double *values, size_t n,
                                    cc_error *err) {
   hid_t group;

@@ -132,7 +132,7 @@ cc_status cc_store_run_series(cc_store *store, const char *kind, const char *run
     cc_store_free_names(list.ids, list.n);
     return cc_error_set(err, list.failed ? CC_ENOMEM : CC_EIO, store->path, 0, NULL, "cannot list run %s/%s", kind, run_id);
   }
-  qsort(list.ids, list.n, sizeof *list.ids, compare_ids);
+  if (list.n) qsort(list.ids, list.n, sizeof *list.ids, compare_ids); /* qsort(NULL, 0) is undefined */
   *ids = list.ids;
   *n = list.n;
   return CC_OK;
@@ -428,7 +428,7 @@ cc_status cc_store_run_ids(cc_store *store, const char *kind, char ***ids, size_
     cc_store_free_names(list.ids, list.n);
     return cc_error_set(err, list.failed ? CC_ENOMEM : CC_EIO, store->path, 0, NULL, "cannot list the runs in /%s", kind);
   }
-  qsort(list.ids, list.n, sizeof *list.ids, compare_ids);
+  if (list.n) qsort(list.ids, list.n, sizeof *list.ids, compare_ids); /* qsort(NULL, 0) is undefined */
   *ids = list.ids;
   *n = list.n;
   return CC_OK;

@@ -41,6 +41,6 @@ expect_grep "$WORK/out" "police_domestic_abuse_incidents/Sheffield/all,month,201
 # demo runs end to end into its own folder.
 expect_exit 0 "$CARECAST" demo --out "$WORK/demo" --data "$PROJECT/data"
 expect_grep "$WORK/out" "done: store $WORK/demo/store.h5"
-expect_grep "$WORK/out" "[3/9] link: GSS codes, common age bands and frequencies"
+expect_grep "$WORK/out" "[3/10] link: GSS codes, common age bands and frequencies"
 expect_grep "$WORK/out" "could not link: none"
 finish
