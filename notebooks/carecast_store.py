@@ -337,24 +337,23 @@ def read_forecast(store, series_id, run=None, levels=DEFAULT_LEVELS):
     the model has them): read_forecast_intervals."""
     run, group = _run_group(store, "forecasts", series_id, run)
     a = _attrs(group)
-    periods = pd.PeriodIndex([parse_period(p) for p in group["periods"][()]], name="period")
-    frame = pd.DataFrame({"mean": group["mean"][()]}, index=periods)
     stored = read_forecast_intervals(store, series_id, run)
     paths = read_forecast_paths(store, series_id, run).to_numpy()
+    columns = {"mean": stored["mean"]}
     if len(paths):
-        frame["median"] = np.quantile(paths, 0.5, axis=0)
+        tails = [(1 - level / 100) / 2 for level in levels]
+        quantiles = np.quantile(paths, [0.5] + tails + [1 - tail for tail in tails], axis=0)
+        columns["median"] = quantiles[0]
+        for k, level in enumerate(levels):
+            columns[f"lower_{level:g}"] = quantiles[1 + k]
+            columns[f"upper_{level:g}"] = quantiles[1 + len(levels) + k]
     else:
-        frame["median"] = np.nan
-    for level in levels:
-        if len(paths):
-            tail = (1 - level / 100) / 2
-            frame[f"lower_{level:g}"] = np.quantile(paths, tail, axis=0)
-            frame[f"upper_{level:g}"] = np.quantile(paths, 1 - tail, axis=0)
-        elif f"lower_{level:g}" in stored:
-            frame[f"lower_{level:g}"] = stored[f"lower_{level:g}"]
-            frame[f"upper_{level:g}"] = stored[f"upper_{level:g}"]
-        else:
-            frame[f"lower_{level:g}"] = frame[f"upper_{level:g}"] = np.nan
+        columns["median"] = np.nan
+        for level in levels:
+            for side in ("lower", "upper"):
+                name = f"{side}_{level:g}"
+                columns[name] = stored[name] if name in stored else np.nan
+    frame = pd.DataFrame(columns, index=stored.index)
     frame.attrs = {"run": run, "series_id": series_id, "model_run": _attrs(store[f"forecasts/{run}"]).get("model_run", ""),
                    "model": a.get("model", ""), "intervals": a.get("intervals", ""), "n_paths": len(paths)}
     return frame
