@@ -4,10 +4,15 @@
 #   GSL (numerics, optimisation), OpenBLAS + LAPACKE (linear algebra), libcsv (CSV),
 #   HDF5 (the store), Check (unit tests), libyaml (manifests and model/scenario files),
 #   Nettle (SHA-256 of sources), cmake, pkg-config and a C compiler.
+#   The analysts' notebooks (notebooks/, run by tests/cli/test_notebooks.sh): Debian's python3
+#   with h5py, matplotlib, pandas, Jupyter's nbconvert and the python3 kernel (ipykernel).
+#   python3-munkres satisfies matplotlib's fonttools' "python3-scipy | python3-munkres", which
+#   would otherwise bring scipy, pythran and the Boost headers (about 230 MB more).
 set -eu
 
 packages="build-essential cmake pkg-config libgsl-dev libopenblas-dev liblapacke-dev libcsv-dev \
-libhdf5-dev check libyaml-dev nettle-dev ca-certificates"
+libhdf5-dev check libyaml-dev nettle-dev ca-certificates \
+python3-h5py python3-matplotlib python3-pandas jupyter-nbconvert python3-ipykernel python3-munkres"
 
 missing=""
 for p in $packages; do
