@@ -59,8 +59,9 @@ for name in ("explore_series.ipynb", "compare_scenarios.ipynb"):
     with open(os.path.join(PROJECT, "notebooks", name), encoding="utf-8") as f:
         notebook = json.load(f)
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
-    check(code and all(c.get("outputs") == [] and c.get("execution_count") is None for c in code),
-          f"{name} is stored with outputs or execution counts (clear them before committing)")
+    check(code and all(c.get("outputs") == [] and c.get("execution_count") is None and "execution" not in c["metadata"]
+                       for c in code),
+          f"{name} is stored with outputs, execution counts or timings (clear it as notebooks/README.md says)")
     check(notebook["metadata"].get("kernelspec", {}).get("name") == "python3", f"{name}: kernel is not python3")
 
 # --- periods -------------------------------------------------------------------------------
