@@ -144,8 +144,15 @@ for run in cs.list_runs(store, "models").index:
         gap = np.nanmax(np.abs((model.fitted + model.residuals - values).to_numpy()))
         check(len(model.fitted) > 0 and gap <= 1e-6 * np.nanmax(np.abs(values.to_numpy())),
               f"model {run}/{series_id}: fitted + residuals differs from the series by {gap}")
-        check(len(model.params) == len(model.params.dropna(subset=["estimate"])) and len(model.params) > 0,
-              f"model {run}/{series_id}: parameters missing")
+        group = store[f"models/{run}/{series_id}"]
+        family = group.attrs.get("family")
+        family = family.decode() if isinstance(family, bytes) else family
+        if family == "combo":  # a combination's parameters are its component models
+            check(int(group.attrs.get("n_components", 0)) >= 2 and "components" in group,
+                  f"model {run}/{series_id}: a combination without its components")
+        else:
+            check(len(model.params) == len(model.params.dropna(subset=["estimate"])) and len(model.params) > 0,
+                  f"model {run}/{series_id}: parameters missing")
 
 # --- forecast bands ordered, paths consistent with the stored forecast ----------------------------
 compared = 0
