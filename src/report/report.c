@@ -57,6 +57,32 @@ char *report_count_text(const report *r, const char *series_id, const char *tabl
   return buf;
 }
 
+int report_year_withheld(const report *r, const report_series *s, cc_period year) {
+  if (!s->history || s->history->freq == year.freq) return 0;
+  for (size_t i = 0; i < s->n_history; i++) {
+    cc_period slot = cc_series_period(s->history, i), within;
+    cc_error ignored;
+    if (cc_period_convert(slot, year.freq, &within, &ignored) != CC_OK || within.index != year.index) continue;
+    double value = s->history->values[i];
+    if (isnan(value)) continue;
+    char period[CC_PERIOD_TEXT_MAX];
+    cc_published_count count = {s->id, "history", cc_period_format(slot, period, sizeof period), CC_COUNT_OBSERVED, value};
+    if (isnan(cc_report_publish_count(&r->options->disclosure, &count))) return 1;
+  }
+  return 0;
+}
+
+char *report_year_text(const report *r, const report_series *s, const char *table, const report_year *y, double value,
+                       char *buf, size_t len) {
+  char year[CC_PERIOD_TEXT_MAX];
+  cc_period_format(y->year, year, sizeof year);
+  if (!y->modelled && !isnan(value) && report_year_withheld(r, s, y->year)) {
+    snprintf(buf, len, "%s", r->options->disclosure.suppressed_text);
+    return buf;
+  }
+  return report_count_text(r, s->id, table, year, y->modelled ? CC_COUNT_MODELLED : CC_COUNT_OBSERVED, value, buf, len);
+}
+
 /* ---- choosing the series ---------------------------------------------------- */
 
 /* A candidate: a series id and the newest forecast run holding it. */

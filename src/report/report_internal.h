@@ -63,6 +63,18 @@ typedef struct report_year {
   double p50, lo80, hi80, lo95, hi95; /* NaN when observed or without paths */
 } report_year;
 
+/* Secondary suppression over time: 1 when a month (or quarter) of s's
+ * history inside `year` is suppressed when published on its own (the
+ * disclosure hook turns it to NaN), so that the year's observed total,
+ * published beside the months, would give it away. */
+int report_year_withheld(const report *r, const report_series *s, cc_period year);
+
+/* The published text of a yearly figure of s in table: suppressed when the
+ * year is observed and report_year_withheld says so, else as
+ * report_count_text. */
+char *report_year_text(const report *r, const report_series *s, const char *table, const report_year *y, double value,
+                       char *buf, size_t len);
+
 /* Load everything series s needs (history, forecast, bands, model
  * and the backtest when asked); s->id, run and model_run set. */
 CC_MUST_CHECK cc_status report_series_load(report *r, report_series *s, cc_error *err);

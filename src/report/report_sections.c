@@ -32,7 +32,7 @@ static void year_cell(const report *r, const report_series *s, const report_year
   cc_period_format(y->year, year, sizeof year);
   cc_count_origin origin = y->modelled ? CC_COUNT_MODELLED : CC_COUNT_OBSERVED;
   double centre = y->modelled && !isnan(y->p50) ? y->p50 : y->mean;
-  report_count_text(r, s->id, "summary", year, origin, centre, v, sizeof v);
+  report_year_text(r, s, "summary", y, centre, v, sizeof v);
   c->has = 1;
   c->year = y->year;
   if (y->modelled && !isnan(y->lo80))

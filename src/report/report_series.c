@@ -271,8 +271,7 @@ static cc_status write_year_table(report *r, const report_series *s, cc_error *e
     char year[CC_PERIOD_TEXT_MAX], value[CC_NUMFMT_MAX], mean[CC_NUMFMT_MAX], i80[2 * CC_NUMFMT_MAX + 8],
         i95[2 * CC_NUMFMT_MAX + 8], a[CC_NUMFMT_MAX], b[CC_NUMFMT_MAX];
     cc_period_format(y->year, year, sizeof year);
-    cc_count_origin origin = y->modelled ? CC_COUNT_MODELLED : CC_COUNT_OBSERVED;
-#define SHOW(v, buf) (counts ? report_count_text(r, s->id, "forecast_by_year", year, origin, (v), buf, sizeof buf) \
+#define SHOW(v, buf) (counts ? report_year_text(r, s, "forecast_by_year", y, (v), buf, sizeof buf) \
                              : cc_numfmt_grouped((v), 2, buf, sizeof buf))
     SHOW(y->modelled ? y->p50 : y->mean, value);
     SHOW(y->mean, mean);

@@ -361,6 +361,51 @@ START_TEST(test_disclosure_hook) {
 }
 END_TEST
 
+/* Suppresses one month of history (January 2025) and publishes everything else as it is. */
+static double suppress_one_month(void *context, const cc_published_count *count) {
+  (void)context;
+  if (strcmp(count->table, "history") == 0 && count->period && strcmp(count->period, "2025-01") == 0) return NAN;
+  return count->value;
+}
+
+static double publish_all(void *context, const cc_published_count *count) {
+  (void)context;
+  return count->value;
+}
+
+/* The number of suppressed cells ("[c]") between the summary's start and the forecasts section. */
+static size_t suppressed_in_summary(const char *html) {
+  const char *summary = strstr(html, "id=\"summary\""), *end = strstr(html, "id=\"forecasts\"");
+  ck_assert(summary && end);
+  size_t n = 0;
+  for (const char *p = strstr(summary, "[c]"); p && p < end; p = strstr(p + 1, "[c]")) n++;
+  return n;
+}
+
+/* Secondary suppression over time: a year's observed total is withheld when one
+ * of its months is, or the total less the other months would give the month away. */
+START_TEST(test_year_total_withheld) {
+  char *dir = cc_test_tmpdir(), *store = small_store(dir);
+  cc_report_options options;
+  cc_report_options_default(&options);
+  options.backtest = 0;
+  options.disclosure = (cc_disclosure){"test: publish all", publish_all, NULL, "[c]"};
+  cc_status status;
+  char *html = write_report(store, &options, &status);
+  ck_assert_int_eq(status, CC_OK);
+  ck_assert_uint_eq(suppressed_in_summary(html), 0);
+  free(html);
+  options.disclosure = (cc_disclosure){"test: one month", suppress_one_month, NULL, "[c]"};
+  html = write_report(store, &options, &status);
+  ck_assert_int_eq(status, CC_OK);
+  /* the summary's "now" column is 2024/25, which holds January 2025: one cell per series shown */
+  ck_assert_uint_ge(suppressed_in_summary(html), 1);
+  free(html);
+  cc_test_rmtree(dir);
+  free(dir), free(store);
+}
+END_TEST
+
 static Suite *report_suite(void) {
   Suite *s = suite_create("report");
   TCase *tc = tcase_create("core");
@@ -372,6 +417,7 @@ static Suite *report_suite(void) {
   tcase_add_test(tc, test_charts_xml);
   tcase_add_test(tc, test_html_escaping);
   tcase_add_test(tc, test_disclosure_hook);
+  tcase_add_test(tc, test_year_total_withheld);
   suite_add_tcase(s, tc);
   return s;
 }
