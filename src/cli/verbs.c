@@ -15,9 +15,11 @@ const cc_verb cc_verbs[] = {
     {"demo", "run the pipeline on the embedded default data",
      "usage: carecast demo [--out DIR] [--data DIR] [--models DIR] [--scenarios DIR]\n\n"
      "Runs the pipeline on the embedded default data (two councils, 2014-04 to 2025-03):\n"
-     "ingests every source in DATA/sources into DIR/store.h5, links them into the panel\n"
-     "(carecast link, with the lookups in DATA/lookups), lists the series, fits the\n"
-     "automatic model to each and forecasts three years ahead (DIR/forecasts.csv), fits and\n"
+     "ingests every source in DATA/sources into DIR/store.h5, assesses the quality of each\n"
+     "series (DIR/quality.csv; missing and suppressed values imputed, flagged), links them\n"
+     "into the panel (carecast link, with the lookups in DATA/lookups), lists the series,\n"
+     "fits the automatic model to each, backtests it on the children's services series\n"
+     "(DIR/backtest.csv), forecasts three years ahead (DIR/forecasts.csv), fits and\n"
      "projects every cohort and stock-and-flow model file in MODELS five years ahead\n"
      "(DIR/demand_<name>.csv), then runs every scenario in SCENARIOS and prints their\n"
      "summaries side by side (tables in DIR/scenarios/), and writes the HTML report of it\n"
@@ -33,7 +35,8 @@ const cc_verb cc_verbs[] = {
      "Estimates the effect of a change introduced at PERIOD (e.g. a new service) on the\n"
      "series ID, two ways: a segmented regression with ARIMA errors (a level change, a\n"
      "step at PERIOD or a ramp reaching full size after MONTHS, and a slope change; the\n"
-     "error orders chosen automatically, non-seasonally for now) with 95% intervals; and\n"
+     "error orders chosen automatically, seasonal for monthly and quarterly series) with 95%\n"
+     "intervals; and\n"
      "the counterfactual, an automatic ARIMA fitted before PERIOD and forecast over the\n"
      "periods from it, with the cumulative and relative difference of what was observed\n"
      "(intervals from its sample paths). Writes name,estimate,lo95,hi95,unit (to FILE or\n"
@@ -69,7 +72,7 @@ const cc_verb cc_verbs[] = {
      "  --biasadj      back-transformed forecasts are means rather than medians\n"
      "  --xreg IDS     regression with ARIMA errors on other series of the store (comma-\n"
      "                 separated ids, aligned on period): needs --model arima:ORDERS or auto\n"
-     "                 (automatic orders, non-seasonal series only for now); carecast forecast\n"
+     "                 (automatic orders, as auto.arima(y, xreg = X)); carecast forecast\n"
      "                 then takes their future values from the newest forecast that has them\n"
      "  --jobs N       threads (default: every core); results do not depend on N\n",
      cc_cmd_fit},
