@@ -30,10 +30,14 @@ cc_status cc_age_parse(const char *text, cc_age_range *out, cc_error *err) {
   return CC_OK;
 }
 
+/* An age as written in a band: within 0..AGE_TEXT_MAX, so a band always fits CC_AGE_BAND_MAX. */
+#define AGE_TEXT_MAX 999
+static int age_text(int age) { return age < 0 ? 0 : age > AGE_TEXT_MAX ? AGE_TEXT_MAX : age; }
+
 char *cc_age_format(cc_age_range r, char *buf, size_t len) {
   if (r.low == 0 && r.high == CC_AGE_END) snprintf(buf, len, "all");
-  else if (r.high == CC_AGE_END) snprintf(buf, len, "%d+", r.low);
-  else snprintf(buf, len, "%d-%d", r.low, r.high - 1);
+  else if (r.high == CC_AGE_END) snprintf(buf, len, "%d+", age_text(r.low));
+  else snprintf(buf, len, "%d-%d", age_text(r.low), age_text(r.high - 1));
   return buf;
 }
 
