@@ -12,6 +12,7 @@
 
 #include "carecast/demand.h"
 #include "carecast/forecast.h"
+#include "carecast/hash.h"
 #include "cli.h"
 
 #define CC_FORECAST_CHUNK 256 /* series held in memory at once */
@@ -26,13 +27,6 @@ typedef struct forecast_slot {
   cc_status status;
   cc_error err;
 } forecast_slot;
-
-/* FNV-1a: a stable 64-bit hash of the series id for its random stream. */
-static uint64_t hash_id(const char *text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (const unsigned char *p = (const unsigned char *)text; *p; p++) h = (h ^ *p) * 1099511628211ULL;
-  return h;
-}
 
 int cc_cli_parse_levels(const char *text, forecast_plan *plan) {
   plan->n_levels = 0;
@@ -56,7 +50,7 @@ static void forecast_chunk(forecast_slot *slots, size_t n, const forecast_plan *
     cc_forecast_options options;
     cc_forecast_options_default(&options);
     options.n_paths = plan->n_paths;
-    options.seed = (unsigned long)(hash_id(slot->context.series_id) ^ plan->seed);
+    options.seed = (unsigned long)(cc_fnv1a_text(slot->context.series_id) ^ plan->seed);
     options.nonnegative = slot->context.kind != CC_KIND_AMOUNT; /* counts and rates are never below zero */
     options.xreg_future = slot->xreg_future;
     cc_error_clear(&slot->err);

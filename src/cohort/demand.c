@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "carecast/cohort.h"
+#include "carecast/hash.h"
 #include "carecast/multistate.h"
 #include "carecast/neighbours.h"
 #include "carecast/select.h"
@@ -27,13 +28,6 @@ int cc_demand_request(const char *text, const char **path) {
     }
   }
   return 0;
-}
-
-/* FNV-1a of a text, to give each council's projection its own random stream. */
-static uint64_t hash_text(const char *text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (const unsigned char *p = (const unsigned char *)text; *p; p++) h = (h ^ *p) * 1099511628211ULL;
-  return h;
 }
 
 /* ---- reading the series a model file names ------------------------------ */
@@ -237,7 +231,7 @@ static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_dem
     cc_multistate_options options;
     cc_multistate_options_default(&options);
     options.bootstrap = spec->bootstrap;
-    options.seed = (unsigned long)(seed ^ hash_text(geography));
+    options.seed = (unsigned long)(seed ^ cc_fnv1a_text(geography));
     st = cc_multistate_estimate(m, &data, &options, err);
     if (st == CC_EINPUT) {
       char reason[CC_ERROR_MESSAGE_MAX];
@@ -495,7 +489,7 @@ static cc_status forecast_stockflow(cc_store *store, const char *forecast_run, c
   char key[CC_MEASURE_MAX + CC_GEOGRAPHY_MAX + 2];
   snprintf(key, sizeof key, "%s/%s", r->name, r->geography);
   if (!st)
-    st = cc_multistate_project(r->transitions, r->values, entries, n_entry, (unsigned long)(plan->seed ^ hash_text(key)), 0,
+    st = cc_multistate_project(r->transitions, r->values, entries, n_entry, (unsigned long)(plan->seed ^ cc_fnv1a_text(key)), 0,
                                proj, err);
   for (size_t i = 0; !st && i < k; i++) {
     for (size_t p = 0; p < n_paths; p++)

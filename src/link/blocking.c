@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carecast/hash.h"
 #include "carecast/recordlink.h"
 
-#define FNV_OFFSET 1469598103934665603ull /* FNV-1a 64-bit offset basis (Fowler, Noll, Vo) */
-#define FNV_PRIME 1099511628211ull        /* FNV-1a 64-bit prime */
 #define PAIRS_FIRST_CAPACITY 4096         /* pairs allocated at first; the list doubles from there */
 
 const char *cc_records_block_name(int pass) {
@@ -21,15 +20,9 @@ const char *cc_records_block_name(int pass) {
   return pass >= 0 && pass < CC_RECORDS_BLOCK_PASSES ? names[pass] : "unknown";
 }
 
-static uint64_t fnv(uint64_t hash, const void *data, size_t len) {
-  const unsigned char *p = data;
-  for (size_t i = 0; i < len; i++) hash = (hash ^ p[i]) * FNV_PRIME;
-  return hash;
-}
-
 /* The key of record r in pass, 0 when r lacks a field the pass needs. */
 static uint64_t block_key(const cc_person_record *r, int pass) {
-  uint64_t key = fnv(FNV_OFFSET, &pass, sizeof pass);
+  uint64_t key = cc_fnv1a(CC_FNV_OFFSET, &pass, sizeof pass);
   int16_t year = r->birth_year, month = r->birth_month, day = r->birth_day;
   int16_t unordered[3] = {year, month < day ? month : day, month < day ? day : month}; /* a swap gives the same key */
   int16_t year_month[2] = {year, month}, day_month[2] = {day, month};
@@ -37,24 +30,24 @@ static uint64_t block_key(const cc_person_record *r, int pass) {
   switch (pass) {
   case 0:
     if (!r->has_nhs) return 0;
-    key = fnv(key, r->nhs_digest, sizeof r->nhs_digest);
+    key = cc_fnv1a(key, r->nhs_digest, sizeof r->nhs_digest);
     break;
   case 1:
     if (!full_birth) return 0;
-    key = fnv(key, unordered, sizeof unordered);
+    key = cc_fnv1a(key, unordered, sizeof unordered);
     break;
   case 2:
     if (!full_birth || !has_sex_district) return 0;
-    key = fnv(key, year_month, sizeof year_month);
+    key = cc_fnv1a(key, year_month, sizeof year_month);
     break;
   default:
     if (!full_birth || !has_sex_district) return 0;
-    key = fnv(key, day_month, sizeof day_month);
+    key = cc_fnv1a(key, day_month, sizeof day_month);
     break;
   }
   if (pass >= 2) {
-    key = fnv(key, &r->sex, 1);
-    key = fnv(key, r->district, strlen(r->district));
+    key = cc_fnv1a(key, &r->sex, 1);
+    key = cc_fnv1a(key, r->district, strlen(r->district));
   }
   return key ? key : 1;
 }

@@ -4,21 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carecast/hash.h"
 #include "strmap.h"
 
 #define STRMAP_INITIAL 64        /* slots of a new table */
-#define FNV_OFFSET 1469598103934665603ull /* FNV-1a 64-bit offset basis */
-#define FNV_PRIME 1099511628211ull        /* FNV-1a 64-bit prime */
-
-static uint64_t hash(const char *key) {
-  uint64_t h = FNV_OFFSET;
-  for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = (h ^ *p) * FNV_PRIME;
-  return h;
-}
 
 /* The slot holding key, or the empty slot where it would go. */
 static size_t find_slot(const cc_strmap *map, const char *key) {
-  size_t mask = map->capacity - 1, i = (size_t)hash(key) & mask;
+  size_t mask = map->capacity - 1, i = (size_t)cc_fnv1a_text(key) & mask;
   while (map->keys[i] && strcmp(map->keys[i], key) != 0) i = (i + 1) & mask;
   return i;
 }
