@@ -70,6 +70,11 @@ size_t cc_series_values_at(const cc_series *s, cc_period start, size_t n, double
 /* Build "<measure>/<geography>/<age_band>" into buf (CC_SERIES_ID_MAX bytes). */
 void cc_series_make_id(const char *measure, const char *geography, const char *age_band, char *buf, size_t len);
 
+/* Fill a series-id template (a model or scenario file's "measure/{geography}/{band}")
+ * into buf: {geography} becomes geography and {band} becomes band; with band NULL,
+ * {band} is left as written. Returns 0 when the result does not fit in len bytes. */
+int cc_series_template_fill(const char *pattern, const char *geography, const char *band, char *buf, size_t len);
+
 /* Split a series id into its three parts. CC_EINPUT when malformed. */
 CC_MUST_CHECK cc_status cc_series_split_id(const char *id, char *measure, char *geography, char *age_band,
                                            cc_error *err);

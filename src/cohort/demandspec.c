@@ -32,30 +32,6 @@ void cc_demand_spec_free(cc_demand_spec *s) {
   free(s);
 }
 
-
-/* Fill a template into buf, substituting {geography} and {band}. Returns 0 when it does not fit. */
-static int expand(const char *pattern, const char *geography, const char *band, char *buf, size_t len) {
-  size_t out = 0;
-  for (const char *p = pattern; *p;) {
-    const char *part = NULL;
-    size_t skip = 1;
-    if (strncmp(p, "{geography}", 11) == 0) part = geography, skip = 11;
-    else if (strncmp(p, "{band}", 6) == 0) part = band ? band : "", skip = 6;
-    if (part) {
-      size_t n = strlen(part);
-      if (out + n >= len) return 0;
-      memcpy(buf + out, part, n);
-      out += n;
-    } else {
-      if (out + 1 >= len) return 0;
-      buf[out++] = *p;
-    }
-    p += skip;
-  }
-  buf[out] = '\0';
-  return 1;
-}
-
 /* Read an optional (required when `required`) template under key of mapping. */
 static cc_status read_template(cc_config_node mapping, const char *key, const char *label, int required, int band_ok,
                                cc_demand_template *t, cc_error *err) {
@@ -74,7 +50,7 @@ static cc_status read_template(cc_config_node mapping, const char *key, const ch
       return cc_config_fail(node, label, err, "'%s': only {geography} and {band} may be filled in", text);
   char id[CC_SERIES_ID_MAX], measure[CC_MEASURE_MAX], geography[CC_GEOGRAPHY_MAX], band[CC_AGE_BAND_MAX];
   cc_error inner;
-  if (!expand(text, SAMPLE_GEOGRAPHY, SAMPLE_BAND, id, sizeof id) ||
+  if (!cc_series_template_fill(text, SAMPLE_GEOGRAPHY, SAMPLE_BAND, id, sizeof id) ||
       cc_series_split_id(id, measure, geography, band, &inner) != CC_OK)
     return cc_config_fail(node, label, err, "'%s' is not a series id (measure/geography/age_band)", text);
   snprintf(t->text, sizeof t->text, "%s", text);
@@ -328,7 +304,7 @@ cc_status cc_demand_spec_load(const char *path, cc_demand_spec **out, cc_error *
 
 cc_status cc_demand_series_id(const cc_demand_spec *s, const cc_demand_template *t, const char *geography,
                               const char *band, char *buf, size_t len, cc_error *err) {
-  if (!expand(t->text, geography, band, buf, len))
+  if (!cc_series_template_fill(t->text, geography, band, buf, len))
     return cc_error_set(err, CC_EINPUT, s->path, t->line, t->key, "'%s' for %s is too long for a series id", t->text, geography);
   return CC_OK;
 }

@@ -38,6 +38,26 @@ void cc_series_make_id(const char *measure, const char *geography, const char *a
   snprintf(buf, len, "%s/%s/%s", measure, geography, age_band);
 }
 
+#define PLACEHOLDER_GEOGRAPHY "{geography}"
+#define PLACEHOLDER_BAND "{band}"
+
+int cc_series_template_fill(const char *pattern, const char *geography, const char *band, char *buf, size_t len) {
+  const size_t geography_len = strlen(PLACEHOLDER_GEOGRAPHY), band_len = strlen(PLACEHOLDER_BAND);
+  size_t out = 0;
+  for (const char *p = pattern; *p;) {
+    const char *part = p;
+    size_t n = 1, skip = 1;
+    if (strncmp(p, PLACEHOLDER_GEOGRAPHY, geography_len) == 0) part = geography, n = strlen(geography), skip = geography_len;
+    else if (band && strncmp(p, PLACEHOLDER_BAND, band_len) == 0) part = band, n = strlen(band), skip = band_len;
+    if (out + n >= len) return 0;
+    memcpy(buf + out, part, n);
+    out += n;
+    p += skip;
+  }
+  buf[out] = '\0';
+  return 1;
+}
+
 cc_status cc_series_split_id(const char *id, char *measure, char *geography, char *age_band, cc_error *err) {
   const char *first = strchr(id, '/');
   const char *second = first ? strchr(first + 1, '/') : NULL;

@@ -10,29 +10,8 @@
 
 #include "carecast/finance.h"
 #include "carecast/forecast.h"
+#include "carecast/hash.h"
 #include "scenario_internal.h"
-
-static uint64_t hash_text(const char *text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (const unsigned char *c = (const unsigned char *)text; *c; c++) h = (h ^ *c) * 1099511628211ULL;
-  return h;
-}
-
-/* Fill a template's {geography} into buf; 0 when it does not fit. */
-static int expand(const char *pattern, const char *geography, char *buf, size_t len) {
-  size_t out = 0;
-  for (const char *c = pattern; *c;) {
-    int placeholder = strncmp(c, "{geography}", 11) == 0;
-    const char *part = placeholder ? geography : c;
-    size_t n = placeholder ? strlen(geography) : 1;
-    if (out + n >= len) return 0;
-    memcpy(buf + out, part, n);
-    out += n;
-    c += placeholder ? 11 : 1;
-  }
-  buf[out] = '\0';
-  return 1;
-}
 
 void scenario_plan_free(scenario_plan *p) {
   for (size_t i = 0; i < p->n_sims; i++) {
@@ -106,7 +85,7 @@ static cc_status sim_of(cc_store *store, scenario_plan *p, const char *key, size
   cc_status st = cc_store_demand_read(store, p->model_run, key, &sim->record, err);
   if (st) return st;
   sim->first = cc_period_add(sim->record->last, 1);
-  sim->seed_salt = hash_text(key);
+  sim->seed_salt = cc_fnv1a_text(key);
   *index = p->n_sims++;
   return CC_OK;
 }
@@ -165,7 +144,7 @@ static cc_status add_activities(cc_store *store, scenario_plan *p, char **keys, 
       activity *a = &p->activities[p->n_activities];
       memset(a, 0, sizeof *a);
       a->sim = a->part = -1;
-      if (!expand(cost->activity, s->geographies[g], a->id, sizeof a->id))
+      if (!cc_series_template_fill(cost->activity, s->geographies[g], NULL, a->id, sizeof a->id))
         return cc_error_set(err, CC_EINPUT, s->path, cost->line, "activity", "'%s' is too long for a series id", cost->activity);
       if (activity_of(p, a->id) >= 0)
         return cc_error_set(err, CC_EINPUT, s->path, cost->line, "activity", "'%s' is priced by two unit costs", a->id);
@@ -205,7 +184,7 @@ static cc_status add_series_lever(cc_store *store, scenario_plan *p, char **keys
   const cc_scenario *s = p->s;
   const cc_lever *lever = &s->levers[l];
   char id[CC_SERIES_ID_MAX];
-  if (!expand(lever->series, s->geographies[g], id, sizeof id))
+  if (!cc_series_template_fill(lever->series, s->geographies[g], NULL, id, sizeof id))
     return cc_error_set(err, CC_EINPUT, s->path, lever->line, "series", "'%s' is too long for a series id", lever->series);
   demand_place place;
   cc_status st = place_of(store, p, keys, n_keys, s->geographies[g], id, &place, err);
