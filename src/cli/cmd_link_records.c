@@ -2,7 +2,6 @@
  * extracts with identifiers pseudonymised on read, links them (recordlink.h),
  * writes the links (pseudonyms only) and, with --aggregate, adds the monthly
  * series of linked events to a store as a new source. */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -122,23 +121,6 @@ static int links_csv(const cc_extract *a, const cc_extract *b, const cc_records_
   return fclose(out) != 0;
 }
 
-/* Write text to path through path.partial and a rename, so a reader never sees half a file. */
-static cc_status write_atomically(const char *path, const char *text, size_t len, cc_error *err) {
-  char partial[CC_ERROR_FILE_MAX];
-  if (snprintf(partial, sizeof partial, "%s.partial", path) >= (int)sizeof partial)
-    return cc_error_set(err, CC_EUSAGE, path, 0, NULL, "path too long");
-  FILE *out = fopen(partial, "wb");
-  if (!out) return cc_error_set(err, CC_EIO, partial, 0, NULL, "cannot create: %s", strerror(errno));
-  int failed = fwrite(text, 1, len, out) != len;
-  failed |= fclose(out) != 0;
-  cc_status status = failed ? cc_error_set(err, CC_EIO, partial, 0, NULL, "cannot write") : CC_OK;
-  if (!status) status = cc_file_sync(partial, err);
-  if (!status && rename(partial, path) != 0) status = cc_error_set(err, CC_EIO, path, 0, NULL, "cannot rename into place");
-  if (!status) status = cc_file_sync_dir(path, err);
-  if (status) remove(partial);
-  return status;
-}
-
 static void report_link(const cc_records_result *r, double target_fmr, FILE *progress) {
   for (int pass = 0; pass < CC_RECORDS_BLOCK_PASSES; pass++)
     fprintf(progress, "blocking on %s: %zu candidate pairs\n", cc_records_block_name(pass), r->per_pass[pass]);
@@ -220,7 +202,7 @@ static int link_and_write(const plan *p, FILE *out, FILE *progress) {
       code = CC_EXIT_INTERNAL;
     } else {
       cc_sha256_hex(text, len, sha256);
-      if ((status = write_atomically(p->out_path, text, len, &err))) code = cc_cli_report(&err);
+      if ((status = cc_file_write_atomic(p->out_path, text, len, &err))) code = cc_cli_report(&err);
     }
     free(text);
     if (code == CC_EXIT_OK) {
