@@ -113,51 +113,11 @@ cc_status cc_store_demand_write(cc_store *store, const char *run_id, const cc_de
   return cc_store_error_here(store, err, st);
 }
 
-typedef struct key_list {
-  char **keys;
-  size_t n, cap;
-  int failed;
-} key_list;
-
-/* Groups two levels below _demand are models (<name>/<geography>). */
-static herr_t collect_keys(hid_t group, const char *name, const H5L_info_t *info, void *data) {
-  (void)group, (void)info;
-  key_list *list = data;
-  int slashes = 0;
-  for (const char *p = name; *p; p++) slashes += *p == '/';
-  if (slashes != 1) return 0;
-  if (list->n == list->cap) {
-    size_t cap = list->cap ? 2 * list->cap : 16;
-    char **grown = realloc(list->keys, cap * sizeof *grown);
-    if (!grown) return list->failed = 1, -1;
-    list->keys = grown;
-    list->cap = cap;
-  }
-  if (!(list->keys[list->n] = strdup(name))) return list->failed = 1, -1;
-  list->n++;
-  return 0;
-}
-
-static int compare_keys(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 cc_status cc_store_demand_list(cc_store *store, const char *run_id, char ***keys, size_t *n, cc_error *err) {
-  *keys = NULL;
-  *n = 0;
-  char path[CC_RUN_ID_MAX + 64];
+  char path[CC_RUN_ID_MAX + 64], what[CC_RUN_ID_MAX + 64];
   demand_path(run_id, NULL, path, sizeof path);
-  if (!cc_h5_path_exists(store->file, path)) return CC_OK;
-  key_list list = {0};
-  hid_t group = H5Gopen2(store->file, path, H5P_DEFAULT);
-  herr_t rc = group < 0 ? -1 : H5Lvisit(group, H5_INDEX_NAME, H5_ITER_INC, collect_keys, &list);
-  if (group >= 0) H5Gclose(group);
-  if (rc < 0 || list.failed) {
-    cc_store_free_names(list.keys, list.n);
-    return cc_error_set(err, list.failed ? CC_ENOMEM : CC_EIO, store->path, 0, NULL, "cannot list the demand models of run %s", run_id);
-  }
-  qsort(list.keys, list.n, sizeof *list.keys, compare_keys);
-  *keys = list.keys;
-  *n = list.n;
-  return CC_OK;
+  snprintf(what, sizeof what, "the demand models of run %s", run_id);
+  return cc_store_names_at(store, path, 1, what, keys, n, err); /* <name>/<geography> */
 }
 
 static cc_status read_transitions(hid_t group, cc_demand_record *r, cc_error *err) {

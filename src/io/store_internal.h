@@ -29,8 +29,13 @@ CC_MUST_CHECK cc_status cc_store_series_write_at(cc_store *store, const char *pa
 CC_MUST_CHECK cc_status cc_store_series_read_at(cc_store *store, const char *path, const char *id, cc_series **out,
                                                 cc_error *err);
 
-/* The sorted names, relative to root, of the series groups `depth` slashes below root. */
-CC_MUST_CHECK cc_status cc_store_series_ids_at(cc_store *store, const char *root, int depth, char ***ids, size_t *n,
-                                               cc_error *err);
+/* The sorted names, relative to root, of the links `depth` slashes below root
+ * (0: its direct children); none when root is absent. `what` names the list in
+ * errors ("the sources"). The caller frees the array with cc_store_free_names. */
+CC_MUST_CHECK cc_status cc_store_names_at(cc_store *store, const char *root, int depth, const char *what, char ***names,
+                                          size_t *n, cc_error *err);
+
+/* Sort names in place, in strcmp order. */
+void cc_store_sort_names(char **names, size_t n);
 
 #endif

@@ -21,7 +21,7 @@
 static void panel_path(const char *key, char *buf, size_t len) { snprintf(buf, len, CC_PANEL_GROUP "/%s", key); }
 
 cc_status cc_store_panel_keys(cc_store *store, char ***keys, size_t *n, cc_error *err) {
-  return cc_store_series_ids_at(store, CC_PANEL_GROUP, 3, keys, n, err);
+  return cc_store_names_at(store, CC_PANEL_GROUP, 3, "the panel", keys, n, err);
 }
 
 cc_status cc_store_panel_read(cc_store *store, const char *key, cc_series **out, cc_error *err) {
@@ -64,8 +64,6 @@ cc_status cc_store_panel_get_note(cc_store *store, const char *name, char **valu
   H5Gclose(group);
   return status ? cc_store_error_here(store, err, status) : CC_OK;
 }
-
-static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* The frequencies tried for a model series, finest first. */
 static const cc_freq model_frequencies[] = {CC_FREQ_MONTH, CC_FREQ_QUARTER, CC_FREQ_FYEAR, CC_FREQ_YEAR};
@@ -110,7 +108,7 @@ cc_status cc_store_model_series_ids(cc_store *store, char ***ids, size_t *n, cc_
     const char *slash = strchr(keys[k], '/');
     if (slash) memmove(keys[k], slash + 1, strlen(slash + 1) + 1);
   }
-  qsort(keys, n_keys, sizeof *keys, compare_names);
+  cc_store_sort_names(keys, n_keys);
   for (size_t k = 0; k < n_keys; k++) {
     if (kept > 0 && strcmp(keys[kept - 1], keys[k]) == 0) free(keys[k]);
     else keys[kept++] = keys[k];

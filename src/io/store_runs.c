@@ -83,58 +83,24 @@ cc_status cc_store_run_latest(cc_store *store, const char *kind, char *run_id, i
   return CC_OK;
 }
 
-typedef struct id_list {
-  char **ids;
-  size_t n, capacity;
-  int failed;
-} id_list;
-
-/* Add a copy of name to list; -1 (stop visiting) when out of memory. */
-static herr_t push_id(id_list *list, const char *name) {
-  if (list->n == list->capacity) {
-    size_t capacity = list->capacity ? 2 * list->capacity : 256;
-    char **grown = realloc(list->ids, capacity * sizeof *grown);
-    if (!grown) return list->failed = 1, -1;
-    list->ids = grown;
-    list->capacity = capacity;
-  }
-  if (!(list->ids[list->n] = strdup(name))) return list->failed = 1, -1;
-  list->n++;
-  return 0;
-}
-
-/* Groups three levels below the run are series (measure/geography/age_band);
- * the demand models' group is not. */
-static herr_t collect_run_series(hid_t group, const char *name, const H5L_info_t *info, void *data) {
-  (void)group, (void)info;
-  id_list *list = data;
-  int slashes = 0;
-  for (const char *p = name; *p; p++) slashes += *p == '/';
-  if (slashes != 2 || strncmp(name, CC_DEMAND_GROUP "/", sizeof CC_DEMAND_GROUP) == 0) return 0;
-  return push_id(list, name);
-}
-
-static int compare_ids(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 cc_status cc_store_run_series(cc_store *store, const char *kind, const char *run_id, char ***ids, size_t *n,
                               cc_error *err) {
   *ids = NULL;
   *n = 0;
-  char path[CC_RUN_ID_MAX + 32];
+  char path[CC_RUN_ID_MAX + 32], what[CC_RUN_ID_MAX + 64];
   run_path(kind, run_id, NULL, path, sizeof path);
   if (!cc_h5_path_exists(store->file, path))
     return cc_error_set(err, CC_EINPUT, store->path, 0, "run", "no run '%s' in /%s", run_id, kind);
-  id_list list = {0};
-  hid_t group = H5Gopen2(store->file, path, H5P_DEFAULT);
-  herr_t rc = group < 0 ? -1 : H5Lvisit(group, H5_INDEX_NAME, H5_ITER_INC, collect_run_series, &list);
-  if (group >= 0) H5Gclose(group);
-  if (rc < 0 || list.failed) {
-    cc_store_free_names(list.ids, list.n);
-    return cc_error_set(err, list.failed ? CC_ENOMEM : CC_EIO, store->path, 0, NULL, "cannot list run %s/%s", kind, run_id);
+  snprintf(what, sizeof what, "run %s/%s", kind, run_id);
+  /* Series are three levels below the run (measure/geography/age_band); the demand models' group is not a series. */
+  cc_status status = cc_store_names_at(store, path, 2, what, ids, n, err);
+  if (status) return status;
+  size_t kept = 0;
+  for (size_t i = 0; i < *n; i++) {
+    if (strncmp((*ids)[i], CC_DEMAND_GROUP "/", sizeof CC_DEMAND_GROUP) == 0) free((*ids)[i]);
+    else (*ids)[kept++] = (*ids)[i];
   }
-  if (list.n) qsort(list.ids, list.n, sizeof *list.ids, compare_ids); /* qsort(NULL, 0) is undefined */
-  *ids = list.ids;
-  *n = list.n;
+  *n = kept;
   return CC_OK;
 }
 
@@ -410,28 +376,10 @@ cc_status cc_store_forecast_write(cc_store *store, const char *run_id, const cha
   return cc_store_error_here(store, err, status);
 }
 
-/* Every group directly below /<kind>. */
-static herr_t collect_runs(hid_t group, const char *name, const H5L_info_t *info, void *data) {
-  (void)group, (void)info;
-  return push_id(data, name);
-}
-
 cc_status cc_store_run_ids(cc_store *store, const char *kind, char ***ids, size_t *n, cc_error *err) {
-  *ids = NULL;
-  *n = 0;
-  if (!cc_h5_path_exists(store->file, kind)) return CC_OK;
-  id_list list = {0};
-  hid_t group = H5Gopen2(store->file, kind, H5P_DEFAULT);
-  herr_t rc = group < 0 ? -1 : H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_runs, &list);
-  if (group >= 0) H5Gclose(group);
-  if (rc < 0 || list.failed) {
-    cc_store_free_names(list.ids, list.n);
-    return cc_error_set(err, list.failed ? CC_ENOMEM : CC_EIO, store->path, 0, NULL, "cannot list the runs in /%s", kind);
-  }
-  if (list.n) qsort(list.ids, list.n, sizeof *list.ids, compare_ids); /* qsort(NULL, 0) is undefined */
-  *ids = list.ids;
-  *n = list.n;
-  return CC_OK;
+  char what[64];
+  snprintf(what, sizeof what, "the runs in /%s", kind);
+  return cc_store_names_at(store, kind, 0, what, ids, n, err);
 }
 
 cc_status cc_store_run_attribute(cc_store *store, const char *kind, const char *run_id, const char *name, char *buf,

@@ -166,7 +166,7 @@ typedef struct name_list {
   char **names;
   size_t n, capacity;
   int failed;
-  int depth; /* slashes in the name of a series group below the root visited */
+  int depth; /* slashes in the names kept, below the root visited */
 } name_list;
 
 static int push_name(name_list *list, const char *name) {
@@ -182,8 +182,8 @@ static int push_name(name_list *list, const char *name) {
   return 0;
 }
 
-/* Visit callback: a link `depth` slashes deep below the root is a series group. */
-static herr_t collect_series(hid_t group, const char *name, const H5L_info_t *info, void *data) {
+/* Visit callback: keep the links `depth` slashes deep below the root. */
+static herr_t collect_at_depth(hid_t group, const char *name, const H5L_info_t *info, void *data) {
   (void)group, (void)info;
   int slashes = 0;
   for (const char *p = name; *p; p++) slashes += *p == '/';
@@ -191,55 +191,47 @@ static herr_t collect_series(hid_t group, const char *name, const H5L_info_t *in
   return 0;
 }
 
-static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-cc_status cc_store_series_ids(cc_store *store, char ***ids, size_t *n, cc_error *err) {
-  return cc_store_series_ids_at(store, CC_SERIES_GROUP, 2, ids, n, err);
-}
-
-cc_status cc_store_series_ids_at(cc_store *store, const char *root, int depth, char ***ids, size_t *n, cc_error *err) {
-  *ids = NULL;
-  *n = 0;
-  name_list list = {.depth = depth};
-  if (cc_h5_path_exists(store->file, root)) {
-    hid_t group = H5Gopen2(store->file, root, H5P_DEFAULT);
-    herr_t rc = group < 0 ? -1 : H5Lvisit(group, H5_INDEX_NAME, H5_ITER_INC, collect_series, &list);
-    if (group >= 0) H5Gclose(group);
-    if (rc < 0 || list.failed) {
-      cc_store_free_names(list.names, list.n);
-      return list.failed ? cc_error_set(err, CC_ENOMEM, store->path, 0, NULL, "out of memory")
-                         : cc_error_set(err, CC_EIO, store->path, 0, NULL, "cannot list the series");
-    }
-  }
-  if (list.n) qsort(list.names, list.n, sizeof *list.names, compare_names);
-  *ids = list.names;
-  *n = list.n;
-  return CC_OK;
-}
-
-/* Collect the direct children of a group (sources, measures). */
+/* Iterate callback: keep every direct child. */
 static herr_t collect_child(hid_t group, const char *name, const H5L_info_t *info, void *data) {
   (void)group, (void)info;
   return push_name(data, name) ? -1 : 0;
 }
 
-cc_status cc_store_source_ids(cc_store *store, char ***ids, size_t *n, cc_error *err) {
-  *ids = NULL;
+static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+void cc_store_sort_names(char **names, size_t n) {
+  if (n) qsort(names, n, sizeof *names, compare_names); /* qsort(NULL, 0) is undefined */
+}
+
+cc_status cc_store_names_at(cc_store *store, const char *root, int depth, const char *what, char ***names, size_t *n,
+                            cc_error *err) {
+  *names = NULL;
   *n = 0;
-  name_list list = {0};
-  if (cc_h5_path_exists(store->file, "sources")) {
-    hid_t group = H5Gopen2(store->file, "sources", H5P_DEFAULT);
-    herr_t rc = group < 0 ? -1 : H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_child, &list);
+  name_list list = {.depth = depth};
+  if (cc_h5_path_exists(store->file, root)) {
+    /* Direct children are iterated; deeper links need the whole subtree visited. */
+    hid_t group = H5Gopen2(store->file, root, H5P_DEFAULT);
+    herr_t rc = group < 0    ? -1
+                : depth == 0 ? H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_child, &list)
+                             : H5Lvisit(group, H5_INDEX_NAME, H5_ITER_INC, collect_at_depth, &list);
     if (group >= 0) H5Gclose(group);
     if (rc < 0 || list.failed) {
       cc_store_free_names(list.names, list.n);
-      return cc_error_set(err, list.failed ? CC_ENOMEM : CC_EIO, store->path, 0, NULL, "cannot list the sources");
+      return cc_error_set(err, list.failed ? CC_ENOMEM : CC_EIO, store->path, 0, NULL, "cannot list %s", what);
     }
   }
-  qsort(list.names, list.n, sizeof *list.names, compare_names);
-  *ids = list.names;
+  cc_store_sort_names(list.names, list.n);
+  *names = list.names;
   *n = list.n;
   return CC_OK;
+}
+
+cc_status cc_store_series_ids(cc_store *store, char ***ids, size_t *n, cc_error *err) {
+  return cc_store_names_at(store, CC_SERIES_GROUP, 2, "the series", ids, n, err);
+}
+
+cc_status cc_store_source_ids(cc_store *store, char ***ids, size_t *n, cc_error *err) {
+  return cc_store_names_at(store, "sources", 0, "the sources", ids, n, err);
 }
 
 cc_status cc_store_measure_get(cc_store *store, const char *name, cc_measure_record *record, int *found, cc_error *err) {
