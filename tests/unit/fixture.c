@@ -104,10 +104,32 @@ size_t cc_fixture_series_part(const cc_fixture *f, const char *case_name, const 
   size_t count = 0;
   for (size_t r = 0; r < f->n_rows; r++) {
     if (strcmp(cc_fixture_text(f, r, "case"), case_name) != 0) continue;
-    if (strcmp(cc_fixture_text(f, r, "split"), split) != 0) continue;
+    if (split && strcmp(cc_fixture_text(f, r, "split"), split) != 0) continue;
     if (count < max) values[count] = cc_fixture_number(f, r, "value");
     count++;
-    *period = atoi(cc_fixture_text(f, r, "period"));
+    if (period) *period = atoi(cc_fixture_text(f, r, "period"));
   }
   return count;
+}
+
+size_t cc_fixture_words(const char *text, char words[][CC_FIXTURE_WORD_MAX], size_t max) {
+  size_t count = 0;
+  const char *p = text;
+  while (*p && count < max) {
+    while (*p == ' ') p++;
+    if (!*p) break;
+    size_t len = strcspn(p, " ");
+    snprintf(words[count], CC_FIXTURE_WORD_MAX, "%.*s", (int)len, p);
+    count++;
+    p += len;
+  }
+  return count;
+}
+
+void cc_fixture_arima_variant(const cc_fixture *f, size_t r, char *variant, size_t size) {
+  int order[6];
+  const char *columns[6] = {"p", "d", "q", "P", "D", "Q"};
+  for (int i = 0; i < 6; i++) order[i] = (int)cc_fixture_number(f, r, columns[i]);
+  snprintf(variant, size, "%d,%d,%d:%d,%d,%d:%s", order[0], order[1], order[2], order[3], order[4], order[5],
+           cc_fixture_text(f, r, "constant"));
 }

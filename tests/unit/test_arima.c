@@ -33,51 +33,16 @@
 #define MAX_COEF 16
 #define PI 3.14159265358979323846
 
-/* The series of case_name from arima_series.csv into values; returns its length. */
-static size_t load_series(const cc_fixture *series, const char *case_name, double *values, int *period) {
-  size_t n = 0;
-  for (size_t r = 0; r < series->n_rows; r++) {
-    if (strcmp(cc_fixture_text(series, r, "case"), case_name) != 0) continue;
-    ck_assert_uint_lt(n, MAX_VALUES);
-    values[n++] = cc_fixture_number(series, r, "value");
-    *period = (int)cc_fixture_number(series, r, "period");
-  }
-  return n;
-}
-
-/* carecast's variant string for a row of arima_fits.csv. */
-static void variant_of(const cc_fixture *fits, size_t r, char *variant, size_t size) {
-  int order[6];
-  const char *columns[6] = {"p", "d", "q", "P", "D", "Q"};
-  for (int i = 0; i < 6; i++) order[i] = (int)cc_fixture_number(fits, r, columns[i]);
-  const char *constant = cc_fixture_text(fits, r, "constant");
-  snprintf(variant, size, "%d,%d,%d:%d,%d,%d:%s", order[0], order[1], order[2], order[3], order[4], order[5],
-           constant);
-}
-
-static size_t split_words(const char *text, char words[][CC_PARAM_NAME_MAX], size_t max) {
-  size_t count = 0;
-  const char *p = text;
-  while (*p && count < max) {
-    while (*p == ' ') p++;
-    if (!*p) break;
-    size_t len = strcspn(p, " ");
-    snprintf(words[count], CC_PARAM_NAME_MAX, "%.*s", (int)len, p);
-    count++;
-    p += len;
-  }
-  return count;
-}
-
 /* Compare one reference case; returns the number of mismatches (printed). */
 static int compare_case(const cc_fixture *fits, size_t r, const cc_fixture *series, const cc_fixture *forecasts) {
   const char *case_name = cc_fixture_text(fits, r, "case");
   static double y[MAX_VALUES];
   int period = 1, failures = 0;
-  size_t n = load_series(series, case_name, y, &period);
+  size_t n = cc_fixture_series_part(series, case_name, NULL, y, MAX_VALUES, &period);
+  ck_assert_uint_le(n, MAX_VALUES);
   ck_assert_msg(n > 0, "no series for %s", case_name);
   char variant[64];
-  variant_of(fits, r, variant, sizeof variant);
+  cc_fixture_arima_variant(fits, r, variant, sizeof variant);
   cc_fit_options options;
   cc_fit_options_default(&options);
   options.period = period;
@@ -87,9 +52,9 @@ static int compare_case(const cc_fixture *fits, size_t r, const cc_fixture *seri
   cc_status status = cc_model_arima.fit(y, n, variant, &options, &m, &err);
   ck_assert_msg(status == CC_OK, "%s %s: %s", case_name, variant, err.message);
 
-  char names[MAX_COEF][CC_PARAM_NAME_MAX], values[MAX_COEF][CC_PARAM_NAME_MAX];
-  size_t n_names = split_words(cc_fixture_text(fits, r, "names"), names, MAX_COEF);
-  size_t n_values = split_words(cc_fixture_text(fits, r, "values"), values, MAX_COEF);
+  char names[MAX_COEF][CC_FIXTURE_WORD_MAX], values[MAX_COEF][CC_FIXTURE_WORD_MAX];
+  size_t n_names = cc_fixture_words(cc_fixture_text(fits, r, "names"), names, MAX_COEF);
+  size_t n_values = cc_fixture_words(cc_fixture_text(fits, r, "values"), values, MAX_COEF);
   ck_assert_uint_eq(n_names, n_values);
   ck_assert_uint_eq(n_names, m->n_params);
   for (size_t i = 0; i < n_names; i++) {

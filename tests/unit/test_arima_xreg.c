@@ -41,30 +41,6 @@
 #define MAX_VALUES 512
 #define MAX_HORIZON 24
 #define MAX_COEF 16
-#define WORD_MAX 64
-
-static size_t split_words(const char *text, char words[][WORD_MAX], size_t max) {
-  size_t count = 0;
-  const char *p = text;
-  while (*p && count < max) {
-    while (*p == ' ') p++;
-    if (!*p) break;
-    size_t len = strcspn(p, " ");
-    snprintf(words[count], WORD_MAX, "%.*s", (int)len, p);
-    count++;
-    p += len;
-  }
-  return count;
-}
-
-/* carecast's variant string for a fits row (p,d,q:P,D,Q:constant). */
-static void variant_of(const cc_fixture *fits, size_t r, char *variant, size_t size) {
-  int order[6];
-  const char *columns[6] = {"p", "d", "q", "P", "D", "Q"};
-  for (int i = 0; i < 6; i++) order[i] = (int)cc_fixture_number(fits, r, columns[i]);
-  snprintf(variant, size, "%d,%d,%d:%d,%d,%d:%s", order[0], order[1], order[2], order[3], order[4], order[5],
-           cc_fixture_text(fits, r, "constant"));
-}
 
 /* The index of parameter name in m, or -1. */
 static int param_index(const cc_model *m, const char *name) {
@@ -77,12 +53,12 @@ static int param_index(const cc_model *m, const char *name) {
  * the space-separated names and values of a fixture row; mismatches printed and counted. */
 static int compare_coefficients(const char *case_name, const cc_model *m, const char *names_text, const char *values_text,
                                 const char *ses_text) {
-  char names[MAX_COEF][WORD_MAX], values[MAX_COEF][WORD_MAX], ses[MAX_COEF][WORD_MAX];
-  size_t n_names = split_words(names_text, names, MAX_COEF);
+  char names[MAX_COEF][CC_FIXTURE_WORD_MAX], values[MAX_COEF][CC_FIXTURE_WORD_MAX], ses[MAX_COEF][CC_FIXTURE_WORD_MAX];
+  size_t n_names = cc_fixture_words(names_text, names, MAX_COEF);
   int failures = 0;
   ck_assert_uint_eq(n_names, m->n_params);
-  if (values_text) ck_assert_uint_eq(split_words(values_text, values, MAX_COEF), n_names);
-  if (ses_text) ck_assert_uint_eq(split_words(ses_text, ses, MAX_COEF), n_names);
+  if (values_text) ck_assert_uint_eq(cc_fixture_words(values_text, values, MAX_COEF), n_names);
+  if (ses_text) ck_assert_uint_eq(cc_fixture_words(ses_text, ses, MAX_COEF), n_names);
   for (size_t i = 0; i < n_names; i++) {
     int k = param_index(m, names[i]);
     ck_assert_msg(k >= 0, "%s: no parameter %s", case_name, names[i]);
@@ -126,7 +102,7 @@ START_TEST(test_standard_errors_of_ordinary_fits) {
         period = (int)cc_fixture_number(series, k, "period");
       }
     char variant[64];
-    variant_of(fits, fit_row, variant, sizeof variant);
+    cc_fixture_arima_variant(fits, fit_row, variant, sizeof variant);
     cc_fit_options options;
     cc_fit_options_default(&options);
     options.period = period;
@@ -187,11 +163,11 @@ START_TEST(test_regression_reference) {
     size_t k = (size_t)cc_fixture_number(fits, r, "n_xreg");
     load_xreg_case(series, case_name, k, &c);
     /* R's names: the regressors are the last k names of the row. */
-    char names[MAX_COEF][WORD_MAX];
-    size_t n_names = split_words(cc_fixture_text(fits, r, "names"), names, MAX_COEF);
+    char names[MAX_COEF][CC_FIXTURE_WORD_MAX];
+    size_t n_names = cc_fixture_words(cc_fixture_text(fits, r, "names"), names, MAX_COEF);
     const char *xreg_names[2] = {names[n_names - k], k > 1 ? names[n_names - k + 1] : NULL};
     char variant[64];
-    variant_of(fits, r, variant, sizeof variant);
+    cc_fixture_arima_variant(fits, r, variant, sizeof variant);
     cc_fit_options options;
     cc_fit_options_default(&options);
     options.period = c.period;

@@ -36,17 +36,6 @@
 #define MIN_SEASONAL_CASES 20   /* seasonal comparison must not pass vacuously */
 #define MAX_HORIZON 64          /* two periods of the longest period in the fixtures, and more */
 
-/* The series of case_name from auto_arima_series.csv into values; returns its length. */
-static size_t load_series(const cc_fixture *series, const char *case_name, double *values) {
-  size_t n = 0;
-  for (size_t r = 0; r < series->n_rows; r++) {
-    if (strcmp(cc_fixture_text(series, r, "case"), case_name) != 0) continue;
-    ck_assert_uint_lt(n, MAX_VALUES);
-    values[n++] = cc_fixture_number(series, r, "value");
-  }
-  return n;
-}
-
 static cc_status fit_auto(const double *y, size_t n, int period, const char *variant, cc_model **m, cc_error *err) {
   cc_fit_options options;
   cc_fit_options_default(&options);
@@ -63,7 +52,8 @@ START_TEST(test_reference_selection) {
   static double y[MAX_VALUES];
   for (size_t r = 0; r < fits->n_rows; r++) {
     const char *case_name = cc_fixture_text(fits, r, "case");
-    size_t n = load_series(series, case_name, y);
+    size_t n = cc_fixture_series_part(series, case_name, NULL, y, MAX_VALUES, NULL);
+    ck_assert_uint_le(n, MAX_VALUES);
     ck_assert_msg(n > 0, "no series for %s", case_name);
     cc_model *m = NULL;
     cc_error err;

@@ -23,17 +23,6 @@
 #define BOUND_TOLERANCE 0.03
 #define MAX_VALUES 512
 
-static size_t load_series(const cc_fixture *series, const char *name, double *y, int *period) {
-  size_t n = 0;
-  for (size_t r = 0; r < series->n_rows; r++) {
-    if (strcmp(cc_fixture_text(series, r, "case"), name) != 0) continue;
-    ck_assert_uint_lt(n, MAX_VALUES);
-    y[n++] = cc_fixture_number(series, r, "value");
-    *period = atoi(cc_fixture_text(series, r, "period"));
-  }
-  return n;
-}
-
 START_TEST(test_lambda_matches_r) {
   cc_fixture *series = cc_fixture_load("boxcox_series.csv"), *lambdas = cc_fixture_load("boxcox_lambda.csv");
   ck_assert_msg(series && lambdas, "Box-Cox fixtures missing: run tests/reference/boxcox_reference.R");
@@ -42,7 +31,8 @@ START_TEST(test_lambda_matches_r) {
     const char *name = cc_fixture_text(lambdas, r, "case");
     double y[MAX_VALUES];
     int period = 1;
-    size_t n = load_series(series, name, y, &period);
+    size_t n = cc_fixture_series_part(series, name, NULL, y, MAX_VALUES, &period);
+    ck_assert_uint_le(n, MAX_VALUES);
     double lambda = cc_boxcox_lambda(y, n, period, cc_fixture_number(lambdas, r, "lower"), CC_BOXCOX_UPPER);
     double expected = cc_fixture_number(lambdas, r, "lambda");
     ck_assert_msg(fabs(lambda - expected) <= LAMBDA_TOLERANCE, "%s lower %g: lambda %.6f, R %.6f", name,
@@ -65,7 +55,8 @@ START_TEST(test_transformed_forecasts_match_r) {
     const char *name = cc_fixture_text(fc, r, "case"), *model = cc_fixture_text(fc, r, "model");
     double y[MAX_VALUES];
     int period = 1;
-    size_t n = load_series(series, name, y, &period);
+    size_t n = cc_fixture_series_part(series, name, NULL, y, MAX_VALUES, &period);
+    ck_assert_uint_le(n, MAX_VALUES);
     cc_model_request request;
     cc_error err;
     char text[64];

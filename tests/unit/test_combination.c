@@ -38,18 +38,6 @@
 #define MIXTURE_BOUND_TOLERANCE 0.04 /* simulated vs closed-form bounds: 4% of the half-width */
 #define SEASON_ANGLE (3.14159265358979323846 / 6) /* one cycle in 12 months */
 
-/* The series of case_name from combination_series.csv into values; sets *period. */
-static size_t load_series(const cc_fixture *series, const char *case_name, double *values, int *period) {
-  size_t n = 0;
-  for (size_t r = 0; r < series->n_rows; r++) {
-    if (strcmp(cc_fixture_text(series, r, "case"), case_name) != 0) continue;
-    ck_assert_uint_lt(n, MAX_VALUES);
-    values[n++] = cc_fixture_number(series, r, "value");
-    *period = (int)cc_fixture_number(series, r, "period");
-  }
-  return n;
-}
-
 static cc_status fit_combo(const double *y, size_t n, int period, cc_model **m, cc_error *err) {
   cc_fit_options options;
   cc_fit_options_default(&options);
@@ -93,7 +81,8 @@ START_TEST(test_reference_forecasts) {
   for (size_t r = 0; r < fits->n_rows; r++) {
     const char *case_name = cc_fixture_text(fits, r, "case");
     int period = 1;
-    size_t n = load_series(series, case_name, y, &period);
+    size_t n = cc_fixture_series_part(series, case_name, NULL, y, MAX_VALUES, &period);
+    ck_assert_uint_le(n, MAX_VALUES);
     ck_assert_msg(n > 0, "no series for %s", case_name);
     cc_model *m = NULL;
     cc_error err;
