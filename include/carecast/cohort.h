@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "carecast/ageband.h"
 #include "carecast/error.h"
 
 /* Rates of need: rates[t * bands + b] = demand / population for each period
@@ -21,6 +22,23 @@
  * value is negative, or the population is zero while demand is not. */
 CC_MUST_CHECK cc_status cc_cohort_rates(const double *demand, const double *population, size_t periods, size_t bands,
                                         double *rates, cc_error *err);
+
+/* The population of each of n_bands demand bands (bands[b], ages) in one
+ * period, from the population in other bands (ref: disjoint bands, such as
+ * the ONS series' five-year bands or single years of age): out[b] is the
+ * population of the ages of bands[b] under ref (cc_age_population). A
+ * population band lying inside a demand band counts whole; one straddling
+ * two demand bands is split between them in proportion to its population in
+ * each, taken as the share of its years each holds (people spread evenly
+ * over the years of a population band); so is one holding a finer demand
+ * band (demand at 65-69 against population at 65-74 is divided by half of
+ * the 65-74 population). An open population band (85+) is taken whole,
+ * never cut. A missing (NaN) population in a band that contributes makes
+ * out[b] NaN. CC_EINPUT under "population_bands" naming the demand band when
+ * the population bands leave some of its ages uncovered or it would cut an
+ * open band. */
+CC_MUST_CHECK cc_status cc_cohort_band_population(const cc_age_range *bands, size_t n_bands, const cc_age_reference *ref,
+                                                  double *out, cc_error *err);
 
 /* Projected demand paths. */
 typedef struct cc_cohort_paths {

@@ -39,6 +39,18 @@
  *   projection: population_projection/{geography}/{band}
  *   variants: [population_projection_high/{geography}/{band}, ...]  # optional
  *   rate_model: auto                # or constant (the mean of the last year)
+ *   population_bands: [65-69, 70-74, 75-79, 80-84, 85+]   # optional
+ *
+ * Without population_bands the population series are read at the demand
+ * bands themselves. With it they are read at these bands instead ({band} in
+ * population, projection and variants is each of them) and the population
+ * of each demand band is built from them year by year, for the estimates,
+ * the projection and every variant alike (cc_cohort_band_population): bands
+ * inside a demand band are summed, a band straddling two demand bands or
+ * holding a finer one is split in proportion to the years of it each takes.
+ * The population bands must not overlap, and must cover every age of every
+ * demand band without cutting an open band (85+); both are checked on
+ * loading, naming the line and key population_bands.
  *
  * Loading checks the file on its own (unknown keys, missing keys, unknown
  * type, states named twice, a move naming an unknown state, bad templates),
@@ -49,6 +61,7 @@
 
 #include <stddef.h>
 
+#include "carecast/ageband.h"
 #include "carecast/error.h"
 #include "carecast/multistate.h"
 #include "carecast/period.h"
@@ -57,6 +70,7 @@
 #define CC_DEMAND_TEMPLATE_MAX 160   /* a series id template, with NUL */
 #define CC_DEMAND_MAX_GEOGRAPHIES 400/* every English council fits */
 #define CC_DEMAND_MAX_BANDS 24       /* age bands of a cohort model */
+#define CC_DEMAND_MAX_POPULATION_BANDS 128 /* population bands it is built from: single years of age 0 to 90+ fit */
 #define CC_DEMAND_MAX_VARIANTS 4     /* population variants besides the principal */
 #define CC_DEMAND_REQUEST_MAX 64     /* a model request ("auto", "ets:AAN") with NUL */
 #define CC_DEMAND_BOOTSTRAP_MAX 10000
@@ -114,6 +128,11 @@ typedef struct cc_demand_spec {
   size_t n_variants;
   cc_demand_template variants[CC_DEMAND_MAX_VARIANTS];
   char rate_model[CC_DEMAND_REQUEST_MAX];      /* a model request, or "constant" */
+  size_t n_population_bands;                   /* 0: the population is read at the demand bands */
+  char (*population_bands)[CC_AGE_BAND_MAX];   /* the bands the population series are read at (population_bands) */
+  cc_age_range *band_ranges;                   /* n_bands demand bands as ages, when population_bands is given */
+  cc_age_range *population_ranges;             /* n_population_bands population bands as ages */
+  long population_bands_line;                  /* its line in the file, for messages */
 } cc_demand_spec;
 
 /* Load and check the model file at path. The caller frees *out with

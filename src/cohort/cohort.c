@@ -2,7 +2,10 @@
 #include "carecast/cohort.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+
+#include "carecast/series.h"
 
 cc_status cc_cohort_rates(const double *demand, const double *population, size_t periods, size_t bands, double *rates,
                           cc_error *err) {
@@ -18,6 +21,20 @@ cc_status cc_cohort_rates(const double *demand, const double *population, size_t
                             "population is zero in period %zu, band %zu, where demand is %g: the bands do not match", t + 1, b + 1, d);
       rates[at] = isnan(d) || isnan(pop) ? NAN : pop == 0.0 ? 0.0 : d / pop;
     }
+  return CC_OK;
+}
+
+cc_status cc_cohort_band_population(const cc_age_range *bands, size_t n_bands, const cc_age_reference *ref,
+                                    double *out, cc_error *err) {
+  for (size_t b = 0; b < n_bands; b++) {
+    cc_status status = cc_age_population(bands[b], ref, &out[b], err);
+    if (status) {
+      char band[CC_AGE_BAND_MAX], reason[CC_ERROR_MESSAGE_MAX];
+      snprintf(reason, sizeof reason, "%s", err->message);
+      return cc_error_set(err, status, NULL, 0, "population_bands", "cannot build the population of demand band %s: %s",
+                          cc_age_format(bands[b], band, sizeof band), reason);
+    }
+  }
   return CC_OK;
 }
 

@@ -309,6 +309,60 @@ static cc_status population_by_year(cc_store *store, const cc_demand_spec *spec,
   return st;
 }
 
+static void free_population_years(population_years *pop, size_t n) {
+  for (size_t i = 0; pop && i < n; i++) free(pop[i].values);
+  free(pop);
+}
+
+/* The value of pop in year (NaN outside it). */
+static double population_at_year(const population_years *pop, int32_t year) {
+  int32_t i = year - pop->first_year;
+  return i < 0 || (size_t)i >= pop->years ? NAN : pop->values[i];
+}
+
+/* The population of each of the model's demand bands by year, the estimates
+ * then `projection` (the principal projection or a variant), into a new
+ * array *out of spec->n_bands. Without population_bands each is read at its
+ * own band; with them, the population bands are read and each demand band
+ * built from them year by year (cc_cohort_band_population), over the years
+ * any population band has, NaN where a band it needs has no figure. */
+static cc_status cohort_population(cc_store *store, const cc_demand_spec *spec, const cc_demand_template *projection,
+                                   const char *geography, population_years **out, cc_error *err) {
+  size_t B = spec->n_bands, P = spec->n_population_bands;
+  population_years *pop = calloc(B, sizeof *pop), *source = P ? calloc(P, sizeof *source) : NULL;
+  cc_status st = !pop || (P && !source) ? cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory") : CC_OK;
+  for (size_t b = 0; !st && !P && b < B; b++)
+    st = population_by_year(store, spec, &spec->population, projection, geography, spec->bands[b], &pop[b], err);
+  int32_t first = INT32_MAX, end = INT32_MIN;
+  for (size_t j = 0; !st && j < P; j++) {
+    st = population_by_year(store, spec, &spec->population, projection, geography, spec->population_bands[j], &source[j], err);
+    if (!st && source[j].first_year < first) first = source[j].first_year;
+    if (!st && source[j].first_year + (int32_t)source[j].years - 1 > end) end = source[j].first_year + (int32_t)source[j].years - 1;
+  }
+  size_t years = st || !P ? 0 : (size_t)(end - first + 1);
+  for (size_t b = 0; !st && P && b < B; b++) {
+    pop[b].first_year = first;
+    pop[b].years = years;
+    if (!(pop[b].values = malloc(years * sizeof *pop[b].values))) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  }
+  double people[CC_DEMAND_MAX_POPULATION_BANDS], built[CC_DEMAND_MAX_BANDS];
+  cc_age_reference ref = {spec->population_ranges, people, P};
+  for (size_t y = 0; !st && y < years; y++) {
+    for (size_t j = 0; j < P; j++) people[j] = population_at_year(&source[j], first + (int32_t)y);
+    st = cc_cohort_band_population(spec->band_ranges, B, &ref, built, err);
+    if (st == CC_EINPUT) { /* checked when the file was loaded: only a file changed since */
+      char reason[CC_ERROR_MESSAGE_MAX];
+      snprintf(reason, sizeof reason, "%s", err->message);
+      st = cc_error_set(err, st, spec->path, spec->population_bands_line, "population_bands", "%s", reason);
+    }
+    for (size_t b = 0; !st && b < B; b++) pop[b].values[y] = built[b];
+  }
+  free_population_years(source, P);
+  if (st) free_population_years(pop, B);
+  else *out = pop;
+  return st;
+}
+
 /* Population in month index m (year * 12 + month - 1), linear between mid-years. */
 static double population_in_month(const population_years *pop, int32_t month) {
   double position = (double)(month - MID_YEAR_MONTH) / MONTHS_PER_YEAR - (double)pop->first_year;
@@ -378,14 +432,13 @@ static cc_status fit_cohort(cc_store *store, const char *run_id, const cc_demand
   size_t B = spec->n_bands;
   cc_demand_record *r = new_record(spec, "cohort", geography, B);
   if (!r) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  cc_status st = CC_OK;
+  population_years *pop = NULL;
+  cc_status st = cohort_population(store, spec, &spec->projection, geography, &pop, err);
   int constant = strcmp(spec->rate_model, "constant") == 0;
   for (size_t b = 0; !st && b < B; b++) {
     cc_series *demand = NULL, *rates = NULL;
-    population_years pop = {0};
     st = load_series(store, spec, &spec->demand, geography, spec->bands[b], &demand, err);
-    if (!st) st = population_by_year(store, spec, &spec->population, &spec->projection, geography, spec->bands[b], &pop, err);
-    if (!st) st = rate_series(spec, demand, &pop, &rates, err);
+    if (!st) st = rate_series(spec, demand, &pop[b], &rates, err);
     if (!st && b > 0 && (demand->freq != r->last.freq || last_period(demand).index != r->last.index))
       st = cc_error_set(err, CC_EINPUT, spec->path, spec->demand.line, "demand",
                         "'%s' does not end in the same period as band %s", demand->id, spec->bands[0]);
@@ -401,8 +454,8 @@ static cc_status fit_cohort(cc_store *store, const char *run_id, const cc_demand
     }
     cc_series_free(demand);
     cc_series_free(rates);
-    free(pop.values);
   }
+  free_population_years(pop, B);
   if (!st) st = cc_store_demand_write(store, run_id, r, err);
   cc_demand_record_free(r);
   return st;
@@ -534,13 +587,13 @@ static cc_status forecast_cohort(cc_store *store, const char *forecast_run, cons
     for (size_t t = 0; t < H; t++)
       for (size_t b = 0; b < B; b++)
         rates[(q * H + t) * B + b] = drivers[b] ? drivers[b]->paths[q * drivers[b]->h + t] : r->values[b];
-  for (size_t v = 0; !st && v < V; v++)
+  for (size_t v = 0; !st && v < V; v++) {
+    population_years *pop = NULL;
+    const cc_demand_template *projection = v == 0 ? &spec->projection : &spec->variants[v - 1];
+    st = cohort_population(store, spec, projection, r->geography, &pop, err);
     for (size_t b = 0; !st && b < B; b++) {
-      population_years pop;
-      const cc_demand_template *projection = v == 0 ? &spec->projection : &spec->variants[v - 1];
-      st = population_by_year(store, spec, &spec->population, projection, r->geography, spec->bands[b], &pop, err);
       for (size_t t = 0; !st && t < H; t++) {
-        double value = population_in_period(&pop, cc_period_add(r->last, (int32_t)t + 1));
+        double value = population_in_period(&pop[b], cc_period_add(r->last, (int32_t)t + 1));
         char text[CC_PERIOD_TEXT_MAX];
         if (isnan(value))
           st = cc_error_set(err, CC_EINPUT, r->spec_path, projection->line, projection->key,
@@ -548,8 +601,9 @@ static cc_status forecast_cohort(cc_store *store, const char *forecast_run, cons
                             cc_period_format(cc_period_add(r->last, (int32_t)t + 1), text, sizeof text));
         else population[(v * H + t) * B + b] = value;
       }
-      free(pop.values);
     }
+    free_population_years(pop, B);
+  }
   if (!st) st = cc_cohort_project(rates, n_rate, population, V, paths, err);
   for (size_t b = 0; !st && b < B; b++) {
     for (size_t p = 0; p < n_paths; p++)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carecast/cohort.h"
 #include "carecast/config.h"
 #include "carecast/file.h"
 #include "carecast/select.h"
@@ -18,7 +19,7 @@ static const char *const stockflow_keys[] = {"type", "name", "description", "geo
                                              "entry_model", "bootstrap", "from", "shrink", NULL};
 static const char *const shrink_keys[] = {"neighbours", "lookup", "rates", "states", NULL};
 static const char *const cohort_keys[] = {"type", "name", "description", "geographies", "bands", "demand",
-                                          "population", "projection", "variants", "rate_model", NULL};
+                                          "population", "projection", "variants", "rate_model", "population_bands", NULL};
 static const char *const state_keys[] = {"stock", "entries", "starts", "ends", NULL};
 
 void cc_demand_spec_free(cc_demand_spec *s) {
@@ -29,6 +30,9 @@ void cc_demand_spec_free(cc_demand_spec *s) {
   free(s->states);
   free(s->allowed);
   free(s->bands);
+  free(s->population_bands);
+  free(s->band_ranges);
+  free(s->population_ranges);
   free(s);
 }
 
@@ -225,19 +229,64 @@ static cc_status read_stockflow(cc_config_node root, cc_demand_spec *s, cc_error
   return CC_OK;
 }
 
+/* population_bands (optional): the bands the population series are read at,
+ * each demand band's population built from them (demandspec.h). Checked
+ * here: every band an age band, no two population bands sharing an age, and
+ * every demand band buildable from them (no age uncovered, no open band cut). */
+static cc_status read_population_bands(cc_config_node root, cc_demand_spec *s, cc_error *err) {
+  cc_config_node list = cc_config_get(root, "population_bands");
+  if (list.id == 0) return CC_OK;
+  cc_status st = read_names(root, "population_bands", CC_DEMAND_MAX_POPULATION_BANDS, CC_AGE_BAND_MAX,
+                            (char **)&s->population_bands, &s->n_population_bands, err);
+  if (st) return st;
+  s->population_bands_line = cc_config_node_line(list);
+  s->band_ranges = calloc(s->n_bands, sizeof *s->band_ranges);
+  s->population_ranges = calloc(s->n_population_bands, sizeof *s->population_ranges);
+  if (!s->band_ranges || !s->population_ranges) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  char a[CC_AGE_BAND_MAX], b[CC_AGE_BAND_MAX];
+  cc_error inner;
+  for (size_t j = 0; j < s->n_population_bands; j++) {
+    cc_config_node item = cc_config_item(list, j);
+    if (cc_age_parse(s->population_bands[j], &s->population_ranges[j], &inner) != CC_OK)
+      return cc_config_fail(item, "population_bands", err, "'%s' is not an age band (all, N-M or N+)", s->population_bands[j]);
+    for (size_t i = 0; i < j; i++)
+      if (cc_age_overlap(s->population_ranges[i], s->population_ranges[j]))
+        return cc_config_fail(item, "population_bands", err,
+                              "%s and %s share ages: population bands must not overlap, or people are counted twice",
+                              cc_age_format(s->population_ranges[i], a, sizeof a),
+                              cc_age_format(s->population_ranges[j], b, sizeof b));
+  }
+  cc_config_node bands = cc_config_get(root, "bands");
+  for (size_t d = 0; d < s->n_bands; d++)
+    if (cc_age_parse(s->bands[d], &s->band_ranges[d], &inner) != CC_OK)
+      return cc_config_fail(cc_config_item(bands, d), "bands", err,
+                            "'%s' is not an age band (all, N-M or N+): population_bands needs the demand bands' ages", s->bands[d]);
+  /* every demand band can be built: try it with one person in each population band */
+  double ones[CC_DEMAND_MAX_POPULATION_BANDS], built[CC_DEMAND_MAX_BANDS];
+  for (size_t j = 0; j < s->n_population_bands; j++) ones[j] = 1.0;
+  cc_age_reference ref = {s->population_ranges, ones, s->n_population_bands};
+  if (cc_cohort_band_population(s->band_ranges, s->n_bands, &ref, built, &inner) != CC_OK)
+    return cc_config_fail(list, "population_bands", err, "%s", inner.message);
+  return CC_OK;
+}
+
 static cc_status read_cohort(cc_config_node root, cc_demand_spec *s, cc_error *err) {
   cc_status st = cc_config_check_keys(root, cohort_keys, NULL, err);
   if (!st) st = read_names(root, "bands", CC_DEMAND_MAX_BANDS, CC_AGE_BAND_MAX, (char **)&s->bands, &s->n_bands, err);
+  if (!st) st = read_population_bands(root, s, err);
   if (!st) st = read_template(root, "demand", "demand", 1, 1, &s->demand, err);
   if (!st) st = read_template(root, "population", "population", 1, 1, &s->population, err);
   if (!st) st = read_template(root, "projection", "projection", 1, 1, &s->projection, err);
   if (!st) st = read_request(root, "rate_model", 1, s->rate_model, err);
   if (st) return st;
-  if (s->n_bands > 1)
-    for (const cc_demand_template *t = &s->demand; t <= &s->projection; t++)
-      if (!strstr(t->text, "{band}"))
-        return cc_error_set(err, CC_EINPUT, s->path, t->line, t->key, "'%s' must contain {band}: the model has %zu bands",
-                            t->text, s->n_bands);
+  /* the population series are read at the population bands when given, else at the demand bands */
+  size_t population_count = s->n_population_bands ? s->n_population_bands : s->n_bands;
+  for (const cc_demand_template *t = &s->demand; t <= &s->projection; t++) {
+    size_t count = t == &s->demand ? s->n_bands : population_count;
+    if (count > 1 && !strstr(t->text, "{band}"))
+      return cc_error_set(err, CC_EINPUT, s->path, t->line, t->key, "'%s' must contain {band}: it is read at %zu bands",
+                          t->text, count);
+  }
   cc_config_node variants = cc_config_get(root, "variants");
   if (variants.id == 0) return CC_OK;
   if (cc_config_node_type(variants) != CC_CONFIG_SEQUENCE || cc_config_length(variants) > CC_DEMAND_MAX_VARIANTS)
@@ -250,7 +299,7 @@ static cc_status read_cohort(cc_config_node root, cc_demand_spec *s, cc_error *e
     memset(t, 0, sizeof *t);
     snprintf(t->key, sizeof t->key, "variants");
     t->line = cc_config_node_line(item);
-    if (strlen(text) >= sizeof t->text || (s->n_bands > 1 && !strstr(text, "{band}")))
+    if (strlen(text) >= sizeof t->text || (population_count > 1 && !strstr(text, "{band}")))
       return cc_config_fail(item, "variants", err, "'%s' is not a projection series template with {band}", text);
     snprintf(t->text, sizeof t->text, "%s", text);
     s->n_variants = v + 1;

@@ -3,7 +3,9 @@
 # projections in the forecast CSV (never negative, bounds in order, the
 # same for the same seed), the estimated moves in `carecast models`, and the
 # errors of a model file: a missing series, a population of the wrong age
-# band, inconsistent states, each naming the file, line and key.
+# band, inconsistent states, each naming the file, line and key; and a
+# cohort model whose demand bands are built from other population bands
+# (population_bands), against figures worked by hand, with its refusals.
 . "$(dirname "$0")/lib.sh"
 STORE="$WORK/store.h5"
 M="$PROJECT/models"
@@ -95,13 +97,80 @@ expect_grep "$WORK/cohort.csv" "asc_residential_clients/E08000019/65+,2030-03,60
 expect_grep "$WORK/cohort.csv" ",Cohort(asc_residential_65)"
 check_csv "$WORK/cohort.csv"
 
+# Demand bands other than the population's (population_bands), by hand: demand at
+# 18-49, 50-64 and 65+, population at 0-17, 18-39, 40-64, 65-79 and 80+, 40-64 split
+# 10:15 by its years. Estimates 2012-2022 (1000, 2200, 2500, 900, 300) give the demand
+# bands 3200, 1500 and 1200 people, so demand of 64, 45 and 120 in 2014-2021 is a rate
+# of 0.02, 0.03 and 0.10; the projection from 2023 (1000, 2000, 5000, 1200, 600) gives
+# 2000 + 5000 x 10/25 = 4000, 5000 x 15/25 = 3000 and 1200 + 600 = 1800 people, so
+# 2024 and 2025 (the years wholly after mid-2023) are 80, 90 and 180.
+mkdir -p "$WORK/bands"
+{
+  echo "geography_code,period,measure,age_band,value"
+  for year in 2014 2015 2016 2017 2018 2019 2020 2021; do
+    printf 'E08000019,%s,hb_demand,%s\n' "$year" 18-49,64 "$year" 50-64,45 "$year" 65+,120
+  done
+  for year in 2012 2013 2014 2015 2016 2017 2018 2019 2020 2021 2022; do
+    printf 'E08000019,%s,hb_population,%s\n' "$year" 0-17,1000 "$year" 18-39,2200 "$year" 40-64,2500 "$year" 65-79,900 "$year" 80+,300
+  done
+  for year in 2023 2024 2025 2026 2027; do
+    printf 'E08000019,%s,hb_projection,%s\n' "$year" 0-17,1000 "$year" 18-39,2000 "$year" 40-64,5000 "$year" 65-79,1200 "$year" 80+,600
+  done
+} >"$WORK/bands/hb.csv"
+cat >"$WORK/bands/hb.yaml" <<EOF
+source_id: hb
+organisation: council
+organisation_name: "Test council"
+data_sharing_agreement: "none (made up)"
+licence: OGL-3.0
+refreshed: 2025-04-01
+attribution: "Made up for the test."
+description: "Demand and population in different age bands."
+measures:
+  hb_demand: {frequency: year, kind: stock, unit: people, description: "demand"}
+  hb_population: {frequency: year, kind: stock, unit: persons, description: "mid-year estimates"}
+  hb_projection: {frequency: year, kind: stock, unit: persons, description: "projection"}
+EOF
+cat >"$WORK/bands/model.yaml" <<EOF
+type: cohort
+name: hb_cohort
+geographies: [E08000019]
+bands: [18-49, 50-64, 65+]
+population_bands: [0-17, 18-39, 40-64, 65-79, 80+]
+demand: hb_demand/{geography}/{band}
+population: hb_population/{geography}/{band}
+projection: hb_projection/{geography}/{band}
+rate_model: constant
+EOF
+expect_exit 0 "$CARECAST" ingest --store "$WORK/bands.h5" "$WORK/bands/hb.csv"
+expect_exit 0 "$CARECAST" fit --store "$WORK/bands.h5" --model cohort:"$WORK/bands/model.yaml"
+bands_run=$(run_of)
+expect_exit 0 "$CARECAST" forecast --store "$WORK/bands.h5" --run "$bands_run" --horizon 4 --out "$WORK/bands.csv"
+for want in 18-49,2024,80 50-64,2024,90 65+,2024,180 18-49,2025,80 50-64,2025,90 65+,2025,180; do
+  IFS=, read -r band year value <<<"$want"
+  checks=$((checks + 1))
+  awk -F, -v id="hb_demand/E08000019/$band" -v year="$year" -v value="$value" '
+    $1 == id && $2 == year && ($4 - value) ^ 2 < 1e-12 { found = 1 } END { exit !found }' "$WORK/bands.csv" ||
+    fail "$WORK/bands.csv: hb_demand/E08000019/$band in $year is not $value"
+done
+bands_refused() { # NAME POPULATION_BANDS MESSAGE: the model with these population bands is refused with MESSAGE
+  sed "s/^population_bands: .*/population_bands: $2/" "$WORK/bands/model.yaml" >"$WORK/bands/$1.yaml"
+  expect_exit 1 "$CARECAST" fit --store "$WORK/bands.h5" --model cohort:"$WORK/bands/$1.yaml"
+  expect_grep "$WORK/err" "$1.yaml:$3"
+}
+# population bands that leave 40-44 uncovered or overlap, naming the file, line and key; one the store lacks
+bands_refused gap "[0-17, 18-39, 45-64, 65-79, 80+]" \
+  "5: population_bands: cannot build the population of demand band 18-49: the population bands do not cover every age in 18-49"
+bands_refused overlap "[0-17, 18-44, 40-64, 65+]" "5: population_bands: 18-44 and 40-64 share ages"
+bands_refused missing "[0-17, 18-39, 40-64, 65-84, 85+]" "7: population: series 'hb_population/E08000019/65-84' is not in the store"
+
 # A model file's errors name the file, the line and the key; nothing is written.
 bad="$WORK/bad.yaml"
 sed 's#asc_nursing_clients/{geography}/65+#asc_nursing_residents/{geography}/65+#' "$M/asc_older_people.yaml" >"$bad"
 expect_exit 1 "$CARECAST" fit --store "$STORE" --model stockflow:"$bad"
 expect_grep "$WORK/err" "bad.yaml:24: states.nursing.stock: series 'asc_nursing_residents/E08000019/65+' is not in the store"
 expect_grep "$WORK/err" "nothing was written"
-sed 's#^population: population/{geography}/{band}#population: population/{geography}/65-69#' "$M/asc_older_people_cohort.yaml" >"$bad"
+sed 's#^population_bands: .*#population_bands: [65-69, 70-84, 85+]#' "$M/asc_older_people_cohort.yaml" >"$bad"
 expect_exit 1 "$CARECAST" fit --store "$STORE" --model cohort:"$bad"
 expect_grep "$WORK/err" "population: series 'population/E08000019/65-69' is not in the store"
 printf '  - [nursing, hospice]\n' | cat "$M/asc_older_people.yaml" - | sed 's/^from: 2021-04/moves:/' >"$bad"

@@ -3,7 +3,9 @@
  *
  * Cohort: three age bands with constant rates against figures worked by
  * hand (exact), and with forecast rate paths and population variants
- * against a direct calculation from the same paths. Shrinkage: the
+ * against a direct calculation from the same paths; the population of
+ * three demand bands built from five population bands (a straddling band
+ * split, a finer demand band, a gap, a cut open band) by hand. Shrinkage: the
  * method-of-moments prior and the shrunk rate against closed forms worked
  * below, the weight falling as evidence grows, and a simulation in which
  * shrinking small councils towards their neighbours lowers the mean squared
@@ -13,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "carecast/cohort.h"
 #include "carecast/shrink.h"
@@ -86,6 +89,42 @@ START_TEST(cohort_errors) {
   ck_assert_str_eq(err.field, "population");
   cc_cohort_paths_free(out);
   cc_cohort_paths_free(NULL);
+}
+END_TEST
+
+/* Three demand bands from five population bands, worked by hand: 40-64
+ * straddles 18-49 and 50-64 and is split by its years (10 and 15 of 25). */
+START_TEST(band_population_by_hand) {
+  enum { DEMAND = 3, POPULATION = 5 };
+  const cc_age_range demand[DEMAND] = {{18, 50}, {50, 65}, {65, CC_AGE_END}};
+  const cc_age_range bands[POPULATION] = {{0, 18}, {18, 40}, {40, 65}, {65, 80}, {80, CC_AGE_END}};
+  double people[POPULATION] = {1000, 2200, 2500, 900, 300};
+  const cc_age_reference ref = {bands, people, POPULATION};
+  double out[DEMAND];
+  cc_error err;
+  ck_assert_int_eq(cc_cohort_band_population(demand, DEMAND, &ref, out, &err), CC_OK);
+  ck_assert_double_eq_tol(out[0], 2200 + 2500 * 10.0 / 25.0, CLOSED_FORM_TOLERANCE); /* 3200 */
+  ck_assert_double_eq_tol(out[1], 2500 * 15.0 / 25.0, CLOSED_FORM_TOLERANCE);        /* 1500 */
+  ck_assert_double_eq_tol(out[2], 900 + 300, CLOSED_FORM_TOLERANCE);                 /* 1200: summed, 80+ whole */
+  /* a demand band finer than its population band: 65-69 is 5 of 65-79's 15 years */
+  const cc_age_range finer[2] = {{65, 70}, {70, 80}};
+  ck_assert_int_eq(cc_cohort_band_population(finer, 2, &ref, out, &err), CC_OK);
+  ck_assert_double_eq_tol(out[0], 300, CLOSED_FORM_TOLERANCE);
+  ck_assert_double_eq_tol(out[1], 600, CLOSED_FORM_TOLERANCE);
+  /* a band with no figure spoils only the demand bands it feeds */
+  people[4] = NAN;
+  ck_assert_int_eq(cc_cohort_band_population(demand, DEMAND, &ref, out, &err), CC_OK);
+  ck_assert_double_eq_tol(out[0], 3200, CLOSED_FORM_TOLERANCE);
+  ck_assert(isnan(out[2]));
+  /* a gap (no 40-44), and an open band that would be cut */
+  const cc_age_range gap[POPULATION] = {{0, 18}, {18, 40}, {45, 65}, {65, 80}, {80, CC_AGE_END}};
+  const cc_age_reference with_gap = {gap, people, POPULATION};
+  ck_assert_int_eq(cc_cohort_band_population(demand, DEMAND, &with_gap, out, &err), CC_EINPUT);
+  ck_assert_str_eq(err.field, "population_bands");
+  ck_assert_msg(strstr(err.message, "demand band 18-49") && strstr(err.message, "do not cover"), "%s", err.message);
+  const cc_age_range cut[1] = {{80, 90}};
+  ck_assert_int_eq(cc_cohort_band_population(cut, 1, &ref, out, &err), CC_EINPUT);
+  ck_assert_msg(strstr(err.message, "demand band 80-89") && strstr(err.message, "open population band 80+"), "%s", err.message);
 }
 END_TEST
 
@@ -177,6 +216,7 @@ static Suite *cohort_suite(void) {
   tcase_add_test(tc, constant_rates_by_hand);
   tcase_add_test(tc, forecast_rates_and_variants);
   tcase_add_test(tc, cohort_errors);
+  tcase_add_test(tc, band_population_by_hand);
   tcase_add_test(tc, shrink_closed_forms);
   tcase_add_test(tc, shrinking_helps_small_councils);
   tcase_add_test(tc, shrink_errors);

@@ -123,12 +123,54 @@ START_TEST(shrink_key) {
 }
 END_TEST
 
+/* A cohort file with these demand bands and population bands (lines 4 and 5). */
+static const char *with_bands(const char *bands, const char *population) {
+  static char buffer[1024];
+  snprintf(buffer, sizeof buffer, "%sbands: %s\npopulation_bands: %s\ndemand: d/{geography}/{band}\n"
+           "population: p/{geography}/{band}\nprojection: q/{geography}/{band}\n", cohort_head, bands, population);
+  return buffer;
+}
+
+/* population_bands: each demand band built from the population's bands. */
+START_TEST(population_bands_key) {
+  const char *text = "type: cohort\nname: c\ngeographies: [E08000019]\nbands: [18-49, 50-64, 65+]\n"
+                     "population_bands: [0-17, 18-39, 40-64, 65-79, 80+]\n"
+                     "demand: d/{geography}/{band}\npopulation: p/{geography}/{band}\nprojection: q/{geography}/{band}\n";
+  cc_demand_spec *s = NULL;
+  cc_error err;
+  ck_assert_msg(cc_demand_spec_parse(text, strlen(text), "m.yaml", &s, &err) == CC_OK, "%s", err.message);
+  ck_assert_uint_eq(s->n_population_bands, 5);
+  ck_assert_str_eq(s->population_bands[2], "40-64");
+  ck_assert_int_eq(s->population_ranges[4].low, 80);
+  ck_assert_int_eq(s->band_ranges[0].high, 50);
+  ck_assert_int_eq(s->population_bands_line, 5);
+  cc_demand_spec_free(s);
+  /* a gap: no population band holds ages 40-44 */
+  expect_rejected(with_bands("[18-49, 50-64, 65+]", "[0-17, 18-39, 45-64, 65-79, 80+]"), 5, "population_bands",
+                  "demand band 18-49: the population bands do not cover every age in 18-49");
+  /* an overlap: 60-64 in two population bands */
+  expect_rejected(with_bands("[18-64, 65+]", "[18-64, 60+]"), 5, "population_bands", "18-64 and 60+ share ages");
+  /* a finer demand band that would cut an open population band */
+  expect_rejected(with_bands("[65-84, 85-89]", "[65-74, 75-84, 85+]"), 5, "population_bands",
+                  "cannot split the open population band 85+");
+  /* not age bands */
+  expect_rejected(with_bands("[65+]", "[65-74, older]"), 5, "population_bands", "'older' is not an age band");
+  expect_rejected(with_bands("[elderly]", "[65-74, 75+]"), 4, "bands", "'elderly' is not an age band");
+  expect_rejected(with_bands("[65+]", "[]"), 5, "population_bands", "at least one");
+  /* read at three population bands, the population template needs {band} even for one demand band */
+  expect_rejected(join(cohort_head, "bands: [65+]\npopulation_bands: [65-74, 75-84, 85+]\ndemand: d/{geography}/{band}\n"
+                                    "population: p/{geography}/65+\nprojection: q/{geography}/{band}\n"),
+                  7, "population", "must contain {band}: it is read at 3 bands");
+}
+END_TEST
+
 static Suite *demandspec_suite(void) {
   Suite *s = suite_create("demandspec");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, shipped_files_load);
   tcase_add_test(tc, rules_name_line_and_key);
   tcase_add_test(tc, shrink_key);
+  tcase_add_test(tc, population_bands_key);
   suite_add_tcase(s, tc);
   return s;
 }
