@@ -103,7 +103,9 @@ check_csv "$WORK/cohort.csv"
 # bands 3200, 1500 and 1200 people, so demand of 64, 45 and 120 in 2014-2021 is a rate
 # of 0.02, 0.03 and 0.10; the projection from 2023 (1000, 2000, 5000, 1200, 600) gives
 # 2000 + 5000 x 10/25 = 4000, 5000 x 15/25 = 3000 and 1200 + 600 = 1800 people, so
-# 2024 and 2025 (the years wholly after mid-2023) are 80, 90 and 180.
+# 2024 and 2025 (the years wholly after mid-2023) are 80, 90 and 180. A high variant
+# half as large again (1500, 3000, 7500, 1800, 900) gives 120, 135 and 270 on every
+# other path, so with both the mean is 100, 112.5 and 225.
 mkdir -p "$WORK/bands"
 {
   echo "geography_code,period,measure,age_band,value"
@@ -115,6 +117,7 @@ mkdir -p "$WORK/bands"
   done
   for year in 2023 2024 2025 2026 2027; do
     printf 'E08000019,%s,hb_projection,%s\n' "$year" 0-17,1000 "$year" 18-39,2000 "$year" 40-64,5000 "$year" 65-79,1200 "$year" 80+,600
+    printf 'E08000019,%s,hb_projection_high,%s\n' "$year" 0-17,1500 "$year" 18-39,3000 "$year" 40-64,7500 "$year" 65-79,1800 "$year" 80+,900
   done
 } >"$WORK/bands/hb.csv"
 cat >"$WORK/bands/hb.yaml" <<EOF
@@ -130,6 +133,7 @@ measures:
   hb_demand: {frequency: year, kind: stock, unit: people, description: "demand"}
   hb_population: {frequency: year, kind: stock, unit: persons, description: "mid-year estimates"}
   hb_projection: {frequency: year, kind: stock, unit: persons, description: "projection"}
+  hb_projection_high: {frequency: year, kind: stock, unit: persons, description: "high variant"}
 EOF
 cat >"$WORK/bands/model.yaml" <<EOF
 type: cohort
@@ -146,13 +150,23 @@ expect_exit 0 "$CARECAST" ingest --store "$WORK/bands.h5" "$WORK/bands/hb.csv"
 expect_exit 0 "$CARECAST" fit --store "$WORK/bands.h5" --model cohort:"$WORK/bands/model.yaml"
 bands_run=$(run_of)
 expect_exit 0 "$CARECAST" forecast --store "$WORK/bands.h5" --run "$bands_run" --horizon 4 --out "$WORK/bands.csv"
-for want in 18-49,2024,80 50-64,2024,90 65+,2024,180 18-49,2025,80 50-64,2025,90 65+,2025,180; do
-  IFS=, read -r band year value <<<"$want"
-  checks=$((checks + 1))
-  awk -F, -v id="hb_demand/E08000019/$band" -v year="$year" -v value="$value" '
-    $1 == id && $2 == year && ($4 - value) ^ 2 < 1e-12 { found = 1 } END { exit !found }' "$WORK/bands.csv" ||
-    fail "$WORK/bands.csv: hb_demand/E08000019/$band in $year is not $value"
-done
+expect_mean() { # CSV BAND,YEAR,MEAN...: the forecast mean of hb_demand/E08000019/BAND in YEAR
+  local csv=$1 want band year value
+  shift
+  for want in "$@"; do
+    IFS=, read -r band year value <<<"$want"
+    checks=$((checks + 1))
+    awk -F, -v id="hb_demand/E08000019/$band" -v year="$year" -v value="$value" '
+      $1 == id && $2 == year && ($4 - value) ^ 2 < 1e-12 { found = 1 } END { exit !found }' "$csv" ||
+      fail "$csv: hb_demand/E08000019/$band in $year is not $value"
+  done
+}
+expect_mean "$WORK/bands.csv" 18-49,2024,80 50-64,2024,90 65+,2024,180 18-49,2025,80 50-64,2025,90 65+,2025,180
+sed 's#^projection: .*#&\nvariants:\n  - hb_projection_high/{geography}/{band}#' "$WORK/bands/model.yaml" >"$WORK/bands/variants.yaml"
+expect_exit 0 "$CARECAST" fit --store "$WORK/bands.h5" --model cohort:"$WORK/bands/variants.yaml"
+bands_run=$(run_of)
+expect_exit 0 "$CARECAST" forecast --store "$WORK/bands.h5" --run "$bands_run" --horizon 4 --paths 100 --out "$WORK/variants.csv"
+expect_mean "$WORK/variants.csv" 18-49,2024,100 50-64,2024,112.5 65+,2024,225 65+,2025,225
 bands_refused() { # NAME POPULATION_BANDS MESSAGE: the model with these population bands is refused with MESSAGE
   sed "s/^population_bands: .*/population_bands: $2/" "$WORK/bands/model.yaml" >"$WORK/bands/$1.yaml"
   expect_exit 1 "$CARECAST" fit --store "$WORK/bands.h5" --model cohort:"$WORK/bands/$1.yaml"
