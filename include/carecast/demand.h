@@ -20,7 +20,12 @@
  * Population is mid-year (yearly); it is interpolated linearly to months
  * between mid-years (June) and averaged over the months of each period of
  * the demand series, the history's estimates first and the projection after
- * them. */
+ * them. With population_bands (demandspec.h) each demand band's population
+ * is built from the population bands year by year, before interpolation, for
+ * the estimates, the projection and each variant. Series are the store's
+ * model series (the linked panel once there is one); a population series
+ * the panel lacks (it keeps only the common age bands) is read from the
+ * series as ingested. */
 #ifndef CARECAST_DEMAND_H
 #define CARECAST_DEMAND_H
 

@@ -50,7 +50,9 @@
  * holding a finer one is split in proportion to the years of it each takes.
  * The population bands must not overlap, and must cover every age of every
  * demand band without cutting an open band (85+); both are checked on
- * loading, naming the line and key population_bands.
+ * loading, naming the line and key population_bands. In a linked store,
+ * whose panel keeps only the common bands, a population series the panel
+ * lacks is read from the series as ingested (demand.h).
  *
  * Loading checks the file on its own (unknown keys, missing keys, unknown
  * type, states named twice, a move naming an unknown state, bad templates),

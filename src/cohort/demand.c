@@ -283,14 +283,29 @@ typedef struct population_years {
   double *values;
 } population_years;
 
+/* A population series of a cohort model: the linked panel's when it has it,
+ * else the store's series as ingested. The panel keeps only the common age
+ * bands (0-17, 18-64, 65+, all), while population_bands may name the finer
+ * bands the ONS series come in (65-74, 85+), from which the model builds its
+ * own demand bands. A series in neither is an error at the template's key. */
+static cc_status load_population_series(cc_store *store, const cc_demand_spec *spec, const cc_demand_template *t,
+                                        const char *geography, const char *band, cc_series **out, cc_error *err) {
+  char id[CC_SERIES_ID_MAX];
+  *out = NULL;
+  cc_status st = cc_demand_series_id(spec, t, geography, band, id, sizeof id, err);
+  if (st) return st;
+  if (!cc_store_model_series_exists(store, id) && cc_store_series_exists(store, id)) return cc_store_series_read(store, id, out, err);
+  return load_series(store, spec, t, geography, band, out, err);
+}
+
 static cc_status population_by_year(cc_store *store, const cc_demand_spec *spec, const cc_demand_template *history,
                                     const cc_demand_template *projection, const char *geography, const char *band,
                                     population_years *out, cc_error *err) {
   cc_series *h = NULL, *p = NULL;
   memset(out, 0, sizeof *out);
-  cc_status st = load_series(store, spec, history, geography, band, &h, err);
+  cc_status st = load_population_series(store, spec, history, geography, band, &h, err);
   if (!st) st = require_freq(spec, history, h, CC_FREQ_YEAR, err);
-  if (!st) st = load_series(store, spec, projection, geography, band, &p, err);
+  if (!st) st = load_population_series(store, spec, projection, geography, band, &p, err);
   if (!st) st = require_freq(spec, projection, p, CC_FREQ_YEAR, err);
   if (!st) {
     int32_t first = h->start.index < p->start.index ? h->start.index : p->start.index;

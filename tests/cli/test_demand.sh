@@ -196,4 +196,11 @@ expect_grep "$WORK/err" "is named twice"
 expect_exit 1 "$CARECAST" fit --store "$STORE" --model cohort:"$M/asc_older_people.yaml"
 expect_grep "$WORK/err" "the file is a stockflow model"
 expect_exit 2 "$CARECAST" fit --store "$STORE" --model stockflow:"$M/asc_older_people.yaml" --series 'x*'
+
+# Once linked, the store's model series are the panel's, whose age bands are only 0-17,
+# 18-64, 65+ and all: the cohort model reads population bands the panel lacks (65-74,
+# 75-84, 85+) from the series as ingested, and the demand from the panel.
+expect_exit 0 "$CARECAST" link --store "$STORE"
+expect_exit 0 "$CARECAST" fit --store "$STORE" --model cohort:"$M/asc_older_people_cohort.yaml"
+expect_grep "$WORK/out" "cohort model asc_residential_65 fitted for 2 councils"
 finish
