@@ -1,9 +1,13 @@
-/* breaks.c: the sup-F test for one structural break and the step regressor
- * (see breaks.h). The regressions are one- or two-parameter least squares,
- * computed from running sums so that every candidate costs O(n). */
+/* breaks.c: the sup-F test for one structural break, its long-run variance
+ * and the step regressor (see breaks.h). The regressions are one- or
+ * two-parameter least squares, computed from running sums so that every
+ * candidate costs O(n); the long-run variance is computed once, O(n^2) at
+ * most, with every residual recomputed from the sums so that nothing is
+ * allocated. */
 #include "carecast/breaks.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_math.h>
 #include <math.h>
 
 /* Hansen (1997)'s response surface for the supF test, as distributed with
@@ -99,28 +103,68 @@ static double split_rss(const double *y, size_t n, size_t point, int k, segment_
   return segment_rss(first, k) + segment_rss(second, k);
 }
 
-/* Bartlett long-run variance (Newey & West 1987) of the residuals of the
- * two-segment fit at point, with CC_BREAK_LRV_BANDWIDTH lags. */
-static double long_run_variance(const double *y, size_t n, size_t point, int k, const segment_sums *first,
-                                const segment_sums *second) {
-  size_t lags = (size_t)floor(CC_BREAK_LRV_BANDWIDTH_SCALE * pow((double)n / 100.0, CC_BREAK_LRV_BANDWIDTH_POWER));
-  double gamma0 = 0.0, sum = 0.0;
-  for (size_t t = 0; t < n; t++) {
-    double u = y[t] - segment_fit(t < point ? first : second, k, (double)(t + 1));
-    gamma0 += u * u;
+/* The value of the quadratic spectral kernel at x (Andrews 1991, eq. 2.7; 1 at 0). */
+static double qs_kernel(double x) {
+  if (x == 0.0) return 1.0;
+  double z = CC_BREAK_QS_FREQUENCY * M_PI * x;
+  return CC_BREAK_QS_SCALE / (M_PI * M_PI * x * x) * (sin(z) / z - cos(z));
+}
+
+/* u[t] of a residual source: the stored residual, or y minus the fit of `fit`. */
+typedef struct residuals {
+  const double *values;     /* y, or the residuals themselves when fit is NULL */
+  const segment_sums *fit;  /* the (one-segment) regression whose residuals are meant, or NULL */
+  int k;                    /* its regressors */
+} residuals;
+
+static double residual_at(const residuals *r, size_t t) {
+  return r->fit ? r->values[t] - segment_fit(r->fit, r->k, (double)(t + 1)) : r->values[t];
+}
+
+/* e[t] = u[t + 1] - rho u[t], t = 0 .. n - 2: the residuals prewhitened by their AR(1). */
+static double prewhitened_at(const residuals *r, double rho, size_t t) {
+  return residual_at(r, t + 1) - rho * residual_at(r, t);
+}
+
+static double long_run_variance(const residuals *r, size_t n, size_t params, double *prewhiten_ar) {
+  /* AR(1) prewhitening without intercept (Andrews & Monahan 1992; sandwich's ar(demean = FALSE)). */
+  double cross = 0.0, lagged = 0.0;
+  for (size_t t = 1; t < n; t++) {
+    double u = residual_at(r, t), v = residual_at(r, t - 1);
+    cross += u * v;
+    lagged += v * v;
   }
-  for (size_t j = 1; j <= lags && j < n; j++) {
+  if (!(lagged > 0.0)) return 0.0; /* the regression fits exactly */
+  double rho = cross / lagged;
+  if (prewhiten_ar) *prewhiten_ar = rho;
+  if (fabs(1.0 - rho) < CC_BREAK_UNIT_ROOT_GAP) return INFINITY;
+  /* Andrews' AR(1) plug-in bandwidth from the prewhitened residuals, whose AR(1) has an intercept (sandwich's bwAndrews). */
+  size_t m = n - 1;
+  segment_sums pairs = {0}; /* (e[t - 1], e[t]) as (t, y) of a regression with intercept */
+  for (size_t t = 1; t < m; t++) sums_add(&pairs, prewhitened_at(r, rho, t - 1), prewhitened_at(r, rho, t), 1.0);
+  double sxx = pairs.tt - pairs.t * pairs.t / pairs.count, sxy = pairs.ty - pairs.t * pairs.y / pairs.count;
+  double rho_e = sxx > 0.0 ? sxy / sxx : 0.0;
+  double alpha2 = 4.0 * rho_e * rho_e / pow(1.0 - rho_e, 4.0);
+  double bandwidth = CC_BREAK_QS_BANDWIDTH * pow((double)m * alpha2, CC_BREAK_QS_BANDWIDTH_POWER);
+  /* Kernel-weighted autocovariances, the weights cut after the last one above CC_BREAK_KERNEL_TOLERANCE. */
+  size_t lags = 0;
+  for (size_t j = 1; j < m; j++)
+    if (bandwidth > 0.0 && fabs(qs_kernel((double)j / bandwidth)) > CC_BREAK_KERNEL_TOLERANCE) lags = j;
+  double total = 0.0;
+  for (size_t j = 0; j <= lags; j++) {
     double gamma = 0.0;
-    for (size_t t = j; t < n; t++) {
-      double u = y[t] - segment_fit(t < point ? first : second, k, (double)(t + 1));
-      double v = y[t - j] - segment_fit(t - j < point ? first : second, k, (double)(t - j + 1));
-      gamma += u * v;
-    }
-    sum += (1.0 - (double)j / (double)(lags + 1)) * gamma;
+    for (size_t t = j; t < m; t++) gamma += prewhitened_at(r, rho, t) * prewhitened_at(r, rho, t - j);
+    double weight = isfinite(bandwidth) ? qs_kernel((double)j / bandwidth) : 1.0;
+    total += (j == 0 ? 1.0 : 2.0) * weight * gamma;
   }
-  double lrv = (gamma0 + 2.0 * sum) / (double)(n - 2 * (size_t)k);
-  /* A negative serial correlation can only shrink the variance so far: never below the plain one's share. */
-  return lrv > 0.0 ? lrv : gamma0 / (double)(n - 2 * (size_t)k);
+  /* Recolour: the long-run variance of u is that of e over (1 - rho)^2. */
+  return total / ((1.0 - rho) * (1.0 - rho)) / (double)(n - params);
+}
+
+double cc_break_long_run_variance(const double *u, size_t n, size_t params) {
+  if (n < CC_BREAK_LRV_MIN_N || params >= n) return NAN;
+  residuals r = {u, NULL, 0};
+  return long_run_variance(&r, n, params, NULL);
 }
 
 cc_status cc_break_supf(const double *y, size_t n, int regressors, double trim, cc_break_test *out, cc_error *err) {
@@ -149,11 +193,17 @@ cc_status cc_break_supf_lrv(const double *y, size_t n, int regressors, double tr
   out->regressors = k;
   out->n = n;
   out->statistic = -INFINITY;
+  out->prewhiten_ar = NAN;
+  /* One error variance for every candidate: the long-run variance of the residuals without a break (see breaks.h). */
+  residuals null_residuals = {y, &all, k};
+  double lrv = serial ? long_run_variance(&null_residuals, n, (size_t)k, &out->prewhiten_ar) : NAN;
+  out->long_run_variance = lrv;
   double best_rss = INFINITY;
   for (long point = from; point <= to; point++) {
     double rss = split_rss(y, n, (size_t)point, k, &first, &second);
-    double variance = serial ? long_run_variance(y, n, (size_t)point, k, &first, &second) : rss / (double)(n - 2 * (size_t)k);
-    double f = (rss0 - rss) / variance;
+    double variance = serial ? lrv : rss / (double)(n - 2 * (size_t)k);
+    /* An exact fit (no residual at all) or a unit root in the residuals: nothing to test against. */
+    double f = variance > 0.0 ? (rss0 - rss) / variance : 0.0;
     if (f > out->statistic) out->statistic = f;
     /* The break is located by least squares (Bai 1994): the split with the smallest RSS. */
     if (rss < best_rss) {

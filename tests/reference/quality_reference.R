@@ -10,13 +10,18 @@
 ##   quality_nainterp.csv    forecast::na.interp() at the missing positions
 ##   quality_breaks.csv      strucchange: sup-F of a mean shift (y ~ 1) and of a shift in
 ##                           level and slope (y ~ t): statistic, break point, p-value
+##   quality_breaks_lrv.csv  the robust sup-F of breaks.h: F = (RSS_0 - RSS_split) / s^2 with s^2 the
+##                           long-run variance of the no-break residuals, sandwich::lrvar(u0,
+##                           type = "Andrews", prewhite = TRUE, adjust = FALSE) * n^2 / (n - k)
+##                           (sandwich 3.0), the prewhitening AR(1) as ar.ols(u0, demean = FALSE)
+##                           finds it, the break point and strucchange's Hansen p-value
 ##   quality_structts.csv    stats::StructTS() variances and minimised objective, and
 ##                           tsSmooth() (Z times the smoothed state) at every position
 ## Deterministic (fixed ids and seeds). Run from the repository root:
 ##     Rscript tests/reference/quality_reference.R
 ## Reads the M3 data from /work/shared/data (override with CARECAST_REF_DATA).
 
-suppressPackageStartupMessages({ library(forecast); library(strucchange) })
+suppressPackageStartupMessages({ library(forecast); library(strucchange); library(sandwich) })
 script_dir <- local({
   a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
   if (length(a)) dirname(normalizePath(sub("^--file=", "", a[1]))) else "tests/reference"
@@ -139,6 +144,30 @@ for (nm in complete) {
   }
 }
 write_plain(do.call(rbind, break_rows), "quality_breaks.csv")
+
+## ------------------------------------------------------------------ robust breaks
+## Every split refitted by lm.fit (no running sums), the long-run variance by
+## sandwich (not by the formulas of breaks.h), the p-value by strucchange.
+robust_supf <- function(y, k, trim = 0.15) {
+  n <- length(y); tt <- seq_len(n)
+  X0 <- if (k == 1) matrix(1, n, 1) else cbind(1, tt)
+  u0 <- lm.fit(X0, y)$residuals
+  s2 <- lrvar(u0, type = "Andrews", prewhite = TRUE, adjust = FALSE) * n^2 / (n - k)
+  rho <- ar(u0, order.max = 1, aic = FALSE, demean = FALSE, method = "ols")$ar[1]
+  from <- max(floor(trim * n), k + 1); to <- min(n - floor(trim * n), n - k - 1)
+  rss <- sapply(from:to, function(b) {
+    d <- as.numeric(tt > b)
+    sum(lm.fit(cbind(X0 * (1 - d), X0 * d), y)$residuals^2)
+  })
+  f <- (sum(u0^2) - rss) / s2
+  lambda <- ((n - from) * to) / (from * (n - to))
+  data.frame(regressors = k, lrv = s2, rho = rho, statistic = max(f), breakpoint = (from:to)[which.min(rss)],
+             p_value = strucchange:::pvalue.Fstats(max(f), type = "supF", k = k, lambda = lambda))
+}
+write_plain(do.call(rbind, lapply(complete, function(nm) {
+  y <- as.numeric(cases[[nm]]$y)
+  cbind(case = nm, rbind(robust_supf(y, 1), robust_supf(y, 2)))
+})), "quality_breaks_lrv.csv")
 
 ## ------------------------------------------------------------------ StructTS
 sts <- list(list("nile", "level"), list("nile", "trend"), list("nile_na", "trend"), list("lynx", "trend"),

@@ -7,6 +7,9 @@
  *   forecast::tsoutliers()                 the same indices; replacements within 1e-6
  *   forecast::na.interp()                  filled values within 1e-6
  *   strucchange sup-F (y ~ 1 and y ~ t)     statistic 1e-7, same break, p-value 1e-6 (absolute)
+ *   robust sup-F (breaks.h): the long-run   long-run variance and statistic 1e-7 (relative), prewhitening
+ *   variance by sandwich::lrvar, splits by  AR(1) 1e-9, same break, p-value 1e-6 (absolute)
+ *   lm.fit, p-value by strucchange
  *   stats::StructTS() / tsSmooth()          at R's variances: objective 1e-7, smoothed values 1e-5;
  *                                           our own fit's objective no worse than R's by 1e-6, and
  *                                           the values it imputes within 1e-4 of R's */
@@ -33,6 +36,7 @@
 #define REPLACEMENT_TOLERANCE 1e-6
 #define BREAK_STAT_TOLERANCE 1e-7
 #define BREAK_P_TOLERANCE 1e-6
+#define BREAK_RHO_TOLERANCE 1e-9
 #define STRUCTTS_OBJECTIVE_TOLERANCE 1e-7
 #define STRUCTTS_SMOOTH_TOLERANCE 1e-5
 #define STRUCTTS_FIT_SLACK 1e-6
@@ -252,6 +256,47 @@ START_TEST(test_breaks_match_r) {
 }
 END_TEST
 
+START_TEST(test_robust_breaks_match_r) {
+  cc_fixture *series = load_fixture("quality_series.csv"), *ref = load_fixture("quality_breaks_lrv.csv");
+  for (size_t r = 0; r < ref->n_rows; r++) {
+    const char *name = cc_fixture_text(ref, r, "case");
+    int k = (int)cc_fixture_number(ref, r, "regressors");
+    double y[MAX_VALUES];
+    int period = 1;
+    size_t n = load_case(series, name, y, &period);
+    cc_break_test test;
+    cc_error err;
+    ck_assert_int_eq(cc_break_supf_lrv(y, n, k, CC_BREAK_TRIM, 1, &test, &err), CC_OK);
+    double lrv = cc_fixture_number(ref, r, "lrv"), rho = cc_fixture_number(ref, r, "rho");
+    ck_assert_msg(cc_fixture_close(test.long_run_variance, lrv, BREAK_STAT_TOLERANCE), "%s k %d: s2 %.10g, R %.10g", name, k,
+                  test.long_run_variance, lrv);
+    ck_assert_msg(fabs(test.prewhiten_ar - rho) <= BREAK_RHO_TOLERANCE, "%s k %d: rho %.12g, R %.12g", name, k,
+                  test.prewhiten_ar, rho);
+    ck_assert_msg(cc_fixture_close(test.statistic, cc_fixture_number(ref, r, "statistic"), BREAK_STAT_TOLERANCE),
+                  "%s k %d: supF %.10g, R %.10g", name, k, test.statistic, cc_fixture_number(ref, r, "statistic"));
+    ck_assert_msg(test.breakpoint == (size_t)cc_fixture_number(ref, r, "breakpoint"), "%s k %d: break %zu, R %g", name,
+                  k, test.breakpoint, cc_fixture_number(ref, r, "breakpoint"));
+    ck_assert_msg(fabs(test.p_value - cc_fixture_number(ref, r, "p_value")) <= BREAK_P_TOLERANCE,
+                  "%s k %d: p %.10g, R %.10g", name, k, test.p_value, cc_fixture_number(ref, r, "p_value"));
+  }
+  ck_assert_uint_ge(ref->n_rows, 30);
+  /* Edge cases: residuals that are all zero have no variance, too few have none defined. */
+  double zeros[8] = {0}, line[40];
+  ck_assert_double_eq(cc_break_long_run_variance(zeros, 8, 1), 0.0);
+  ck_assert(isnan(cc_break_long_run_variance(zeros, CC_BREAK_LRV_MIN_N - 1, 1)));
+  ck_assert(isnan(cc_break_long_run_variance(zeros, 8, 8)));
+  /* An exact straight line: no residual, so no break (F = 0, p = 1) rather than a division by zero. */
+  for (int t = 0; t < 40; t++) line[t] = 3.0 + 0.5 * t;
+  cc_break_test test;
+  cc_error err;
+  ck_assert_int_eq(cc_break_supf_lrv(line, 40, 2, CC_BREAK_TRIM, 1, &test, &err), CC_OK);
+  ck_assert_double_eq(test.statistic, 0.0);
+  ck_assert(test.p_value > 0.99);
+  cc_fixture_free(series);
+  cc_fixture_free(ref);
+}
+END_TEST
+
 static cc_sts_type sts_type_of(const char *name) {
   if (strcmp(name, "level") == 0) return CC_STS_LEVEL;
   if (strcmp(name, "trend") == 0) return CC_STS_TREND;
@@ -318,6 +363,7 @@ int main(void) {
   tcase_add_test(tc, test_tsoutliers_matches_r);
   tcase_add_test(tc, test_na_interp_matches_r);
   tcase_add_test(tc, test_breaks_match_r);
+  tcase_add_test(tc, test_robust_breaks_match_r);
   tcase_add_test(tc, test_structts_matches_r);
   suite_add_tcase(s, tc);
   return cc_test_run_suite(s);
