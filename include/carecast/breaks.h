@@ -15,35 +15,55 @@
  * Fstats) the test assumes independent errors; on seasonal monthly demand,
  * stocks that wander like a random walk and smooth population projections it
  * rejects almost always (73 of the 292 embedded series at p < 0.001). The
- * robust test (cc_break_supf_lrv) divides by the long-run variance of the
- * residuals *without* a break, u_t = y_t - x_t' b_0:
+ * robust test (cc_break_supf_lrv) divides instead by one long-run variance,
+ * the same for every candidate, so the largest F is at the least-squares
+ * break. A long-run variance of residuals u_t is
  *
  *   - prewhitened by an AR(1), rho = sum u_t u_{t-1} / sum u_{t-1}^2
  *     (Andrews & Monahan 1992, "An improved heteroskedasticity and
  *     autocorrelation consistent covariance matrix estimator", Econometrica
  *     60(4)), e_t = u_t - rho u_{t-1};
- *   - the quadratic spectral kernel with Andrews' (1991, "Heteroskedasticity
- *     and autocorrelation consistent covariance matrix estimation",
- *     Econometrica 59(3), eq. 6.2 and 6.4) AR(1) plug-in bandwidth
- *     1.3221 (m alpha(2))^(1/5), alpha(2) = 4 r^2 / (1 - r)^4, r the AR(1)
- *     (with intercept) of the m = n - 1 prewhitened residuals;
- *   - recoloured: s^2 = (sum_j w_j gamma_j(e)) / (1 - rho)^2 / (n - k).
+ *   - weighted by the quadratic spectral kernel with Andrews' (1991,
+ *     "Heteroskedasticity and autocorrelation consistent covariance matrix
+ *     estimation", Econometrica 59(3), eq. 6.2 and 6.4) AR(1) plug-in
+ *     bandwidth 1.3221 (m alpha(2))^(1/5), alpha(2) = 4 r^2 / (1 - r)^4, r
+ *     the AR(1) (with intercept) of the m = n - 1 prewhitened residuals;
+ *   - recoloured: s^2 = (sum_j w_j gamma_j(e)) / (1 - rho)^2 / (n - p), p
+ *     the regression's parameters;
  *
- * That is sandwich::lrvar(u, type = "Andrews", prewhite = TRUE,
- * adjust = FALSE) * n^2 / (n - k), checked against it in
- * tests/reference/quality_reference.R. Because the scale is (RSS_0 - RSS)
- * over a long-run variance of a model with deterministic regressors, F is
- * asymptotically the HAC Wald statistic and Hansen's p-values apply to
- * stationary errors (Andrews 1993, section 5). Estimating the variance under
- * the null rather than at each candidate split is what keeps the size right
- * on persistent series: split residuals soak up the wandering of an AR(1) or
- * a random walk and make every wander a "break"; null residuals keep it, so
- * rho -> 1 and s^2 grows with the persistence, and F stays bounded even
- * under a unit root (Vogelsang 1998, "Trend function hypothesis testing in
- * the presence of serial correlation", Econometrica 66(1)). The price is
- * Vogelsang's (1999, J. Econometrics 88) non-monotonic power: a very large
- * shift also inflates rho, so power falls off again for shifts many noise
- * sds high (measured in tests/unit/test_quality.c). */
+ * i.e. sandwich::lrvar(u, type = "Andrews", prewhite = TRUE, adjust = FALSE)
+ * * n^2 / (n - p), checked against it in tests/reference/quality_reference.R.
+ * With deterministic regressors, (RSS_0 - RSS) / s^2 is asymptotically the
+ * HAC Wald statistic, so Hansen's p-values apply (Andrews 1993, section 5).
+ *
+ * Which residuals: the residuals u of the split at the least-squares break
+ * decide.
+ *   - When the series has at least CC_BREAK_SPLIT_MIN_N values and those
+ *     residuals are close to uncorrelated (their AR(1) rho at most
+ *     CC_BREAK_SPLIT_MAX_AR), s^2 is their long-run variance, never below
+ *     their plain variance: the variance under the alternative, as Bai &
+ *     Perron (2006, "Multiple structural change models: a simulation
+ *     analysis") and Kejriwal (2009, "Tests for a mean shift with good size
+ *     and monotonic power", Economics Letters 102) recommend, so that a large
+ *     step is found however large it is.
+ *   - Otherwise -- the series is short, or still persistent after the break
+ *     is allowed for (an AR(1) wandering about its trend, a random walk, a
+ *     smooth projection whose residuals are a smooth curve) -- s^2 is the
+ *     long-run variance of the residuals of the fit *without* a break. Those
+ *     keep the wandering (rho -> 1), s^2 grows with the persistence and F
+ *     stays bounded even under a unit root (Vogelsang 1998, "Trend function
+ *     hypothesis testing in the presence of serial correlation", Econometrica
+ *     66(1)); split residuals would soak the wandering up and call every
+ *     wander a break. The price is Vogelsang's (1999, J. Econometrics 88)
+ *     non-monotonic power, here paid only on persistent or short series: a
+ *     shift of a few noise sds in AR(1) noise of 0.7 is rarely found.
+ * The two thresholds were set by simulation (tests/unit/test_quality.c and
+ * the figures in its header): white noise chooses the split's residuals
+ * (their AR(1) stays below 0.15 in 95% of series of 132), an AR(1) of 0.7
+ * or a random walk the null's (their split residuals' AR(1) stays above 0.45
+ * and 0.7), and series of 13 or 19 values are too short for a variance under
+ * the alternative (a random walk of 19 then looks white and would be
+ * "broken" half of the time). */
 #ifndef CARECAST_BREAKS_H
 #define CARECAST_BREAKS_H
 
@@ -67,6 +87,7 @@ typedef struct cc_break_test {
   double residual_sd; /* sqrt(RSS / (n - 2k)) of the two-segment fit at the break */
   double long_run_variance; /* s^2 of the robust test (NaN for the plain one) */
   double prewhiten_ar;      /* its prewhitening AR(1) coefficient rho (NaN for the plain one) */
+  int under_break;          /* 1: s^2 from the residuals of the split at the break; 0: of the fit without a break */
 } cc_break_test;
 
 /* Test y[0..n) (no missing value) for one break with `regressors` (1 or 2)
@@ -86,6 +107,10 @@ CC_MUST_CHECK cc_status cc_break_supf(const double *y, size_t n, int regressors,
 #define CC_BREAK_KERNEL_TOLERANCE 1e-7
 /* A prewhitening AR(1) this close to 1 is a unit root: infinite long-run variance, F = 0. */
 #define CC_BREAK_UNIT_ROOT_GAP 1e-12
+/* The split's residuals give the variance only with this many values ... */
+#define CC_BREAK_SPLIT_MIN_N 30
+/* ... and when their prewhitening AR(1) is at most this. */
+#define CC_BREAK_SPLIT_MAX_AR 0.3
 /* Fewest residuals a long-run variance is computed from. */
 #define CC_BREAK_LRV_MIN_N 4
 
@@ -95,14 +120,29 @@ CC_MUST_CHECK cc_status cc_break_supf(const double *y, size_t n, int regressors,
  * their AR(1) is 1, NaN when n < CC_BREAK_LRV_MIN_N or params >= n. */
 double cc_break_long_run_variance(const double *u, size_t n, size_t params);
 
-/* As cc_break_supf, but with serial = 1 the F statistic's error variance is
- * the long-run variance of the residuals without a break (see above), the
- * same for every candidate, so that serial correlation, seasonality left
- * after adjustment and a random walk's wandering are not mistaken for a
- * break. The break is still located by least squares (the smallest
- * two-segment RSS). serial = 0 is cc_break_supf. */
-CC_MUST_CHECK cc_status cc_break_supf_lrv(const double *y, size_t n, int regressors, double trim, int serial,
+/* As cc_break_supf, but the F statistic's error variance is the long-run
+ * variance above, the same for every candidate, so that serial correlation
+ * and a random walk's wandering are not mistaken for a break. `absorbed`
+ * parameters were fitted to y beforehand (period - 1 seasonal dummies after
+ * cc_break_deseasonalise) and come off the degrees of freedom. The break is
+ * located by least squares (the smallest two-segment RSS), as there. */
+CC_MUST_CHECK cc_status cc_break_supf_lrv(const double *y, size_t n, int regressors, size_t absorbed, double trim,
                                           cc_break_test *out, cc_error *err);
+
+/* Longest season cc_break_deseasonalise takes (monthly). */
+#define CC_BREAK_MAX_PERIOD 12
+
+/* Seasonal dummies: out[n] = y less its season's intercept in the least
+ * squares fit of y ~ t + season (seasons t mod period), i.e. the trend plus
+ * the residuals of that fit. The break test on out holds the seasonal
+ * effects at their no-break estimates (Frisch-Waugh for the null model), so
+ * the seasonal pattern is neither a break nor noise, and unlike a local
+ * seasonal adjustment (STL) no noise is taken out with it (which made a
+ * test on STL-adjusted series flag 8.5% of seasonal series at p < 0.05).
+ * A period of 1, above CC_BREAK_MAX_PERIOD or with fewer than two full
+ * years copies y. out may be y. Returns the dummies absorbed beyond the
+ * intercept: period - 1, or 0 when y was copied. */
+size_t cc_break_deseasonalise(const double *y, size_t n, int period, double *out);
 
 /* Hansen's p-value of a sup-F statistic with k regressors (1 or 2) and
  * trimming parameter lambda; NaN for another k. */
