@@ -57,13 +57,14 @@
  *     wander a break. The price is Vogelsang's (1999, J. Econometrics 88)
  *     non-monotonic power, here paid only on persistent or short series: a
  *     shift of a few noise sds in AR(1) noise of 0.7 is rarely found.
- * The two thresholds were set by simulation (tests/unit/test_quality.c and
- * the figures in its header): white noise chooses the split's residuals
- * (their AR(1) stays below 0.15 in 95% of series of 132), an AR(1) of 0.7
- * or a random walk the null's (their split residuals' AR(1) stays above 0.45
- * and 0.7), and series of 13 or 19 values are too short for a variance under
- * the alternative (a random walk of 19 then looks white and would be
- * "broken" half of the time). */
+ * The two thresholds were set by simulation (300 series each, R, with the
+ * formulas above): the split residuals' AR(1) stayed below 0.10 in 95% of
+ * white-noise series of 132 and above 0.46 and 0.70 in 95% of AR(1) 0.7
+ * and random-walk series, so 0.3 sends the first to the split and the
+ * others to the null; series of 13 or 19 values are too short for a
+ * variance under the alternative (a random walk of 19 then looks white and
+ * would be "broken" half of the time). Size and power as carecast runs the
+ * test are asserted in tests/unit/test_quality.c. */
 #ifndef CARECAST_BREAKS_H
 #define CARECAST_BREAKS_H
 
