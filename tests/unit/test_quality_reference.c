@@ -220,6 +220,19 @@ START_TEST(test_na_interp_matches_r) {
 }
 END_TEST
 
+/* The statistic, break point and p-value of fixture row r match test. */
+static void expect_break_row(const cc_fixture *ref, size_t r, const cc_break_test *test) {
+  const char *name = cc_fixture_text(ref, r, "case");
+  int k = test->regressors;
+  double statistic = cc_fixture_number(ref, r, "statistic"), p_value = cc_fixture_number(ref, r, "p_value");
+  ck_assert_msg(cc_fixture_close(test->statistic, statistic, BREAK_STAT_TOLERANCE), "%s k %d: supF %.10g, R %.10g", name,
+                k, test->statistic, statistic);
+  ck_assert_msg(test->breakpoint == (size_t)cc_fixture_number(ref, r, "breakpoint"), "%s k %d: break %zu, R %g", name, k,
+                test->breakpoint, cc_fixture_number(ref, r, "breakpoint"));
+  ck_assert_msg(fabs(test->p_value - p_value) <= BREAK_P_TOLERANCE, "%s k %d: p %.10g, R %.10g", name, k, test->p_value,
+                p_value);
+}
+
 START_TEST(test_breaks_match_r) {
   cc_fixture *series = load_fixture("quality_series.csv"), *ref = load_fixture("quality_breaks.csv");
   for (size_t r = 0; r < ref->n_rows; r++) {
@@ -231,12 +244,7 @@ START_TEST(test_breaks_match_r) {
     cc_break_test test;
     cc_error err;
     ck_assert_int_eq(cc_break_supf(y, n, k, CC_BREAK_TRIM, &test, &err), CC_OK);
-    ck_assert_msg(cc_fixture_close(test.statistic, cc_fixture_number(ref, r, "statistic"), BREAK_STAT_TOLERANCE),
-                  "%s k %d: supF %.10g, R %.10g", name, k, test.statistic, cc_fixture_number(ref, r, "statistic"));
-    ck_assert_msg(test.breakpoint == (size_t)cc_fixture_number(ref, r, "breakpoint"), "%s k %d: break %zu, R %g", name,
-                  k, test.breakpoint, cc_fixture_number(ref, r, "breakpoint"));
-    ck_assert_msg(fabs(test.p_value - cc_fixture_number(ref, r, "p_value")) <= BREAK_P_TOLERANCE,
-                  "%s k %d: p %.10g, R %.10g", name, k, test.p_value, cc_fixture_number(ref, r, "p_value"));
+    expect_break_row(ref, r, &test);
   }
   ck_assert_uint_ge(ref->n_rows, 30);
   /* Closed form: a step of 10 at t = 31 on a straight line is recovered exactly. */
@@ -280,12 +288,7 @@ START_TEST(test_robust_breaks_match_r) {
                   test.long_run_variance, lrv);
     ck_assert_msg(fabs(test.prewhiten_ar - rho) <= BREAK_RHO_TOLERANCE, "%s k %d: rho %.12g, R %.12g", name, k,
                   test.prewhiten_ar, rho);
-    ck_assert_msg(cc_fixture_close(test.statistic, cc_fixture_number(ref, r, "statistic"), BREAK_STAT_TOLERANCE),
-                  "%s k %d: supF %.10g, R %.10g", name, k, test.statistic, cc_fixture_number(ref, r, "statistic"));
-    ck_assert_msg(test.breakpoint == (size_t)cc_fixture_number(ref, r, "breakpoint"), "%s k %d: break %zu, R %g", name,
-                  k, test.breakpoint, cc_fixture_number(ref, r, "breakpoint"));
-    ck_assert_msg(fabs(test.p_value - cc_fixture_number(ref, r, "p_value")) <= BREAK_P_TOLERANCE,
-                  "%s k %d: p %.10g, R %.10g", name, k, test.p_value, cc_fixture_number(ref, r, "p_value"));
+    expect_break_row(ref, r, &test);
   }
   ck_assert_uint_ge(ref->n_rows, 64);
   /* Edge cases: residuals that are all zero have no variance, too few have none defined. */
