@@ -236,10 +236,9 @@ static void expect_break_row(const cc_fixture *ref, size_t r, const cc_break_tes
 START_TEST(test_breaks_match_r) {
   cc_fixture *series = load_fixture("quality_series.csv"), *ref = load_fixture("quality_breaks.csv");
   for (size_t r = 0; r < ref->n_rows; r++) {
-    const char *name = cc_fixture_text(ref, r, "case");
-    int k = (int)cc_fixture_number(ref, r, "regressors");
     double y[MAX_VALUES];
-    int period = 1;
+    int period = 1, k = (int)cc_fixture_number(ref, r, "regressors");
+    const char *name = cc_fixture_text(ref, r, "case");
     size_t n = load_case(series, name, y, &period);
     cc_break_test test;
     cc_error err;
@@ -269,11 +268,9 @@ START_TEST(test_robust_breaks_match_r) {
   cc_fixture *series = load_fixture("quality_series.csv"), *ref = load_fixture("quality_breaks_lrv.csv");
   for (size_t r = 0; r < ref->n_rows; r++) {
     const char *name = cc_fixture_text(ref, r, "case");
-    int k = (int)cc_fixture_number(ref, r, "regressors");
     double y[MAX_VALUES];
-    int period = 1;
-    size_t n = load_case(series, name, y, &period);
-    size_t absorbed = 0;
+    int period = 1, k = (int)cc_fixture_number(ref, r, "regressors");
+    size_t n = load_case(series, name, y, &period), absorbed = 0;
     if (cc_fixture_number(ref, r, "seasonal") == 1) {
       absorbed = cc_break_deseasonalise(y, n, period, y);
       ck_assert_uint_eq(absorbed, (size_t)period - 1);
