@@ -21,12 +21,17 @@
  * Outliers and breaks are looked for only when at least half of the slots
  * are observed (a series that is mostly suppressed has no shape to depart from).
  *
- * Break: the sup-F test for a shift in level and slope (k = 2), with the
- * long-run variance (cc_break_supf_lrv) so that serial correlation is not
- * read as a break, on the series
- * with gaps filled (na.interp), outliers replaced and, when it is strongly
- * seasonal (strength >= 0.6, as tsoutliers decides), seasonally adjusted by
- * robust STL; reported when p < CC_QUALITY_BREAK_ALPHA.
+ * Break: the sup-F test for a shift in level and slope (k = 2) with a
+ * long-run variance (cc_break_supf_lrv, breaks.h: AR(1)-prewhitened QS
+ * kernel, Andrews bandwidth, of the residuals at the break when they are
+ * nearly white, else of the residuals without a break), so that serial
+ * correlation, a random walk's wandering and a smooth projection's curve are
+ * not read as a break, on the series with gaps filled (na.interp), outliers
+ * replaced and, for monthly and quarterly series with two years or more,
+ * seasonal dummies (cc_break_deseasonalise); reported when
+ * p < CC_QUALITY_BREAK_ALPHA. Simulated, its false-flag rate is within its
+ * level on AR(1), random-walk, seasonal and projection-like series, and it
+ * finds a shift of 3 noise sds in white or seasonal noise (test_quality.c).
  *
  * Handling (cc_quality_handle) is explicit and flagged: missing and
  * suppressed values imputed by Kalman smoothing (cc_impute_kalman, fitted
@@ -43,7 +48,7 @@
 #include "carecast/error.h"
 #include "carecast/series.h"
 
-#define CC_QUALITY_BREAK_ALPHA 0.001   /* p-value below which a break is reported (the test ignores autocorrelation: strict) */
+#define CC_QUALITY_BREAK_ALPHA 0.001   /* p-value below which a break is reported (hundreds of series are tested at once) */
 #define CC_QUALITY_BREAK_REGRESSORS 2  /* shift in level and slope */
 #define CC_QUALITY_BREAK_MIN_N 12      /* shorter series are not tested for breaks */
 #define CC_QUALITY_MIN_OBSERVED_SHARE 0.5 /* series with fewer values observed are not tested for outliers or breaks */

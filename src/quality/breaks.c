@@ -1,9 +1,13 @@
-/* breaks.c: the sup-F test for one structural break and the step regressor
- * (see breaks.h). The regressions are one- or two-parameter least squares,
- * computed from running sums so that every candidate costs O(n). */
+/* breaks.c: the sup-F test for one structural break, its long-run variance
+ * and the step regressor (see breaks.h). The regressions are one- or
+ * two-parameter least squares, computed from running sums so that every
+ * candidate costs O(n); the long-run variance is computed once, O(n^2) at
+ * most, with every residual recomputed from the sums so that nothing is
+ * allocated. */
 #include "carecast/breaks.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_math.h>
 #include <math.h>
 
 /* Hansen (1997)'s response surface for the supF test, as distributed with
@@ -99,36 +103,117 @@ static double split_rss(const double *y, size_t n, size_t point, int k, segment_
   return segment_rss(first, k) + segment_rss(second, k);
 }
 
-/* Bartlett long-run variance (Newey & West 1987) of the residuals of the
- * two-segment fit at point, with CC_BREAK_LRV_BANDWIDTH lags. */
-static double long_run_variance(const double *y, size_t n, size_t point, int k, const segment_sums *first,
-                                const segment_sums *second) {
-  size_t lags = (size_t)floor(CC_BREAK_LRV_BANDWIDTH_SCALE * pow((double)n / 100.0, CC_BREAK_LRV_BANDWIDTH_POWER));
-  double gamma0 = 0.0, sum = 0.0;
-  for (size_t t = 0; t < n; t++) {
-    double u = y[t] - segment_fit(t < point ? first : second, k, (double)(t + 1));
-    gamma0 += u * u;
+/* The value of the quadratic spectral kernel at x (Andrews 1991, eq. 2.7; 1 at 0). */
+static double qs_kernel(double x) {
+  if (x == 0.0) return 1.0;
+  double z = CC_BREAK_QS_FREQUENCY * M_PI * x;
+  return CC_BREAK_QS_SCALE / (M_PI * M_PI * x * x) * (sin(z) / z - cos(z));
+}
+
+/* u[t] of a residual source: the stored residual, or y minus the fit of
+ * `fit` before `point` and of `after` from it (one segment: after = fit). */
+typedef struct residuals {
+  const double *values;       /* y, or the residuals themselves when fit is NULL */
+  const segment_sums *fit;    /* the regression whose residuals are meant (the first segment's), or NULL */
+  const segment_sums *after;  /* the second segment's regression */
+  size_t point;               /* first index of the second segment */
+  int k;                      /* regressors per segment */
+} residuals;
+
+static double residual_at(const residuals *r, size_t t) {
+  if (!r->fit) return r->values[t];
+  return r->values[t] - segment_fit(t < r->point ? r->fit : r->after, r->k, (double)(t + 1));
+}
+
+/* e[t] = u[t + 1] - rho u[t], t = 0 .. n - 2: the residuals prewhitened by their AR(1). */
+static double prewhitened_at(const residuals *r, double rho, size_t t) {
+  return residual_at(r, t + 1) - rho * residual_at(r, t);
+}
+
+static double long_run_variance(const residuals *r, size_t n, size_t params, double *prewhiten_ar) {
+  /* AR(1) prewhitening without intercept (Andrews & Monahan 1992; sandwich's ar(demean = FALSE)). */
+  double cross = 0.0, lagged = 0.0;
+  for (size_t t = 1; t < n; t++) {
+    double u = residual_at(r, t), v = residual_at(r, t - 1);
+    cross += u * v;
+    lagged += v * v;
   }
-  for (size_t j = 1; j <= lags && j < n; j++) {
+  if (!(lagged > 0.0)) return 0.0; /* the regression fits exactly */
+  double rho = cross / lagged;
+  if (prewhiten_ar) *prewhiten_ar = rho;
+  if (fabs(1.0 - rho) < CC_BREAK_UNIT_ROOT_GAP) return INFINITY;
+  /* Andrews' AR(1) plug-in bandwidth from the prewhitened residuals, whose AR(1) has an intercept (sandwich's bwAndrews). */
+  size_t m = n - 1;
+  segment_sums pairs = {0}; /* (e[t - 1], e[t]) as (t, y) of a regression with intercept */
+  for (size_t t = 1; t < m; t++) sums_add(&pairs, prewhitened_at(r, rho, t - 1), prewhitened_at(r, rho, t), 1.0);
+  double sxx = pairs.tt - pairs.t * pairs.t / pairs.count, sxy = pairs.ty - pairs.t * pairs.y / pairs.count;
+  double rho_e = sxx > 0.0 ? sxy / sxx : 0.0;
+  double alpha2 = 4.0 * rho_e * rho_e / pow(1.0 - rho_e, 4.0);
+  double bandwidth = CC_BREAK_QS_BANDWIDTH * pow((double)m * alpha2, CC_BREAK_QS_BANDWIDTH_POWER);
+  /* Kernel-weighted autocovariances, the weights cut after the last one above CC_BREAK_KERNEL_TOLERANCE. */
+  size_t lags = 0;
+  for (size_t j = 1; j < m; j++)
+    if (bandwidth > 0.0 && fabs(qs_kernel((double)j / bandwidth)) > CC_BREAK_KERNEL_TOLERANCE) lags = j;
+  double total = 0.0;
+  for (size_t j = 0; j <= lags; j++) {
     double gamma = 0.0;
-    for (size_t t = j; t < n; t++) {
-      double u = y[t] - segment_fit(t < point ? first : second, k, (double)(t + 1));
-      double v = y[t - j] - segment_fit(t - j < point ? first : second, k, (double)(t - j + 1));
-      gamma += u * v;
-    }
-    sum += (1.0 - (double)j / (double)(lags + 1)) * gamma;
+    for (size_t t = j; t < m; t++) gamma += prewhitened_at(r, rho, t) * prewhitened_at(r, rho, t - j);
+    double weight = isfinite(bandwidth) ? qs_kernel((double)j / bandwidth) : 1.0;
+    total += (j == 0 ? 1.0 : 2.0) * weight * gamma;
   }
-  double lrv = (gamma0 + 2.0 * sum) / (double)(n - 2 * (size_t)k);
-  /* A negative serial correlation can only shrink the variance so far: never below the plain one's share. */
-  return lrv > 0.0 ? lrv : gamma0 / (double)(n - 2 * (size_t)k);
+  /* Recolour: the long-run variance of u is that of e over (1 - rho)^2. */
+  return total / ((1.0 - rho) * (1.0 - rho)) / (double)(n - params);
 }
 
-cc_status cc_break_supf(const double *y, size_t n, int regressors, double trim, cc_break_test *out, cc_error *err) {
-  return cc_break_supf_lrv(y, n, regressors, trim, 0, out, err);
+double cc_break_long_run_variance(const double *u, size_t n, size_t params) {
+  if (n < CC_BREAK_LRV_MIN_N || params >= n) return NAN;
+  residuals r = {u, NULL, NULL, 0, 0};
+  return long_run_variance(&r, n, params, NULL);
 }
 
-cc_status cc_break_supf_lrv(const double *y, size_t n, int regressors, double trim, int serial, cc_break_test *out,
-                            cc_error *err) {
+/* The robust test's variance (breaks.h): the residuals at the least-squares
+ * break decide; out gets the variance chosen, its AR(1) and where it came from. */
+static double robust_variance(const double *y, size_t n, int k, size_t absorbed, const segment_sums *all,
+                              const segment_sums *first, const segment_sums *second, cc_break_test *out) {
+  residuals split = {y, first, second, out->breakpoint, k};
+  double split_ar = NAN, split_lrv = long_run_variance(&split, n, 2 * (size_t)k + absorbed, &split_ar);
+  if (n >= CC_BREAK_SPLIT_MIN_N && split_ar <= CC_BREAK_SPLIT_MAX_AR) {
+    double plain = out->residual_sd * out->residual_sd;
+    out->under_break = 1;
+    out->prewhiten_ar = split_ar;
+    out->long_run_variance = split_lrv > plain ? split_lrv : plain;
+  } else {
+    residuals null_residuals = {y, all, all, 0, k};
+    out->long_run_variance = long_run_variance(&null_residuals, n, (size_t)k + absorbed, &out->prewhiten_ar);
+  }
+  return out->long_run_variance;
+}
+
+size_t cc_break_deseasonalise(const double *y, size_t n, int period, double *out) {
+  size_t seasons = period > 1 ? (size_t)period : 1;
+  double count[CC_BREAK_MAX_PERIOD] = {0}, mean_t[CC_BREAK_MAX_PERIOD] = {0}, mean_y[CC_BREAK_MAX_PERIOD] = {0};
+  if (seasons > CC_BREAK_MAX_PERIOD || n < 2 * seasons) seasons = 1;
+  for (size_t t = 0; t < n; t++) {
+    size_t s = t % seasons;
+    count[s] += 1.0;
+    mean_t[s] += ((double)(t + 1) - mean_t[s]) / count[s];
+    mean_y[s] += (y[t] - mean_y[s]) / count[s];
+  }
+  /* The slope of y ~ t + season (Frisch-Waugh: both centred within seasons), then y less its season's intercept. */
+  double stt = 0.0, sty = 0.0;
+  for (size_t t = 0; t < n; t++) {
+    double dt = (double)(t + 1) - mean_t[t % seasons];
+    stt += dt * dt;
+    sty += dt * (y[t] - mean_y[t % seasons]);
+  }
+  double slope = stt > 0.0 ? sty / stt : 0.0;
+  for (size_t t = 0; t < n; t++) out[t] = y[t] - (mean_y[t % seasons] - slope * mean_t[t % seasons]);
+  return seasons - 1;
+}
+
+/* The sup-F of breaks.h, plain (serial = 0) or robust, with `absorbed` parameters fitted beforehand. */
+static cc_status supf(const double *y, size_t n, int regressors, size_t absorbed, double trim, int serial,
+                      cc_break_test *out, cc_error *err) {
   int k = regressors;
   if (k < 1 || k > CC_BREAK_MAX_REGRESSORS)
     return cc_error_set(err, CC_EINPUT, NULL, 0, "regressors", "%d regressors: only 1 or 2 are supported", k);
@@ -140,33 +225,52 @@ cc_status cc_break_supf_lrv(const double *y, size_t n, int regressors, double tr
   long from = (long)floor(trim * (double)n), to = (long)n - from;
   if (from < k + 1) from = k + 1;
   if (to > (long)n - k - 1) to = (long)n - k - 1;
-  if (from > to)
+  if (from > to || n <= 2 * (size_t)k + absorbed + 1)
     return cc_error_set(err, CC_EINPUT, NULL, 0, "values", "%zu values are too few for a break test with %d regressors", n,
                         k);
-  segment_sums all = {0}, first, second;
+  segment_sums all = {0}, first, second, best_first = {0}, best_second = {0};
   for (size_t t = 0; t < n; t++) sums_add(&all, (double)(t + 1), y[t], 1.0);
   double rss0 = segment_rss(&all, k);
+  size_t dof = n - 2 * (size_t)k - absorbed; /* residual degrees of freedom of a split */
   out->regressors = k;
   out->n = n;
   out->statistic = -INFINITY;
+  out->long_run_variance = out->prewhiten_ar = NAN;
+  out->under_break = 0;
   double best_rss = INFINITY;
   for (long point = from; point <= to; point++) {
     double rss = split_rss(y, n, (size_t)point, k, &first, &second);
-    double variance = serial ? long_run_variance(y, n, (size_t)point, k, &first, &second) : rss / (double)(n - 2 * (size_t)k);
-    double f = (rss0 - rss) / variance;
-    if (f > out->statistic) out->statistic = f;
+    /* The plain F; an exact fit (no residual at all) has nothing to test against. */
+    double f = rss > 0.0 ? (rss0 - rss) / (rss / (double)dof) : 0.0;
+    if (!serial && f > out->statistic) out->statistic = f;
     /* The break is located by least squares (Bai 1994): the split with the smallest RSS. */
     if (rss < best_rss) {
       best_rss = rss;
+      best_first = first;
+      best_second = second;
       out->breakpoint = (size_t)point;
       double at = (double)point + 1.0; /* time of the first value after the break */
       out->step = segment_fit(&second, k, at) - segment_fit(&first, k, at);
-      out->residual_sd = sqrt(rss / (double)(n - 2 * (size_t)k));
+      out->residual_sd = sqrt(rss / (double)dof);
     }
+  }
+  if (serial) {
+    /* One variance for every candidate (see breaks.h), so the largest F is at the least-squares break. */
+    double variance = robust_variance(y, n, k, absorbed, &all, &best_first, &best_second, out);
+    out->statistic = variance > 0.0 ? (rss0 - best_rss) / variance : 0.0;
   }
   out->lambda = ((double)((long)n - from) * (double)to) / ((double)from * (double)((long)n - to));
   out->p_value = cc_break_supf_pvalue(out->statistic, k, out->lambda);
   return CC_OK;
+}
+
+cc_status cc_break_supf(const double *y, size_t n, int regressors, double trim, cc_break_test *out, cc_error *err) {
+  return supf(y, n, regressors, 0, trim, 0, out, err);
+}
+
+cc_status cc_break_supf_lrv(const double *y, size_t n, int regressors, size_t absorbed, double trim, cc_break_test *out,
+                            cc_error *err) {
+  return supf(y, n, regressors, absorbed, trim, 1, out, err);
 }
 
 cc_status cc_break_step(const double *y, size_t n, size_t at, double *step, double *adjusted, cc_error *err) {

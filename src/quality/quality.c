@@ -84,23 +84,20 @@ static void find_zeros(const cc_series *s, cc_quality *q) {
   }
 }
 
-/* The break test on the cleaned (and, when strongly seasonal, adjusted) series. */
-static cc_status test_break(const cc_series *s, const double *cleaned, int period, cc_quality *q, double *scratch,
-                            cc_error *err) {
+/* The break test on the cleaned series, with seasonal dummies when it has seasons (breaks.h). */
+static void test_break(const cc_series *s, const double *cleaned, int period, cc_quality *q, double *adjusted) {
   size_t n = s->n;
-  if (n < CC_QUALITY_BREAK_MIN_N || q->observed < CC_QUALITY_BREAK_MIN_N) return CC_OK;
-  double *adjusted = scratch;
-  cc_status status = cc_outliers_adjust(cleaned, n, period, adjusted, scratch + n, err);
-  if (status) return status;
+  if (n < CC_QUALITY_BREAK_MIN_N || q->observed < CC_QUALITY_BREAK_MIN_N) return;
+  size_t dummies = cc_break_deseasonalise(cleaned, n, period, adjusted);
   cc_break_test test;
-  cc_error ignored;
-  if (cc_break_supf_lrv(adjusted, n, CC_QUALITY_BREAK_REGRESSORS, CC_BREAK_TRIM, 1, &test, &ignored) != CC_OK) return CC_OK;
+  cc_error too_short;
+  if (cc_break_supf_lrv(adjusted, n, CC_QUALITY_BREAK_REGRESSORS, dummies, CC_BREAK_TRIM, &test, &too_short) != CC_OK)
+    return;
   q->break_p = test.p_value;
   q->break_statistic = test.statistic;
   q->break_index = test.breakpoint;
   q->break_step = test.step;
   q->has_break = test.p_value < CC_QUALITY_BREAK_ALPHA;
-  return CC_OK;
 }
 
 cc_status cc_quality_assess(const cc_series *s, cc_quality *q, cc_error *err) {
@@ -123,8 +120,8 @@ cc_status cc_quality_assess(const cc_series *s, cc_quality *q, cc_error *err) {
     return CC_OK;
   }
   cc_outliers *o = cc_outliers_alloc(n);
-  double *scratch = malloc(3 * (n ? n : 1) * sizeof *scratch);
-  cc_status status = o && scratch ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  double *adjusted = malloc((n ? n : 1) * sizeof *adjusted);
+  cc_status status = o && adjusted ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   cc_error outlier_err;
   /* A series the outlier search cannot handle (nothing observed) has none. */
   if (!status && cc_outliers_find(s->values, n, period, CC_OUTLIER_ITERATE, o, &outlier_err) == CC_OK) {
@@ -133,10 +130,10 @@ cc_status cc_quality_assess(const cc_series *s, cc_quality *q, cc_error *err) {
       replacements[o->index[k]] = o->replacements[k];
     }
     q->outliers = o->count;
-    status = test_break(s, o->cleaned, period, q, scratch, err);
+    test_break(s, o->cleaned, period, q, adjusted);
   }
   cc_outliers_free(o);
-  free(scratch);
+  free(adjusted);
   q->score = cc_quality_score(q);
   return status;
 }

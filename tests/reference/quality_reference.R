@@ -10,13 +10,21 @@
 ##   quality_nainterp.csv    forecast::na.interp() at the missing positions
 ##   quality_breaks.csv      strucchange: sup-F of a mean shift (y ~ 1) and of a shift in
 ##                           level and slope (y ~ t): statistic, break point, p-value
+##   quality_breaks_lrv.csv  the robust sup-F of breaks.h: F = (RSS_0 - min RSS_split) / s^2 with s^2
+##                           a long-run variance by sandwich::lrvar(u, type = "Andrews",
+##                           prewhite = TRUE, adjust = FALSE) * n^2 / (n - p) (sandwich 3.0) of the
+##                           residuals at the least-squares break when they are nearly white, else of
+##                           the no-break residuals (breaks.h), the prewhitening AR(1) as
+##                           ar.ols(u, demean = FALSE) finds it, the break point and strucchange's
+##                           Hansen p-value; seasonal = 1 rows test the series less its seasonal
+##                           intercepts of lm(y ~ t + season), period - 1 parameters absorbed
 ##   quality_structts.csv    stats::StructTS() variances and minimised objective, and
 ##                           tsSmooth() (Z times the smoothed state) at every position
 ## Deterministic (fixed ids and seeds). Run from the repository root:
 ##     Rscript tests/reference/quality_reference.R
 ## Reads the M3 data from /work/shared/data (override with CARECAST_REF_DATA).
 
-suppressPackageStartupMessages({ library(forecast); library(strucchange) })
+suppressPackageStartupMessages({ library(forecast); library(strucchange); library(sandwich) })
 script_dir <- local({
   a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
   if (length(a)) dirname(normalizePath(sub("^--file=", "", a[1]))) else "tests/reference"
@@ -139,6 +147,47 @@ for (nm in complete) {
   }
 }
 write_plain(do.call(rbind, break_rows), "quality_breaks.csv")
+
+## ------------------------------------------------------------------ robust breaks
+## Every split refitted by lm.fit (no running sums), the long-run variance by
+## sandwich (not by the formulas of breaks.h), the p-value by strucchange.
+robust_supf <- function(y, k, absorbed = 0, trim = 0.15, split_min_n = 30, split_max_ar = 0.3) {
+  n <- length(y); tt <- seq_len(n)
+  X0 <- if (k == 1) matrix(1, n, 1) else cbind(1, tt)
+  lrv <- function(u, p) lrvar(u, type = "Andrews", prewhite = TRUE, adjust = FALSE) * n^2 / (n - p - absorbed)
+  ar1 <- function(u) ar(u, order.max = 1, aic = FALSE, demean = FALSE, method = "ols")$ar[1]
+  u0 <- lm.fit(X0, y)$residuals
+  from <- max(floor(trim * n), k + 1); to <- min(n - floor(trim * n), n - k - 1)
+  split <- function(b) { d <- as.numeric(tt > b); lm.fit(cbind(X0 * (1 - d), X0 * d), y)$residuals }
+  rss <- sapply(from:to, function(b) sum(split(b)^2))
+  b <- (from:to)[which.min(rss)]
+  u1 <- split(b)
+  under_break <- n >= split_min_n && ar1(u1) <= split_max_ar
+  s2 <- if (under_break) max(lrv(u1, 2 * k), sum(u1^2) / (n - 2 * k - absorbed)) else lrv(u0, k)
+  f <- (sum(u0^2) - min(rss)) / s2
+  lambda <- ((n - from) * to) / (from * (n - to))
+  data.frame(regressors = k, under_break = as.integer(under_break), lrv = s2,
+             rho = if (under_break) ar1(u1) else ar1(u0), statistic = f, breakpoint = b,
+             p_value = strucchange:::pvalue.Fstats(f, type = "supF", k = k, lambda = lambda))
+}
+## Seasonal dummies (cc_break_deseasonalise): y less its season's intercept in lm(y ~ t + season),
+## i.e. the fitted trend plus the residuals; the test then absorbs period - 1 parameters.
+deseasonalise <- function(y, period) {
+  tt <- seq_along(y)
+  if (period <= 1 || length(y) < 2 * period) return(y)
+  fit <- lm(y ~ tt + factor((tt - 1) %% period))
+  coef(fit)[["tt"]] * tt + residuals(fit)
+}
+write_plain(do.call(rbind, lapply(complete, function(nm) {
+  y <- as.numeric(cases[[nm]]$y)
+  period <- frequency(cases[[nm]]$y)
+  rows <- cbind(case = nm, seasonal = 0, rbind(robust_supf(y, 1), robust_supf(y, 2)))
+  if (period > 1 && length(y) >= 2 * period) {
+    z <- deseasonalise(y, period)
+    rows <- rbind(rows, cbind(case = nm, seasonal = 1, rbind(robust_supf(z, 1, period - 1), robust_supf(z, 2, period - 1))))
+  }
+  rows
+})), "quality_breaks_lrv.csv")
 
 ## ------------------------------------------------------------------ StructTS
 sts <- list(list("nile", "level"), list("nile", "trend"), list("nile_na", "trend"), list("lynx", "trend"),

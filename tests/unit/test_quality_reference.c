@@ -7,6 +7,10 @@
  *   forecast::tsoutliers()                 the same indices; replacements within 1e-6
  *   forecast::na.interp()                  filled values within 1e-6
  *   strucchange sup-F (y ~ 1 and y ~ t)     statistic 1e-7, same break, p-value 1e-6 (absolute)
+ *   robust sup-F (breaks.h): the long-run   the same residuals chosen (split or null), long-run variance
+ *   variance by sandwich::lrvar, splits by  and statistic 1e-7 (relative), prewhitening AR(1) 1e-9,
+ *   lm.fit, p-value by strucchange; also   same break, p-value 1e-6 (absolute)
+ *   with seasonal dummies (lm(y ~ t + season))
  *   stats::StructTS() / tsSmooth()          at R's variances: objective 1e-7, smoothed values 1e-5;
  *                                           our own fit's objective no worse than R's by 1e-6, and
  *                                           the values it imputes within 1e-4 of R's */
@@ -33,6 +37,7 @@
 #define REPLACEMENT_TOLERANCE 1e-6
 #define BREAK_STAT_TOLERANCE 1e-7
 #define BREAK_P_TOLERANCE 1e-6
+#define BREAK_RHO_TOLERANCE 1e-9
 #define STRUCTTS_OBJECTIVE_TOLERANCE 1e-7
 #define STRUCTTS_SMOOTH_TOLERANCE 1e-5
 #define STRUCTTS_FIT_SLACK 1e-6
@@ -215,23 +220,30 @@ START_TEST(test_na_interp_matches_r) {
 }
 END_TEST
 
+/* The statistic, break point and p-value of fixture row r match test. */
+static void expect_break_row(const cc_fixture *ref, size_t r, const cc_break_test *test) {
+  const char *name = cc_fixture_text(ref, r, "case");
+  int k = test->regressors;
+  double statistic = cc_fixture_number(ref, r, "statistic"), p_value = cc_fixture_number(ref, r, "p_value");
+  ck_assert_msg(cc_fixture_close(test->statistic, statistic, BREAK_STAT_TOLERANCE), "%s k %d: supF %.10g, R %.10g", name,
+                k, test->statistic, statistic);
+  ck_assert_msg(test->breakpoint == (size_t)cc_fixture_number(ref, r, "breakpoint"), "%s k %d: break %zu, R %g", name, k,
+                test->breakpoint, cc_fixture_number(ref, r, "breakpoint"));
+  ck_assert_msg(fabs(test->p_value - p_value) <= BREAK_P_TOLERANCE, "%s k %d: p %.10g, R %.10g", name, k, test->p_value,
+                p_value);
+}
+
 START_TEST(test_breaks_match_r) {
   cc_fixture *series = load_fixture("quality_series.csv"), *ref = load_fixture("quality_breaks.csv");
   for (size_t r = 0; r < ref->n_rows; r++) {
-    const char *name = cc_fixture_text(ref, r, "case");
-    int k = (int)cc_fixture_number(ref, r, "regressors");
     double y[MAX_VALUES];
-    int period = 1;
+    int period = 1, k = (int)cc_fixture_number(ref, r, "regressors");
+    const char *name = cc_fixture_text(ref, r, "case");
     size_t n = load_case(series, name, y, &period);
     cc_break_test test;
     cc_error err;
     ck_assert_int_eq(cc_break_supf(y, n, k, CC_BREAK_TRIM, &test, &err), CC_OK);
-    ck_assert_msg(cc_fixture_close(test.statistic, cc_fixture_number(ref, r, "statistic"), BREAK_STAT_TOLERANCE),
-                  "%s k %d: supF %.10g, R %.10g", name, k, test.statistic, cc_fixture_number(ref, r, "statistic"));
-    ck_assert_msg(test.breakpoint == (size_t)cc_fixture_number(ref, r, "breakpoint"), "%s k %d: break %zu, R %g", name,
-                  k, test.breakpoint, cc_fixture_number(ref, r, "breakpoint"));
-    ck_assert_msg(fabs(test.p_value - cc_fixture_number(ref, r, "p_value")) <= BREAK_P_TOLERANCE,
-                  "%s k %d: p %.10g, R %.10g", name, k, test.p_value, cc_fixture_number(ref, r, "p_value"));
+    expect_break_row(ref, r, &test);
   }
   ck_assert_uint_ge(ref->n_rows, 30);
   /* Closed form: a step of 10 at t = 31 on a straight line is recovered exactly. */
@@ -247,6 +259,47 @@ START_TEST(test_breaks_match_r) {
   ck_assert_int_eq(cc_break_supf(y, 60, 3, CC_BREAK_TRIM, &test, &err), CC_EINPUT);
   y[3] = NAN;
   ck_assert_int_eq(cc_break_supf(y, 60, 1, CC_BREAK_TRIM, &test, &err), CC_EINPUT);
+  cc_fixture_free(series);
+  cc_fixture_free(ref);
+}
+END_TEST
+
+START_TEST(test_robust_breaks_match_r) {
+  cc_fixture *series = load_fixture("quality_series.csv"), *ref = load_fixture("quality_breaks_lrv.csv");
+  for (size_t r = 0; r < ref->n_rows; r++) {
+    const char *name = cc_fixture_text(ref, r, "case");
+    double y[MAX_VALUES];
+    int period = 1, k = (int)cc_fixture_number(ref, r, "regressors");
+    size_t n = load_case(series, name, y, &period), absorbed = 0;
+    if (cc_fixture_number(ref, r, "seasonal") == 1) {
+      absorbed = cc_break_deseasonalise(y, n, period, y);
+      ck_assert_uint_eq(absorbed, (size_t)period - 1);
+    }
+    cc_break_test test;
+    cc_error err;
+    ck_assert_int_eq(cc_break_supf_lrv(y, n, k, absorbed, CC_BREAK_TRIM, &test, &err), CC_OK);
+    double lrv = cc_fixture_number(ref, r, "lrv"), rho = cc_fixture_number(ref, r, "rho");
+    ck_assert_msg(test.under_break == (int)cc_fixture_number(ref, r, "under_break"), "%s k %d: variance under the %s",
+                  name, k, test.under_break ? "break" : "null");
+    ck_assert_msg(cc_fixture_close(test.long_run_variance, lrv, BREAK_STAT_TOLERANCE), "%s k %d: s2 %.10g, R %.10g", name, k,
+                  test.long_run_variance, lrv);
+    ck_assert_msg(fabs(test.prewhiten_ar - rho) <= BREAK_RHO_TOLERANCE, "%s k %d: rho %.12g, R %.12g", name, k,
+                  test.prewhiten_ar, rho);
+    expect_break_row(ref, r, &test);
+  }
+  ck_assert_uint_ge(ref->n_rows, 64);
+  /* Edge cases: residuals that are all zero have no variance, too few have none defined. */
+  double zeros[8] = {0}, line[40];
+  ck_assert_double_eq(cc_break_long_run_variance(zeros, 8, 1), 0.0);
+  ck_assert(isnan(cc_break_long_run_variance(zeros, CC_BREAK_LRV_MIN_N - 1, 1)));
+  ck_assert(isnan(cc_break_long_run_variance(zeros, 8, 8)));
+  /* An exact straight line: no residual, so no break (F = 0, p = 1) rather than a division by zero. */
+  for (int t = 0; t < 40; t++) line[t] = 3.0 + 0.5 * t;
+  cc_break_test test;
+  cc_error err;
+  ck_assert_int_eq(cc_break_supf_lrv(line, 40, 2, 0, CC_BREAK_TRIM, &test, &err), CC_OK);
+  ck_assert_double_eq(test.statistic, 0.0);
+  ck_assert(test.p_value > 0.99);
   cc_fixture_free(series);
   cc_fixture_free(ref);
 }
@@ -318,6 +371,7 @@ int main(void) {
   tcase_add_test(tc, test_tsoutliers_matches_r);
   tcase_add_test(tc, test_na_interp_matches_r);
   tcase_add_test(tc, test_breaks_match_r);
+  tcase_add_test(tc, test_robust_breaks_match_r);
   tcase_add_test(tc, test_structts_matches_r);
   suite_add_tcase(s, tc);
   return cc_test_run_suite(s);
