@@ -11,6 +11,12 @@ knowledge of the ONS and NHS lookups, not copied from a file: the old ONS
 codes of ICBs and police force areas, and the 2009-2023 boundary changes.
 data/lookups/README.md says which column comes from where.
 
+Lower-tier districts and the county each belongs to are read from the ONS
+"Local Authority District to County" lookups of December 2018 and April 2020
+(data/lookups/sources, OGL v3.0); the typed values are cross-checked against
+every published file that can confirm them, and what no file confirms is
+reported as unconfirmed (data/lookups/README.md, "Cross-check").
+
 Run: /usr/bin/python3 data/lookups/build.py   (standard library only)
 """
 import csv
@@ -19,6 +25,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 B1 = os.path.join(HERE, "..", "uk", "dfe-children-in-need", "b1_children_in_need_2013_to_2025.csv")
+SOURCES = os.path.join(HERE, "sources")
+# ONS Local Authority District to County lookups (older first): file, code, name, county, county name, year.
+LAD_CTY = [("lad18_cty18_en_districts.csv", "LAD18CD", "LAD18NM", "CTY18CD", "CTY18NM", 2018),
+           ("lad20_cty20_en_districts.csv", "LAD20CD", "LAD20NM", "CTY20CD", "CTY20NM", 2020)]
 
 # ---- police force areas (ONS PFA codes E23000001..E23000039), typed ----
 TYPED_PFA = [
@@ -208,6 +218,19 @@ TYPED_CHANGES = [
     ("E10000006", "split", "E06000063;E06000064", 2023),
 ]
 
+# ---- districts merged into new districts, 1 April 2019 ----
+# Typed from ONS's own notes to its "Local Authority District to County (April
+# 2019) Lookup in England" (quoted in sources/README.md): "E07000244 - East
+# Suffolk - new local authority district (Suffolk Coastal and Waveney districts
+# abolished)", and the same for West Suffolk and Somerset West and Taunton.
+# build.py checks them against the December 2018 and April 2020 lookups.
+DISTRICT_MERGES = [
+    # old district, the new district it became part of, year (1 April)
+    ("E07000205", "E07000244", 2019), ("E07000206", "E07000244", 2019),
+    ("E07000201", "E07000245", 2019), ("E07000204", "E07000245", 2019),
+    ("E07000190", "E07000246", 2019), ("E07000191", "E07000246", 2019),
+]
+
 # ---- name variants normalisation cannot reach, typed ----
 TYPED_ALIASES = [
     ("Hull", "E06000010"), ("Hull City Council", "E06000010"), ("City of Kingston upon Hull", "E06000010"),
@@ -228,7 +251,6 @@ TYPED_ALIASES = [
     ("Barking & Dagenham", "E09000002"), ("Wrekin", "E06000020"),
 ]
 
-REGION_PFA_CHECK = {}  # room for consistency checks
 
 
 def read_b1():
@@ -242,6 +264,104 @@ def read_b1():
             if code not in out or year >= years[code]:
                 out[code], years[code] = [row["la_name"], row["region_name"], row["old_la_code"]], year
     return out
+
+
+def b1_years():
+    """code -> (first, last) reporting year (to 31 March) in DfE B1."""
+    years = {}
+    with open(B1, newline="", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            if row["geographic_level"] == "Local authority":
+                years.setdefault(row["new_la_code"], set()).add(int(row["time_period"]))
+    return {code: (min(y), max(y)) for code, y in years.items()}
+
+
+def read_districts(las, problems):
+    """code -> [name, county, first year, last year] from the ONS district-to-county lookups.
+    A county code that is not an authority of the lookup is a problem."""
+    out = {}
+    for name, code_col, name_col, county_col, county_name_col, year in LAD_CTY:
+        with open(os.path.join(SOURCES, name), newline="", encoding="utf-8-sig") as f:
+            for line, row in enumerate(csv.DictReader(f), start=2):
+                code, county = row[code_col], row[county_col]
+                where = f"sources/{name}:{line}"
+                if not code.startswith("E07") or not county.startswith("E10"):
+                    problems.append(f"{where}: {code} -> {county} is not a district (E07) in a county (E10)")
+                elif county not in las:
+                    problems.append(f"{where}: county {county} is not an authority of the lookup")
+                elif code in out and out[code][1] != county:
+                    problems.append(f"{where}: {code} moved from county {out[code][1]} to {county}")
+                first = out[code][2] if code in out else year
+                out[code] = [row[name_col], county, first, year]
+    return out
+
+
+def district_rows(districts, problems):
+    """Rows of districts.csv: a district missing from the latest lookup while
+    its county still has districts there was merged into a new district
+    (DISTRICT_MERGES, checked here); one whose county has none left keeps its
+    county, so that its figures add up to the county's, whose own change applies."""
+    latest = max(entry[-1] for entry in LAD_CTY)
+    counties_latest = {d[1] for d in districts.values() if d[3] == latest}
+    merges = {old: (new, year) for old, new, year in DISTRICT_MERGES}
+    rows = []
+    for code in sorted(districts):
+        name, county, first, last = districts[code]
+        status, successors, changed = "current", "", ""
+        if last < latest and county in counties_latest:
+            if code not in merges:
+                problems.append(f"{code} ({name}) left the lookups while {county} kept its districts, "
+                                "but DISTRICT_MERGES does not say what it became")
+                continue
+            new, year = merges[code]
+            if new not in districts or districts[new][1] != county or not last < year <= districts[new][2]:
+                problems.append(f"{code} ({name}): DISTRICT_MERGES says it became {new} in {year}, "
+                                "which the lookups do not show (a new district of the same county after it)")
+            status, successors, changed = "merged", new, year
+        elif code in merges:
+            problems.append(f"{code} ({name}) is in DISTRICT_MERGES but stays in the lookups until {last}")
+        rows.append([code, name, county, status, successors, changed])
+    return rows
+
+
+def cross_check(las, districts, changes):
+    """Compare the typed values with the published files. Returns (wrong, confirmed, unconfirmed) lines."""
+    wrong, confirmed, unconfirmed = [], [], []
+    years = b1_years()
+    for old, kind, successors, year in TYPED_CHANGES:
+        succ = successors.split(";")
+        if old not in years or any(s not in years for s in succ):
+            unconfirmed.append(f"{old} {kind} {successors} {year}: not in DfE B1 under both codes")
+        elif years[old][1] == year and all(years[s][0] == year + 1 for s in succ):
+            confirmed.append(f"{old} {kind} {successors} {year}: DfE B1 has {old} to {year}, the successors from {year + 1}")
+        else:
+            wrong.append(f"{old} {kind} {successors} {year}: DfE B1 has {old} to {years[old][1]}, "
+                         + ", ".join(f"{s} from {years[s][0]}" for s in succ))
+    # Counties whose districts end between the two ONS lookups ended between December 2018 and April 2020.
+    first_year, last_year = LAD_CTY[0][-1], LAD_CTY[-1][-1]
+    for county in sorted({d[1] for d in districts.values()}):
+        last = max(d[3] for d in districts.values() if d[1] == county)
+        typed = changes.get(county)
+        if last < last_year and not (typed and first_year < typed[3] <= last_year):
+            wrong.append(f"{county}: the ONS lookups end its districts before {last_year}, but no change of it "
+                         f"between {first_year} and {last_year} is typed")
+        elif last < last_year:
+            confirmed.append(f"{county} {typed[1]} {typed[3]}: its districts are in the ONS {first_year} lookup, not the {last_year} one")
+        elif typed and typed[3] <= last_year:
+            wrong.append(f"{county}: typed as {typed[1]} in {typed[3]}, but the ONS {last_year} lookup still lists its districts")
+    # Every current county has districts in the ONS lookups.
+    for code, (name, _, _) in sorted(las.items()):
+        if code.startswith("E10") and code not in changes and not any(d[1] == code for d in districts.values()):
+            wrong.append(f"{code} ({name}): a current county with no district in the ONS lookups")
+    n_las = len(TYPED_LA) + len(TYPED_EXTRA_LA_LINKS)
+    unconfirmed.append(f"police force area of {n_las} authorities and the {len(TYPED_PFA)} police force area codes "
+                       "and names: no LAD-to-PFA lookup file was found")
+    unconfirmed.append(f"ICB(s) of {n_las} authorities and the {len(TYPED_ICB)} ICB codes and names: "
+                       "no LAD-to-ICB lookup file was found")
+    legacy = sum(1 for v in list(TYPED_LA.values()) + list(TYPED_EXTRA_LA_LINKS.values()) if v[0])
+    unconfirmed.append(f"{legacy} old ONS (SNAC) codes: no ONS file with them was found")
+    unconfirmed.append("names, regions and DfE codes of E06000048 and E08000020 (not in DfE B1)")
+    return wrong, confirmed, unconfirmed
 
 
 def la_type(code):
@@ -272,8 +392,13 @@ def main():
         problems += [f"{code}: unknown ICB {c}" for c in icb_codes.split(";") if c not in icb]
     for old, kind, successors, _ in TYPED_CHANGES:
         problems += [f"{old}: unknown successor {s}" for s in successors.split(";") if s not in las or s in changes]
+    districts = read_districts(las, problems)
+    district_table = district_rows(districts, problems)
     if problems:
         sys.exit("build.py: " + "; ".join(problems))
+    wrong, confirmed, unconfirmed = cross_check(las, districts, changes)
+    if wrong:
+        sys.exit("build.py: typed values contradicted by a published file:\n  " + "\n  ".join(wrong))
     rows, la_icb = [], []
     for code in sorted(las):
         name, region, dfe = las[code]
@@ -289,8 +414,16 @@ def main():
     write("integrated_care_boards.csv", ["code", "name"], sorted(TYPED_ICB))
     write("police_force_areas.csv", ["code", "name"], sorted(TYPED_PFA))
     write("aliases.csv", ["alias", "code"], sorted(TYPED_ALIASES, key=lambda a: (a[1], a[0])))
-    print(f"{len(rows)} local authorities, {len(la_icb)} LA-ICB rows, {len(TYPED_ICB)} ICBs, "
-          f"{len(TYPED_PFA)} police force areas, {len(TYPED_ALIASES)} aliases")
+    write("districts.csv", ["code", "name", "county", "status", "successors", "changed"], district_table)
+    in_2025 = sum(1 for r in district_table if r[3] == "current" and r[2] not in changes)
+    print(f"{len(rows)} local authorities, {len(district_table)} districts ({in_2025} in counties of 2025), "
+          f"{len(la_icb)} LA-ICB rows, {len(TYPED_ICB)} ICBs, {len(TYPED_PFA)} police force areas, "
+          f"{len(TYPED_ALIASES)} aliases")
+    print(f"cross-check: {len(wrong)} typed values contradicted by a published file, {len(confirmed)} confirmed, "
+          f"{len(unconfirmed)} groups unconfirmed")
+    for title, lines in (("confirmed", confirmed), ("unconfirmed", unconfirmed)):
+        for line in lines:
+            print(f"  {title}: {line}")
 
 
 if __name__ == "__main__":
