@@ -27,6 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 B1 = os.path.join(HERE, "..", "uk", "dfe-children-in-need", "b1_children_in_need_2013_to_2025.csv")
 SOURCES = os.path.join(HERE, "sources")
 # ONS Local Authority District to County lookups (older first): file, code, name, county, county name, year.
+# mySociety's compilation of local authority names and codes (CC BY 4.0): old ONS SNAC codes, end dates, successors.
+MYSOCIETY = os.path.join(SOURCES, "mysociety_la_england_snac.csv")
 LAD_CTY = [("lad18_cty18_en_districts.csv", "LAD18CD", "LAD18NM", "CTY18CD", "CTY18NM", 2018),
            ("lad20_cty20_en_districts.csv", "LAD20CD", "LAD20NM", "CTY20CD", "CTY20NM", 2020)]
 
@@ -276,6 +278,25 @@ def b1_years():
     return {code: (min(y), max(y)) for code, y in years.items()}
 
 
+def read_mysociety():
+    """gss code -> row, and mySociety's three-letter code -> gss code."""
+    with open(MYSOCIETY, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return {r["gss-code"]: r for r in rows}, {r["local-authority-code"]: r["gss-code"] for r in rows}
+
+
+def legacy_codes(las, changes, mysoc):
+    """code -> old ONS (SNAC) code from mySociety's table; an old code that table
+    lacks takes its successor's when it was recoded (the same area)."""
+    out = {}
+    for code in las:
+        if code in mysoc:
+            out[code] = mysoc[code]["snac"]
+        elif code in changes and changes[code][1] == "recoded" and changes[code][2] in mysoc:
+            out[code] = mysoc[changes[code][2]]["snac"]
+    return out
+
+
 def read_districts(las, problems):
     """code -> [name, county, first year, last year] from the ONS district-to-county lookups.
     A county code that is not an authority of the lookup is a problem."""
@@ -324,9 +345,11 @@ def district_rows(districts, problems):
     return rows
 
 
-def cross_check(las, districts, changes):
-    """Compare the typed values with the published files. Returns (wrong, confirmed, unconfirmed) lines."""
-    wrong, confirmed, unconfirmed = [], [], []
+def cross_check(las, districts, changes, mysoc, mysoc_ids, legacy):
+    """Compare the typed values with the published files. Returns lines:
+    wrong (a typed value still used that a file contradicts: fatal), replaced
+    (a typed value no longer used that a file contradicts), confirmed, unconfirmed."""
+    wrong, replaced, confirmed, unconfirmed = [], [], [], []
     years = b1_years()
     for old, kind, successors, year in TYPED_CHANGES:
         succ = successors.split(";")
@@ -349,6 +372,33 @@ def cross_check(las, districts, changes):
             confirmed.append(f"{county} {typed[1]} {typed[3]}: its districts are in the ONS {first_year} lookup, not the {last_year} one")
         elif typed and typed[3] <= last_year:
             wrong.append(f"{county}: typed as {typed[1]} in {typed[3]}, but the ONS {last_year} lookup still lists its districts")
+    # Boundary changes against mySociety's successors.
+    for old, kind, successors, year in TYPED_CHANGES:
+        if old not in mysoc:
+            continue
+        theirs = {mysoc_ids[c] for c in mysoc[old]["replaced-by"].split(",") if c}
+        if theirs == set(successors.split(";")):
+            confirmed.append(f"{old} {kind} {successors}: mySociety names the same successors")
+        else:
+            unconfirmed.append(f"{old} {kind} {successors}: mySociety names {';'.join(sorted(theirs)) or 'none'} "
+                               "(Dorset county's area went to both; kept as typed)")
+    for old, new, year in DISTRICT_MERGES:
+        theirs = mysoc_ids.get(mysoc[old]["replaced-by"]) if old in mysoc else None
+        (confirmed if theirs == new else wrong).append(
+            f"district {old} merged into {new} in {year}: mySociety names {theirs}")
+    # Old ONS codes: the typed ones against mySociety's (which the tables now use).
+    typed_legacy = {code: v[0] for code, v in list(TYPED_LA.items()) + list(TYPED_EXTRA_LA_LINKS.items())}
+    same = 0
+    for code in sorted(typed_legacy):
+        typed, published = typed_legacy[code], legacy.get(code)
+        if published is None:
+            unconfirmed.append(f"old ONS code of {code} ('{typed}'): not in mySociety's table")
+        elif typed == published:
+            same += 1
+        else:
+            replaced.append(f"old ONS code of {code} ({las[code][0]}): typed '{typed or 'none'}', "
+                            f"mySociety has '{published or 'none'}'")
+    confirmed.append(f"{same} typed old ONS codes equal mySociety's")
     # Every current county has districts in the ONS lookups.
     for code, (name, _, _) in sorted(las.items()):
         if code.startswith("E10") and code not in changes and not any(d[1] == code for d in districts.values()):
@@ -358,10 +408,8 @@ def cross_check(las, districts, changes):
                        "and names: no LAD-to-PFA lookup file was found")
     unconfirmed.append(f"ICB(s) of {n_las} authorities and the {len(TYPED_ICB)} ICB codes and names: "
                        "no LAD-to-ICB lookup file was found")
-    legacy = sum(1 for v in list(TYPED_LA.values()) + list(TYPED_EXTRA_LA_LINKS.values()) if v[0])
-    unconfirmed.append(f"{legacy} old ONS (SNAC) codes: no ONS file with them was found")
-    unconfirmed.append("names, regions and DfE codes of E06000048 and E08000020 (not in DfE B1)")
-    return wrong, confirmed, unconfirmed
+    unconfirmed.append("names, regions and DfE codes of E06000048 and E08000020 (not in DfE B1 or mySociety's table)")
+    return wrong, replaced, confirmed, unconfirmed
 
 
 def la_type(code):
@@ -396,15 +444,17 @@ def main():
     district_table = district_rows(districts, problems)
     if problems:
         sys.exit("build.py: " + "; ".join(problems))
-    wrong, confirmed, unconfirmed = cross_check(las, districts, changes)
+    mysoc, mysoc_ids = read_mysociety()
+    legacy = legacy_codes(las, changes, mysoc)
+    wrong, replaced, confirmed, unconfirmed = cross_check(las, districts, changes, mysoc, mysoc_ids, legacy)
     if wrong:
         sys.exit("build.py: typed values contradicted by a published file:\n  " + "\n  ".join(wrong))
     rows, la_icb = [], []
     for code in sorted(las):
         name, region, dfe = las[code]
-        legacy, pfa_code, icb_codes = links[code]
+        _, pfa_code, icb_codes = links[code]
         kind, successors, year = (changes[code][1], changes[code][2], changes[code][3]) if code in changes else ("current", "", "")
-        rows.append([code, name, la_type(code), region, dfe, legacy, pfa_code, kind, successors, year])
+        rows.append([code, name, la_type(code), region, dfe, legacy.get(code, ""), pfa_code, kind, successors, year])
         parts = icb_codes.split(";")
         la_icb += [[code, c, "whole" if len(parts) == 1 else "part"] for c in parts]
     write("local_authorities.csv",
@@ -414,14 +464,16 @@ def main():
     write("integrated_care_boards.csv", ["code", "name"], sorted(TYPED_ICB))
     write("police_force_areas.csv", ["code", "name"], sorted(TYPED_PFA))
     write("aliases.csv", ["alias", "code"], sorted(TYPED_ALIASES, key=lambda a: (a[1], a[0])))
-    write("districts.csv", ["code", "name", "county", "status", "successors", "changed"], district_table)
     in_2025 = sum(1 for r in district_table if r[3] == "current" and r[2] not in changes)
+    for row in district_table:
+        row.insert(3, mysoc[row[0]]["snac"] if row[0] in mysoc else "")
+    write("districts.csv", ["code", "name", "county", "ons_legacy_code", "status", "successors", "changed"], district_table)
     print(f"{len(rows)} local authorities, {len(district_table)} districts ({in_2025} in counties of 2025), "
           f"{len(la_icb)} LA-ICB rows, {len(TYPED_ICB)} ICBs, {len(TYPED_PFA)} police force areas, "
           f"{len(TYPED_ALIASES)} aliases")
-    print(f"cross-check: {len(wrong)} typed values contradicted by a published file, {len(confirmed)} confirmed, "
-          f"{len(unconfirmed)} groups unconfirmed")
-    for title, lines in (("confirmed", confirmed), ("unconfirmed", unconfirmed)):
+    print(f"cross-check: {len(replaced)} typed values contradicted by a published file (the file's value is used), "
+          f"{len(confirmed)} confirmations, {len(unconfirmed)} unconfirmed")
+    for title, lines in (("WRONG", replaced), ("confirmed", confirmed), ("unconfirmed", unconfirmed)):
         for line in lines:
             print(f"  {title}: {line}")
 

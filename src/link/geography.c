@@ -299,7 +299,7 @@ static cc_status load_authorities(cc_geo_lookup *lk, const cc_csv_table *t, cc_g
   return status;
 }
 
-/* Keys of the authorities: the legacy codes of every row. */
+/* Keys of the authorities (or districts): the legacy codes of every row (districts have no DfE code). */
 static cc_status authority_keys(cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
   int code = (int)cc_csv_table_column(t, "code"), dfe = (int)cc_csv_table_column(t, "dfe_code");
   int legacy = (int)cc_csv_table_column(t, "ons_legacy_code");
@@ -307,7 +307,7 @@ static cc_status authority_keys(cc_geo_lookup *lk, const cc_csv_table *t, cc_err
   for (size_t r = 0; r < t->n_rows && !status; r++) {
     const cc_geo_area *a = cc_geo_find(lk, cc_csv_table_cell(t, r, (size_t)code));
     size_t i = (size_t)(a - lk->areas);
-    status = add_key(lk, cc_csv_table_cell(t, r, (size_t)dfe), i, KEY_LEGACY, err);
+    if (dfe >= 0) status = add_key(lk, cc_csv_table_cell(t, r, (size_t)dfe), i, KEY_LEGACY, err);
     if (!status) status = add_key(lk, cc_csv_table_cell(t, r, (size_t)legacy), i, KEY_LEGACY, err);
   }
   return status;
@@ -389,7 +389,7 @@ cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err
   static const char *const named_cols[] = {"code", "name", NULL};
   static const char *const icb_cols[] = {"la_code", "icb_code", "coverage", NULL};
   static const char *const alias_cols[] = {"alias", "code", NULL};
-  static const char *const district_cols[] = {"code", "name", "county", "status", "successors", "changed", NULL};
+  static const char *const district_cols[] = {"code", "name", "county", "ons_legacy_code", "status", "successors", "changed", NULL};
   *out = NULL;
   cc_csv_table *la = NULL, *districts = NULL, *icb = NULL, *pfa = NULL, *links = NULL, *aliases = NULL;
   cc_geo_lookup *lk = calloc(1, sizeof *lk);
@@ -418,6 +418,7 @@ cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err
   for (size_t i = 0; i < lk->n_areas && !status; i++)
     if (lk->areas[i].status == CC_GEO_CURRENT) status = add_key(lk, lk->areas[i].name, i, KEY_NAME, err);
   if (!status) status = authority_keys(lk, la, err);
+  if (!status) status = authority_keys(lk, districts, err);
   if (!status) status = load_aliases(lk, aliases, err);
   cc_csv_table_free(la);
   cc_csv_table_free(districts);

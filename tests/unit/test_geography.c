@@ -171,6 +171,8 @@ START_TEST(test_stages_on_shipped_lookup) {
   resolve_ok(lk, "373", "E08000019", CC_GEO_BY_LEGACY_CODE);
   resolve_ok(lk, "00CG", "E08000019", CC_GEO_BY_LEGACY_CODE);
   resolve_ok(lk, "00FC", "E06000012", CC_GEO_BY_LEGACY_CODE);
+  resolve_ok(lk, "47", "E10000034", CC_GEO_BY_LEGACY_CODE);   /* Worcestershire (typed as 46 before the cross-check) */
+  resolve_ok(lk, "00EJ", "E06000047", CC_GEO_BY_LEGACY_CODE); /* County Durham, a 2009 unitary */
   resolve_ok(lk, "Sheffield", "E08000019", CC_GEO_BY_NAME);
   resolve_ok(lk, "North East Lincolnshire", "E06000012", CC_GEO_BY_NAME);
   resolve_ok(lk, "NE Lincs", "E06000012", CC_GEO_BY_NAME); /* an alias */
@@ -230,6 +232,7 @@ START_TEST(test_districts) {
   m = resolve_ok(lk, "Cambridge", "E07000008", CC_GEO_BY_NAME);
   ck_assert_msg(strstr(m.note, "E10000003"), "note: %s", m.note);
   resolve_ok(lk, "Cambridge City Council", "E07000008", CC_GEO_BY_NORMALISED_NAME);
+  resolve_ok(lk, "12UB", "E07000008", CC_GEO_BY_LEGACY_CODE); /* Cambridge's old ONS code */
   resolve_ok(lk, "King's Lynn and West Norfolk", "E07000146", CC_GEO_BY_NAME);
   resolve_ok(lk, "Kings Lynn & West Norfolk Borough Council", "E07000146", CC_GEO_BY_NORMALISED_NAME);
   /* An upper-tier authority still wins over a district of a similar name. */
@@ -264,7 +267,7 @@ static char *small_lookup(const char *la_rows, const char *aliases) {
   snprintf(text, sizeof text,
            "code,name,type,region,dfe_code,ons_legacy_code,police_force_area,status,successors,changed\n%s", la_rows);
   free(cc_test_write(dir, "local_authorities.csv", text));
-  free(cc_test_write(dir, "districts.csv", "code,name,county,status,successors,changed\n"));
+  free(cc_test_write(dir, "districts.csv", "code,name,county,ons_legacy_code,status,successors,changed\n"));
   free(cc_test_write(dir, "integrated_care_boards.csv", "code,name\nE54000001,NHS Testshire Integrated Care Board\n"));
   free(cc_test_write(dir, "police_force_areas.csv", "code,name\nE23000001,Testshire\n"));
   free(cc_test_write(dir, "la_icb.csv", "la_code,icb_code,coverage\nE06000001,E54000001,whole\n"));
@@ -339,11 +342,11 @@ START_TEST(test_loading_errors) {
   cc_geo_lookup *lk = NULL;
   cc_error err;
   char *dir = small_lookup(ROW("E06000001", "A", "1"), "");
-  free(cc_test_write(dir, "districts.csv", "code,name,county,status,successors,changed\nE07000001,D,E06000001,current,,\n"));
+  free(cc_test_write(dir, "districts.csv", "code,name,county,ons_legacy_code,status,successors,changed\nE07000001,D,E06000001,,current,,\n"));
   ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
   ck_assert_msg(strstr(err.file, "districts.csv") && !strcmp(err.field, "county") && strstr(err.message, "not a county"),
                 "%s: %s", err.field, err.message);
-  free(cc_test_write(dir, "districts.csv", "code,name,county,status,successors,changed\n"));
+  free(cc_test_write(dir, "districts.csv", "code,name,county,ons_legacy_code,status,successors,changed\n"));
   free(cc_test_write(dir, "aliases.csv", "name,code\nB,E06000001\n"));
   ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
   ck_assert_msg(strstr(err.message, "no column 'alias'") && err.line == 1, "%s", err.message);
