@@ -6,9 +6,10 @@ with social care responsibilities (upper tier: unitaries, metropolitan
 districts, London boroughs, the City of London, Isles of Scilly, counties) are
 read from the DfE children-in-need table B1 (data/uk/dfe-children-in-need,
 OGL v3.0). Everything in the TYPED_* tables below is typed from published
-knowledge of the ONS and NHS lookups, not copied from a file: the old ONS
-"00CG"-style codes, the police force area and the ICB of each authority, the
-codes of ICBs and police force areas, and the 2009-2023 boundary changes.
+knowledge of the ONS and NHS lookups, not copied from a file: the police force
+area and the ICB of each authority, the codes of ICBs and police force areas,
+and the 2009-2023 boundary changes. The old ONS "00CG"-style codes typed there
+are only compared: the tables take them from mySociety's compiled table.
 data/lookups/README.md says which column comes from where.
 
 Lower-tier districts and the county each belongs to are read from the ONS
