@@ -298,6 +298,24 @@ def legacy_codes(las, changes, mysoc):
     return out
 
 
+def split_unitaries(districts, changes, mysoc, mysoc_ids, problems):
+    """code -> the unitary a district of a split county became part of, from
+    mySociety's replaced-by, when that unitary is made of districts alone (not
+    BCP, which took two unitaries as well); each must be a typed successor of
+    the county."""
+    made_of_others = {s for old, kind, succ, _ in TYPED_CHANGES if not old.startswith("E10") for s in succ.split(";")}
+    out = {}
+    for code, (name, county, _, _) in districts.items():
+        if changes.get(county, (0, ""))[1] != "split" or code not in mysoc:
+            continue
+        unitary = mysoc_ids.get(mysoc[code]["replaced-by"])
+        if unitary not in changes[county][2].split(";"):
+            problems.append(f"{code} ({name}): mySociety says it became {unitary}, not a typed successor of {county}")
+        elif unitary not in made_of_others:
+            out[code] = unitary
+    return out
+
+
 def read_districts(las, problems):
     """code -> [name, county, first year, last year] from the ONS district-to-county lookups.
     A county code that is not an authority of the lookup is a problem."""
@@ -447,6 +465,9 @@ def main():
         sys.exit("build.py: " + "; ".join(problems))
     mysoc, mysoc_ids = read_mysociety()
     legacy = legacy_codes(las, changes, mysoc)
+    unitaries = split_unitaries(districts, changes, mysoc, mysoc_ids, problems)
+    if problems:
+        sys.exit("build.py: " + "; ".join(problems))
     wrong, replaced, confirmed, unconfirmed = cross_check(las, districts, changes, mysoc, mysoc_ids, legacy)
     if wrong:
         sys.exit("build.py: typed values contradicted by a published file:\n  " + "\n  ".join(wrong))
@@ -467,8 +488,9 @@ def main():
     write("aliases.csv", ["alias", "code"], sorted(TYPED_ALIASES, key=lambda a: (a[1], a[0])))
     in_2025 = sum(1 for r in district_table if r[3] == "current" and r[2] not in changes)
     for row in district_table:
-        row.insert(3, mysoc[row[0]]["snac"] if row[0] in mysoc else "")
-    write("districts.csv", ["code", "name", "county", "ons_legacy_code", "status", "successors", "changed"], district_table)
+        row[3:3] = [unitaries.get(row[0], ""), mysoc[row[0]]["snac"] if row[0] in mysoc else ""]
+    write("districts.csv", ["code", "name", "county", "unitary", "ons_legacy_code", "status", "successors", "changed"],
+          district_table)
     print(f"{len(rows)} local authorities, {len(district_table)} districts ({in_2025} in counties of 2025), "
           f"{len(la_icb)} LA-ICB rows, {len(TYPED_ICB)} ICBs, {len(TYPED_PFA)} police force areas, "
           f"{len(TYPED_ALIASES)} aliases")

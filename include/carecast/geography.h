@@ -71,6 +71,7 @@ typedef struct cc_geo_area {
   char icbs[CC_GEO_LIST_MAX];             /* local authorities: the ICBs covering it, ';'-separated */
   int icb_whole;                          /* 1 when one ICB covers the whole authority */
   char county[CC_GEO_CODE_MAX];           /* districts: the county (E10) it is part of */
+  char unitary[CC_GEO_CODE_MAX];          /* districts of a split county: the unitary (E06) it became part of, or "" */
 } cc_geo_area;
 
 typedef struct cc_geo_lookup cc_geo_lookup;
@@ -111,9 +112,14 @@ CC_MUST_CHECK cc_status cc_geo_resolve(const cc_geo_lookup *lookup, const char *
 /* The area with code, or NULL. */
 const cc_geo_area *cc_geo_find(const cc_geo_lookup *lookup, const char *code);
 
-/* The current districts of county (in code order) into out, at most max of
- * them; returns how many there are (which may exceed max). */
-size_t cc_geo_districts_of(const cc_geo_lookup *lookup, const char *county, const cc_geo_area **out, size_t max);
+/* The current districts of a county, or of a unitary made of districts of a
+ * split county, (in code order) into out, at most max of them; returns how
+ * many there are (which may exceed max). */
+size_t cc_geo_districts_of(const cc_geo_lookup *lookup, const char *code, const cc_geo_area **out, size_t max);
+
+/* The authority a district's figures add up to: its unitary when its county
+ * was split, otherwise its county. */
+const char *cc_geo_district_total(const cc_geo_area *district);
 
 /* Number of areas, and area i (0 <= i < count), in code order. */
 size_t cc_geo_count(const cc_geo_lookup *lookup);

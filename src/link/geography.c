@@ -274,6 +274,7 @@ static cc_status load_authorities(cc_geo_lookup *lk, const cc_csv_table *t, cc_g
   int code = (int)cc_csv_table_column(t, "code"), name = (int)cc_csv_table_column(t, "name"), status_col = (int)cc_csv_table_column(t, "status");
   int successors = (int)cc_csv_table_column(t, "successors"), changed = (int)cc_csv_table_column(t, "changed");
   int pfa = (int)cc_csv_table_column(t, "police_force_area"), county = (int)cc_csv_table_column(t, "county");
+  int unitary = (int)cc_csv_table_column(t, "unitary");
   cc_status status = CC_OK;
   for (size_t r = 0; r < t->n_rows && !status; r++) {
     cc_geo_area *a = &lk->areas[lk->n_areas];
@@ -284,6 +285,7 @@ static cc_status load_authorities(cc_geo_lookup *lk, const cc_csv_table *t, cc_g
     if (!status) status = copy_field(t, r, successors, a->successors, sizeof a->successors, err);
     if (!status && pfa >= 0) status = copy_field(t, r, pfa, a->police_force_area, sizeof a->police_force_area, err);
     if (!status && county >= 0) status = copy_field(t, r, county, a->county, sizeof a->county, err);
+    if (!status && unitary >= 0) status = copy_field(t, r, unitary, a->unitary, sizeof a->unitary, err);
     if (!status) status = parse_status(t, r, status_col, &a->status, err);
     if (!status && !cc_geography_is_code(a->code))
       status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "code", "'%s' is not a GSS code", a->code);
@@ -332,20 +334,30 @@ static cc_status check_references(const cc_geo_lookup *lk, const cc_csv_table *t
       status = require_code(lk, t, r, "successors", c, err);
     if (!status && *a->police_force_area) status = require_code(lk, t, r, "police_force_area", a->police_force_area, err);
     if (!status && a->kind == CC_GEO_DISTRICT) {
-      const cc_geo_area *county = cc_geo_find(lk, a->county);
+      const cc_geo_area *county = cc_geo_find(lk, a->county), *unitary = cc_geo_find(lk, a->unitary);
       if (!county || county->kind != CC_GEO_LOCAL_AUTHORITY || strncmp(a->county, "E10", 3) != 0)
         status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "county",
                               "'%s' is not a county (E10) of local_authorities.csv", a->county);
+      else if (*a->unitary && (!unitary || unitary->kind != CC_GEO_LOCAL_AUTHORITY || strncmp(a->unitary, "E06", 3) != 0 ||
+                               county->status != CC_GEO_SPLIT))
+        status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "unitary",
+                              "'%s' is not a unitary (E06) of local_authorities.csv that %s was split into", a->unitary,
+                              a->county);
     }
   }
   return status;
 }
 
-size_t cc_geo_districts_of(const cc_geo_lookup *lookup, const char *county, const cc_geo_area **out, size_t max) {
+const char *cc_geo_district_total(const cc_geo_area *district) {
+  return *district->unitary ? district->unitary : district->county;
+}
+
+size_t cc_geo_districts_of(const cc_geo_lookup *lookup, const char *code, const cc_geo_area **out, size_t max) {
   size_t n = 0;
   for (size_t i = 0; i < lookup->n_areas; i++) {
     const cc_geo_area *a = &lookup->areas[i];
-    if (a->kind != CC_GEO_DISTRICT || a->status != CC_GEO_CURRENT || strcmp(a->county, county) != 0) continue;
+    if (a->kind != CC_GEO_DISTRICT || a->status != CC_GEO_CURRENT || (strcmp(a->county, code) && strcmp(a->unitary, code)))
+      continue;
     if (n < max) out[n] = a;
     n++;
   }
@@ -389,7 +401,8 @@ cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err
   static const char *const named_cols[] = {"code", "name", NULL};
   static const char *const icb_cols[] = {"la_code", "icb_code", "coverage", NULL};
   static const char *const alias_cols[] = {"alias", "code", NULL};
-  static const char *const district_cols[] = {"code", "name", "county", "ons_legacy_code", "status", "successors", "changed", NULL};
+  static const char *const district_cols[] = {"code", "name", "county", "unitary", "ons_legacy_code", "status",
+                                              "successors", "changed", NULL};
   *out = NULL;
   cc_csv_table *la = NULL, *districts = NULL, *icb = NULL, *pfa = NULL, *links = NULL, *aliases = NULL;
   cc_geo_lookup *lk = calloc(1, sizeof *lk);
@@ -584,7 +597,10 @@ static void note_county(const cc_geo_lookup *lookup, cc_geo_match *m) {
   const cc_geo_area *district = cc_geo_find(lookup, m->code), *county = cc_geo_find(lookup, district->county);
   char rest[CC_GEO_NOTE_MAX];
   snprintf(rest, sizeof rest, "%s", m->note);
-  int w = snprintf(m->note, sizeof m->note, "district of county %s (%s)", county->code, county->name);
+  const cc_geo_area *unitary = cc_geo_find(lookup, district->unitary);
+  int w = unitary ? snprintf(m->note, sizeof m->note, "district of county %s (%s), now part of %s (%s)", county->code,
+                             county->name, unitary->code, unitary->name)
+                  : snprintf(m->note, sizeof m->note, "district of county %s (%s)", county->code, county->name);
   if (*rest && w > 0 && (size_t)w < sizeof m->note)
     snprintf(m->note + w, sizeof m->note - (size_t)w, "; %.*s", (int)(sizeof m->note - (size_t)w), rest);
 }

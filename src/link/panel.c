@@ -534,22 +534,22 @@ static const cc_geo_area *district_of(const link_run *run, size_t i) {
   return ge->status || ge->match.kind != CC_GEO_DISTRICT ? NULL : cc_geo_find(run->lookup, ge->match.code);
 }
 
-/* 1 when series j goes into the same county sum as series i: a district of
- * the same county, with the same measure, age band and frequency. */
+/* 1 when series j goes into the same sum as series i: a district adding up
+ * to the same authority, with the same measure, age band and frequency. */
 static int same_sum(const link_run *run, size_t i, size_t j) {
   const cc_geo_area *a = district_of(run, i), *b = district_of(run, j);
   const cc_series *s = run->series[i], *t = run->series[j];
-  return a && b && !strcmp(a->county, b->county) && !strcmp(s->measure, t->measure) && !strcmp(s->age_band, t->age_band) &&
-         s->freq == t->freq;
+  return a && b && !strcmp(cc_geo_district_total(a), cc_geo_district_total(b)) && !strcmp(s->measure, t->measure) &&
+         !strcmp(s->age_band, t->age_band) && s->freq == t->freq;
 }
 
 /* Leave the n series of group out, each reported with reason. */
 static cc_status unlink_group(link_run *run, const size_t *group, size_t n, const char *reason, cc_error *err) {
   cc_status status = CC_OK;
   for (size_t k = 0; k < n && !status; k++) {
-    const cc_geo_area *d = district_of(run, group[k]), *county = cc_geo_find(run->lookup, d->county);
+    const cc_geo_area *d = district_of(run, group[k]), *total = cc_geo_find(run->lookup, cc_geo_district_total(d));
     status = add_line(&run->report->unlinked, err, "%s: %s (%s) is a district of %s (%s): %s", run->series[group[k]]->id,
-                      d->code, d->name, county->code, county->name, reason);
+                      d->code, d->name, total->code, total->name, reason);
   }
   return status;
 }
@@ -574,7 +574,7 @@ static void missing_districts(const link_run *run, const cc_geo_area *const *lis
  * the group holds every current district of the county. */
 static cc_status sum_districts(link_run *run, const size_t *group, size_t n, cc_error *err) {
   const cc_series *first = run->series[group[0]];
-  const cc_geo_area *county = cc_geo_find(run->lookup, district_of(run, group[0])->county);
+  const cc_geo_area *county = cc_geo_find(run->lookup, cc_geo_district_total(district_of(run, group[0])));
   const cc_geo_area *list[COUNTY_DISTRICTS_MAX];
   size_t n_list = cc_geo_districts_of(run->lookup, county->code, list, COUNTY_DISTRICTS_MAX);
   char reason[CC_ERROR_MESSAGE_MAX / 2], missing[CC_ERROR_MESSAGE_MAX / 2];
@@ -583,7 +583,7 @@ static cc_status sum_districts(link_run *run, const size_t *group, size_t n, cc_
   if (first->kind == CC_KIND_RATE) return unlink_group(run, group, n, "a rate cannot be added up to the county (only counts can)", err);
   if (n < n_list) {
     missing_districts(run, list, n_list, group, n, missing, sizeof missing);
-    snprintf(reason, sizeof reason, "%s/%s/%s of the county is the sum of all %zu of its districts, and %zu %s missing: %s",
+    snprintf(reason, sizeof reason, "%s/%s/%s is the sum of all %zu of its districts, and %zu %s missing: %s",
              first->measure, county->code, first->age_band, n_list, n_list - n, n_list - n == 1 ? "is" : "are", missing);
     return unlink_group(run, group, n, reason, err);
   }

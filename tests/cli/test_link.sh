@@ -100,7 +100,7 @@ expect_grep "$WORK/out" "test_visits/E06000028/all: 'E06000028' is E06000028 (Bo
 # Lower-tier districts: Oxfordshire's five add up to the county; Lincoln alone cannot.
 expect_grep "$WORK/out" "Oxford City Council -> E07000178 Oxford (district, by normalised name; 1 series); district of county E10000025 (Oxfordshire)"
 expect_grep "$WORK/out" "test_visits/E10000025/all <- the 5 districts of E10000025 (Oxfordshire): "
-expect_grep "$WORK/out" "test_visits/Lincoln/all: E07000138 (Lincoln) is a district of E10000019 (Lincolnshire): test_visits/E10000019/all of the county is the sum of all 7 of its districts, and 6 are missing: E07000136 (Boston)"
+expect_grep "$WORK/out" "test_visits/Lincoln/all: E07000138 (Lincoln) is a district of E10000019 (Lincolnshire): test_visits/E10000019/all is the sum of all 7 of its districts, and 6 are missing: E07000136 (Boston)"
 expect_exit 0 "$CARECAST" show --store "$STORE" --panel month test_visits/E10000025/all
 expect_grep "$WORK/out" "2024-01,15,,observed"
 # By hand: Sheffield's population in 2024 (data/sources/ons_population.csv): 0-17 116,279, 18-64 374,971.

@@ -245,6 +245,17 @@ START_TEST(test_districts) {
   ck_assert_uint_eq(cc_geo_districts_of(lk, "E10000002", list, 16), 4);   /* Buckinghamshire until 2020 */
   ck_assert_uint_eq(cc_geo_districts_of(lk, "E10000012", list, 2), 12);   /* Essex, more than asked for */
   ck_assert_uint_eq(cc_geo_districts_of(lk, "E06000012", list, 16), 0);   /* a unitary has none */
+  /* Split counties: a district adds up to the unitary it became part of, if that unitary is made of districts alone. */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E10000021", list, 16), 7);   /* Northamptonshire */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E06000061", list, 16), 4);   /* North Northamptonshire */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E06000063", list, 16), 3);   /* Cumberland */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E06000059", list, 16), 5);   /* Dorset */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E06000058", list, 16), 0);   /* BCP took two unitaries as well */
+  ck_assert_str_eq(cc_geo_district_total(cc_geo_find(lk, "E07000150")), "E06000061");
+  ck_assert_str_eq(cc_geo_district_total(cc_geo_find(lk, "E07000048")), "E10000009"); /* Christchurch */
+  ck_assert_str_eq(cc_geo_district_total(cc_geo_find(lk, "E07000008")), "E10000003");
+  m = resolve_ok(lk, "Corby", "E07000150", CC_GEO_BY_NAME);
+  ck_assert_msg(strstr(m.note, "district of county E10000021 (Northamptonshire), now part of E06000061"), "%s", m.note);
   cc_geo_lookup_free(lk);
 }
 END_TEST
@@ -267,7 +278,7 @@ static char *small_lookup(const char *la_rows, const char *aliases) {
   snprintf(text, sizeof text,
            "code,name,type,region,dfe_code,ons_legacy_code,police_force_area,status,successors,changed\n%s", la_rows);
   free(cc_test_write(dir, "local_authorities.csv", text));
-  free(cc_test_write(dir, "districts.csv", "code,name,county,ons_legacy_code,status,successors,changed\n"));
+  free(cc_test_write(dir, "districts.csv", "code,name,county,unitary,ons_legacy_code,status,successors,changed\n"));
   free(cc_test_write(dir, "integrated_care_boards.csv", "code,name\nE54000001,NHS Testshire Integrated Care Board\n"));
   free(cc_test_write(dir, "police_force_areas.csv", "code,name\nE23000001,Testshire\n"));
   free(cc_test_write(dir, "la_icb.csv", "la_code,icb_code,coverage\nE06000001,E54000001,whole\n"));
@@ -342,11 +353,12 @@ START_TEST(test_loading_errors) {
   cc_geo_lookup *lk = NULL;
   cc_error err;
   char *dir = small_lookup(ROW("E06000001", "A", "1"), "");
-  free(cc_test_write(dir, "districts.csv", "code,name,county,ons_legacy_code,status,successors,changed\nE07000001,D,E06000001,,current,,\n"));
+  free(cc_test_write(dir, "districts.csv",
+                     "code,name,county,unitary,ons_legacy_code,status,successors,changed\nE07000001,D,E06000001,,,current,,\n"));
   ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
   ck_assert_msg(strstr(err.file, "districts.csv") && !strcmp(err.field, "county") && strstr(err.message, "not a county"),
                 "%s: %s", err.field, err.message);
-  free(cc_test_write(dir, "districts.csv", "code,name,county,ons_legacy_code,status,successors,changed\n"));
+  free(cc_test_write(dir, "districts.csv", "code,name,county,unitary,ons_legacy_code,status,successors,changed\n"));
   free(cc_test_write(dir, "aliases.csv", "name,code\nB,E06000001\n"));
   ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
   ck_assert_msg(strstr(err.message, "no column 'alias'") && err.line == 1, "%s", err.message);

@@ -225,6 +225,12 @@ START_TEST(test_district_sums) {
       {"visits", "Lewes", "all", CC_KIND_FLOW, "2024-01", 1, {1}},
       {"visits", "Rother", "all", CC_KIND_FLOW, "2024-01", 1, {1}},
       {"rate_thing", "Cambridge", "all", CC_KIND_RATE, "2024-01", 1, {0.5}},
+      /* Northamptonshire was split in 2021 along district lines: four districts make North Northamptonshire. */
+      {"visits", "Corby", "all", CC_KIND_FLOW, "2024-01", 1, {1}},
+      {"visits", "E07000152", "all", CC_KIND_FLOW, "2024-01", 1, {20}},
+      {"visits", "Kettering", "all", CC_KIND_FLOW, "2024-01", 1, {300}},
+      {"visits", "Wellingborough", "all", CC_KIND_FLOW, "2024-01", 1, {4000}},
+      {"visits", "Daventry", "all", CC_KIND_FLOW, "2024-01", 1, {1}},                      /* West lacks two */
   };
   char *dir = cc_test_tmpdir();
   char *path = write_store(dir, specs, sizeof specs / sizeof *specs);
@@ -243,14 +249,21 @@ START_TEST(test_district_sums) {
   ck_assert(has_line(&report.unlinked, "visits/E07000004/all: the district's visits/all is already supplied by "
                                         "visits/Aylesbury Vale/all"));
   ck_assert(has_line(&report.unlinked, "visits/Eastbourne/all: E07000061 (Eastbourne) is a district of E10000011 (East "
-                                        "Sussex): visits/E10000011/all of the county is the sum of all 5 of its "
+                                        "Sussex): visits/E10000011/all is the sum of all 5 of its "
                                         "districts, and 1 is missing: E07000065 (Wealden)"));
   ck_assert(has_line(&report.unlinked, "visits/Rother/all: E07000064 (Rother) is a district of E10000011"));
   ck_assert(has_line(&report.unlinked, "rate_thing/Cambridge/all: E07000008 (Cambridge) is a district of E10000003 "
                                         "(Cambridgeshire): a rate cannot be added up"));
-  ck_assert_uint_eq(report.unlinked.n, 6);
-  ck_assert_uint_eq(report.series_read, 10);
-  ck_assert_uint_eq(report.series_linked, 4);
+  ck_assert(has_line(&report.combined, "visits/E06000061/all <- the 4 districts of E06000061 (North Northamptonshire): "));
+  cc_series *north = panel(path, "month/visits/E06000061/all");
+  ck_assert(north->n == 1 && north->values[0] == 4321);
+  cc_series_free(north);
+  ck_assert(has_line(&report.unlinked, "visits/Daventry/all: E07000151 (Daventry) is a district of E06000062 (West "
+                                        "Northamptonshire): visits/E06000062/all is the sum of all 3 of its districts, "
+                                        "and 2 are missing: E07000154 (Northampton), E07000155 (South Northamptonshire)"));
+  ck_assert_uint_eq(report.unlinked.n, 7);
+  ck_assert_uint_eq(report.series_read, 15);
+  ck_assert_uint_eq(report.series_linked, 8);
   cc_link_report_free(&report);
   second_run_changes_nothing(dir, path);
 }
