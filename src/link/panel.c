@@ -54,6 +54,7 @@ typedef struct geo_entry {
   cc_geo_match match;
   char reason[CC_ERROR_MESSAGE_MAX];   /* why not, when not */
   size_t series;                       /* series using it */
+  size_t read;                         /* of them, series read from the store (not county sums of districts) */
 } geo_entry;
 
 /* Everything one run holds. */
@@ -145,6 +146,7 @@ static cc_status resolve_series(link_run *run, size_t i, cc_error *err) {
   }
   run->geo_of[i] = g;
   run->geos[g].series++;
+  if (i < run->n_read) run->geos[g].read++;
   return CC_OK;
 }
 
@@ -175,7 +177,7 @@ static cc_status index_places(link_run *run, cc_error *err) {
     const geo_entry *ge = &run->geos[g];
     if (ge->status) continue;
     if (ge->match.method == CC_GEO_BY_CODE && !ge->match.followed[0]) {
-      run->report->by_code++;
+      if (ge->read) run->report->by_code++; /* not a county code only the sums of its districts use */
       continue;
     }
     const cc_geo_area *area = cc_geo_find(run->lookup, ge->match.code);

@@ -264,6 +264,7 @@ START_TEST(test_district_sums) {
   ck_assert_uint_eq(report.unlinked.n, 7);
   ck_assert_uint_eq(report.series_read, 15);
   ck_assert_uint_eq(report.series_linked, 8);
+  ck_assert_uint_eq(report.by_code, 3); /* E07000004, E07000005, E07000152: not the sum's E06000061 */
   cc_link_report_free(&report);
   second_run_changes_nothing(dir, path);
 }
