@@ -358,6 +358,15 @@ START_TEST(test_loading_errors) {
   ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
   ck_assert_msg(strstr(err.file, "districts.csv") && !strcmp(err.field, "county") && strstr(err.message, "not a county"),
                 "%s: %s", err.field, err.message);
+  cc_test_rmtree(dir);
+  free(dir);
+  /* A unitary for a district of a county that was not split. */
+  dir = small_lookup(ROW("E06000001", "A", "1") "E10000001,C,county,X,3,,E23000001,current,,\n", "");
+  free(cc_test_write(dir, "districts.csv",
+                     "code,name,county,unitary,ons_legacy_code,status,successors,changed\nE07000001,D,E10000001,E06000001,,current,,\n"));
+  ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
+  ck_assert_msg(!strcmp(err.field, "unitary") && strstr(err.message, "that E10000001 was split into"), "%s: %s", err.field,
+                err.message);
   free(cc_test_write(dir, "districts.csv", "code,name,county,unitary,ons_legacy_code,status,successors,changed\n"));
   free(cc_test_write(dir, "aliases.csv", "name,code\nB,E06000001\n"));
   ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
