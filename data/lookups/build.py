@@ -6,10 +6,17 @@ with social care responsibilities (upper tier: unitaries, metropolitan
 districts, London boroughs, the City of London, Isles of Scilly, counties) are
 read from the DfE children-in-need table B1 (data/uk/dfe-children-in-need,
 OGL v3.0). Everything in the TYPED_* tables below is typed from published
-knowledge of the ONS and NHS lookups, not copied from a file: the old ONS
-"00CG"-style codes, the police force area and the ICB of each authority, the
-codes of ICBs and police force areas, and the 2009-2023 boundary changes.
+knowledge of the ONS and NHS lookups, not copied from a file: the police force
+area and the ICB of each authority, the codes of ICBs and police force areas,
+and the 2009-2023 boundary changes. The old ONS "00CG"-style codes typed there
+are only compared: the tables take them from mySociety's compiled table.
 data/lookups/README.md says which column comes from where.
+
+Lower-tier districts and the county each belongs to are read from the ONS
+"Local Authority District to County" lookups of December 2018 and April 2020
+(data/lookups/sources, OGL v3.0); the typed values are cross-checked against
+every published file that can confirm them, and what no file confirms is
+reported as unconfirmed (data/lookups/README.md, "Cross-check").
 
 Run: /usr/bin/python3 data/lookups/build.py   (standard library only)
 """
@@ -19,6 +26,12 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 B1 = os.path.join(HERE, "..", "uk", "dfe-children-in-need", "b1_children_in_need_2013_to_2025.csv")
+SOURCES = os.path.join(HERE, "sources")
+# ONS Local Authority District to County lookups (older first): file, code, name, county, county name, year.
+# mySociety's compilation of local authority names and codes (CC BY 4.0): old ONS SNAC codes, end dates, successors.
+MYSOCIETY = os.path.join(SOURCES, "mysociety_la_england_snac.csv")
+LAD_CTY = [("lad18_cty18_en_districts.csv", "LAD18CD", "LAD18NM", "CTY18CD", "CTY18NM", 2018),
+           ("lad20_cty20_en_districts.csv", "LAD20CD", "LAD20NM", "CTY20CD", "CTY20NM", 2020)]
 
 # ---- police force areas (ONS PFA codes E23000001..E23000039), typed ----
 TYPED_PFA = [
@@ -208,6 +221,19 @@ TYPED_CHANGES = [
     ("E10000006", "split", "E06000063;E06000064", 2023),
 ]
 
+# ---- districts merged into new districts, 1 April 2019 ----
+# Typed from ONS's own notes to its "Local Authority District to County (April
+# 2019) Lookup in England" (quoted in sources/README.md): "E07000244 - East
+# Suffolk - new local authority district (Suffolk Coastal and Waveney districts
+# abolished)", and the same for West Suffolk and Somerset West and Taunton.
+# build.py checks them against the December 2018 and April 2020 lookups.
+DISTRICT_MERGES = [
+    # old district, the new district it became part of, year (1 April)
+    ("E07000205", "E07000244", 2019), ("E07000206", "E07000244", 2019),
+    ("E07000201", "E07000245", 2019), ("E07000204", "E07000245", 2019),
+    ("E07000190", "E07000246", 2019), ("E07000191", "E07000246", 2019),
+]
+
 # ---- name variants normalisation cannot reach, typed ----
 TYPED_ALIASES = [
     ("Hull", "E06000010"), ("Hull City Council", "E06000010"), ("City of Kingston upon Hull", "E06000010"),
@@ -228,7 +254,6 @@ TYPED_ALIASES = [
     ("Barking & Dagenham", "E09000002"), ("Wrekin", "E06000020"),
 ]
 
-REGION_PFA_CHECK = {}  # room for consistency checks
 
 
 def read_b1():
@@ -242,6 +267,168 @@ def read_b1():
             if code not in out or year >= years[code]:
                 out[code], years[code] = [row["la_name"], row["region_name"], row["old_la_code"]], year
     return out
+
+
+def b1_years():
+    """code -> (first, last) reporting year (to 31 March) in DfE B1."""
+    years = {}
+    with open(B1, newline="", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            if row["geographic_level"] == "Local authority":
+                years.setdefault(row["new_la_code"], set()).add(int(row["time_period"]))
+    return {code: (min(y), max(y)) for code, y in years.items()}
+
+
+def read_mysociety():
+    """gss code -> row, and mySociety's three-letter code -> gss code."""
+    with open(MYSOCIETY, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return {r["gss-code"]: r for r in rows}, {r["local-authority-code"]: r["gss-code"] for r in rows}
+
+
+def legacy_codes(las, changes, mysoc):
+    """code -> old ONS (SNAC) code from mySociety's table; an old code that table
+    lacks takes its successor's when it was recoded (the same area)."""
+    out = {}
+    for code in las:
+        if code in mysoc:
+            out[code] = mysoc[code]["snac"]
+        elif code in changes and changes[code][1] == "recoded" and changes[code][2] in mysoc:
+            out[code] = mysoc[changes[code][2]]["snac"]
+    return out
+
+
+def split_unitaries(districts, changes, mysoc, mysoc_ids, problems):
+    """code -> the unitary a district of a split county became part of, from
+    mySociety's replaced-by, when that unitary is made of districts alone (not
+    BCP, which took two unitaries as well); each must be a typed successor of
+    the county."""
+    made_of_others = {s for old, kind, succ, _ in TYPED_CHANGES if not old.startswith("E10") for s in succ.split(";")}
+    out = {}
+    for code, (name, county, _, _) in districts.items():
+        if changes.get(county, (0, ""))[1] != "split" or code not in mysoc:
+            continue
+        unitary = mysoc_ids.get(mysoc[code]["replaced-by"])
+        if unitary not in changes[county][2].split(";"):
+            problems.append(f"{code} ({name}): mySociety says it became {unitary}, not a typed successor of {county}")
+        elif unitary not in made_of_others:
+            out[code] = unitary
+    return out
+
+
+def read_districts(las, problems):
+    """code -> [name, county, first year, last year] from the ONS district-to-county lookups.
+    A county code that is not an authority of the lookup is a problem."""
+    out = {}
+    for name, code_col, name_col, county_col, county_name_col, year in LAD_CTY:
+        with open(os.path.join(SOURCES, name), newline="", encoding="utf-8-sig") as f:
+            for line, row in enumerate(csv.DictReader(f), start=2):
+                code, county = row[code_col], row[county_col]
+                where = f"sources/{name}:{line}"
+                if not code.startswith("E07") or not county.startswith("E10"):
+                    problems.append(f"{where}: {code} -> {county} is not a district (E07) in a county (E10)")
+                elif county not in las:
+                    problems.append(f"{where}: county {county} is not an authority of the lookup")
+                elif code in out and out[code][1] != county:
+                    problems.append(f"{where}: {code} moved from county {out[code][1]} to {county}")
+                first = out[code][2] if code in out else year
+                out[code] = [row[name_col], county, first, year]
+    return out
+
+
+def district_rows(districts, problems):
+    """Rows of districts.csv: a district missing from the latest lookup while
+    its county still has districts there was merged into a new district
+    (DISTRICT_MERGES, checked here); one whose county has none left keeps its
+    county, so that its figures add up to the county's, whose own change applies."""
+    latest = max(entry[-1] for entry in LAD_CTY)
+    counties_latest = {d[1] for d in districts.values() if d[3] == latest}
+    merges = {old: (new, year) for old, new, year in DISTRICT_MERGES}
+    rows = []
+    for code in sorted(districts):
+        name, county, first, last = districts[code]
+        status, successors, changed = "current", "", ""
+        if last < latest and county in counties_latest:
+            if code not in merges:
+                problems.append(f"{code} ({name}) left the lookups while {county} kept its districts, "
+                                "but DISTRICT_MERGES does not say what it became")
+                continue
+            new, year = merges[code]
+            if new not in districts or districts[new][1] != county or not last < year <= districts[new][2]:
+                problems.append(f"{code} ({name}): DISTRICT_MERGES says it became {new} in {year}, "
+                                "which the lookups do not show (a new district of the same county after it)")
+            status, successors, changed = "merged", new, year
+        elif code in merges:
+            problems.append(f"{code} ({name}) is in DISTRICT_MERGES but stays in the lookups until {last}")
+        rows.append([code, name, county, status, successors, changed])
+    return rows
+
+
+def cross_check(las, districts, changes, mysoc, mysoc_ids, legacy):
+    """Compare the typed values with the published files. Returns lines:
+    wrong (a typed value still used that a file contradicts: fatal), replaced
+    (a typed value no longer used that a file contradicts), confirmed, unconfirmed."""
+    wrong, replaced, confirmed, unconfirmed = [], [], [], []
+    years = b1_years()
+    for old, kind, successors, year in TYPED_CHANGES:
+        succ = successors.split(";")
+        if old not in years or any(s not in years for s in succ):
+            unconfirmed.append(f"{old} {kind} {successors} {year}: not in DfE B1 under both codes")
+        elif years[old][1] == year and all(years[s][0] == year + 1 for s in succ):
+            confirmed.append(f"{old} {kind} {successors} {year}: DfE B1 has {old} to {year}, the successors from {year + 1}")
+        else:
+            wrong.append(f"{old} {kind} {successors} {year}: DfE B1 has {old} to {years[old][1]}, "
+                         + ", ".join(f"{s} from {years[s][0]}" for s in succ))
+    # Counties whose districts end between the two ONS lookups ended between December 2018 and April 2020.
+    first_year, last_year = LAD_CTY[0][-1], LAD_CTY[-1][-1]
+    for county in sorted({d[1] for d in districts.values()}):
+        last = max(d[3] for d in districts.values() if d[1] == county)
+        typed = changes.get(county)
+        if last < last_year and not (typed and first_year < typed[3] <= last_year):
+            wrong.append(f"{county}: the ONS lookups end its districts before {last_year}, but no change of it "
+                         f"between {first_year} and {last_year} is typed")
+        elif last < last_year:
+            confirmed.append(f"{county} {typed[1]} {typed[3]}: its districts are in the ONS {first_year} lookup, not the {last_year} one")
+        elif typed and typed[3] <= last_year:
+            wrong.append(f"{county}: typed as {typed[1]} in {typed[3]}, but the ONS {last_year} lookup still lists its districts")
+    # Boundary changes against mySociety's successors.
+    for old, kind, successors, year in TYPED_CHANGES:
+        if old not in mysoc:
+            continue
+        theirs = {mysoc_ids[c] for c in mysoc[old]["replaced-by"].split(",") if c}
+        if theirs == set(successors.split(";")):
+            confirmed.append(f"{old} {kind} {successors}: mySociety names the same successors")
+        else:
+            unconfirmed.append(f"{old} {kind} {successors}: mySociety names {';'.join(sorted(theirs)) or 'none'} "
+                               "(Dorset county's area went to both; kept as typed)")
+    for old, new, year in DISTRICT_MERGES:
+        theirs = mysoc_ids.get(mysoc[old]["replaced-by"]) if old in mysoc else None
+        (confirmed if theirs == new else wrong).append(
+            f"district {old} merged into {new} in {year}: mySociety names {theirs}")
+    # Old ONS codes: the typed ones against mySociety's (which the tables now use).
+    typed_legacy = {code: v[0] for code, v in list(TYPED_LA.items()) + list(TYPED_EXTRA_LA_LINKS.items())}
+    same = 0
+    for code in sorted(typed_legacy):
+        typed, published = typed_legacy[code], legacy.get(code)
+        if published is None:
+            unconfirmed.append(f"old ONS code of {code} ('{typed}'): not in mySociety's table")
+        elif typed == published:
+            same += 1
+        else:
+            replaced.append(f"old ONS code of {code} ({las[code][0]}): typed '{typed or 'none'}', "
+                            f"mySociety has '{published or 'none'}'")
+    confirmed.append(f"{same} typed old ONS codes equal mySociety's")
+    # Every current county has districts in the ONS lookups.
+    for code, (name, _, _) in sorted(las.items()):
+        if code.startswith("E10") and code not in changes and not any(d[1] == code for d in districts.values()):
+            wrong.append(f"{code} ({name}): a current county with no district in the ONS lookups")
+    n_las = len(TYPED_LA) + len(TYPED_EXTRA_LA_LINKS)
+    unconfirmed.append(f"police force area of {n_las} authorities and the {len(TYPED_PFA)} police force area codes "
+                       "and names: no LAD-to-PFA lookup file was found")
+    unconfirmed.append(f"ICB(s) of {n_las} authorities and the {len(TYPED_ICB)} ICB codes and names: "
+                       "no LAD-to-ICB lookup file was found")
+    unconfirmed.append("names, regions and DfE codes of E06000048 and E08000020 (not in DfE B1 or mySociety's table)")
+    return wrong, replaced, confirmed, unconfirmed
 
 
 def la_type(code):
@@ -272,14 +459,24 @@ def main():
         problems += [f"{code}: unknown ICB {c}" for c in icb_codes.split(";") if c not in icb]
     for old, kind, successors, _ in TYPED_CHANGES:
         problems += [f"{old}: unknown successor {s}" for s in successors.split(";") if s not in las or s in changes]
+    districts = read_districts(las, problems)
+    district_table = district_rows(districts, problems)
     if problems:
         sys.exit("build.py: " + "; ".join(problems))
+    mysoc, mysoc_ids = read_mysociety()
+    legacy = legacy_codes(las, changes, mysoc)
+    unitaries = split_unitaries(districts, changes, mysoc, mysoc_ids, problems)
+    if problems:
+        sys.exit("build.py: " + "; ".join(problems))
+    wrong, replaced, confirmed, unconfirmed = cross_check(las, districts, changes, mysoc, mysoc_ids, legacy)
+    if wrong:
+        sys.exit("build.py: typed values contradicted by a published file:\n  " + "\n  ".join(wrong))
     rows, la_icb = [], []
     for code in sorted(las):
         name, region, dfe = las[code]
-        legacy, pfa_code, icb_codes = links[code]
+        _, pfa_code, icb_codes = links[code]
         kind, successors, year = (changes[code][1], changes[code][2], changes[code][3]) if code in changes else ("current", "", "")
-        rows.append([code, name, la_type(code), region, dfe, legacy, pfa_code, kind, successors, year])
+        rows.append([code, name, la_type(code), region, dfe, legacy.get(code, ""), pfa_code, kind, successors, year])
         parts = icb_codes.split(";")
         la_icb += [[code, c, "whole" if len(parts) == 1 else "part"] for c in parts]
     write("local_authorities.csv",
@@ -289,8 +486,19 @@ def main():
     write("integrated_care_boards.csv", ["code", "name"], sorted(TYPED_ICB))
     write("police_force_areas.csv", ["code", "name"], sorted(TYPED_PFA))
     write("aliases.csv", ["alias", "code"], sorted(TYPED_ALIASES, key=lambda a: (a[1], a[0])))
-    print(f"{len(rows)} local authorities, {len(la_icb)} LA-ICB rows, {len(TYPED_ICB)} ICBs, "
-          f"{len(TYPED_PFA)} police force areas, {len(TYPED_ALIASES)} aliases")
+    in_2025 = sum(1 for r in district_table if r[3] == "current" and r[2] not in changes)
+    for row in district_table:
+        row[3:3] = [unitaries.get(row[0], ""), mysoc[row[0]]["snac"] if row[0] in mysoc else ""]
+    write("districts.csv", ["code", "name", "county", "unitary", "ons_legacy_code", "status", "successors", "changed"],
+          district_table)
+    print(f"{len(rows)} local authorities, {len(district_table)} districts ({in_2025} in counties of 2025), "
+          f"{len(la_icb)} LA-ICB rows, {len(TYPED_ICB)} ICBs, {len(TYPED_PFA)} police force areas, "
+          f"{len(TYPED_ALIASES)} aliases")
+    print(f"cross-check: {len(replaced)} typed values contradicted by a published file (the file's value is used), "
+          f"{len(confirmed)} confirmations, {len(unconfirmed)} unconfirmed")
+    for title, lines in (("WRONG", replaced), ("confirmed", confirmed), ("unconfirmed", unconfirmed)):
+        for line in lines:
+            print(f"  {title}: {line}")
 
 
 if __name__ == "__main__":

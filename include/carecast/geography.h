@@ -12,7 +12,11 @@
  * A code that a boundary change replaced by one other code ("recoded") is
  * followed to its successor; a merged or split area is an error naming its
  * successors. When one name is both a local authority and an NHS or police
- * area, the local authority is taken and the match says what else it named. */
+ * area, the local authority is taken and the match says what else it named.
+ * A lower-tier district (E07) is matched like any area, after the upper-tier
+ * authorities, and the match's note names the county it is part of: its
+ * figures count only when added up with the county's other districts
+ * (panel.h). */
 #ifndef CARECAST_GEOGRAPHY_H
 #define CARECAST_GEOGRAPHY_H
 
@@ -28,12 +32,16 @@
 #define CC_GEO_MARGIN_DEFAULT 0.02        /* a runner-up this close to the best makes the match ambiguous */
 #define CC_GEO_FOLLOW_MAX 8               /* longest chain of recodings followed */
 
-/* What kind of area a code is, in order of precedence for shared names. */
+/* What kind of area a code is. For a name several kinds share, the local
+ * authority is taken first, then the district, the ICB and the police force area. */
 typedef enum cc_geo_kind {
-  CC_GEO_LOCAL_AUTHORITY = 0,   /* E06, E08, E09, E10 */
+  CC_GEO_LOCAL_AUTHORITY = 0,   /* E06, E08, E09, E10: authorities with social care duties */
   CC_GEO_ICB = 1,               /* integrated care board, E54 */
   CC_GEO_POLICE_FORCE_AREA = 2, /* E23 */
+  CC_GEO_DISTRICT = 3,          /* lower-tier district of a county, E07 */
 } cc_geo_kind;
+
+#define CC_GEO_KIND_COUNT 4
 
 /* Which stage matched. */
 typedef enum cc_geo_method {
@@ -62,6 +70,8 @@ typedef struct cc_geo_area {
   char police_force_area[CC_GEO_CODE_MAX];/* local authorities: the police force area covering it */
   char icbs[CC_GEO_LIST_MAX];             /* local authorities: the ICBs covering it, ';'-separated */
   int icb_whole;                          /* 1 when one ICB covers the whole authority */
+  char county[CC_GEO_CODE_MAX];           /* districts: the county (E10) it is part of */
+  char unitary[CC_GEO_CODE_MAX];          /* districts of a split county: the unitary (E06) it became part of, or "" */
 } cc_geo_area;
 
 typedef struct cc_geo_lookup cc_geo_lookup;
@@ -84,8 +94,9 @@ typedef struct cc_geo_match {
   char note[CC_GEO_NOTE_MAX];      /* other kinds of area the same name names, or "" */
 } cc_geo_match;
 
-/* Load the lookups in dir: local_authorities.csv, integrated_care_boards.csv,
- * police_force_areas.csv, la_icb.csv and aliases.csv (data/lookups/README.md).
+/* Load the lookups in dir: local_authorities.csv, districts.csv,
+ * integrated_care_boards.csv, police_force_areas.csv, la_icb.csv and
+ * aliases.csv (data/lookups/README.md).
  * Every code a table refers to must be defined. Caller frees with cc_geo_lookup_free. */
 CC_MUST_CHECK cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err);
 
@@ -100,6 +111,15 @@ CC_MUST_CHECK cc_status cc_geo_resolve(const cc_geo_lookup *lookup, const char *
 
 /* The area with code, or NULL. */
 const cc_geo_area *cc_geo_find(const cc_geo_lookup *lookup, const char *code);
+
+/* The current districts of a county, or of a unitary made of districts of a
+ * split county, (in code order) into out, at most max of them; returns how
+ * many there are (which may exceed max). */
+size_t cc_geo_districts_of(const cc_geo_lookup *lookup, const char *code, const cc_geo_area **out, size_t max);
+
+/* The authority a district's figures add up to: its unitary when its county
+ * was split, otherwise its county. */
+const char *cc_geo_district_total(const cc_geo_area *district);
 
 /* Number of areas, and area i (0 <= i < count), in code order. */
 size_t cc_geo_count(const cc_geo_lookup *lookup);

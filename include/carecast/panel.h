@@ -8,11 +8,14 @@
  *   - at its own frequency, plus months aggregated to quarters, financial years
  *     and years and quarters to financial years and years (frequency.h);
  *   - quarterly and annual series disaggregated to months (Denton) only for the
- *     measures asked for.
+ *     measures asked for;
+ *   - the series of a county's lower-tier districts added up into a series of
+ *     the county (counts only, one measure, band and frequency at a time) when
+ *     every current district of the county has one, and then linked as above.
  * What cannot be linked (an unknown or ambiguous place, a merged or split
  * area, a rate in a band that is not a common band, a band no population can
- * split, two series claiming the same panel series) is left out and named in
- * the report, never guessed. */
+ * split, two series claiming the same panel series, an incomplete set of
+ * districts) is left out and named in the report, never guessed. */
 #ifndef CARECAST_PANEL_H
 #define CARECAST_PANEL_H
 
@@ -44,7 +47,7 @@ typedef struct cc_link_report {
   size_t by_code;                      /* distinct geographies already GSS codes in the lookup */
   cc_link_lines matched;               /* "TEXT -> CODE (kind, method[, score])" for names, legacy and replaced codes */
   cc_link_lines split;                 /* "SERIES -> BANDS" for bands split by population */
-  cc_link_lines combined;              /* "PANEL SERIES <- PARTS" for common bands added up from parts */
+  cc_link_lines combined;              /* "PANEL SERIES <- PARTS" for common bands added up from parts, and county sums of districts */
   cc_link_lines superseded;            /* "SERIES: reason" for finer bands whose common band a source gives whole */
   size_t aggregated[CC_FREQ_COUNT];    /* panel series made by aggregation, by frequency */
   cc_link_lines disaggregated;         /* "SERIES: FREQ -> month (Denton)" */

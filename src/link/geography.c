@@ -43,6 +43,7 @@ const char *cc_geo_kind_name(cc_geo_kind kind) {
   case CC_GEO_LOCAL_AUTHORITY: return "local authority";
   case CC_GEO_ICB: return "integrated care board";
   case CC_GEO_POLICE_FORCE_AREA: return "police force area";
+  case CC_GEO_DISTRICT: return "district";
   }
   return "?";
 }
@@ -267,19 +268,24 @@ static cc_status load_named(cc_geo_lookup *lk, const cc_csv_table *t, cc_geo_kin
   return status;
 }
 
-static cc_status load_authorities(cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
+/* Append the rows of an authority table (local_authorities.csv: kind local
+ * authority, with police force areas; districts.csv: kind district, with counties). */
+static cc_status load_authorities(cc_geo_lookup *lk, const cc_csv_table *t, cc_geo_kind kind, cc_error *err) {
   int code = (int)cc_csv_table_column(t, "code"), name = (int)cc_csv_table_column(t, "name"), status_col = (int)cc_csv_table_column(t, "status");
   int successors = (int)cc_csv_table_column(t, "successors"), changed = (int)cc_csv_table_column(t, "changed");
-  int pfa = (int)cc_csv_table_column(t, "police_force_area");
+  int pfa = (int)cc_csv_table_column(t, "police_force_area"), county = (int)cc_csv_table_column(t, "county");
+  int unitary = (int)cc_csv_table_column(t, "unitary");
   cc_status status = CC_OK;
   for (size_t r = 0; r < t->n_rows && !status; r++) {
     cc_geo_area *a = &lk->areas[lk->n_areas];
     memset(a, 0, sizeof *a);
-    a->kind = CC_GEO_LOCAL_AUTHORITY;
+    a->kind = kind;
     status = copy_field(t, r, code, a->code, sizeof a->code, err);
     if (!status) status = copy_field(t, r, name, a->name, sizeof a->name, err);
     if (!status) status = copy_field(t, r, successors, a->successors, sizeof a->successors, err);
-    if (!status) status = copy_field(t, r, pfa, a->police_force_area, sizeof a->police_force_area, err);
+    if (!status && pfa >= 0) status = copy_field(t, r, pfa, a->police_force_area, sizeof a->police_force_area, err);
+    if (!status && county >= 0) status = copy_field(t, r, county, a->county, sizeof a->county, err);
+    if (!status && unitary >= 0) status = copy_field(t, r, unitary, a->unitary, sizeof a->unitary, err);
     if (!status) status = parse_status(t, r, status_col, &a->status, err);
     if (!status && !cc_geography_is_code(a->code))
       status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "code", "'%s' is not a GSS code", a->code);
@@ -295,7 +301,7 @@ static cc_status load_authorities(cc_geo_lookup *lk, const cc_csv_table *t, cc_e
   return status;
 }
 
-/* Keys of the authorities: the legacy codes of every row. */
+/* Keys of the authorities (or districts): the legacy codes of every row (districts have no DfE code). */
 static cc_status authority_keys(cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
   int code = (int)cc_csv_table_column(t, "code"), dfe = (int)cc_csv_table_column(t, "dfe_code");
   int legacy = (int)cc_csv_table_column(t, "ons_legacy_code");
@@ -303,7 +309,7 @@ static cc_status authority_keys(cc_geo_lookup *lk, const cc_csv_table *t, cc_err
   for (size_t r = 0; r < t->n_rows && !status; r++) {
     const cc_geo_area *a = cc_geo_find(lk, cc_csv_table_cell(t, r, (size_t)code));
     size_t i = (size_t)(a - lk->areas);
-    status = add_key(lk, cc_csv_table_cell(t, r, (size_t)dfe), i, KEY_LEGACY, err);
+    if (dfe >= 0) status = add_key(lk, cc_csv_table_cell(t, r, (size_t)dfe), i, KEY_LEGACY, err);
     if (!status) status = add_key(lk, cc_csv_table_cell(t, r, (size_t)legacy), i, KEY_LEGACY, err);
   }
   return status;
@@ -327,8 +333,35 @@ static cc_status check_references(const cc_geo_lookup *lk, const cc_csv_table *t
     for (char *save = NULL, *c = strtok_r(list, ";", &save); c && !status; c = strtok_r(NULL, ";", &save))
       status = require_code(lk, t, r, "successors", c, err);
     if (!status && *a->police_force_area) status = require_code(lk, t, r, "police_force_area", a->police_force_area, err);
+    if (!status && a->kind == CC_GEO_DISTRICT) {
+      const cc_geo_area *county = cc_geo_find(lk, a->county), *unitary = cc_geo_find(lk, a->unitary);
+      if (!county || county->kind != CC_GEO_LOCAL_AUTHORITY || strncmp(a->county, "E10", 3) != 0)
+        status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "county",
+                              "'%s' is not a county (E10) of local_authorities.csv", a->county);
+      else if (*a->unitary && (!unitary || unitary->kind != CC_GEO_LOCAL_AUTHORITY || strncmp(a->unitary, "E06", 3) != 0 ||
+                               county->status != CC_GEO_SPLIT))
+        status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "unitary",
+                              "'%s' is not a unitary (E06) of local_authorities.csv that %s was split into", a->unitary,
+                              a->county);
+    }
   }
   return status;
+}
+
+const char *cc_geo_district_total(const cc_geo_area *district) {
+  return *district->unitary ? district->unitary : district->county;
+}
+
+size_t cc_geo_districts_of(const cc_geo_lookup *lookup, const char *code, const cc_geo_area **out, size_t max) {
+  size_t n = 0;
+  for (size_t i = 0; i < lookup->n_areas; i++) {
+    const cc_geo_area *a = &lookup->areas[i];
+    if (a->kind != CC_GEO_DISTRICT || a->status != CC_GEO_CURRENT || (strcmp(a->county, code) && strcmp(a->unitary, code)))
+      continue;
+    if (n < max) out[n] = a;
+    n++;
+  }
+  return n;
 }
 
 static cc_status load_icb_links(cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
@@ -368,18 +401,22 @@ cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err
   static const char *const named_cols[] = {"code", "name", NULL};
   static const char *const icb_cols[] = {"la_code", "icb_code", "coverage", NULL};
   static const char *const alias_cols[] = {"alias", "code", NULL};
+  static const char *const district_cols[] = {"code", "name", "county", "unitary", "ons_legacy_code", "status",
+                                              "successors", "changed", NULL};
   *out = NULL;
-  cc_csv_table *la = NULL, *icb = NULL, *pfa = NULL, *links = NULL, *aliases = NULL;
+  cc_csv_table *la = NULL, *districts = NULL, *icb = NULL, *pfa = NULL, *links = NULL, *aliases = NULL;
   cc_geo_lookup *lk = calloc(1, sizeof *lk);
   cc_status status = lk ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!status) status = open_table(dir, "local_authorities.csv", la_cols, &la, err);
+  if (!status) status = open_table(dir, "districts.csv", district_cols, &districts, err);
   if (!status) status = open_table(dir, "integrated_care_boards.csv", named_cols, &icb, err);
   if (!status) status = open_table(dir, "police_force_areas.csv", named_cols, &pfa, err);
   if (!status) status = open_table(dir, "la_icb.csv", icb_cols, &links, err);
   if (!status) status = open_table(dir, "aliases.csv", alias_cols, &aliases, err);
-  if (!status && !(lk->areas = calloc(la->n_rows + icb->n_rows + pfa->n_rows + 1, sizeof *lk->areas)))
+  if (!status && !(lk->areas = calloc(la->n_rows + districts->n_rows + icb->n_rows + pfa->n_rows + 1, sizeof *lk->areas)))
     status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  if (!status) status = load_authorities(lk, la, err);
+  if (!status) status = load_authorities(lk, la, CC_GEO_LOCAL_AUTHORITY, err);
+  if (!status) status = load_authorities(lk, districts, CC_GEO_DISTRICT, err);
   if (!status) status = load_named(lk, icb, CC_GEO_ICB, err);
   if (!status) status = load_named(lk, pfa, CC_GEO_POLICE_FORCE_AREA, err);
   if (!status) {
@@ -389,12 +426,15 @@ cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err
         status = cc_error_set(err, CC_EINPUT, dir, 0, "code", "%s is defined twice in the lookups", lk->areas[i].code);
   }
   if (!status) status = check_references(lk, la, err);
+  if (!status) status = check_references(lk, districts, err);
   if (!status) status = load_icb_links(lk, links, err);
   for (size_t i = 0; i < lk->n_areas && !status; i++)
     if (lk->areas[i].status == CC_GEO_CURRENT) status = add_key(lk, lk->areas[i].name, i, KEY_NAME, err);
   if (!status) status = authority_keys(lk, la, err);
+  if (!status) status = authority_keys(lk, districts, err);
   if (!status) status = load_aliases(lk, aliases, err);
   cc_csv_table_free(la);
+  cc_csv_table_free(districts);
   cc_csv_table_free(icb);
   cc_csv_table_free(pfa);
   cc_csv_table_free(links);
@@ -478,13 +518,20 @@ static void list_candidates(const candidate *list, size_t n, int with_scores, ch
   }
 }
 
+/* Precedence of a kind for a name several kinds share (geography.h): lower first. */
+static int kind_rank(cc_geo_kind kind) {
+  static const int rank[CC_GEO_KIND_COUNT] = {[CC_GEO_LOCAL_AUTHORITY] = 0, [CC_GEO_DISTRICT] = 1, [CC_GEO_ICB] = 2,
+                                              [CC_GEO_POLICE_FORCE_AREA] = 3};
+  return rank[kind];
+}
+
 /* An exact stage found candidates: one area of the most local kind is a
  * match (the others are named in the note); two of that kind are an error. */
 static cc_status choose_exact(const char *text, candidate *list, size_t n, cc_geo_method method, cc_geo_match *out,
                               cc_error *err) {
   cc_geo_kind best = list[0].area->kind;
   for (size_t i = 1; i < n; i++)
-    if (list[i].area->kind < best) best = list[i].area->kind;
+    if (kind_rank(list[i].area->kind) < kind_rank(best)) best = list[i].area->kind;
   size_t chosen = n, same_kind = 0;
   for (size_t i = 0; i < n; i++)
     if (list[i].area->kind == best) {
@@ -545,6 +592,19 @@ static cc_status choose_approximate(const cc_geo_lookup *lk, const char *text, c
   return CC_OK;
 }
 
+/* Put "district of county CODE (NAME)" before the rest of a district match's note. */
+static void note_county(const cc_geo_lookup *lookup, cc_geo_match *m) {
+  const cc_geo_area *district = cc_geo_find(lookup, m->code), *county = cc_geo_find(lookup, district->county);
+  char rest[CC_GEO_NOTE_MAX];
+  snprintf(rest, sizeof rest, "%s", m->note);
+  const cc_geo_area *unitary = cc_geo_find(lookup, district->unitary);
+  int w = unitary ? snprintf(m->note, sizeof m->note, "district of county %s (%s), now part of %s (%s)", county->code,
+                             county->name, unitary->code, unitary->name)
+                  : snprintf(m->note, sizeof m->note, "district of county %s (%s)", county->code, county->name);
+  if (*rest && w > 0 && (size_t)w < sizeof m->note)
+    snprintf(m->note + w, sizeof m->note - (size_t)w, "; %.*s", (int)(sizeof m->note - (size_t)w), rest);
+}
+
 cc_status cc_geo_resolve(const cc_geo_lookup *lookup, const char *text, const cc_geo_options *options,
                          cc_geo_match *out, cc_error *err) {
   cc_geo_options defaults = cc_geo_options_default();
@@ -563,6 +623,7 @@ cc_status cc_geo_resolve(const cc_geo_lookup *lookup, const char *text, const cc
       status = cc_error_set(err, CC_EINPUT, NULL, 0, "geography", "'%s' is shaped like a GSS code but is not in the lookup",
                             text);
     free(list);
+    if (!status && out->kind == CC_GEO_DISTRICT) note_county(lookup, out);
     return status;
   }
   char normalised[CC_GEO_NAME_MAX];
@@ -583,5 +644,6 @@ cc_status cc_geo_resolve(const cc_geo_lookup *lookup, const char *text, const cc
   /* 5: approximate. */
   if (!status && n == 0) status = choose_approximate(lookup, text, normalised, opt, list, out, err);
   free(list);
+  if (!status && out->kind == CC_GEO_DISTRICT) note_county(lookup, out);
   return status;
 }

@@ -1,5 +1,7 @@
 /* panel.c: the link run (see panel.h). Four passes over the store's series:
- *   1. resolve each distinct geography once and keep the population series;
+ *   1. resolve each distinct geography once, add up the series of a county's
+ *      lower-tier districts into series of the county (when every district of
+ *      the county has one), and keep the population series;
  *   2. decide, series by series, which panel series it feeds and how (whole,
  *      as a part, or split by population), refusing overlaps: series whose band
  *      is a common band go first, so a band given whole wins over its parts;
@@ -25,6 +27,8 @@
 
 #define PANEL_KEY_MAX (CC_SERIES_ID_MAX + 32)
 #define POPULATION_BANDS_MAX 256 /* population bands of one place (single years of age 0-120 and their groups fit) */
+#define COUNTY_DISTRICTS_MAX 32  /* districts of one county (Essex, Kent and Lancashire have 12) */
+#define NO_SUM SIZE_MAX          /* sum_of of a series that feeds no county sum */
 
 typedef enum piece_mode { PIECE_WHOLE, PIECE_PART, PIECE_SPLIT } piece_mode;
 
@@ -39,6 +43,7 @@ typedef struct entry {
   char code[CC_GEOGRAPHY_MAX];
   char band[CC_AGE_BAND_MAX];
   cc_age_range target;
+  size_t parts;       /* how many pieces cover each age: 1, or the districts a county sum adds up */
   piece *pieces;
   size_t n_pieces, capacity;
 } entry;
@@ -49,6 +54,7 @@ typedef struct geo_entry {
   cc_geo_match match;
   char reason[CC_ERROR_MESSAGE_MAX];   /* why not, when not */
   size_t series;                       /* series using it */
+  size_t read;                         /* of them, series read from the store (not county sums of districts) */
 } geo_entry;
 
 /* Everything one run holds. */
@@ -56,8 +62,10 @@ typedef struct link_run {
   const cc_link_options *options;
   cc_link_report *report;
   cc_geo_lookup *lookup;
-  cc_series **series;     /* every series of the store */
-  size_t n_series;
+  cc_series **series;     /* every series of the store, then the county sums of districts */
+  size_t n_series;        /* all of them */
+  size_t n_read;          /* of them, read from the store */
+  size_t *sum_of;         /* per series, the county sum it feeds, or NO_SUM */
   geo_entry *geos;        /* distinct geographies */
   size_t n_geos;
   size_t *geo_of;         /* geo index of each series */
@@ -121,28 +129,41 @@ cc_link_options cc_link_options_default(void) {
 
 /* ---- pass 1: geographies and population ------------------------------- */
 
+/* Resolve the geography of series i (once per distinct text) and count the series using it. */
+static cc_status resolve_series(link_run *run, size_t i, cc_error *err) {
+  const char *text = run->series[i]->geography;
+  size_t g;
+  if (!cc_strmap_get(&run->geo_map, text, &g)) {
+    g = run->n_geos++;
+    geo_entry *ge = &run->geos[g];
+    cc_error problem;
+    ge->text = text;
+    ge->status = cc_geo_resolve(run->lookup, text, &run->options->geo, &ge->match, &problem);
+    if (ge->status == CC_ENOMEM) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+    if (ge->status) snprintf(ge->reason, sizeof ge->reason, "%s", problem.message);
+    cc_status status = cc_strmap_put(&run->geo_map, text, g, err);
+    if (status) return status;
+  }
+  run->geo_of[i] = g;
+  run->geos[g].series++;
+  if (i < run->n_read) run->geos[g].read++;
+  return CC_OK;
+}
+
+/* The series read can add at most one county sum each: room for both. */
 static cc_status resolve_geographies(link_run *run, cc_error *err) {
-  if (!(run->geos = calloc(run->n_series + 1, sizeof *run->geos)) ||
-      !(run->geo_of = calloc(run->n_series + 1, sizeof *run->geo_of)) ||
-      !(run->pop_next = calloc(run->n_series + 1, sizeof *run->pop_next)))
+  size_t room = 2 * run->n_series + 1;
+  if (!(run->geos = calloc(room, sizeof *run->geos)) || !(run->geo_of = calloc(room, sizeof *run->geo_of)) ||
+      !(run->pop_next = calloc(room, sizeof *run->pop_next)))
     return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   cc_status status = CC_OK;
-  for (size_t i = 0; i < run->n_series && !status; i++) {
-    const char *text = run->series[i]->geography;
-    size_t g;
-    if (!cc_strmap_get(&run->geo_map, text, &g)) {
-      g = run->n_geos++;
-      geo_entry *ge = &run->geos[g];
-      cc_error problem;
-      ge->text = text;
-      ge->status = cc_geo_resolve(run->lookup, text, &run->options->geo, &ge->match, &problem);
-      if (ge->status == CC_ENOMEM) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-      if (ge->status) snprintf(ge->reason, sizeof ge->reason, "%s", problem.message);
-      status = cc_strmap_put(&run->geo_map, text, g, err);
-    }
-    run->geo_of[i] = g;
-    run->geos[g].series++;
-  }
+  for (size_t i = 0; i < run->n_series && !status; i++) status = resolve_series(run, i, err);
+  return status;
+}
+
+/* The population series of each place, and a report line for every place not given as its own GSS code. */
+static cc_status index_places(link_run *run, cc_error *err) {
+  cc_status status = CC_OK;
   /* The population series of each place, as a list threaded through pop_next (newest first). */
   for (size_t i = 0; i < run->n_series && !status; i++) {
     const geo_entry *ge = &run->geos[run->geo_of[i]];
@@ -156,7 +177,7 @@ static cc_status resolve_geographies(link_run *run, cc_error *err) {
     const geo_entry *ge = &run->geos[g];
     if (ge->status) continue;
     if (ge->match.method == CC_GEO_BY_CODE && !ge->match.followed[0]) {
-      run->report->by_code++;
+      if (ge->read) run->report->by_code++; /* not a county code only the sums of its districts use */
       continue;
     }
     const cc_geo_area *area = cc_geo_find(run->lookup, ge->match.code);
@@ -238,6 +259,7 @@ static cc_status get_entry(link_run *run, const char *measure, const char *code,
   snprintf(e->measure, sizeof e->measure, "%s", measure);
   snprintf(e->code, sizeof e->code, "%s", code);
   snprintf(e->band, sizeof e->band, "%s", band);
+  e->parts = 1;
   status = cc_age_parse(band, &e->target, err);
   *out = e;
   return status;
@@ -460,7 +482,7 @@ static cc_status build_entry(link_run *run, const entry *e, cc_series **out, cc_
     status = accumulate(run, e, &e->pieces[k], r, covered, all_observed, err);
     if (!status) status = merge_sources(&r->source_ids, run->series[e->pieces[k].series]->source_ids, err);
   }
-  int width = e->target.high - e->target.low, any = 0;
+  int width = (e->target.high - e->target.low) * (int)e->parts, any = 0;
   for (size_t j = 0; j < n && !status; j++) {
     if (covered[j] != width) {
       r->values[j] = r->bounds[j] = NAN;
@@ -505,6 +527,126 @@ static cc_status report_entry(link_run *run, const entry *e, const cc_series *bu
     used += (size_t)w;
   }
   return add_line(&rep->combined, err, "%s <- %s", built->id, parts);
+}
+
+/* ---- pass 1 (continued): districts added up to their county ----------- */
+
+static const cc_geo_area *district_of(const link_run *run, size_t i) {
+  const geo_entry *ge = &run->geos[run->geo_of[i]];
+  return ge->status || ge->match.kind != CC_GEO_DISTRICT ? NULL : cc_geo_find(run->lookup, ge->match.code);
+}
+
+/* 1 when series j goes into the same sum as series i: a district adding up
+ * to the same authority, with the same measure, age band and frequency. */
+static int same_sum(const link_run *run, size_t i, size_t j) {
+  const cc_geo_area *a = district_of(run, i), *b = district_of(run, j);
+  const cc_series *s = run->series[i], *t = run->series[j];
+  return a && b && !strcmp(cc_geo_district_total(a), cc_geo_district_total(b)) && !strcmp(s->measure, t->measure) &&
+         !strcmp(s->age_band, t->age_band) && s->freq == t->freq;
+}
+
+/* Leave the n series of group out, each reported with reason. */
+static cc_status unlink_group(link_run *run, const size_t *group, size_t n, const char *reason, cc_error *err) {
+  cc_status status = CC_OK;
+  for (size_t k = 0; k < n && !status; k++) {
+    const cc_geo_area *d = district_of(run, group[k]), *total = cc_geo_find(run->lookup, cc_geo_district_total(d));
+    status = add_line(&run->report->unlinked, err, "%s: %s (%s) is a district of %s (%s): %s", run->series[group[k]]->id,
+                      d->code, d->name, total->code, total->name, reason);
+  }
+  return status;
+}
+
+/* "CODE (NAME), ..." of the districts of list missing from group. */
+static void missing_districts(const link_run *run, const cc_geo_area *const *list, size_t n_list, const size_t *group,
+                              size_t n, char *buf, size_t len) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t d = 0; d < n_list && used < len; d++) {
+    int present = 0;
+    for (size_t k = 0; k < n && !present; k++) present = district_of(run, group[k]) == list[d];
+    if (present) continue;
+    int w = snprintf(buf + used, len - used, "%s%s (%s)", used ? ", " : "", list[d]->code, list[d]->name);
+    if (w < 0) break;
+    used += (size_t)w;
+  }
+}
+
+/* Add up group (n series of one county's districts, one measure, band and
+ * frequency, a district at most once) into a new series of the county, when
+ * the group holds every current district of the county. */
+static cc_status sum_districts(link_run *run, const size_t *group, size_t n, cc_error *err) {
+  const cc_series *first = run->series[group[0]];
+  const cc_geo_area *county = cc_geo_find(run->lookup, cc_geo_district_total(district_of(run, group[0])));
+  const cc_geo_area *list[COUNTY_DISTRICTS_MAX];
+  size_t n_list = cc_geo_districts_of(run->lookup, county->code, list, COUNTY_DISTRICTS_MAX);
+  char reason[CC_ERROR_MESSAGE_MAX / 2], missing[CC_ERROR_MESSAGE_MAX / 2];
+  if (n_list > COUNTY_DISTRICTS_MAX)
+    return cc_error_set(err, CC_EINTERNAL, NULL, 0, NULL, "%s has more than %d districts", county->code, COUNTY_DISTRICTS_MAX);
+  if (first->kind == CC_KIND_RATE) return unlink_group(run, group, n, "a rate cannot be added up to the county (only counts can)", err);
+  if (n < n_list) {
+    missing_districts(run, list, n_list, group, n, missing, sizeof missing);
+    snprintf(reason, sizeof reason, "%s/%s/%s is the sum of all %zu of its districts, and %zu %s missing: %s",
+             first->measure, county->code, first->age_band, n_list, n_list - n, n_list - n == 1 ? "is" : "are", missing);
+    return unlink_group(run, group, n, reason, err);
+  }
+  entry e = {.parts = n};
+  snprintf(e.measure, sizeof e.measure, "%s", first->measure);
+  snprintf(e.code, sizeof e.code, "%s", county->code);
+  snprintf(e.band, sizeof e.band, "%s", first->age_band);
+  cc_error problem;
+  cc_status made = cc_age_parse(first->age_band, &e.target, &problem);
+  for (size_t k = 0; k < n && !made; k++)
+    made = add_piece(&e, (piece){.series = group[k], .range = e.target, .mode = PIECE_WHOLE}, &problem);
+  cc_series *built = NULL;
+  if (!made) made = build_entry(run, &e, &built, &problem);
+  free(e.pieces);
+  if (made == CC_ENOMEM) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (made || !built) {
+    return unlink_group(run, group, n, made ? problem.message : "its districts never all have a value in the same period", err);
+  }
+  size_t idx = run->n_series++;
+  run->series[idx] = built;
+  cc_status status = resolve_series(run, idx, err);
+  char parts[CC_ERROR_MESSAGE_MAX] = "";
+  size_t used = 0;
+  for (size_t k = 0; k < n; k++) {
+    run->sum_of[group[k]] = idx;
+    int w = used < sizeof parts ? snprintf(parts + used, sizeof parts - used, "%s%s", k ? " + " : "", run->series[group[k]]->id) : -1;
+    if (w > 0) used += (size_t)w;
+  }
+  if (!status)
+    status = add_line(&run->report->combined, err, "%s <- the %zu districts of %s (%s): %s", built->id, n, county->code,
+                      county->name, parts);
+  return status;
+}
+
+/* Add up the series of every county's districts (sum_districts); a second
+ * series of one district for the same panel series is left out. */
+static cc_status add_district_sums(link_run *run, cc_error *err) {
+  size_t n_read = run->n_series;
+  unsigned char *done = calloc(n_read + 1, 1);
+  size_t *group = calloc(n_read + 1, sizeof *group);
+  cc_status status = done && group ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t i = 0; i < n_read && !status; i++) {
+    if (done[i] || !district_of(run, i)) continue;
+    size_t n = 0;
+    for (size_t j = i; j < n_read && !status; j++) {
+      if (done[j] || !same_sum(run, i, j)) continue;
+      done[j] = 1;
+      const cc_series *other = NULL;
+      for (size_t k = 0; k < n && !other; k++)
+        if (district_of(run, group[k]) == district_of(run, j)) other = run->series[group[k]];
+      if (other)
+        status = add_line(&run->report->unlinked, err, "%s: the district's %s/%s is already supplied by %s",
+                          run->series[j]->id, run->series[j]->measure, run->series[j]->age_band, other->id);
+      else
+        group[n++] = j;
+    }
+    if (!status) status = sum_districts(run, group, n, err);
+  }
+  free(done);
+  free(group);
+  return status;
 }
 
 /* ---- pass 4: frequencies ---------------------------------------------- */
@@ -618,15 +760,18 @@ static cc_status read_all(link_run *run, cc_store *store, cc_error *err) {
   char **ids = NULL;
   size_t n = 0;
   cc_status status = cc_store_series_ids(store, &ids, &n, err);
-  if (!status && !(run->series = calloc(n + 1, sizeof *run->series))) status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  if (!status && (!(run->linked = calloc(n + 1, sizeof *run->linked)) || !(run->split_into = calloc(n + 1, sizeof *run->split_into))))
+  size_t room = 2 * n + 1; /* the series read, and a county sum of districts for each at most */
+  if (!status && !(run->series = calloc(room, sizeof *run->series))) status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!status && (!(run->linked = calloc(room, sizeof *run->linked)) || !(run->split_into = calloc(room, sizeof *run->split_into)) ||
+                  !(run->sum_of = malloc(room * sizeof *run->sum_of))))
     status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t i = 0; !status && i < room; i++) run->sum_of[i] = NO_SUM;
   for (size_t i = 0; i < n && !status; i++) {
     status = cc_store_series_read(store, ids[i], &run->series[i], err);
     if (!status) run->n_series++;
   }
   cc_store_free_names(ids, n);
-  run->report->series_read = run->n_series;
+  run->n_read = run->report->series_read = run->n_series;
   return status;
 }
 
@@ -644,6 +789,7 @@ static cc_status plan_all(link_run *run, cc_error *err) {
     for (size_t i = 0; i < run->n_series && !status; i++) {
       if (whole_band(run->series[i]) != (pass == 0)) continue;
       const geo_entry *ge = &run->geos[run->geo_of[i]];
+      if (district_of(run, i)) continue; /* carried by its county's sum, or reported when there is none */
       if (run->series[i]->n == 0) status = add_line(&run->report->unlinked, err, "%s: no periods", run->series[i]->id);
       else if (ge->status) status = add_line(&run->report->unlinked, err, "%s: %s", run->series[i]->id, ge->reason);
       else status = plan_series(run, i, err);
@@ -685,8 +831,9 @@ static cc_status build_all(link_run *run, cc_error *err) {
 static cc_status report_splits(link_run *run, cc_error *err) {
   cc_status status = CC_OK;
   for (size_t i = 0; i < run->n_series && !status; i++) {
+    if (run->sum_of[i] != NO_SUM) run->linked[i] = run->linked[run->sum_of[i]]; /* a district goes as its county goes */
     if (!run->linked[i]) continue;
-    run->report->series_linked++;
+    if (i < run->n_read) run->report->series_linked++;
     if (!run->split_into[i]) continue;
     char bands[64] = "";
     size_t count = 0;
@@ -712,6 +859,7 @@ static void free_run(link_run *run) {
   free(run->linked);
   free(run->split_into);
   free(run->pop_next);
+  free(run->sum_of);
   cc_strmap_clear(&run->geo_map);
   cc_strmap_clear(&run->pop_map);
   cc_strmap_clear(&run->entry_map);
@@ -727,6 +875,8 @@ cc_status cc_link_run(cc_store *store, const cc_link_options *options, cc_link_r
   cc_status status = cc_geo_lookup_load(opt.lookups_dir, &run.lookup, err);
   if (!status) status = read_all(&run, store, err);
   if (!status) status = resolve_geographies(&run, err);
+  if (!status) status = add_district_sums(&run, err);
+  if (!status) status = index_places(&run, err);
   if (!status) status = plan_all(&run, err);
   if (!status) status = build_all(&run, err);
   if (!status) status = report_splits(&run, err);

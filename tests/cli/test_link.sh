@@ -82,6 +82,12 @@ Sheffeild,2024-01,test_visits,65+,70
 00FC,2024-01,test_visits,all,12
 Atlantis,2024-01,test_visits,all,5
 E06000028,2024-01,test_visits,all,7
+Cherwell,2024-01,test_visits,all,1
+Oxford City Council,2024-01,test_visits,all,2
+E07000179,2024-01,test_visits,all,3
+Vale of White Horse,2024-01,test_visits,all,4
+West Oxfordshire District Council,2024-01,test_visits,all,5
+Lincoln,2024-01,test_visits,all,6
 CSV
 expect_exit 0 "$CARECAST" ingest --store "$STORE" "$WORK/visits.csv"
 expect_exit 0 "$CARECAST" link --store "$STORE" --data "$PROJECT/data"
@@ -91,6 +97,12 @@ expect_grep "$WORK/out" "test_visits/Sheffeild/16-24 -> 0-17, 18-64 (in proporti
 expect_grep "$WORK/out" "test_visits/E08000019/0-17 <- test_visits/Sheffeild/0-15 + test_visits/Sheffeild/16-24 (split by population)"
 expect_grep "$WORK/out" "test_visits/Atlantis/all: 'Atlantis' matches no area"
 expect_grep "$WORK/out" "test_visits/E06000028/all: 'E06000028' is E06000028 (Bournemouth), which was merged into a larger area in 2019 (successors E06000058)"
+# Lower-tier districts: Oxfordshire's five add up to the county; Lincoln alone cannot.
+expect_grep "$WORK/out" "Oxford City Council -> E07000178 Oxford (district, by normalised name; 1 series); district of county E10000025 (Oxfordshire)"
+expect_grep "$WORK/out" "test_visits/E10000025/all <- the 5 districts of E10000025 (Oxfordshire): "
+expect_grep "$WORK/out" "test_visits/Lincoln/all: E07000138 (Lincoln) is a district of E10000019 (Lincolnshire): test_visits/E10000019/all is the sum of all 7 of its districts, and 6 are missing: E07000136 (Boston)"
+expect_exit 0 "$CARECAST" show --store "$STORE" --panel month test_visits/E10000025/all
+expect_grep "$WORK/out" "2024-01,15,,observed"
 # By hand: Sheffield's population in 2024 (data/sources/ons_population.csv): 0-17 116,279, 18-64 374,971.
 # Aged 16-17: 2/18 of 116,279; aged 18-24: 7/47 of 374,971. 0-17 gets 40 + 90 x the first share.
 expected=$(awk 'BEGIN {a = 116279 * 2 / 18; b = 374971 * 7 / 47; printf "%.6f %.6f", 40 + 90 * a / (a + b), 200 + 90 * b / (a + b)}')
@@ -103,5 +115,5 @@ checks=$((checks + 1)); [ "$young $adult" = "$expected" ] || fail "split gave $y
 expect_exit 0 "$CARECAST" show --store "$STORE" --panel month test_visits/E08000019/65+
 expect_grep "$WORK/out" "2024-01,70,,observed"
 expect_exit 1 "$CARECAST" link --store "$STORE" --data "$PROJECT/data" --strict
-expect_grep "$WORK/err" "2 series could not be linked (--strict)"
+expect_grep "$WORK/err" "3 series could not be linked (--strict)"
 finish

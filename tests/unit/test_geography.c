@@ -141,7 +141,7 @@ END_TEST
 
 START_TEST(test_shipped_lookup_covers_england) {
   cc_geo_lookup *lk = shipped();
-  size_t counts[3] = {0}, current = 0;
+  size_t counts[CC_GEO_KIND_COUNT] = {0}, current = 0;
   for (size_t i = 0; i < cc_geo_count(lk); i++) {
     const cc_geo_area *a = cc_geo_area_at(lk, i);
     counts[a->kind]++;
@@ -171,6 +171,8 @@ START_TEST(test_stages_on_shipped_lookup) {
   resolve_ok(lk, "373", "E08000019", CC_GEO_BY_LEGACY_CODE);
   resolve_ok(lk, "00CG", "E08000019", CC_GEO_BY_LEGACY_CODE);
   resolve_ok(lk, "00FC", "E06000012", CC_GEO_BY_LEGACY_CODE);
+  resolve_ok(lk, "47", "E10000034", CC_GEO_BY_LEGACY_CODE);   /* Worcestershire (typed as 46 before the cross-check) */
+  resolve_ok(lk, "00EJ", "E06000047", CC_GEO_BY_LEGACY_CODE); /* County Durham, a 2009 unitary */
   resolve_ok(lk, "Sheffield", "E08000019", CC_GEO_BY_NAME);
   resolve_ok(lk, "North East Lincolnshire", "E06000012", CC_GEO_BY_NAME);
   resolve_ok(lk, "NE Lincs", "E06000012", CC_GEO_BY_NAME); /* an alias */
@@ -212,6 +214,52 @@ START_TEST(test_boundary_changes) {
 }
 END_TEST
 
+/* Lower-tier districts: matched by code and name, the note naming the county;
+ * the districts of a county; a district merged into a new one refused. */
+START_TEST(test_districts) {
+  cc_geo_lookup *lk = shipped();
+  size_t in_current_counties = 0;
+  for (size_t i = 0; i < cc_geo_count(lk); i++) {
+    const cc_geo_area *a = cc_geo_area_at(lk, i);
+    if (a->kind == CC_GEO_DISTRICT && a->status == CC_GEO_CURRENT &&
+        cc_geo_find(lk, a->county)->status == CC_GEO_CURRENT)
+      in_current_counties++;
+  }
+  ck_assert_uint_eq(in_current_counties, 164); /* the lower-tier districts of 2025 */
+  cc_geo_match m = resolve_ok(lk, "E07000008", "E07000008", CC_GEO_BY_CODE);
+  ck_assert(m.kind == CC_GEO_DISTRICT);
+  ck_assert_msg(strstr(m.note, "district of county E10000003 (Cambridgeshire)"), "note: %s", m.note);
+  m = resolve_ok(lk, "Cambridge", "E07000008", CC_GEO_BY_NAME);
+  ck_assert_msg(strstr(m.note, "E10000003"), "note: %s", m.note);
+  resolve_ok(lk, "Cambridge City Council", "E07000008", CC_GEO_BY_NORMALISED_NAME);
+  resolve_ok(lk, "12UB", "E07000008", CC_GEO_BY_LEGACY_CODE); /* Cambridge's old ONS code */
+  resolve_ok(lk, "King's Lynn and West Norfolk", "E07000146", CC_GEO_BY_NAME);
+  resolve_ok(lk, "Kings Lynn & West Norfolk Borough Council", "E07000146", CC_GEO_BY_NORMALISED_NAME);
+  /* An upper-tier authority still wins over a district of a similar name. */
+  resolve_ok(lk, "Cambridgeshire", "E10000003", CC_GEO_BY_NAME);
+  resolve_refused(lk, "E07000201", (const char *const[]){"merged", "E07000245", "2019", NULL}); /* Forest Heath */
+  const cc_geo_area *list[16];
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E10000003", list, 16), 5);
+  ck_assert_str_eq(list[0]->code, "E07000008");
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E10000029", list, 16), 5);   /* Suffolk since 2019 */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E10000002", list, 16), 4);   /* Buckinghamshire until 2020 */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E10000012", list, 2), 12);   /* Essex, more than asked for */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E06000012", list, 16), 0);   /* a unitary has none */
+  /* Split counties: a district adds up to the unitary it became part of, if that unitary is made of districts alone. */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E10000021", list, 16), 7);   /* Northamptonshire */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E06000061", list, 16), 4);   /* North Northamptonshire */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E06000063", list, 16), 3);   /* Cumberland */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E06000059", list, 16), 5);   /* Dorset */
+  ck_assert_uint_eq(cc_geo_districts_of(lk, "E06000058", list, 16), 0);   /* BCP took two unitaries as well */
+  ck_assert_str_eq(cc_geo_district_total(cc_geo_find(lk, "E07000150")), "E06000061");
+  ck_assert_str_eq(cc_geo_district_total(cc_geo_find(lk, "E07000048")), "E10000009"); /* Christchurch */
+  ck_assert_str_eq(cc_geo_district_total(cc_geo_find(lk, "E07000008")), "E10000003");
+  m = resolve_ok(lk, "Corby", "E07000150", CC_GEO_BY_NAME);
+  ck_assert_msg(strstr(m.note, "district of county E10000021 (Northamptonshire), now part of E06000061"), "%s", m.note);
+  cc_geo_lookup_free(lk);
+}
+END_TEST
+
 START_TEST(test_unmatched_lists_nearest) {
   cc_geo_lookup *lk = shipped();
   resolve_refused(lk, "Atlantis", (const char *const[]){"matches no area", "nearest", "score", NULL});
@@ -230,6 +278,7 @@ static char *small_lookup(const char *la_rows, const char *aliases) {
   snprintf(text, sizeof text,
            "code,name,type,region,dfe_code,ons_legacy_code,police_force_area,status,successors,changed\n%s", la_rows);
   free(cc_test_write(dir, "local_authorities.csv", text));
+  free(cc_test_write(dir, "districts.csv", "code,name,county,unitary,ons_legacy_code,status,successors,changed\n"));
   free(cc_test_write(dir, "integrated_care_boards.csv", "code,name\nE54000001,NHS Testshire Integrated Care Board\n"));
   free(cc_test_write(dir, "police_force_areas.csv", "code,name\nE23000001,Testshire\n"));
   free(cc_test_write(dir, "la_icb.csv", "la_code,icb_code,coverage\nE06000001,E54000001,whole\n"));
@@ -304,6 +353,21 @@ START_TEST(test_loading_errors) {
   cc_geo_lookup *lk = NULL;
   cc_error err;
   char *dir = small_lookup(ROW("E06000001", "A", "1"), "");
+  free(cc_test_write(dir, "districts.csv",
+                     "code,name,county,unitary,ons_legacy_code,status,successors,changed\nE07000001,D,E06000001,,,current,,\n"));
+  ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
+  ck_assert_msg(strstr(err.file, "districts.csv") && !strcmp(err.field, "county") && strstr(err.message, "not a county"),
+                "%s: %s", err.field, err.message);
+  cc_test_rmtree(dir);
+  free(dir);
+  /* A unitary for a district of a county that was not split. */
+  dir = small_lookup(ROW("E06000001", "A", "1") "E10000001,C,county,X,3,,E23000001,current,,\n", "");
+  free(cc_test_write(dir, "districts.csv",
+                     "code,name,county,unitary,ons_legacy_code,status,successors,changed\nE07000001,D,E10000001,E06000001,,current,,\n"));
+  ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
+  ck_assert_msg(!strcmp(err.field, "unitary") && strstr(err.message, "that E10000001 was split into"), "%s: %s", err.field,
+                err.message);
+  free(cc_test_write(dir, "districts.csv", "code,name,county,unitary,ons_legacy_code,status,successors,changed\n"));
   free(cc_test_write(dir, "aliases.csv", "name,code\nB,E06000001\n"));
   ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
   ck_assert_msg(strstr(err.message, "no column 'alias'") && err.line == 1, "%s", err.message);
@@ -329,6 +393,7 @@ static Suite *geography_suite(void) {
   tcase_add_test(matching, test_shipped_lookup_covers_england);
   tcase_add_test(matching, test_stages_on_shipped_lookup);
   tcase_add_test(matching, test_boundary_changes);
+  tcase_add_test(matching, test_districts);
   tcase_add_test(matching, test_unmatched_lists_nearest);
   tcase_add_test(matching, test_ambiguous_names);
   tcase_add_test(matching, test_loading_errors);

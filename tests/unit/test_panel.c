@@ -3,7 +3,8 @@
  * by hand, suppression carried through a split, and every reason a series is
  * left out (no population, overlapping parts, a part never completed, a rate
  * in a band of its own, two series for one panel series, an unknown place);
- * a second run changes nothing. */
+ * lower-tier districts added up to their county, and the sets of districts
+ * that cannot be; a second run changes nothing. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -86,6 +87,17 @@ static int has_line(const cc_link_lines *lines, const char *part) {
   return 0;
 }
 
+/* A second link run leaves the panel as it was; then the store's folder goes. */
+static void second_run_changes_nothing(char *dir, char *path) {
+  cc_link_report report;
+  run_link(path, &report);
+  ck_assert(!report.changed);
+  cc_link_report_free(&report);
+  cc_test_rmtree(dir);
+  free(path);
+  free(dir);
+}
+
 #define POP(geo, band, value) {"population", geo, band, CC_KIND_STOCK, "2023", 2, {value, value}}
 
 START_TEST(test_parts_and_splits) {
@@ -141,13 +153,7 @@ START_TEST(test_parts_and_splits) {
   cc_series_free(young);
   cc_series_free(adult);
   cc_link_report_free(&report);
-  /* Idempotent. */
-  run_link(path, &report);
-  ck_assert(!report.changed);
-  cc_link_report_free(&report);
-  cc_test_rmtree(dir);
-  free(path);
-  free(dir);
+  second_run_changes_nothing(dir, path);
 }
 END_TEST
 
@@ -203,6 +209,67 @@ START_TEST(test_reasons_to_leave_out) {
 }
 END_TEST
 
+/* Districts: Buckinghamshire's four (by name and code) add up to the county,
+ * which was recoded to the unitary E06000060 in 2020; East Sussex lacks
+ * Wealden, so its four are left out naming it; a rate is not added up; a
+ * district given twice is used once. */
+START_TEST(test_district_sums) {
+  const spec specs[] = {
+      {"visits", "Aylesbury Vale", "all", CC_KIND_FLOW, "2024-01", 3, {10, 20, 30}},
+      {"visits", "E07000005", "all", CC_KIND_FLOW, "2024-01", 3, {1, 2, 3}},               /* Chiltern */
+      {"visits", "South Bucks District Council", "all", CC_KIND_FLOW, "2024-01", 3, {100, NAN, 300}},
+      {"visits", "Wycombe", "all", CC_KIND_FLOW, "2023-12", 4, {7, 1000, 2000, 3000}},     /* a month earlier */
+      {"visits", "E07000004", "all", CC_KIND_FLOW, "2024-01", 3, {5, 5, 5}},               /* Aylesbury Vale again */
+      {"visits", "Eastbourne", "all", CC_KIND_FLOW, "2024-01", 1, {1}},
+      {"visits", "Hastings", "all", CC_KIND_FLOW, "2024-01", 1, {1}},
+      {"visits", "Lewes", "all", CC_KIND_FLOW, "2024-01", 1, {1}},
+      {"visits", "Rother", "all", CC_KIND_FLOW, "2024-01", 1, {1}},
+      {"rate_thing", "Cambridge", "all", CC_KIND_RATE, "2024-01", 1, {0.5}},
+      /* Northamptonshire was split in 2021 along district lines: four districts make North Northamptonshire. */
+      {"visits", "Corby", "all", CC_KIND_FLOW, "2024-01", 1, {1}},
+      {"visits", "E07000152", "all", CC_KIND_FLOW, "2024-01", 1, {20}},
+      {"visits", "Kettering", "all", CC_KIND_FLOW, "2024-01", 1, {300}},
+      {"visits", "Wellingborough", "all", CC_KIND_FLOW, "2024-01", 1, {4000}},
+      {"visits", "Daventry", "all", CC_KIND_FLOW, "2024-01", 1, {1}},                      /* West lacks two */
+  };
+  char *dir = cc_test_tmpdir();
+  char *path = write_store(dir, specs, sizeof specs / sizeof *specs);
+  cc_link_report report;
+  run_link(path, &report);
+  ck_assert(has_line(&report.matched, "Aylesbury Vale -> E07000004 Aylesbury Vale (district, by name; 1 series); "
+                                      "district of county E10000002 (Buckinghamshire)"));
+  ck_assert(has_line(&report.combined, "visits/E10000002/all <- the 4 districts of E10000002 (Buckinghamshire): "));
+  ck_assert(has_line(&report.matched, "E10000002 -> E06000060 Buckinghamshire (local authority, by code, recoded from E10000002"));
+  /* By hand: December only Wycombe (missing), 10+1+100+1000, missing (South Bucks has no February), 30+3+300+3000. */
+  cc_series *bucks = panel(path, "month/visits/E06000060/all");
+  ck_assert_uint_eq(bucks->n, 4);
+  ck_assert(isnan(bucks->values[0]) && bucks->values[1] == 1111 && isnan(bucks->values[2]) && bucks->values[3] == 3333);
+  ck_assert(bucks->flags[1] == CC_OBS_OBSERVED && bucks->flags[0] == 0 && bucks->flags[2] == 0);
+  cc_series_free(bucks);
+  ck_assert(has_line(&report.unlinked, "visits/E07000004/all: the district's visits/all is already supplied by "
+                                        "visits/Aylesbury Vale/all"));
+  ck_assert(has_line(&report.unlinked, "visits/Eastbourne/all: E07000061 (Eastbourne) is a district of E10000011 (East "
+                                        "Sussex): visits/E10000011/all is the sum of all 5 of its "
+                                        "districts, and 1 is missing: E07000065 (Wealden)"));
+  ck_assert(has_line(&report.unlinked, "visits/Rother/all: E07000064 (Rother) is a district of E10000011"));
+  ck_assert(has_line(&report.unlinked, "rate_thing/Cambridge/all: E07000008 (Cambridge) is a district of E10000003 "
+                                        "(Cambridgeshire): a rate cannot be added up"));
+  ck_assert(has_line(&report.combined, "visits/E06000061/all <- the 4 districts of E06000061 (North Northamptonshire): "));
+  cc_series *north = panel(path, "month/visits/E06000061/all");
+  ck_assert(north->n == 1 && north->values[0] == 4321);
+  cc_series_free(north);
+  ck_assert(has_line(&report.unlinked, "visits/Daventry/all: E07000151 (Daventry) is a district of E06000062 (West "
+                                        "Northamptonshire): visits/E06000062/all is the sum of all 3 of its districts, "
+                                        "and 2 are missing: E07000154 (Northampton), E07000155 (South Northamptonshire)"));
+  ck_assert_uint_eq(report.unlinked.n, 7);
+  ck_assert_uint_eq(report.series_read, 15);
+  ck_assert_uint_eq(report.series_linked, 8);
+  ck_assert_uint_eq(report.by_code, 3); /* E07000004, E07000005, E07000152: not the sum's E06000061 */
+  cc_link_report_free(&report);
+  second_run_changes_nothing(dir, path);
+}
+END_TEST
+
 /* The hash map the run looks places and panel series up in, against a plain
  * array searched the obvious way, through many growths and replacements. */
 START_TEST(test_strmap_oracle) {
@@ -242,6 +309,7 @@ static Suite *panel_suite(void) {
   tcase_set_timeout(link, 30);
   tcase_add_test(link, test_parts_and_splits);
   tcase_add_test(link, test_reasons_to_leave_out);
+  tcase_add_test(link, test_district_sums);
   tcase_add_test(link, test_strmap_oracle);
   suite_add_tcase(suite, link);
   return suite;
