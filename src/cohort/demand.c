@@ -419,21 +419,30 @@ cc_status cc_demand_fit(cc_store *store, const char *run_id, const cc_demand_spe
 
 /* ---- forecasting --------------------------------------------------------- */
 
-/* The driver's stored forecast, checked to start right after `last` and to
- * reach h steps. */
-static cc_status read_driver(cc_store *store, const char *forecast_run, const cc_demand_record *r, size_t part, size_t h,
+/* The stored forecast of series id, checked to start right after `last` and
+ * to reach h steps. */
+static cc_status read_driver(cc_store *store, const char *forecast_run, const cc_demand_record *r, const char *id, size_t h,
                              cc_forecast **out, cc_error *err) {
   cc_period first;
-  cc_status st = cc_store_forecast_read(store, forecast_run, r->driver_ids[part], out, &first, err);
+  cc_status st = cc_store_forecast_read(store, forecast_run, id, out, &first, err);
   if (st) return st;
   if (first.index != cc_period_add(r->last, 1).index || (*out)->h < h || (*out)->n_paths == 0) {
     cc_forecast_free(*out);
     *out = NULL;
     return cc_error_set(err, CC_EINPUT, r->spec_path, 0, r->name,
-                        "the forecast of '%s' does not cover the %zu periods after the history (run %s)", r->driver_ids[part],
-                        h, forecast_run);
+                        "the forecast of '%s' does not cover the %zu periods after the history (run %s)", id, h, forecast_run);
   }
   return CC_OK;
+}
+
+/* Write forecast f of series id (fitted as model_spec) and emit it. */
+static cc_status store_and_emit(cc_store *store, const char *forecast_run, const cc_demand_record *r, const char *id,
+                                const cc_forecast *f, const char *model_spec, cc_demand_emit_fn emit, void *emit_context,
+                                cc_error *err) {
+  cc_period first = cc_period_add(r->last, 1);
+  cc_status st = cc_store_forecast_write(store, forecast_run, id, f, first, model_spec, err);
+  if (!st && emit) emit(emit_context, id, first, f, model_spec);
+  return st;
 }
 
 /* Summarise paths (n x h) of output `part` and write and emit them. */
@@ -444,10 +453,33 @@ static cc_status write_output(cc_store *store, const char *forecast_run, const c
   char spec[CC_MODEL_SPEC_MAX];
   snprintf(spec, sizeof spec, "%s(%.20s)", strcmp(r->type, "cohort") == 0 ? "Cohort" : "StockFlow", r->name);
   cc_status st = cc_forecast_from_paths(paths, n, h, plan->levels, plan->n_levels, plan->n_paths, &f, err);
-  cc_period first = cc_period_add(r->last, 1);
-  if (!st) st = cc_store_forecast_write(store, forecast_run, r->output_ids[part], f, first, spec, err);
-  if (!st && emit) emit(emit_context, r->output_ids[part], first, f, spec);
+  if (!st) st = store_and_emit(store, forecast_run, r, r->output_ids[part], f, spec, emit, emit_context, err);
   cc_forecast_free(f);
+  return st;
+}
+
+/* The entry forecast of state i, which follows a leading indicator: one
+ * path on each of the indicator's forecast paths in this run, written (and
+ * emitted) as the forecast of the entries, so that scenarios read it as any
+ * state's entries. *out (all paths kept) is the caller's. */
+static cc_status led_entries(cc_store *store, const char *model_run, const char *forecast_run, const cc_demand_record *r,
+                             const cc_demand_spec *spec, size_t i, size_t h, const cc_demand_forecast_plan *plan,
+                             cc_demand_emit_fn emit, void *emit_context, cc_forecast **out, cc_error *err) {
+  char id[CC_SERIES_ID_MAX], model_spec[CC_MODEL_SPEC_MAX], key[CC_MEASURE_MAX + CC_GEOGRAPHY_MAX + 2];
+  cc_forecast *indicator = NULL;
+  double *paths = NULL;
+  *out = NULL;
+  snprintf(key, sizeof key, "%s/%s", r->name, r->geography);
+  unsigned long seed = (unsigned long)(plan->seed ^ cc_fnv1a_text(key) ^ cc_fnv1a_text(spec->states[i].name));
+  cc_status st = cc_demand_series_id(spec, &spec->states[i].indicator, r->geography, NULL, id, sizeof id, err);
+  if (!st) st = read_driver(store, forecast_run, r, id, h, &indicator, err);
+  size_t n = st ? 0 : indicator->n_paths;
+  if (!st && !(paths = malloc(n * h * sizeof *paths))) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!st) st = cc_demand_entry_paths(store, model_run, r, spec, i, indicator, h, n, seed, paths, model_spec, err);
+  if (!st) st = cc_forecast_from_paths(paths, n, h, plan->levels, plan->n_levels, n, out, err);
+  if (!st) st = store_and_emit(store, forecast_run, r, r->driver_ids[i], *out, model_spec, emit, emit_context, err);
+  free(paths);
+  cc_forecast_free(indicator);
   return st;
 }
 
@@ -457,44 +489,34 @@ static cc_status forecast_stockflow(cc_store *store, const char *model_run, cons
   size_t k = r->n_parts, H, n_entry = SIZE_MAX;
   if (!cc_period_horizon(plan->horizon, CC_FREQ_MONTH, &H))
     return cc_error_set(err, CC_EUSAGE, NULL, 0, "horizon", "'%s' is not a horizon", plan->horizon);
-  cc_forecast **drivers = calloc(k, sizeof *drivers);
-  if (!drivers) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  cc_status st = CC_OK;
+  cc_demand_spec *spec = NULL;
+  cc_status st = cc_demand_spec_parse(r->spec_text, strlen(r->spec_text), r->spec_path, &spec, err);
+  if (!st && spec->n_states != k)
+    st = cc_error_set(err, CC_EINPUT, r->spec_path, 0, "states", "the stored model of %s has %zu states, its file %zu",
+                      r->geography, k, spec->n_states);
+  cc_forecast **drivers = st ? NULL : calloc(k, sizeof *drivers);
+  if (!st && !drivers) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   for (size_t i = 0; !st && i < k; i++) {
     if (!r->driver_ids[i][0]) continue;
-    st = read_driver(store, forecast_run, r, i, H, &drivers[i], err);
+    int led = spec->states[i].indicator.text[0] != '\0';
+    st = led ? led_entries(store, model_run, forecast_run, r, spec, i, H, plan, emit, emit_context, &drivers[i], err)
+             : read_driver(store, forecast_run, r, r->driver_ids[i], H, &drivers[i], err);
+    if (!st && led) (*written)++;
     if (!st && drivers[i]->n_paths < n_entry) n_entry = drivers[i]->n_paths;
   }
+  cc_demand_spec_free(spec);
   if (n_entry == SIZE_MAX) n_entry = 1; /* no state has arrivals from outside */
   size_t n_paths = plan->n_paths ? plan->n_paths : 1;
   double *entries = st ? NULL : calloc(n_entry * H * k, sizeof *entries);
   double *column = st ? NULL : malloc(n_paths * H * sizeof *column);
   cc_projection *proj = st ? NULL : cc_projection_alloc(k, H, n_paths);
   if (!st && (!entries || !column || !proj)) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t i = 0; !st && i < k; i++)
+    if (drivers[i])
+      for (size_t q = 0; q < n_entry; q++)
+        for (size_t t = 0; t < H; t++) entries[(q * H + t) * k + i] = drivers[i]->paths[q * drivers[i]->h + t];
   char key[CC_MEASURE_MAX + CC_GEOGRAPHY_MAX + 2];
   snprintf(key, sizeof key, "%s/%s", r->name, r->geography);
-  cc_demand_spec *spec = NULL;
-  if (!st) st = cc_demand_spec_parse(r->spec_text, strlen(r->spec_text), r->spec_path, &spec, err);
-  if (!st && spec->n_states != k)
-    st = cc_error_set(err, CC_EINPUT, r->spec_path, 0, "states", "the stored model of %s has %zu states, its file %zu",
-                      r->geography, k, spec->n_states);
-  double *indicated = st ? NULL : malloc(n_entry * H * sizeof *indicated);
-  if (!st && !indicated) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  for (size_t i = 0; !st && i < k; i++) {
-    if (!drivers[i]) continue;
-    const double *paths = drivers[i]->paths;
-    size_t stride = drivers[i]->h;
-    if (spec->states[i].indicator.text[0]) { /* the driver is the indicator: entries follow it */
-      st = cc_demand_entry_paths(store, model_run, r, spec, i, drivers[i], H, n_entry,
-                                 (unsigned long)(plan->seed ^ cc_fnv1a_text(key) ^ cc_fnv1a_text(spec->states[i].name)),
-                                 indicated, err);
-      paths = indicated, stride = H;
-    }
-    for (size_t q = 0; !st && q < n_entry; q++)
-      for (size_t t = 0; t < H; t++) entries[(q * H + t) * k + i] = paths[q * stride + t];
-  }
-  free(indicated);
-  cc_demand_spec_free(spec);
   if (!st)
     st = cc_multistate_project(r->transitions, r->values, entries, n_entry, (unsigned long)(plan->seed ^ cc_fnv1a_text(key)), 0,
                                proj, err);
@@ -504,7 +526,7 @@ static cc_status forecast_stockflow(cc_store *store, const char *model_run, cons
     st = write_output(store, forecast_run, r, i, column, n_paths, H, plan, emit, emit_context, err);
     if (!st) (*written)++;
   }
-  for (size_t i = 0; i < k; i++) cc_forecast_free(drivers[i]);
+  for (size_t i = 0; drivers && i < k; i++) cc_forecast_free(drivers[i]);
   free(drivers);
   free(entries);
   free(column);
@@ -527,7 +549,7 @@ static cc_status forecast_cohort(cc_store *store, const char *forecast_run, cons
   if (!st && !drivers) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   for (size_t b = 0; !st && b < B; b++) {
     if (!r->driver_ids[b][0]) continue;
-    st = read_driver(store, forecast_run, r, b, H, &drivers[b], err);
+    st = read_driver(store, forecast_run, r, r->driver_ids[b], H, &drivers[b], err);
     if (!st && drivers[b]->n_paths < n_rate) n_rate = drivers[b]->n_paths;
   }
   if (n_rate == SIZE_MAX) n_rate = 1; /* every rate held constant */

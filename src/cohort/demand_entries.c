@@ -104,19 +104,20 @@ cc_status cc_demand_fit_entries(cc_store *store, const char *run_id, const cc_de
   if (!st) st = fit_regression(store, run_id, spec, part, entries, indicator, r, err);
   if (!st) st = keep_recent(spec, state, part, indicator, r, err);
   int fitted_already = 0; /* two states may share an indicator: it has one model */
-  for (size_t j = 0; !st && j < part; j++) fitted_already |= strcmp(r->driver_ids[j], indicator->id) == 0;
+  for (size_t j = 0; !st && j < part; j++)
+    fitted_already |= strcmp(spec->states[j].indicator.text, state->indicator.text) == 0;
   if (!st && !fitted_already) {
     indicator->n = (size_t)cc_period_diff(indicator->start, r->last) + 1; /* its forecast starts where the entries' does */
     st = at_indicator(spec, state, cc_demand_fit_driver(store, run_id, spec->entry_model, indicator, spec->path, err), err);
   }
-  if (!st) snprintf(r->driver_ids[part], CC_SERIES_ID_MAX, "%s", indicator->id);
+  if (!st) snprintf(r->driver_ids[part], CC_SERIES_ID_MAX, "%s", entries->id);
   cc_series_free(indicator);
   return st;
 }
 
 cc_status cc_demand_entry_paths(cc_store *store, const char *model_run, const cc_demand_record *r, const cc_demand_spec *spec,
                                 size_t part, const cc_forecast *driver, size_t h, size_t n_paths, unsigned long seed,
-                                double *paths, cc_error *err) {
+                                double *paths, char *model_spec, cc_error *err) {
   const cc_demand_state *state = &spec->states[part];
   size_t lag = (size_t)state->indicator_lag;
   char key[CC_MEASURE_MAX + CC_GEOGRAPHY_MAX + 2];
@@ -127,6 +128,7 @@ cc_status cc_demand_entry_paths(cc_store *store, const char *model_run, const cc
   cc_model *m = NULL;
   cc_model_context context;
   cc_status st = cc_store_demand_model_read(store, model_run, key, state->name, &m, &context, err);
+  if (!st) snprintf(model_spec, CC_MODEL_SPEC_MAX, "%s", m->spec);
   double *future = st ? NULL : malloc(h * sizeof *future);
   if (!st && !future) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   const double no_levels[1] = {0};

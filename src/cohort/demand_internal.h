@@ -46,8 +46,9 @@ CC_MUST_CHECK cc_status cc_demand_shrink_council(const cc_demand_spec *spec, con
  * entries alone, or, when the state names a leading indicator, a
  * regression with ARIMA errors on the indicator `indicator_lag` months
  * before (kept under the record, cc_store_demand_model_write) and the
- * indicator's own model as the driver, whose forecast paths the projection
- * turns into entry paths (cc_demand_entry_paths). */
+ * indicator's own model (a model of the run, forecast as any), whose
+ * forecast paths the projection turns into entry paths
+ * (cc_demand_entry_paths). Either way the entries are the state's driver. */
 CC_MUST_CHECK cc_status cc_demand_fit_entries(cc_store *store, const char *run_id, const cc_demand_spec *spec, size_t state,
                                               const cc_series *entries, cc_demand_record *r, cc_error *err);
 
@@ -56,10 +57,12 @@ CC_MUST_CHECK cc_status cc_demand_fit_entries(cc_store *store, const char *run_i
  * is a path of the stored regression on indicator path q lagged by the
  * state's indicator_lag (the record's last observed indicator values
  * filling the first months), drawn with its own stream from seed; never
- * below zero. */
+ * below zero. model_spec (CC_MODEL_SPEC_MAX bytes) gets the regression's
+ * spec ("ARIMA(1,0,0) mean+xreg"). */
 CC_MUST_CHECK cc_status cc_demand_entry_paths(cc_store *store, const char *model_run, const cc_demand_record *r,
                                               const cc_demand_spec *spec, size_t state, const cc_forecast *driver,
-                                              size_t h, size_t n_paths, unsigned long seed, double *paths, cc_error *err);
+                                              size_t h, size_t n_paths, unsigned long seed, double *paths,
+                                              char *model_spec, cc_error *err);
 
 /* Fit spec's model of geography g from SSDA903 episodes (spec->has_episodes) into run_id. */
 CC_MUST_CHECK cc_status cc_demand_fit_episodes(cc_store *store, const char *run_id, const cc_demand_spec *spec, size_t g,

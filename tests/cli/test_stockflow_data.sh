@@ -87,8 +87,10 @@ expect_grep "$WORK/out" "+xreg on nhs_emergency_admissions/E08000019/65+: b="
 expect_grep "$WORK/out" "entries(nursing)="
 expect_grep "$WORK/out" "nhs_emergency_admissions/E06000012/65+," # the indicator's own model drives the projection
 expect_exit 0 "$CARECAST" forecast --store "$STORE" --run "$led" --horizon 3y --paths 200 --out "$WORK/led.csv"
-expect_grep "$WORK/out" "6 series projected by demand models"
+expect_grep "$WORK/out" "10 series projected by demand models" # 6 stocks and the 4 led entry flows
 expect_grep "$WORK/led.csv" "asc_nursing_clients/E06000012/65+,2028-03,36,"
+expect_grep "$WORK/led.csv" "asc_residential_admissions/E08000019/65+,2025-04,1,"
+expect_grep "$WORK/led.csv" "+xreg"
 expect_grep "$WORK/led.csv" ",StockFlow(asc_older_people_led)"
 check_csv "$WORK/led.csv"
 expect_exit 0 "$CARECAST" forecast --store "$STORE" --run "$led" --horizon 3y --paths 200 --out "$WORK/led2.csv"

@@ -112,7 +112,7 @@ START_TEST(coefficient_within_its_interval) {
   fixture f = {0};
   fit_simulated(&f);
   cc_error err;
-  ck_assert_str_eq(f.r->driver_ids[0], "sim_indicator/E00000001/all"); /* the projection is driven by the indicator */
+  ck_assert_str_eq(f.r->driver_ids[0], "sim_entries/E00000001/all"); /* the entries drive the state, as without an indicator */
   ck_assert_uint_eq(f.r->n_recent, CC_DEMAND_MAX_LAG);
   ck_assert_double_eq(f.r->indicator_recent[0], f.indicator->values[MONTHS + LAG - 2]); /* T - 1 */
   ck_assert_double_eq(f.r->indicator_recent[1], f.indicator->values[MONTHS + LAG - 1]); /* T */
@@ -146,7 +146,8 @@ START_TEST(known_future_matches_direct_calculation) {
   for (size_t s = 0; s < H; s++) future[s] = 900.0 + 25.0 * (double)s;
   cc_forecast *driver = known_future(future);
   double *paths = malloc(PATHS * H * sizeof *paths);
-  ck_assert_msg(cc_demand_entry_paths(f.store, f.run, f.r, f.spec, 0, driver, H, PATHS, 11, paths, &err) == CC_OK, "%s",
+  char model_spec[CC_MODEL_SPEC_MAX];
+  ck_assert_msg(cc_demand_entry_paths(f.store, f.run, f.r, f.spec, 0, driver, H, PATHS, 11, paths, model_spec, &err) == CC_OK, "%s",
                 err.message);
   /* eta_T: the last entries less their regression on the indicator LAG months before */
   const double *x = f.indicator->values;
@@ -157,6 +158,7 @@ START_TEST(known_future_matches_direct_calculation) {
     for (size_t q = 0; q < PATHS; q++) mean += paths[q * H + s] / PATHS;
     ck_assert_msg(fabs(mean - direct) < 0.15, "step %zu: paths' mean %g, direct %g", s + 1, mean, direct);
   }
+  ck_assert_str_eq(model_spec, "ARIMA(1,0,0) mean+xreg");
   /* paths differ: the ARIMA noise is drawn */
   ck_assert_double_ne(paths[0 * H + H - 1], paths[1 * H + H - 1]);
   free(paths);
@@ -174,7 +176,8 @@ START_TEST(entry_paths_never_negative) {
   for (size_t s = 0; s < H; s++) future[s] = -250.0; /* a regression mean near zero: half the draws would be negative */
   cc_forecast *driver = known_future(future);
   double *paths = malloc(PATHS * H * sizeof *paths);
-  ck_assert_int_eq(cc_demand_entry_paths(f.store, f.run, f.r, f.spec, 0, driver, H, PATHS, 11, paths, &err), CC_OK);
+  char model_spec[CC_MODEL_SPEC_MAX];
+  ck_assert_int_eq(cc_demand_entry_paths(f.store, f.run, f.r, f.spec, 0, driver, H, PATHS, 11, paths, model_spec, &err), CC_OK);
   size_t zeros = 0;
   for (size_t i = 0; i < PATHS * H; i++) {
     ck_assert_msg(paths[i] >= 0, "path value %g", paths[i]);
