@@ -42,6 +42,8 @@
  *   #     entries: asc_residential_admissions/{geography}/65+
  *   #     indicator: nhs_emergency_admissions/{geography}/65+
  *   #     indicator_lag: 1
+ *   #     indicator_future: nhs_emergency_admissions_low/{geography}/65+  # optional: a
+ *   #       scenario's values of the indicator over the horizon, used in place of its forecast
  *
  *   # stockflow, optional: stocks, entries and the moves between states
  *   # counted from SSDA903 episodes of care (ssda903.h) instead of the
@@ -108,6 +110,7 @@ typedef struct cc_demand_state {
   cc_demand_template stock, entries, starts, ends;
   char shrink_rate[CC_STATE_NAME_MAX];         /* the exit-rate state it is shrunk with (shrink.states), "" for none */
   cc_demand_template indicator;                /* leading indicator of the entries ("" text when none) */
+  cc_demand_template indicator_future;         /* a scenario's future of the indicator, in place of its forecast ("" when none) */
   int indicator_lag;                           /* months the entries follow the indicator by (0..CC_DEMAND_MAX_LAG) */
   unsigned ssda903_states;                     /* episodes: bit s set when SSDA903 state s (ssda903.h) counts as this state */
   long ssda903_line;                           /* line of its entry under episodes.states */

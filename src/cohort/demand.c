@@ -459,7 +459,8 @@ static cc_status write_output(cc_store *store, const char *forecast_run, const c
 }
 
 /* The entry forecast of state i, which follows a leading indicator: one
- * path on each of the indicator's forecast paths in this run, written (and
+ * path on each of the indicator's forecast paths in this run (or on the
+ * model file's future of it, indicator_future), written (and
  * emitted) as the forecast of the entries, so that scenarios read it as any
  * state's entries. *out (all paths kept) is the caller's. */
 static cc_status led_entries(cc_store *store, const char *model_run, const char *forecast_run, const cc_demand_record *r,
@@ -472,7 +473,9 @@ static cc_status led_entries(cc_store *store, const char *model_run, const char 
   snprintf(key, sizeof key, "%s/%s", r->name, r->geography);
   unsigned long seed = (unsigned long)(plan->seed ^ cc_fnv1a_text(key) ^ cc_fnv1a_text(spec->states[i].name));
   cc_status st = cc_demand_series_id(spec, &spec->states[i].indicator, r->geography, NULL, id, sizeof id, err);
-  if (!st) st = read_driver(store, forecast_run, r, id, h, &indicator, err);
+  if (!st && spec->states[i].indicator_future.text[0]) /* a scenario's future in place of the forecast */
+    st = cc_demand_indicator_future(store, r, spec, i, h, plan->n_paths ? plan->n_paths : 1, &indicator, err);
+  else if (!st) st = read_driver(store, forecast_run, r, id, h, &indicator, err);
   size_t n = st ? 0 : indicator->n_paths;
   if (!st && !(paths = malloc(n * h * sizeof *paths))) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!st) st = cc_demand_entry_paths(store, model_run, r, spec, i, indicator, h, n, seed, paths, model_spec, err);

@@ -12,7 +12,9 @@
  * Over the horizon the first L regressor values are the indicator's last
  * observed ones; after them each entry path rides on one of the indicator's
  * own forecast sample paths, so the indicator's uncertainty reaches the
- * entries, and the projection of the stocks, besides the regression's. */
+ * entries, and the projection of the stocks, besides the regression's; or,
+ * when the model file gives the indicator's future (a scenario), on those
+ * values. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +103,12 @@ cc_status cc_demand_fit_entries(cc_store *store, const char *run_id, const cc_de
                       "'%s' ends in %s but the entries in %s: the indicator must reach the entries' last month", indicator->id,
                       cc_period_format(cc_demand_last_period(indicator), text_indicator, sizeof text_indicator),
                       cc_period_format(r->last, text_last, sizeof text_last));
+  if (!st && state->indicator_future.text[0]) { /* a scenario's future: checked now, read when projecting */
+    cc_series *future = NULL;
+    st = cc_demand_load_series(store, spec, &state->indicator_future, r->geography, NULL, &future, err);
+    if (!st) st = cc_demand_require_freq(spec, &state->indicator_future, future, CC_FREQ_MONTH, err);
+    cc_series_free(future);
+  }
   if (!st) st = fit_regression(store, run_id, spec, part, entries, indicator, r, err);
   if (!st) st = keep_recent(spec, state, part, indicator, r, err);
   int fitted_already = 0; /* two states may share an indicator: it has one model */
@@ -113,6 +121,39 @@ cc_status cc_demand_fit_entries(cc_store *store, const char *run_id, const cc_de
   if (!st) snprintf(r->driver_ids[part], CC_SERIES_ID_MAX, "%s", entries->id);
   cc_series_free(indicator);
   return st;
+}
+
+/* The months the projection needs of the indicator's future: h - lag. */
+static size_t future_months(const cc_demand_state *state, size_t h) {
+  return h > (size_t)state->indicator_lag ? h - (size_t)state->indicator_lag : 0;
+}
+
+cc_status cc_demand_indicator_future(cc_store *store, const cc_demand_record *r, const cc_demand_spec *spec, size_t part,
+                                     size_t h, size_t n_paths, cc_forecast **out, cc_error *err) {
+  const cc_demand_state *state = &spec->states[part];
+  const cc_demand_template *t = &state->indicator_future;
+  cc_series *future = NULL;
+  *out = NULL;
+  cc_status st = cc_demand_load_series(store, spec, t, r->geography, NULL, &future, err);
+  if (!st) st = cc_demand_require_freq(spec, t, future, CC_FREQ_MONTH, err);
+  cc_forecast *f = st ? NULL : cc_forecast_alloc(h, 0, n_paths);
+  if (!st && !f) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t s = 0; !st && s < future_months(state, h); s++) {
+    cc_period month = cc_period_add(r->last, (int32_t)s + 1);
+    double value = cc_demand_value_at(future, month);
+    char text[CC_PERIOD_TEXT_MAX];
+    if (isnan(value))
+      st = cc_error_set(err, CC_EINPUT, spec->path, t->line, t->key, "'%s' has no value in %s, which the projection needs",
+                        future->id, cc_period_format(month, text, sizeof text));
+    for (size_t q = 0; !st && q < n_paths; q++) f->paths[q * h + s] = value;
+  }
+  cc_series_free(future);
+  if (st) {
+    cc_forecast_free(f);
+    return st;
+  }
+  *out = f;
+  return CC_OK;
 }
 
 cc_status cc_demand_entry_paths(cc_store *store, const char *model_run, const cc_demand_record *r, const cc_demand_spec *spec,

@@ -64,6 +64,15 @@ CC_MUST_CHECK cc_status cc_demand_entry_paths(cc_store *store, const char *model
                                               size_t h, size_t n_paths, unsigned long seed, double *paths,
                                               char *model_spec, cc_error *err);
 
+/* A state's indicator_future as the indicator's forecast: *out (the
+ * caller's) has h steps from the month after r->last and n_paths identical
+ * paths, the scenario's values (steps the lag leaves unused are 0).
+ * CC_EINPUT at the key when the series is not in the store or lacks a month
+ * the projection needs. */
+CC_MUST_CHECK cc_status cc_demand_indicator_future(cc_store *store, const cc_demand_record *r, const cc_demand_spec *spec,
+                                                   size_t state, size_t h, size_t n_paths, cc_forecast **out,
+                                                   cc_error *err);
+
 /* Fit spec's model of geography g from SSDA903 episodes (spec->has_episodes) into run_id. */
 CC_MUST_CHECK cc_status cc_demand_fit_episodes(cc_store *store, const char *run_id, const cc_demand_spec *spec, size_t g,
                                                unsigned long seed, const cc_demand_shrink_context *shrink, cc_error *err);

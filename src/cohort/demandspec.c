@@ -21,7 +21,7 @@ static const char *const shrink_keys[] = {"neighbours", "lookup", "rates", "stat
 static const char *const episodes_keys[] = {"file", "header", "councils", "to", "states", NULL};
 static const char *const cohort_keys[] = {"type", "name", "description", "geographies", "bands", "demand",
                                           "population", "projection", "variants", "rate_model", NULL};
-static const char *const state_keys[] = {"stock", "entries", "starts", "ends", "indicator", "indicator_lag", NULL};
+static const char *const state_keys[] = {"stock", "entries", "starts", "ends", "indicator", "indicator_lag", "indicator_future", NULL};
 
 void cc_demand_spec_free(cc_demand_spec *s) {
   if (!s) return;
@@ -113,10 +113,14 @@ static int state_index(const cc_demand_spec *s, const char *name) {
 
 /* A state's leading indicator of its entries: indicator (a template) and indicator_lag (months). */
 static cc_status read_state_indicator(cc_config_node entry, const char *name, cc_demand_state *state, cc_error *err) {
-  char label[CC_ERROR_FIELD_MAX], lag_label[CC_ERROR_FIELD_MAX];
+  char label[CC_ERROR_FIELD_MAX], lag_label[CC_ERROR_FIELD_MAX], future_label[CC_ERROR_FIELD_MAX];
   snprintf(label, sizeof label, "states.%.24s.indicator", name);
   snprintf(lag_label, sizeof lag_label, "states.%.24s.indicator_lag", name);
+  snprintf(future_label, sizeof future_label, "states.%.24s.indicator_future", name);
   cc_status st = read_template(entry, "indicator", label, 0, 0, &state->indicator, err);
+  if (!st) st = read_template(entry, "indicator_future", future_label, 0, 0, &state->indicator_future, err);
+  if (!st && state->indicator_future.text[0] && !state->indicator.text[0])
+    return cc_config_fail(cc_config_get(entry, "indicator_future"), future_label, err, "a future needs an indicator");
   const char *text;
   if (!st) st = cc_config_optional_text(entry, "indicator_lag", &text, err);
   if (st) return st;

@@ -1,6 +1,7 @@
 # test_stockflow_data.sh: stock-and-flow models fed by more than the
 # aggregates: moves counted from SSDA903 episodes of care (episodes:) and
-# entry flows led by an indicator (indicator:, indicator_lag:). The shipped
+# entry flows led by an indicator (indicator:, indicator_lag:, and a
+# scenario's future of it, indicator_future:). The shipped
 # files fit and forecast on the embedded data; a hand-made return gives the
 # probabilities counted by hand (tests/unit/test_ssda903.c works them out);
 # a bad file is refused naming the file, line and key, and nothing is written.
@@ -95,6 +96,29 @@ expect_grep "$WORK/led.csv" ",StockFlow(asc_older_people_led)"
 check_csv "$WORK/led.csv"
 expect_exit 0 "$CARECAST" forecast --store "$STORE" --run "$led" --horizon 3y --paths 200 --out "$WORK/led2.csv"
 expect_same "$WORK/led2.csv" "$WORK/led.csv"
+# A scenario's future of the indicator (indicator_future) in place of its forecast:
+# emergency admissions 65+ held at a low level for three years, ingested as a series.
+mkdir -p "$WORK/scenario"
+printf '%s\n' "source_id: hospital_low" "organisation: icb" "organisation_name: a scenario (test)" "licence: OGL-3.0" \
+  "data_sharing_agreement: none (test)" "attribution: test" "refreshed: 2025-04-30" "description: admissions held low" \
+  "measures:" "  nhs_emergency_admissions_low:" "    frequency: month" "    kind: flow" "    unit: admissions" \
+  "    description: Emergency admissions 65+, low scenario" >"$WORK/scenario/hospital_low.yaml"
+awk 'BEGIN { print "geography_code,period,measure,age_band,value,flag"
+  for (i = 0; i < 36; i++) { m = (3 + i) % 12 + 1; y = 2025 + int((3 + i) / 12)
+    printf "E08000019,%d-%02d,nhs_emergency_admissions_low,65+,1000,\n", y, m
+    printf "E06000012,%d-%02d,nhs_emergency_admissions_low,65+,300,\n", y, m } }' >"$WORK/scenario/hospital_low.csv"
+expect_exit 0 "$CARECAST" ingest --store "$STORE" "$WORK/scenario/hospital_low.csv"
+sed -e 's/^name: asc_older_people_led/name: led_low/' \
+  -e 's#^    indicator_lag: 1 .*#    indicator_lag: 1\n    indicator_future: nhs_emergency_admissions_low/{geography}/65+#' \
+  "$M/asc_older_people_led.yaml" >"$WORK/scenario/low.yaml"
+expect_exit 0 "$CARECAST" fit --store "$STORE" --model stockflow:"$WORK/scenario/low.yaml"
+low=$(run_of)
+expect_exit 0 "$CARECAST" forecast --store "$STORE" --run "$low" --horizon 3y --paths 200 --out "$WORK/low.csv"
+expect_grep "$WORK/low.csv" "asc_residential_admissions/E06000012/65+,2028-03,36,"
+check_csv "$WORK/low.csv"
+expect_exit 1 "$CARECAST" forecast --store "$STORE" --run "$low" --horizon 4y --paths 200
+expect_grep "$WORK/err" "low.yaml:28: states.residential.indicator_future: 'nhs_emergency_admissions_low/E06000012/65+' has no value in 2028-04"
+
 # an indicator that is not in the store; an entry model that takes no regressors
 sed 's#^    indicator: nhs_emergency_admissions/{geography}/65+   \#.*#    indicator: nhs_emergency_admission/{geography}/65+#' \
   "$M/asc_older_people_led.yaml" >"$WORK/bad.yaml"

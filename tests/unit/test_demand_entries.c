@@ -30,10 +30,13 @@
 #define Z95 1.959964
 #define TWO_PI 6.283185307179586
 
-static const char spec_text[] = "type: stockflow\nname: sim\ngeographies: [E00000001]\nstates:\n  only:\n"
-                                "    stock: sim_stock/{geography}/all\n    entries: sim_entries/{geography}/all\n"
-                                "    indicator: sim_indicator/{geography}/all\n    indicator_lag: 2\n"
-                                "entry_model: arima:1,0,0\n";
+#define SPEC_STATE                                                                                                   \
+  "type: stockflow\nname: sim\ngeographies: [E00000001]\nstates:\n  only:\n"                                            \
+  "    stock: sim_stock/{geography}/all\n    entries: sim_entries/{geography}/all\n"                                    \
+  "    indicator: sim_indicator/{geography}/all\n"
+static const char spec_text[] = SPEC_STATE "    indicator_lag: 2\nentry_model: arima:1,0,0\n";
+static const char spec_future_text[] =
+    SPEC_STATE "    indicator_future: sim_future/{geography}/all\n    indicator_lag: 2\nentry_model: arima:1,0,0\n";
 
 static cc_series *monthly(const char *measure, cc_period start, size_t n) {
   cc_series *s = cc_series_alloc(n);
@@ -190,12 +193,40 @@ START_TEST(entry_paths_never_negative) {
 }
 END_TEST
 
+/* A scenario's future of the indicator (indicator_future) read from the store as identical paths. */
+START_TEST(scenario_future_from_the_store) {
+  fixture f = {0};
+  fit_simulated(&f);
+  cc_error err;
+  cc_series *future = monthly("sim_future", cc_period_add(f.r->last, 1), H - LAG);
+  for (size_t s = 0; s < H - LAG; s++) future->values[s] = 800.0 + (double)s;
+  ck_assert_int_eq(cc_store_series_write(f.store, future, &err), CC_OK);
+  cc_demand_spec *spec = NULL;
+  ck_assert_msg(cc_demand_spec_parse(spec_future_text, strlen(spec_future_text), "sim.yaml", &spec, &err) == CC_OK, "%s",
+                err.message);
+  cc_forecast *driver = NULL;
+  ck_assert_msg(cc_demand_indicator_future(f.store, f.r, spec, 0, H, 3, &driver, &err) == CC_OK, "%s", err.message);
+  for (size_t q = 0; q < 3; q++)
+    for (size_t s = 0; s < H - LAG; s++) ck_assert_double_eq(driver->paths[q * H + s], 800.0 + (double)s);
+  cc_forecast_free(driver);
+  /* a horizon the scenario does not reach */
+  ck_assert_int_eq(cc_demand_indicator_future(f.store, f.r, spec, 0, H + 1, 3, &driver, &err), CC_EINPUT);
+  ck_assert_ptr_null(driver);
+  ck_assert_str_eq(err.field, "states.only.indicator_future");
+  ck_assert_int_eq(err.line, 9);
+  cc_demand_spec_free(spec);
+  cc_series_free(future);
+  fixture_free(&f);
+}
+END_TEST
+
 static Suite *demand_entries_suite(void) {
   Suite *s = suite_create("demand_entries");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, coefficient_within_its_interval);
   tcase_add_test(tc, known_future_matches_direct_calculation);
   tcase_add_test(tc, entry_paths_never_negative);
+  tcase_add_test(tc, scenario_future_from_the_store);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -146,6 +146,8 @@ START_TEST(indicator_keys) {
                   "states.a.indicator_lag", "from 0 to 24");
   expect_rejected(join(head, "    entries: e/{geography}/all\n    indicator: not-a-series\n"), 8, "states.a.indicator",
                   "is not a series id");
+  expect_rejected(join(head, "    entries: e/{geography}/all\n    indicator_future: x/{geography}/all\n"), 8,
+                  "states.a.indicator_future", "a future needs an indicator");
 }
 END_TEST
 
