@@ -324,6 +324,11 @@ static cc_status read_episodes(cc_config_node root, cc_demand_spec *s, cc_error 
       return cc_config_fail(cc_config_get(episodes, "to"), "episodes.to", err, "'%s' is not a month (YYYY-MM)", text);
     s->episodes.has_to = 1;
   }
+  for (size_t i = 0; i < s->n_states; i++) /* the episodes give every flow: aggregates would go unused */
+    for (const cc_demand_template *t = &s->states[i].starts; t <= &s->states[i].ends; t++)
+      if (t->text[0])
+        return cc_error_set(err, CC_EINPUT, s->path, t->line, t->key, "a model counted from episodes takes no %s series",
+                            t == &s->states[i].starts ? "starts" : "ends");
   s->episodes.file_line = cc_config_node_line(cc_config_get(episodes, "file"));
   s->episodes.header_line = cc_config_node_line(cc_config_get(episodes, "header"));
   s->episodes.line = cc_config_node_line(episodes);

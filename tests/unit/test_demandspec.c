@@ -193,6 +193,20 @@ START_TEST(episodes_key) {
   expect_rejected(text, 15, "episodes.to", "'March' is not a month");
   snprintf(text, sizeof text, "%s", head);
   expect_rejected(text, 10, "episodes.councils", "required field missing");
+  static const char with_starts[] = "type: stockflow\nname: m\ngeographies: [a]\nstates:\n  a:\n    stock: s/{geography}/all\n"
+                                    "    starts: t/{geography}/all\nepisodes:\n  file: e.csv\n  header: h.csv\n"
+                                    "  councils:\n    a: A\n  states:\n    a: [foster, residential, other]\n";
+  expect_rejected(with_starts, 7, "states.a.starts", "takes no starts series");
+  /* the shipped file */
+  ck_assert_msg(cc_demand_spec_load(MODELS "children_looked_after_903.yaml", &s, &err) == CC_OK, "%s", err.message);
+  ck_assert_int_eq(s->has_episodes, 1);
+  ck_assert_uint_eq(s->n_states, 4);
+  ck_assert_uint_eq(s->n_geographies, 3);
+  ck_assert_str_eq(s->episodes.councils[2], "Hillingdon");
+  cc_demand_spec_free(s);
+  ck_assert_msg(cc_demand_spec_load(MODELS "asc_older_people_led.yaml", &s, &err) == CC_OK, "%s", err.message);
+  ck_assert_int_eq(s->states[2].indicator_lag, 1);
+  cc_demand_spec_free(s);
   const char *no_file = "type: stockflow\nname: m\ngeographies: [a]\nstates:\n  a:\n    stock: s/{geography}/all\n"
                         "episodes:\n  header: h.csv\n";
   expect_rejected(no_file, 8, "file", "required field missing");
