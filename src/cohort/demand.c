@@ -32,7 +32,7 @@ int cc_demand_request(const char *text, const char **path) {
 /* ---- reading the series a model file names ------------------------------ */
 
 cc_status cc_demand_load_series(cc_store *store, const cc_demand_spec *spec, const cc_demand_template *t,
-                             const char *geography, const char *band, cc_series **out, cc_error *err) {
+                                const char *geography, const char *band, cc_series **out, cc_error *err) {
   char id[CC_SERIES_ID_MAX];
   *out = NULL;
   cc_status st = cc_demand_series_id(spec, t, geography, band, id, sizeof id, err);
@@ -42,8 +42,8 @@ cc_status cc_demand_load_series(cc_store *store, const cc_demand_spec *spec, con
   return cc_store_model_series_read(store, id, out, err);
 }
 
-cc_status cc_demand_require_freq(const cc_demand_spec *spec, const cc_demand_template *t, const cc_series *s, cc_freq freq,
-                              cc_error *err) {
+cc_status cc_demand_require_freq(const cc_demand_spec *spec, const cc_demand_template *t, const cc_series *s,
+                                 cc_freq freq, cc_error *err) {
   if (s->freq == freq) return CC_OK;
   return cc_error_set(err, CC_EINPUT, spec->path, t->line, t->key, "series '%s' is %s: the model needs %s figures", s->id,
                       cc_freq_name(s->freq), cc_freq_name(freq));
@@ -70,7 +70,7 @@ static cc_series *new_series_like(const cc_series *model, const char *measure, c
 }
 
 cc_status cc_demand_fit_driver(cc_store *store, const char *run_id, const char *request_text, const cc_series *s,
-                            const char *spec_path, cc_error *err) {
+                               const char *spec_path, cc_error *err) {
   cc_model_request request;
   cc_model *m = NULL;
   cc_status st = cc_model_request_parse(request_text, &request, err);
@@ -86,7 +86,8 @@ cc_status cc_demand_fit_driver(cc_store *store, const char *run_id, const char *
   return st;
 }
 
-cc_demand_record *cc_demand_new_record(const cc_demand_spec *spec, const char *type, const char *geography, size_t parts) {
+cc_demand_record *cc_demand_new_record(const cc_demand_spec *spec, const char *type, const char *geography,
+                                       size_t parts) {
   cc_demand_record *r = cc_demand_record_alloc(parts);
   if (!r) return NULL;
   snprintf(r->type, sizeof r->type, "%s", type);
@@ -144,9 +145,9 @@ static void fill_matrix(const stockflow_series *s, size_t k, size_t which, cc_pe
 
 /* The evidence is the person-months at risk in each state over the T months
  * estimated on (the stocks at the start of each month). */
-cc_status cc_demand_shrink_council(const cc_demand_spec *spec, const cc_demand_shrink_context *shrink, const char *geography,
-                                cc_multistate *m, const double *stocks, size_t T, unsigned long seed, double *weights,
-                                cc_error *err) {
+cc_status cc_demand_shrink_council(const cc_demand_spec *spec, const cc_demand_shrink_context *shrink,
+                                   const char *geography, cc_multistate *m, const double *stocks, size_t T,
+                                   unsigned long seed, double *weights, cc_error *err) {
   size_t k = m->k;
   const char (*sn)[CC_GEOGRAPHY_MAX] = cc_neighbours_of(shrink->neighbours, geography);
   if (!sn)
@@ -226,7 +227,8 @@ static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_dem
       snprintf(reason, sizeof reason, "%s", err->message);
       st = cc_error_set(err, CC_EINPUT, spec->path, 0, "states", "%s: %s", geography, reason);
     }
-    if (!st && shrink) st = cc_demand_shrink_council(spec, shrink, geography, m, stocks, T, options.seed, r->shrink_weight, err);
+    if (!st && shrink)
+      st = cc_demand_shrink_council(spec, shrink, geography, m, stocks, T, options.seed, r->shrink_weight, err);
     for (size_t i = 0; !st && i < k; i++) {
       r->values[i] = stocks[T * k + i];
       snprintf(r->part_names[i], CC_STATE_NAME_MAX, "%s", spec->states[i].name);
@@ -486,9 +488,9 @@ static cc_status led_entries(cc_store *store, const char *model_run, const char 
   return st;
 }
 
-static cc_status forecast_stockflow(cc_store *store, const char *model_run, const char *forecast_run, const cc_demand_record *r,
-                                    const cc_demand_forecast_plan *plan, cc_demand_emit_fn emit, void *emit_context,
-                                    size_t *written, cc_error *err) {
+static cc_status forecast_stockflow(cc_store *store, const char *model_run, const char *forecast_run,
+                                    const cc_demand_record *r, const cc_demand_forecast_plan *plan,
+                                    cc_demand_emit_fn emit, void *emit_context, size_t *written, cc_error *err) {
   size_t k = r->n_parts, H, n_entry = SIZE_MAX;
   if (!cc_period_horizon(plan->horizon, CC_FREQ_MONTH, &H))
     return cc_error_set(err, CC_EUSAGE, NULL, 0, "horizon", "'%s' is not a horizon", plan->horizon);

@@ -37,8 +37,8 @@ static cc_status at_indicator(const cc_demand_spec *spec, const cc_demand_state 
 }
 
 /* Keep the indicator's values of the lag months up to r->last in r->indicator_recent. */
-static cc_status keep_recent(const cc_demand_spec *spec, const cc_demand_state *state, size_t part, const cc_series *indicator,
-                             cc_demand_record *r, cc_error *err) {
+static cc_status keep_recent(const cc_demand_spec *spec, const cc_demand_state *state, size_t part,
+                             const cc_series *indicator, cc_demand_record *r, cc_error *err) {
   if (!r->indicator_recent) {
     if (!(r->indicator_recent = malloc(r->n_parts * CC_DEMAND_MAX_LAG * sizeof *r->indicator_recent)))
       return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -73,11 +73,13 @@ static cc_status fit_regression(cc_store *store, const char *run_id, const cc_de
   const char *names[1] = {indicator->id};
   cc_status st = cc_model_request_parse(spec->entry_model, &request, err);
   if (!st)
-    st = cc_model_fit_request_xreg(&request, entries->values, entries->n, cc_freq_per_year(entries->freq), 1, lagged, names,
-                                   &m, err);
+    st = cc_model_fit_request_xreg(&request, entries->values, entries->n, cc_freq_per_year(entries->freq), 1, lagged,
+                                   names, &m, err);
   free(lagged);
   if (st) return at_indicator(spec, state, st, err);
-  cc_model_context context = {.kind = entries->kind, .freq = entries->freq, .next = cc_period_add(r->last, 1),
+  cc_model_context context = {.kind = entries->kind,
+                              .freq = entries->freq,
+                              .next = cc_period_add(r->last, 1),
                               .ljung_box_p = cc_model_residual_check(m)};
   snprintf(context.series_id, sizeof context.series_id, "%s", entries->id);
   char key[CC_MEASURE_MAX + CC_GEOGRAPHY_MAX + 2];
@@ -100,7 +102,8 @@ cc_status cc_demand_fit_entries(cc_store *store, const char *run_id, const cc_de
   if (!st) st = cc_demand_require_freq(spec, &state->indicator, indicator, CC_FREQ_MONTH, err);
   if (!st && cc_demand_last_period(indicator).index < r->last.index)
     st = cc_error_set(err, CC_EINPUT, spec->path, state->indicator.line, state->indicator.key,
-                      "'%s' ends in %s but the entries in %s: the indicator must reach the entries' last month", indicator->id,
+                      "'%s' ends in %s but the entries in %s: the indicator must reach the entries' last month",
+                      indicator->id,
                       cc_period_format(cc_demand_last_period(indicator), text_indicator, sizeof text_indicator),
                       cc_period_format(r->last, text_last, sizeof text_last));
   if (!st && state->indicator_future.text[0]) { /* a scenario's future: checked now, read when projecting */
@@ -115,8 +118,10 @@ cc_status cc_demand_fit_entries(cc_store *store, const char *run_id, const cc_de
   for (size_t j = 0; !st && j < part; j++)
     fitted_already |= strcmp(spec->states[j].indicator.text, state->indicator.text) == 0;
   if (!st && !fitted_already) {
-    indicator->n = (size_t)cc_period_diff(indicator->start, r->last) + 1; /* its forecast starts where the entries' does */
-    st = at_indicator(spec, state, cc_demand_fit_driver(store, run_id, spec->entry_model, indicator, spec->path, err), err);
+    indicator->n =
+        (size_t)cc_period_diff(indicator->start, r->last) + 1; /* its forecast starts where the entries' does */
+    st = at_indicator(spec, state, cc_demand_fit_driver(store, run_id, spec->entry_model, indicator, spec->path, err),
+                      err);
   }
   if (!st) snprintf(r->driver_ids[part], CC_SERIES_ID_MAX, "%s", entries->id);
   cc_series_free(indicator);
@@ -128,8 +133,8 @@ static size_t future_months(const cc_demand_state *state, size_t h) {
   return h > (size_t)state->indicator_lag ? h - (size_t)state->indicator_lag : 0;
 }
 
-cc_status cc_demand_indicator_future(cc_store *store, const cc_demand_record *r, const cc_demand_spec *spec, size_t part,
-                                     size_t h, size_t n_paths, cc_forecast **out, cc_error *err) {
+cc_status cc_demand_indicator_future(cc_store *store, const cc_demand_record *r, const cc_demand_spec *spec,
+                                     size_t part, size_t h, size_t n_paths, cc_forecast **out, cc_error *err) {
   const cc_demand_state *state = &spec->states[part];
   const cc_demand_template *t = &state->indicator_future;
   cc_series *future = NULL;
@@ -143,8 +148,9 @@ cc_status cc_demand_indicator_future(cc_store *store, const cc_demand_record *r,
     double value = cc_demand_value_at(future, month);
     char text[CC_PERIOD_TEXT_MAX];
     if (isnan(value))
-      st = cc_error_set(err, CC_EINPUT, spec->path, t->line, t->key, "'%s' has no value in %s, which the projection needs",
-                        future->id, cc_period_format(month, text, sizeof text));
+      st = cc_error_set(err, CC_EINPUT, spec->path, t->line, t->key,
+                        "'%s' has no value in %s, which the projection needs", future->id,
+                        cc_period_format(month, text, sizeof text));
     for (size_t q = 0; !st && q < n_paths; q++) f->paths[q * h + s] = value;
   }
   cc_series_free(future);
@@ -156,16 +162,17 @@ cc_status cc_demand_indicator_future(cc_store *store, const cc_demand_record *r,
   return CC_OK;
 }
 
-cc_status cc_demand_entry_paths(cc_store *store, const char *model_run, const cc_demand_record *r, const cc_demand_spec *spec,
-                                size_t part, const cc_forecast *driver, size_t h, size_t n_paths, unsigned long seed,
-                                double *paths, char *model_spec, cc_error *err) {
+cc_status cc_demand_entry_paths(cc_store *store, const char *model_run, const cc_demand_record *r,
+                                const cc_demand_spec *spec, size_t part, const cc_forecast *driver, size_t h,
+                                size_t n_paths, unsigned long seed, double *paths, char *model_spec, cc_error *err) {
   const cc_demand_state *state = &spec->states[part];
   size_t lag = (size_t)state->indicator_lag;
   char key[CC_MEASURE_MAX + CC_GEOGRAPHY_MAX + 2];
   record_key(r->name, r->geography, key, sizeof key);
   if (lag > 0 && (!r->indicator_recent || r->n_recent < lag))
     return cc_error_set(err, CC_EINPUT, r->spec_path, state->indicator.line, state->indicator.key,
-                        "the stored model of %s lacks the indicator's last %zu values (fit it again)", r->geography, lag);
+                        "the stored model of %s lacks the indicator's last %zu values (fit it again)", r->geography,
+                        lag);
   cc_model *m = NULL;
   cc_model_context context;
   cc_status st = cc_store_demand_model_read(store, model_run, key, state->name, &m, &context, err);
@@ -184,7 +191,8 @@ cc_status cc_demand_entry_paths(cc_store *store, const char *model_run, const cc
     options.seed = cc_multistate_path_seed(seed, q);
     cc_forecast *f = NULL;
     st = cc_forecast_compute(m, h, no_levels, 0, &options, &f, err);
-    for (size_t s = 0; !st && s < h; s++) paths[q * h + s] = f->paths[s] > 0 ? f->paths[s] : 0; /* counts: never below zero */
+    for (size_t s = 0; !st && s < h; s++)
+      paths[q * h + s] = f->paths[s] > 0 ? f->paths[s] : 0; /* counts: never below zero */
     cc_forecast_free(f);
   }
   free(future);

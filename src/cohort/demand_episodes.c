@@ -41,7 +41,8 @@ static cc_status count_window(const cc_demand_spec *spec, const char *geography,
   for (size_t i = 1; i < d->n; i++)
     if (d->episodes[i].start < earliest) earliest = d->episodes[i].start;
   *first = spec->has_from ? spec->from : month_of(earliest, &whole);
-  if (spec->episodes.has_to) *last = spec->episodes.to;
+  if (spec->episodes.has_to)
+    *last = spec->episodes.to;
   else {
     *last = month_of(cc_ssda903_last_day(d), &whole);
     if (!whole) *last = cc_period_add(*last, -1);
@@ -50,7 +51,8 @@ static cc_status count_window(const cc_demand_spec *spec, const char *geography,
   if (cc_period_diff(*first, *last) < CC_DEMAND_MIN_MONTHS)
     return cc_error_set(err, CC_EINPUT, spec->path, spec->episodes.line, "episodes",
                         "%s: month ends from %s to %s are too few to count moves over; %d are needed", geography,
-                        cc_period_format(*first, a, sizeof a), cc_period_format(*last, b, sizeof b), CC_DEMAND_MIN_MONTHS + 1);
+                        cc_period_format(*first, a, sizeof a), cc_period_format(*last, b, sizeof b),
+                        CC_DEMAND_MIN_MONTHS + 1);
   return CC_OK;
 }
 
@@ -58,9 +60,11 @@ static cc_status count_window(const cc_demand_spec *spec, const char *geography,
 static cc_status read_council(const cc_demand_spec *spec, size_t g, cc_ssda903 **out, cc_error *err) {
   const cc_demand_episodes *e = &spec->episodes;
   if (!cc_file_exists(e->file))
-    return cc_error_set(err, CC_EINPUT, spec->path, e->file_line, "episodes.file", "there is no episodes file %s", e->file);
+    return cc_error_set(err, CC_EINPUT, spec->path, e->file_line, "episodes.file", "there is no episodes file %s",
+                        e->file);
   if (!cc_file_exists(e->header))
-    return cc_error_set(err, CC_EINPUT, spec->path, e->header_line, "episodes.header", "there is no header file %s", e->header);
+    return cc_error_set(err, CC_EINPUT, spec->path, e->header_line, "episodes.header", "there is no header file %s",
+                        e->header);
   cc_status st = cc_ssda903_read(e->file, e->header, e->councils[g], out, err);
   if (!st && (*out)->n == 0) {
     st = cc_error_set(err, CC_EINPUT, spec->path, e->councils_line, "episodes.councils",
@@ -73,8 +77,8 @@ static cc_status read_council(const cc_demand_spec *spec, size_t g, cc_ssda903 *
 }
 
 /* The probabilities from the counts, after checking each counted move is one the file allows. */
-static cc_status counted_rates(const cc_demand_spec *spec, const char *geography, const double *counts, unsigned long seed,
-                               cc_multistate *m, cc_error *err) {
+static cc_status counted_rates(const cc_demand_spec *spec, const char *geography, const double *counts,
+                               unsigned long seed, cc_multistate *m, cc_error *err) {
   size_t k = m->k;
   for (size_t i = 0; i < k; i++) {
     const cc_demand_state *state = &spec->states[i];
@@ -89,8 +93,8 @@ static cc_status counted_rates(const cc_demand_spec *spec, const char *geography
     }
     if (total <= 0)
       return cc_error_set(err, CC_EINPUT, spec->path, state->ssda903_line, "episodes.states",
-                          "%s: no child is in state %s at any month end counted: its rates cannot be counted", geography,
-                          state->name);
+                          "%s: no child is in state %s at any month end counted: its rates cannot be counted",
+                          geography, state->name);
   }
   return cc_multistate_from_counts(m, counts, spec->bootstrap, seed, err);
 }
@@ -145,7 +149,8 @@ cc_status cc_demand_fit_episodes(cc_store *store, const char *run_id, const cc_d
     memcpy(m->allowed, spec->allowed, k * (k + 1));
     st = counted_rates(spec, geography, counts, council_seed, m, err);
   }
-  if (!st && shrink) st = cc_demand_shrink_council(spec, shrink, geography, m, stocks, months - 1, council_seed, r->shrink_weight, err);
+  if (!st && shrink)
+    st = cc_demand_shrink_council(spec, shrink, geography, m, stocks, months - 1, council_seed, r->shrink_weight, err);
   for (size_t i = 0; !st && i < k; i++) {
     r->values[i] = stocks[(months - 1) * k + i];
     snprintf(r->part_names[i], CC_STATE_NAME_MAX, "%s", spec->states[i].name);
