@@ -17,6 +17,16 @@
  * turn). The outputs are ordinary forecasts with sample paths, so the
  * scenario engine reads them as it reads any forecast.
  *
+ * A stock-and-flow state whose entries follow a leading indicator
+ * (demandspec.h: indicator, indicator_lag) has its entries fitted as a
+ * regression with ARIMA errors on the lagged indicator, kept under the
+ * demand record (cc_store_demand_model_write), and the indicator's own
+ * model as its driver; the projection turns each of the indicator's forecast
+ * paths into an entry path (never negative). A model file with episodes:
+ * is counted from SSDA903 episodes instead of the store's aggregates: the
+ * probabilities are the counted moves' shares with Dirichlet draws, the
+ * stocks and entries the counted month ends.
+ *
  * Population is mid-year (yearly); it is interpolated linearly to months
  * between mid-years (June) and averaged over the months of each period of
  * the demand series, the history's estimates first and the projection after

@@ -32,6 +32,34 @@
  *     rates: ../data/neighbours/dfe_exit_rates.csv
  *     states: {home_care: home_care}  # model state: its state in the rates file
  *
+ *   # stockflow, optional: a state's entries may follow a leading indicator
+ *   # (a monthly series of the store), `indicator_lag` months later (0 to
+ *   # CC_DEMAND_MAX_LAG, default 0); the entries are then fitted by
+ *   # regression with ARIMA errors on the lagged indicator, and projected on
+ *   # the indicator's own forecast sample paths (demand.h):
+ *   #   residential:
+ *   #     stock: ...
+ *   #     entries: asc_residential_admissions/{geography}/65+
+ *   #     indicator: nhs_emergency_admissions/{geography}/65+
+ *   #     indicator_lag: 1
+ *   #     indicator_future: nhs_emergency_admissions_low/{geography}/65+  # optional: a
+ *   #       scenario's values of the indicator over the horizon, used in place of its forecast
+ *
+ *   # stockflow, optional: stocks, entries and the moves between states
+ *   # counted from SSDA903 episodes of care (ssda903.h) instead of the
+ *   # store; the states' stock and entries templates then name the series
+ *   # the counts and forecasts are given, and the probabilities are the
+ *   # counted moves' shares (multistate.h, cc_multistate_from_counts).
+ *   episodes:
+ *     file: ../data/ssda903/episodes.csv
+ *     header: ../data/ssda903/header.csv
+ *     councils: {E09000028: Southwark}  # every geography: its value of the LA column
+ *     to: 2022-03                       # last month end counted (default: the last before the latest date)
+ *     states:                           # every model state: the SSDA903 states it gathers, each a
+ *       foster: [foster, residential]   #   placement (foster, residential, other), an age bracket
+ *       older_other: [16-18 other]      #   (0-1, 1-5, 5-10, 10-16, 16-18) or both ("16-18 other");
+ *       other: [0-1 other, 1-5 other, 5-10 other, 10-16 other]  # each SSDA903 state in exactly one
+ *
  *   # cohort: demand and population per band
  *   bands: [65-74, 75-84, 85+]
  *   demand: asc_residential_clients/{geography}/{band}
@@ -55,7 +83,9 @@
  * lacks is read from the series as ingested (demand.h).
  *
  * Loading checks the file on its own (unknown keys, missing keys, unknown
- * type, states named twice, a move naming an unknown state, bad templates),
+ * type, states named twice, a move naming an unknown state, bad templates,
+ * an indicator without entries, a state or SSDA903 state not mapped, a
+ * geography without its council),
  * naming the file, line and key; the series themselves are checked against
  * the store when the model is fitted (demand.h), again naming the key. */
 #ifndef CARECAST_DEMANDSPEC_H
@@ -76,7 +106,8 @@
 #define CC_DEMAND_MAX_VARIANTS 4     /* population variants besides the principal */
 #define CC_DEMAND_REQUEST_MAX 64     /* a model request ("auto", "ets:AAN") with NUL */
 #define CC_DEMAND_BOOTSTRAP_MAX 10000
-#define CC_DEMAND_PATH_MAX 1024      /* a file a model file names (shrink:), resolved, with NUL */
+#define CC_DEMAND_PATH_MAX 1024      /* a file a model file names (shrink:, episodes:), resolved, with NUL */
+#define CC_DEMAND_MAX_LAG 24         /* months an entry flow may follow its leading indicator by */
 
 typedef enum cc_demand_type {
   CC_DEMAND_COHORT = 0,    /* population x rate per age band */
@@ -94,6 +125,11 @@ typedef struct cc_demand_state {
   char name[CC_STATE_NAME_MAX];
   cc_demand_template stock, entries, starts, ends;
   char shrink_rate[CC_STATE_NAME_MAX];         /* the exit-rate state it is shrunk with (shrink.states), "" for none */
+  cc_demand_template indicator;                /* leading indicator of the entries ("" text when none) */
+  cc_demand_template indicator_future;         /* a scenario's future of the indicator, in place of its forecast ("" when none) */
+  int indicator_lag;                           /* months the entries follow the indicator by (0..CC_DEMAND_MAX_LAG) */
+  unsigned ssda903_states;                     /* episodes: bit s set when SSDA903 state s (ssda903.h) counts as this state */
+  long ssda903_line;                           /* line of its entry under episodes.states */
 } cc_demand_state;
 
 /* shrink: a stock-and-flow model's exit probabilities pulled towards the
@@ -105,6 +141,20 @@ typedef struct cc_demand_shrink {
   char rates[CC_DEMAND_PATH_MAX];              /* every council's exit rates (cc_exit_rates_load) */
   long line;                                   /* line where shrink's mapping starts in the model file */
 } cc_demand_shrink;
+
+/* episodes: a stock-and-flow model counted from SSDA903 episodes of care
+ * (ssda903.h) instead of the store's aggregates. Paths are resolved against
+ * the model file's folder. */
+typedef struct cc_demand_episodes {
+  char file[CC_DEMAND_PATH_MAX];               /* the episodes file */
+  char header[CC_DEMAND_PATH_MAX];             /* the header file (dates of birth) */
+  char (*councils)[CC_GEOGRAPHY_MAX];          /* n_geographies: each geography's value of the files' LA column */
+  long councils_line;                          /* line of episodes.councils */
+  int has_to;
+  cc_period to;                                /* the last month end counted, when has_to */
+  long file_line, header_line;                 /* lines of episodes.file and episodes.header */
+  long line;                                   /* line where episodes' mapping starts */
+} cc_demand_episodes;
 
 typedef struct cc_demand_spec {
   char *path;                                  /* the file, as given */
@@ -123,6 +173,8 @@ typedef struct cc_demand_spec {
   cc_period from;                              /* first month estimated on, when has_from */
   int has_shrink;                              /* 1 when the file has shrink: */
   cc_demand_shrink shrink;
+  int has_episodes;                            /* 1 when the file has episodes: */
+  cc_demand_episodes episodes;
   /* cohort */
   size_t n_bands;
   char (*bands)[CC_AGE_BAND_MAX];

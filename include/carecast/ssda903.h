@@ -106,4 +106,21 @@ CC_MUST_CHECK cc_status cc_ssda903_count(const cc_ssda903 *d, int first_year, in
 
 void cc_ssda903_counts_free(cc_ssda903_counts *c);
 
+/* The SSDA903 states text names, as a bit set (bit s: state s): a placement
+ * category ("foster", "residential", "other": every age bracket), an age
+ * bracket ("10-16": every category) or both ("10-16 foster"). 0 when text
+ * names none. */
+unsigned cc_ssda903_match(const char *text);
+
+/* The latest date (a start, or an end that is not open) of d's episodes, in
+ * days since 1970-01-01; 0 when d has none. */
+long cc_ssda903_last_day(const cc_ssda903 *d);
+
+/* Gather c's SSDA903 states into k model states, SSDA903 state s going to
+ * model state map[s] (0 <= map[s] < k): counts (k x (k + 1), column k
+ * ended; a move between SSDA903 states of the same model state is staying),
+ * stocks (c->months x k) and entries ((c->months - 1) x k). */
+void cc_ssda903_gather(const cc_ssda903_counts *c, const int map[CC_SSDA903_STATES], size_t k, double *counts,
+                       double *stocks, double *entries);
+
 #endif

@@ -305,6 +305,9 @@ typedef struct cc_demand_record {
   double *shrink_weight;                  /* n_parts: own weight n / (n + s) of each state shrunk towards the
                                              statistical neighbours (shrink.h), NaN where not shrunk (and in
                                              stores written before it was kept) */
+  size_t n_recent;                        /* indicator values kept per part (0 when no part has a leading indicator) */
+  double *indicator_recent;               /* n_parts x n_recent: the last n_recent values of each part's leading
+                                             indicator up to `last`, oldest first (NaN where none); NULL when n_recent is 0 */
 } cc_demand_record;
 
 /* Allocate a record of n_parts parts (names and ids empty, values and shrink weights NaN). NULL when out of memory. */
@@ -316,6 +319,17 @@ void cc_demand_record_free(cc_demand_record *r);
 /* Write r into model run run_id. */
 CC_MUST_CHECK cc_status cc_store_demand_write(cc_store *store, const char *run_id, const cc_demand_record *r,
                                               cc_error *err);
+
+/* Write model m under demand record `key` ("<name>/<geography>") of run
+ * run_id as the model of its part `part`: a model the demand model forecasts
+ * itself (an entry flow's regression on its leading indicator, demand.h), so
+ * kept out of the run's series. */
+CC_MUST_CHECK cc_status cc_store_demand_model_write(cc_store *store, const char *run_id, const char *key, const char *part,
+                                                    const cc_model *m, const cc_model_context *context, cc_error *err);
+
+/* Read it back (caller frees *out). CC_EINPUT when there is none. */
+CC_MUST_CHECK cc_status cc_store_demand_model_read(cc_store *store, const char *run_id, const char *key, const char *part,
+                                                   cc_model **out, cc_model_context *context, cc_error *err);
 
 /* The demand models of run run_id as "<name>/<geography>" keys, sorted (free with cc_store_free_names). */
 CC_MUST_CHECK cc_status cc_store_demand_list(cc_store *store, const char *run_id, char ***keys, size_t *n, cc_error *err);

@@ -313,9 +313,26 @@ static void print_csv_number(FILE *out, double value) {
   else fprintf(out, "%.10g", value);
 }
 
+/* A stock-and-flow state's entries regressed on a leading indicator: the
+ * model and the indicator's coefficient with its standard error. Nothing
+ * when the state has no such model. */
+static void print_entry_regression(cc_store *store, const char *run_id, const char *key, const char *part, FILE *out) {
+  cc_model *m = NULL;
+  cc_model_context context;
+  cc_error ignored;
+  if (cc_store_demand_model_read(store, run_id, key, part, &m, &context, &ignored) != CC_OK) return;
+  if (m->n_xreg) {
+    size_t at = m->n_params - m->n_xreg;
+    fprintf(out, ";entries(%s)=%s on %s: b=%.4g", part, m->spec, m->xreg_names[0], m->params[at]);
+    if (!isnan(m->std_errors[at])) fprintf(out, " (se %.2g)", m->std_errors[at]);
+  }
+  cc_model_free(m);
+}
+
 /* One row per demand model of the run: for a stock-and-flow model each
  * allowed move's monthly probability with its bootstrap standard error and
- * each state's mean stay in months; for a cohort model each band's rate
+ * each state's mean stay in months (and the regression of entries that
+ * follow a leading indicator); for a cohort model each band's rate
  * (constant) or the series its rate is forecast as. */
 static cc_status print_demand_models(cc_store *store, const char *run_id, FILE *out, cc_error *err) {
   char **keys = NULL;
@@ -340,6 +357,7 @@ static cc_status print_demand_models(cc_store *store, const char *run_id, FILE *
         if (!isnan(m->se[at])) fprintf(out, " (se %.2g)", m->se[at]);
       }
       if (!isnan(r->shrink_weight[a])) fprintf(out, ";shrink(%s)=own weight %.3g", r->part_names[a], r->shrink_weight[a]);
+      if (r->n_recent) print_entry_regression(store, run_id, keys[i], r->part_names[a], out);
     }
     fputs("\",,,\n", out);
     cc_demand_record_free(r);

@@ -11,9 +11,8 @@
 #include "carecast/cohort.h"
 #include "carecast/hash.h"
 #include "carecast/multistate.h"
-#include "carecast/neighbours.h"
 #include "carecast/select.h"
-#include "carecast/shrink.h"
+#include "demand_internal.h"
 
 #define MONTHS_PER_YEAR 12
 #define MID_YEAR_MONTH 5          /* June (0-based): ONS mid-year estimates are at 30 June */
@@ -32,10 +31,8 @@ int cc_demand_request(const char *text, const char **path) {
 
 /* ---- reading the series a model file names ------------------------------ */
 
-/* Read the series template t names for geography (and band) into *out; a
- * series not in the store is an error at the template's key. */
-static cc_status load_series(cc_store *store, const cc_demand_spec *spec, const cc_demand_template *t,
-                             const char *geography, const char *band, cc_series **out, cc_error *err) {
+cc_status cc_demand_load_series(cc_store *store, const cc_demand_spec *spec, const cc_demand_template *t,
+                                const char *geography, const char *band, cc_series **out, cc_error *err) {
   char id[CC_SERIES_ID_MAX];
   *out = NULL;
   cc_status st = cc_demand_series_id(spec, t, geography, band, id, sizeof id, err);
@@ -45,17 +42,16 @@ static cc_status load_series(cc_store *store, const cc_demand_spec *spec, const 
   return cc_store_model_series_read(store, id, out, err);
 }
 
-static cc_status require_freq(const cc_demand_spec *spec, const cc_demand_template *t, const cc_series *s, cc_freq freq,
-                              cc_error *err) {
+cc_status cc_demand_require_freq(const cc_demand_spec *spec, const cc_demand_template *t, const cc_series *s,
+                                 cc_freq freq, cc_error *err) {
   if (s->freq == freq) return CC_OK;
   return cc_error_set(err, CC_EINPUT, spec->path, t->line, t->key, "series '%s' is %s: the model needs %s figures", s->id,
                       cc_freq_name(s->freq), cc_freq_name(freq));
 }
 
-static cc_period last_period(const cc_series *s) { return cc_period_add(s->start, (int32_t)s->n - 1); }
+cc_period cc_demand_last_period(const cc_series *s) { return cc_period_add(s->start, (int32_t)s->n - 1); }
 
-/* The value of s in period p (NaN outside the series or where missing). */
-static double value_at(const cc_series *s, cc_period p) {
+double cc_demand_value_at(const cc_series *s, cc_period p) {
   int32_t i = cc_period_diff(s->start, p);
   return i < 0 || (size_t)i >= s->n ? NAN : s->values[i];
 }
@@ -73,9 +69,8 @@ static cc_series *new_series_like(const cc_series *model, const char *measure, c
   return s;
 }
 
-/* Fit request to series s and store it in run_id as the model of s. */
-static cc_status fit_driver(cc_store *store, const char *run_id, const char *request_text, const cc_series *s,
-                            const char *spec_path, cc_error *err) {
+cc_status cc_demand_fit_driver(cc_store *store, const char *run_id, const char *request_text, const cc_series *s,
+                               const char *spec_path, cc_error *err) {
   cc_model_request request;
   cc_model *m = NULL;
   cc_status st = cc_model_request_parse(request_text, &request, err);
@@ -91,7 +86,8 @@ static cc_status fit_driver(cc_store *store, const char *run_id, const char *req
   return st;
 }
 
-static cc_demand_record *new_record(const cc_demand_spec *spec, const char *type, const char *geography, size_t parts) {
+cc_demand_record *cc_demand_new_record(const cc_demand_spec *spec, const char *type, const char *geography,
+                                       size_t parts) {
   cc_demand_record *r = cc_demand_record_alloc(parts);
   if (!r) return NULL;
   snprintf(r->type, sizeof r->type, "%s", type);
@@ -129,8 +125,8 @@ static cc_status load_stockflow(cc_store *store, const cc_demand_spec *spec, con
     cc_series **slot[4] = {&s[i].stock, &s[i].entries, &s[i].starts, &s[i].ends};
     for (int f = 0; f < 4; f++) {
       if (!t[f]->text[0]) continue;
-      cc_status st = load_series(store, spec, t[f], geography, NULL, slot[f], err);
-      if (!st) st = require_freq(spec, t[f], *slot[f], CC_FREQ_MONTH, err);
+      cc_status st = cc_demand_load_series(store, spec, t[f], geography, NULL, slot[f], err);
+      if (!st) st = cc_demand_require_freq(spec, t[f], *slot[f], CC_FREQ_MONTH, err);
       if (st) return st;
     }
   }
@@ -143,22 +139,15 @@ static void fill_matrix(const stockflow_series *s, size_t k, size_t which, cc_pe
   for (size_t r = 0; r < rows; r++)
     for (size_t i = 0; i < k; i++) {
       const cc_series *series = which == 0 ? s[i].stock : which == 1 ? s[i].entries : which == 2 ? s[i].starts : s[i].ends;
-      out[r * k + i] = series ? value_at(series, cc_period_add(first, (int32_t)r + offset)) : absent;
+      out[r * k + i] = series ? cc_demand_value_at(series, cc_period_add(first, (int32_t)r + offset)) : absent;
     }
 }
 
-/* What shrinking a model file's councils needs (shrink:), read once per fit. */
-typedef struct shrink_context {
-  cc_neighbours *neighbours;
-  cc_exit_rates *rates;
-} shrink_context;
-
-/* Shrink council `geography`'s exits towards its neighbours' (shrink.h),
- * its evidence being the person-months at risk in each state over the T
- * months estimated on (the stocks at the start of each month). */
-static cc_status shrink_council(const cc_demand_spec *spec, const shrink_context *shrink, const char *geography,
-                                cc_multistate *m, const double *stocks, size_t T, unsigned long seed, double *weights,
-                                cc_error *err) {
+/* The evidence is the person-months at risk in each state over the T months
+ * estimated on (the stocks at the start of each month). */
+cc_status cc_demand_shrink_council(const cc_demand_spec *spec, const cc_demand_shrink_context *shrink,
+                                   const char *geography, cc_multistate *m, const double *stocks, size_t T,
+                                   unsigned long seed, double *weights, cc_error *err) {
   size_t k = m->k;
   const char (*sn)[CC_GEOGRAPHY_MAX] = cc_neighbours_of(shrink->neighbours, geography);
   if (!sn)
@@ -187,7 +176,7 @@ static cc_status shrink_council(const cc_demand_spec *spec, const shrink_context
 }
 
 static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_demand_spec *spec, const char *geography,
-                               unsigned long seed, const shrink_context *shrink, cc_error *err) {
+                               unsigned long seed, const cc_demand_shrink_context *shrink, cc_error *err) {
   size_t k = spec->n_states;
   stockflow_series *s = calloc(k, sizeof *s);
   if (!s) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -199,7 +188,7 @@ static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_dem
     for (int f = 0; f < 4; f++) {
       if (!all[f]) continue;
       if (all[f]->start.index > first.index) first = all[f]->start;
-      if (last_period(all[f]).index < last.index) last = last_period(all[f]);
+      if (cc_demand_last_period(all[f]).index < last.index) last = cc_demand_last_period(all[f]);
     }
   }
   if (!st && spec->has_from && spec->from.index > first.index) first = spec->from;
@@ -212,7 +201,7 @@ static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_dem
   size_t T = st ? 0 : (size_t)months;
   double *buffer = st ? NULL : malloc(((T + 1) * k + 3 * T * k) * sizeof *buffer);
   cc_multistate *m = st ? NULL : cc_multistate_alloc(k);
-  cc_demand_record *r = st ? NULL : new_record(spec, "stockflow", geography, k);
+  cc_demand_record *r = st ? NULL : cc_demand_new_record(spec, "stockflow", geography, k);
   if (!st && (!buffer || !m || !r)) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!st) {
     double *stocks = buffer, *entries = stocks + (T + 1) * k, *starts = entries + T * k, *ends = starts + T * k;
@@ -238,7 +227,8 @@ static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_dem
       snprintf(reason, sizeof reason, "%s", err->message);
       st = cc_error_set(err, CC_EINPUT, spec->path, 0, "states", "%s: %s", geography, reason);
     }
-    if (!st && shrink) st = shrink_council(spec, shrink, geography, m, stocks, T, options.seed, r->shrink_weight, err);
+    if (!st && shrink)
+      st = cc_demand_shrink_council(spec, shrink, geography, m, stocks, T, options.seed, r->shrink_weight, err);
     for (size_t i = 0; !st && i < k; i++) {
       r->values[i] = stocks[T * k + i];
       snprintf(r->part_names[i], CC_STATE_NAME_MAX, "%s", spec->states[i].name);
@@ -250,15 +240,15 @@ static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_dem
   }
   for (size_t i = 0; !st && i < k; i++) {
     if (!s[i].entries) continue;
-    if (last_period(s[i].entries).index != last.index) {
+    if (cc_demand_last_period(s[i].entries).index != last.index) {
       char text_entries[CC_PERIOD_TEXT_MAX];
       st = cc_error_set(err, CC_EINPUT, spec->path, spec->states[i].entries.line, spec->states[i].entries.key,
                         "'%s' ends in %s but the stocks in %s: they must end in the same month", s[i].entries->id,
-                        cc_period_format(last_period(s[i].entries), text_entries, sizeof text_entries), text_last);
+                        cc_period_format(cc_demand_last_period(s[i].entries), text_entries, sizeof text_entries), text_last);
       break;
     }
-    snprintf(r->driver_ids[i], CC_SERIES_ID_MAX, "%s", s[i].entries->id);
-    st = fit_driver(store, run_id, spec->entry_model, s[i].entries, spec->path, err);
+    r->last = last;
+    st = cc_demand_fit_entries(store, run_id, spec, i, s[i].entries, r, err);
   }
   if (!st) {
     r->last = last;
@@ -295,7 +285,7 @@ static cc_status load_population_series(cc_store *store, const cc_demand_spec *s
   cc_status st = cc_demand_series_id(spec, t, geography, band, id, sizeof id, err);
   if (st) return st;
   if (!cc_store_model_series_exists(store, id) && cc_store_series_exists(store, id)) return cc_store_series_read(store, id, out, err);
-  return load_series(store, spec, t, geography, band, out, err);
+  return cc_demand_load_series(store, spec, t, geography, band, out, err);
 }
 
 static cc_status population_by_year(cc_store *store, const cc_demand_spec *spec, const cc_demand_template *history,
@@ -304,19 +294,19 @@ static cc_status population_by_year(cc_store *store, const cc_demand_spec *spec,
   cc_series *h = NULL, *p = NULL;
   memset(out, 0, sizeof *out);
   cc_status st = load_population_series(store, spec, history, geography, band, &h, err);
-  if (!st) st = require_freq(spec, history, h, CC_FREQ_YEAR, err);
+  if (!st) st = cc_demand_require_freq(spec, history, h, CC_FREQ_YEAR, err);
   if (!st) st = load_population_series(store, spec, projection, geography, band, &p, err);
-  if (!st) st = require_freq(spec, projection, p, CC_FREQ_YEAR, err);
+  if (!st) st = cc_demand_require_freq(spec, projection, p, CC_FREQ_YEAR, err);
   if (!st) {
     int32_t first = h->start.index < p->start.index ? h->start.index : p->start.index;
-    int32_t end = last_period(h).index > last_period(p).index ? last_period(h).index : last_period(p).index;
+    int32_t end = cc_demand_last_period(h).index > cc_demand_last_period(p).index ? cc_demand_last_period(h).index : cc_demand_last_period(p).index;
     out->first_year = first;
     out->years = (size_t)(end - first + 1);
     if (!(out->values = malloc(out->years * sizeof *out->values))) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
     for (size_t y = 0; !st && y < out->years; y++) {
       cc_period year = {CC_FREQ_YEAR, first + (int32_t)y};
-      double estimate = value_at(h, year);
-      out->values[y] = isnan(estimate) ? value_at(p, year) : estimate; /* estimates first, the projection after them */
+      double estimate = cc_demand_value_at(h, year);
+      out->values[y] = isnan(estimate) ? cc_demand_value_at(p, year) : estimate; /* estimates first, the projection after them */
     }
   }
   cc_series_free(h);
@@ -445,26 +435,26 @@ static double last_year_rate(const cc_series *rates) {
 static cc_status fit_cohort(cc_store *store, const char *run_id, const cc_demand_spec *spec, const char *geography,
                             cc_error *err) {
   size_t B = spec->n_bands;
-  cc_demand_record *r = new_record(spec, "cohort", geography, B);
+  cc_demand_record *r = cc_demand_new_record(spec, "cohort", geography, B);
   if (!r) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   population_years *pop = NULL;
   cc_status st = cohort_population(store, spec, &spec->projection, geography, &pop, err);
   int constant = strcmp(spec->rate_model, "constant") == 0;
   for (size_t b = 0; !st && b < B; b++) {
     cc_series *demand = NULL, *rates = NULL;
-    st = load_series(store, spec, &spec->demand, geography, spec->bands[b], &demand, err);
+    st = cc_demand_load_series(store, spec, &spec->demand, geography, spec->bands[b], &demand, err);
     if (!st) st = rate_series(spec, demand, &pop[b], &rates, err);
-    if (!st && b > 0 && (demand->freq != r->last.freq || last_period(demand).index != r->last.index))
+    if (!st && b > 0 && (demand->freq != r->last.freq || cc_demand_last_period(demand).index != r->last.index))
       st = cc_error_set(err, CC_EINPUT, spec->path, spec->demand.line, "demand",
                         "'%s' does not end in the same period as band %s", demand->id, spec->bands[0]);
     if (!st) {
-      r->last = last_period(demand);
+      r->last = cc_demand_last_period(demand);
       snprintf(r->part_names[b], CC_STATE_NAME_MAX, "%s", spec->bands[b]);
       snprintf(r->output_ids[b], CC_SERIES_ID_MAX, "%s", demand->id);
       if (constant) r->values[b] = last_year_rate(rates);
       else {
         snprintf(r->driver_ids[b], CC_SERIES_ID_MAX, "%s", rates->id);
-        st = fit_driver(store, run_id, spec->rate_model, rates, spec->path, err);
+        st = cc_demand_fit_driver(store, run_id, spec->rate_model, rates, spec->path, err);
       }
     }
     cc_series_free(demand);
@@ -479,16 +469,17 @@ static cc_status fit_cohort(cc_store *store, const char *run_id, const cc_demand
 cc_status cc_demand_fit(cc_store *store, const char *run_id, const cc_demand_spec *spec, unsigned long seed,
                         size_t *fitted, cc_error *err) {
   *fitted = 0;
-  shrink_context shrink = {0};
+  cc_demand_shrink_context shrink = {0};
   cc_status st = CC_OK;
   if (spec->type == CC_DEMAND_STOCKFLOW && spec->has_shrink) {
     st = cc_neighbours_load(spec->shrink.neighbours, spec->shrink.lookup, &shrink.neighbours, err);
     if (!st) st = cc_exit_rates_load(spec->shrink.rates, &shrink.rates, err);
   }
   for (size_t g = 0; !st && g < spec->n_geographies; g++) {
-    st = spec->type == CC_DEMAND_STOCKFLOW
-             ? fit_stockflow(store, run_id, spec, spec->geographies[g], seed, spec->has_shrink ? &shrink : NULL, err)
-             : fit_cohort(store, run_id, spec, spec->geographies[g], err);
+    const cc_demand_shrink_context *shrinking = spec->has_shrink ? &shrink : NULL;
+    if (spec->type == CC_DEMAND_COHORT) st = fit_cohort(store, run_id, spec, spec->geographies[g], err);
+    else if (spec->has_episodes) st = cc_demand_fit_episodes(store, run_id, spec, g, seed, shrinking, err);
+    else st = fit_stockflow(store, run_id, spec, spec->geographies[g], seed, shrinking, err);
     if (!st) (*fitted)++;
   }
   cc_neighbours_free(shrink.neighbours);
@@ -498,21 +489,30 @@ cc_status cc_demand_fit(cc_store *store, const char *run_id, const cc_demand_spe
 
 /* ---- forecasting --------------------------------------------------------- */
 
-/* The driver's stored forecast, checked to start right after `last` and to
- * reach h steps. */
-static cc_status read_driver(cc_store *store, const char *forecast_run, const cc_demand_record *r, size_t part, size_t h,
+/* The stored forecast of series id, checked to start right after `last` and
+ * to reach h steps. */
+static cc_status read_driver(cc_store *store, const char *forecast_run, const cc_demand_record *r, const char *id, size_t h,
                              cc_forecast **out, cc_error *err) {
   cc_period first;
-  cc_status st = cc_store_forecast_read(store, forecast_run, r->driver_ids[part], out, &first, err);
+  cc_status st = cc_store_forecast_read(store, forecast_run, id, out, &first, err);
   if (st) return st;
   if (first.index != cc_period_add(r->last, 1).index || (*out)->h < h || (*out)->n_paths == 0) {
     cc_forecast_free(*out);
     *out = NULL;
     return cc_error_set(err, CC_EINPUT, r->spec_path, 0, r->name,
-                        "the forecast of '%s' does not cover the %zu periods after the history (run %s)", r->driver_ids[part],
-                        h, forecast_run);
+                        "the forecast of '%s' does not cover the %zu periods after the history (run %s)", id, h, forecast_run);
   }
   return CC_OK;
+}
+
+/* Write forecast f of series id (fitted as model_spec) and emit it. */
+static cc_status store_and_emit(cc_store *store, const char *forecast_run, const cc_demand_record *r, const char *id,
+                                const cc_forecast *f, const char *model_spec, cc_demand_emit_fn emit, void *emit_context,
+                                cc_error *err) {
+  cc_period first = cc_period_add(r->last, 1);
+  cc_status st = cc_store_forecast_write(store, forecast_run, id, f, first, model_spec, err);
+  if (!st && emit) emit(emit_context, id, first, f, model_spec);
+  return st;
 }
 
 /* Summarise paths (n x h) of output `part` and write and emit them. */
@@ -523,27 +523,61 @@ static cc_status write_output(cc_store *store, const char *forecast_run, const c
   char spec[CC_MODEL_SPEC_MAX];
   snprintf(spec, sizeof spec, "%s(%.20s)", strcmp(r->type, "cohort") == 0 ? "Cohort" : "StockFlow", r->name);
   cc_status st = cc_forecast_from_paths(paths, n, h, plan->levels, plan->n_levels, plan->n_paths, &f, err);
-  cc_period first = cc_period_add(r->last, 1);
-  if (!st) st = cc_store_forecast_write(store, forecast_run, r->output_ids[part], f, first, spec, err);
-  if (!st && emit) emit(emit_context, r->output_ids[part], first, f, spec);
+  if (!st) st = store_and_emit(store, forecast_run, r, r->output_ids[part], f, spec, emit, emit_context, err);
   cc_forecast_free(f);
   return st;
 }
 
-static cc_status forecast_stockflow(cc_store *store, const char *forecast_run, const cc_demand_record *r,
-                                    const cc_demand_forecast_plan *plan, cc_demand_emit_fn emit, void *emit_context,
-                                    size_t *written, cc_error *err) {
+/* The entry forecast of state i, which follows a leading indicator: one
+ * path on each of the indicator's forecast paths in this run (or on the
+ * model file's future of it, indicator_future), written (and
+ * emitted) as the forecast of the entries, so that scenarios read it as any
+ * state's entries. *out (all paths kept) is the caller's. */
+static cc_status led_entries(cc_store *store, const char *model_run, const char *forecast_run, const cc_demand_record *r,
+                             const cc_demand_spec *spec, size_t i, size_t h, const cc_demand_forecast_plan *plan,
+                             cc_demand_emit_fn emit, void *emit_context, cc_forecast **out, cc_error *err) {
+  char id[CC_SERIES_ID_MAX], model_spec[CC_MODEL_SPEC_MAX], key[CC_MEASURE_MAX + CC_GEOGRAPHY_MAX + 2];
+  cc_forecast *indicator = NULL;
+  double *paths = NULL;
+  *out = NULL;
+  snprintf(key, sizeof key, "%s/%s", r->name, r->geography);
+  unsigned long seed = (unsigned long)(plan->seed ^ cc_fnv1a_text(key) ^ cc_fnv1a_text(spec->states[i].name));
+  cc_status st = cc_demand_series_id(spec, &spec->states[i].indicator, r->geography, NULL, id, sizeof id, err);
+  if (!st && spec->states[i].indicator_future.text[0]) /* a scenario's future in place of the forecast */
+    st = cc_demand_indicator_future(store, r, spec, i, h, plan->n_paths ? plan->n_paths : 1, &indicator, err);
+  else if (!st) st = read_driver(store, forecast_run, r, id, h, &indicator, err);
+  size_t n = st ? 0 : indicator->n_paths;
+  if (!st && !(paths = malloc(n * h * sizeof *paths))) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  if (!st) st = cc_demand_entry_paths(store, model_run, r, spec, i, indicator, h, n, seed, paths, model_spec, err);
+  if (!st) st = cc_forecast_from_paths(paths, n, h, plan->levels, plan->n_levels, n, out, err);
+  if (!st) st = store_and_emit(store, forecast_run, r, r->driver_ids[i], *out, model_spec, emit, emit_context, err);
+  free(paths);
+  cc_forecast_free(indicator);
+  return st;
+}
+
+static cc_status forecast_stockflow(cc_store *store, const char *model_run, const char *forecast_run,
+                                    const cc_demand_record *r, const cc_demand_forecast_plan *plan,
+                                    cc_demand_emit_fn emit, void *emit_context, size_t *written, cc_error *err) {
   size_t k = r->n_parts, H, n_entry = SIZE_MAX;
   if (!cc_period_horizon(plan->horizon, CC_FREQ_MONTH, &H))
     return cc_error_set(err, CC_EUSAGE, NULL, 0, "horizon", "'%s' is not a horizon", plan->horizon);
-  cc_forecast **drivers = calloc(k, sizeof *drivers);
-  if (!drivers) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  cc_status st = CC_OK;
+  cc_demand_spec *spec = NULL;
+  cc_status st = cc_demand_spec_parse(r->spec_text, strlen(r->spec_text), r->spec_path, &spec, err);
+  if (!st && spec->n_states != k)
+    st = cc_error_set(err, CC_EINPUT, r->spec_path, 0, "states", "the stored model of %s has %zu states, its file %zu",
+                      r->geography, k, spec->n_states);
+  cc_forecast **drivers = st ? NULL : calloc(k, sizeof *drivers);
+  if (!st && !drivers) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   for (size_t i = 0; !st && i < k; i++) {
     if (!r->driver_ids[i][0]) continue;
-    st = read_driver(store, forecast_run, r, i, H, &drivers[i], err);
+    int led = spec->states[i].indicator.text[0] != '\0';
+    st = led ? led_entries(store, model_run, forecast_run, r, spec, i, H, plan, emit, emit_context, &drivers[i], err)
+             : read_driver(store, forecast_run, r, r->driver_ids[i], H, &drivers[i], err);
+    if (!st && led) (*written)++;
     if (!st && drivers[i]->n_paths < n_entry) n_entry = drivers[i]->n_paths;
   }
+  cc_demand_spec_free(spec);
   if (n_entry == SIZE_MAX) n_entry = 1; /* no state has arrivals from outside */
   size_t n_paths = plan->n_paths ? plan->n_paths : 1;
   double *entries = st ? NULL : calloc(n_entry * H * k, sizeof *entries);
@@ -565,7 +599,7 @@ static cc_status forecast_stockflow(cc_store *store, const char *forecast_run, c
     st = write_output(store, forecast_run, r, i, column, n_paths, H, plan, emit, emit_context, err);
     if (!st) (*written)++;
   }
-  for (size_t i = 0; i < k; i++) cc_forecast_free(drivers[i]);
+  for (size_t i = 0; drivers && i < k; i++) cc_forecast_free(drivers[i]);
   free(drivers);
   free(entries);
   free(column);
@@ -588,7 +622,7 @@ static cc_status forecast_cohort(cc_store *store, const char *forecast_run, cons
   if (!st && !drivers) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   for (size_t b = 0; !st && b < B; b++) {
     if (!r->driver_ids[b][0]) continue;
-    st = read_driver(store, forecast_run, r, b, H, &drivers[b], err);
+    st = read_driver(store, forecast_run, r, r->driver_ids[b], H, &drivers[b], err);
     if (!st && drivers[b]->n_paths < n_rate) n_rate = drivers[b]->n_paths;
   }
   if (n_rate == SIZE_MAX) n_rate = 1; /* every rate held constant */
@@ -647,7 +681,7 @@ cc_status cc_demand_forecast(cc_store *store, const char *model_run, const char 
     cc_demand_record *r = NULL;
     st = cc_store_demand_read(store, model_run, keys[i], &r, err);
     if (!st)
-      st = strcmp(r->type, "stockflow") == 0 ? forecast_stockflow(store, forecast_run, r, plan, emit, emit_context, written, err)
+      st = strcmp(r->type, "stockflow") == 0 ? forecast_stockflow(store, model_run, forecast_run, r, plan, emit, emit_context, written, err)
                                              : forecast_cohort(store, forecast_run, r, plan, emit, emit_context, written, err);
     cc_demand_record_free(r);
   }

@@ -9,6 +9,7 @@
 #include "carecast/config.h"
 #include "carecast/file.h"
 #include "carecast/select.h"
+#include "carecast/ssda903.h"
 
 #define DEFAULT_BOOTSTRAP 200              /* replicates, as multistate.h's default */
 #define MODEL_FILE_MAX_BYTES ((size_t)1 << 20)
@@ -16,11 +17,12 @@
 #define SAMPLE_BAND "all"                  /* stands in for {band} */
 
 static const char *const stockflow_keys[] = {"type", "name", "description", "geographies", "states", "moves",
-                                             "entry_model", "bootstrap", "from", "shrink", NULL};
+                                             "entry_model", "bootstrap", "from", "shrink", "episodes", NULL};
 static const char *const shrink_keys[] = {"neighbours", "lookup", "rates", "states", NULL};
+static const char *const episodes_keys[] = {"file", "header", "councils", "to", "states", NULL};
 static const char *const cohort_keys[] = {"type", "name", "description", "geographies", "bands", "demand",
                                           "population", "projection", "variants", "rate_model", "population_bands", NULL};
-static const char *const state_keys[] = {"stock", "entries", "starts", "ends", NULL};
+static const char *const state_keys[] = {"stock", "entries", "starts", "ends", "indicator", "indicator_lag", "indicator_future", NULL};
 
 void cc_demand_spec_free(cc_demand_spec *s) {
   if (!s) return;
@@ -33,6 +35,7 @@ void cc_demand_spec_free(cc_demand_spec *s) {
   free(s->population_bands);
   free(s->band_ranges);
   free(s->population_ranges);
+  free(s->episodes.councils);
   free(s);
 }
 
@@ -112,6 +115,32 @@ static int state_index(const cc_demand_spec *s, const char *name) {
   return -1;
 }
 
+/* A state's leading indicator of its entries: indicator (a template) and indicator_lag (months). */
+static cc_status read_state_indicator(cc_config_node entry, const char *name, cc_demand_state *state, cc_error *err) {
+  char label[CC_ERROR_FIELD_MAX], lag_label[CC_ERROR_FIELD_MAX], future_label[CC_ERROR_FIELD_MAX];
+  snprintf(label, sizeof label, "states.%.24s.indicator", name);
+  snprintf(lag_label, sizeof lag_label, "states.%.24s.indicator_lag", name);
+  snprintf(future_label, sizeof future_label, "states.%.24s.indicator_future", name);
+  cc_status st = read_template(entry, "indicator", label, 0, 0, &state->indicator, err);
+  if (!st) st = read_template(entry, "indicator_future", future_label, 0, 0, &state->indicator_future, err);
+  if (!st && state->indicator_future.text[0] && !state->indicator.text[0])
+    return cc_config_fail(cc_config_get(entry, "indicator_future"), future_label, err, "a future needs an indicator");
+  const char *text;
+  if (!st) st = cc_config_optional_text(entry, "indicator_lag", &text, err);
+  if (st) return st;
+  if (state->indicator.text[0] && !state->entries.text[0])
+    return cc_config_fail(cc_config_get(entry, "indicator"), label, err, "state %s has no entries for its indicator to lead", name);
+  if (!text) return CC_OK;
+  cc_config_node node = cc_config_get(entry, "indicator_lag");
+  if (!state->indicator.text[0]) return cc_config_fail(node, lag_label, err, "a lag needs an indicator");
+  char *end;
+  long lag = strtol(text, &end, 10);
+  if (*end || end == text || lag < 0 || lag > CC_DEMAND_MAX_LAG)
+    return cc_config_fail(node, lag_label, err, "'%s' is not a whole number of months from 0 to %d", text, CC_DEMAND_MAX_LAG);
+  state->indicator_lag = (int)lag;
+  return CC_OK;
+}
+
 static cc_status read_states(cc_config_node root, cc_demand_spec *s, cc_error *err) {
   cc_config_node states = cc_config_get(root, "states");
   if (states.id == 0) return cc_config_fail(root, "states", err, "required field missing");
@@ -138,6 +167,7 @@ static cc_status read_states(cc_config_node root, cc_demand_spec *s, cc_error *e
     if (!st) st = read_template(entry, "entries", label[1], 0, 0, &state->entries, err);
     if (!st) st = read_template(entry, "starts", label[2], 0, 0, &state->starts, err);
     if (!st) st = read_template(entry, "ends", label[3], 0, 0, &state->ends, err);
+    if (!st) st = read_state_indicator(entry, name, state, err);
     if (st) return st;
     snprintf(state->name, sizeof state->name, "%s", name);
     s->n_states = i + 1;
@@ -161,12 +191,13 @@ static cc_status read_states(cc_config_node root, cc_demand_spec *s, cc_error *e
   return CC_OK;
 }
 
-/* A file named under key of mapping, resolved against the model file's folder into out. */
-static cc_status read_path(cc_config_node mapping, const char *key, const char *model_path, char *out, cc_error *err) {
+/* A file named under key of mapping `parent`, resolved against the model file's folder into out. */
+static cc_status read_path(cc_config_node mapping, const char *parent, const char *key, const char *model_path, char *out,
+                           cc_error *err) {
   const char *text;
   char label[CC_ERROR_FIELD_MAX];
-  snprintf(label, sizeof label, "shrink.%s", key);
-  cc_status st = cc_config_require_text(mapping, key, "shrink", &text, err);
+  snprintf(label, sizeof label, "%s.%s", parent, key);
+  cc_status st = cc_config_require_text(mapping, key, parent, &text, err);
   if (st) return st;
   const char *slash = strrchr(model_path, '/');
   int folder = text[0] != '/' && slash ? (int)(slash - model_path) + 1 : 0;
@@ -182,9 +213,9 @@ static cc_status read_shrink(cc_config_node root, cc_demand_spec *s, cc_error *e
   if (cc_config_node_type(shrink) != CC_CONFIG_MAPPING)
     return cc_config_fail(shrink, "shrink", err, "must be a mapping: neighbours, lookup, rates, states");
   cc_status st = cc_config_check_keys(shrink, shrink_keys, "shrink", err);
-  if (!st) st = read_path(shrink, "neighbours", s->path, s->shrink.neighbours, err);
-  if (!st) st = read_path(shrink, "lookup", s->path, s->shrink.lookup, err);
-  if (!st) st = read_path(shrink, "rates", s->path, s->shrink.rates, err);
+  if (!st) st = read_path(shrink, "shrink", "neighbours", s->path, s->shrink.neighbours, err);
+  if (!st) st = read_path(shrink, "shrink", "lookup", s->path, s->shrink.lookup, err);
+  if (!st) st = read_path(shrink, "shrink", "rates", s->path, s->shrink.rates, err);
   if (st) return st;
   cc_config_node states = cc_config_get(shrink, "states");
   if (states.id == 0) return cc_config_fail(shrink, "shrink.states", err, "required field missing");
@@ -203,10 +234,117 @@ static cc_status read_shrink(cc_config_node root, cc_demand_spec *s, cc_error *e
   return CC_OK;
 }
 
+/* episodes.councils: every geography's value of the LA column. */
+static cc_status read_councils(cc_config_node episodes, cc_demand_spec *s, cc_error *err) {
+  cc_config_node councils = cc_config_get(episodes, "councils");
+  if (councils.id == 0) return cc_config_fail(episodes, "episodes.councils", err, "required field missing");
+  if (cc_config_node_type(councils) != CC_CONFIG_MAPPING)
+    return cc_config_fail(councils, "episodes.councils", err, "must map each geography to its council's value of the LA column");
+  s->episodes.councils_line = cc_config_node_line(councils);
+  if (!(s->episodes.councils = calloc(s->n_geographies, sizeof *s->episodes.councils)))
+    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  for (size_t i = 0; i < cc_config_length(councils); i++) {
+    const char *geography = cc_config_key_at(councils, i), *la = cc_config_scalar(cc_config_value_at(councils, i));
+    size_t g = 0;
+    while (geography && g < s->n_geographies && strcmp(s->geographies[g], geography) != 0) g++;
+    if (!geography || g == s->n_geographies)
+      return cc_config_fail(cc_config_value_at(councils, i), "episodes.councils", err, "'%s' is not one of the geographies",
+                            geography ? geography : "");
+    if (!la || !*la || strlen(la) >= CC_GEOGRAPHY_MAX)
+      return cc_config_fail(cc_config_value_at(councils, i), "episodes.councils", err, "%s: give its value of the LA column", geography);
+    snprintf(s->episodes.councils[g], CC_GEOGRAPHY_MAX, "%s", la);
+  }
+  for (size_t g = 0; g < s->n_geographies; g++)
+    if (!s->episodes.councils[g][0])
+      return cc_config_fail(councils, "episodes.councils", err, "geography %s has no council: give its value of the LA column",
+                            s->geographies[g]);
+  return CC_OK;
+}
+
+/* episodes.states: every model state gathers SSDA903 states, each SSDA903 state in exactly one. */
+static cc_status read_episode_states(cc_config_node episodes, cc_demand_spec *s, cc_error *err) {
+  static const char *const key = "episodes.states";
+  cc_config_node states = cc_config_get(episodes, "states");
+  if (states.id == 0) return cc_config_fail(episodes, key, err, "required field missing");
+  if (cc_config_node_type(states) != CC_CONFIG_MAPPING)
+    return cc_config_fail(states, key, err, "must map each model state to the SSDA903 states it gathers");
+  unsigned seen = 0;
+  for (size_t i = 0; i < cc_config_length(states); i++) {
+    const char *name = cc_config_key_at(states, i);
+    cc_config_node list = cc_config_value_at(states, i);
+    int at = name ? state_index(s, name) : -1;
+    if (at < 0) return cc_config_fail(list, key, err, "'%s' is not one of the states", name ? name : "");
+    if (cc_config_node_type(list) != CC_CONFIG_SEQUENCE || cc_config_length(list) == 0)
+      return cc_config_fail(list, key, err, "%s: list the SSDA903 states it gathers, e.g. [foster] or [16-18 other]", name);
+    cc_demand_state *state = &s->states[at];
+    state->ssda903_line = cc_config_node_line(list);
+    for (size_t j = 0; j < cc_config_length(list); j++) {
+      const char *text = cc_config_scalar(cc_config_item(list, j));
+      unsigned mask = text ? cc_ssda903_match(text) : 0;
+      if (!mask)
+        return cc_config_fail(cc_config_item(list, j), key, err,
+                              "%s: '%s' is not an SSDA903 state (a placement foster, residential or other, an age bracket "
+                              "0-1, 1-5, 5-10, 10-16 or 16-18, or both)", name, text ? text : "");
+      if (mask & seen) {
+        char first[CC_STATE_NAME_MAX];
+        size_t s903 = 0;
+        while (!((mask & seen) >> s903 & 1u)) s903++;
+        cc_ssda903_state_name(s903, first, sizeof first);
+        return cc_config_fail(cc_config_item(list, j), key, err, "%s: SSDA903 state '%s' is gathered twice", name, first);
+      }
+      seen |= mask;
+      state->ssda903_states |= mask;
+    }
+  }
+  for (size_t i = 0; i < s->n_states; i++)
+    if (!s->states[i].ssda903_states)
+      return cc_config_fail(states, key, err, "state %s is not mapped to any SSDA903 state", s->states[i].name);
+  for (size_t s903 = 0; s903 < CC_SSDA903_STATES; s903++)
+    if (!(seen >> s903 & 1u)) {
+      char name[CC_STATE_NAME_MAX];
+      cc_ssda903_state_name(s903, name, sizeof name);
+      return cc_config_fail(states, key, err, "SSDA903 state '%s' is not mapped to any model state", name);
+    }
+  return CC_OK;
+}
+
+/* episodes: {file, header, councils, to, states}: the model counted from SSDA903 episodes. */
+static cc_status read_episodes(cc_config_node root, cc_demand_spec *s, cc_error *err) {
+  cc_config_node episodes = cc_config_get(root, "episodes");
+  if (episodes.id == 0) return CC_OK;
+  if (cc_config_node_type(episodes) != CC_CONFIG_MAPPING)
+    return cc_config_fail(episodes, "episodes", err, "must be a mapping: file, header, councils, states");
+  cc_status st = cc_config_check_keys(episodes, episodes_keys, "episodes", err);
+  if (!st) st = read_path(episodes, "episodes", "file", s->path, s->episodes.file, err);
+  if (!st) st = read_path(episodes, "episodes", "header", s->path, s->episodes.header, err);
+  if (!st) st = read_councils(episodes, s, err);
+  if (!st) st = read_episode_states(episodes, s, err);
+  const char *text;
+  if (!st) st = cc_config_optional_text(episodes, "to", &text, err);
+  if (st) return st;
+  if (text) {
+    cc_error inner;
+    if (cc_period_parse(text, &s->episodes.to, &inner) != CC_OK || s->episodes.to.freq != CC_FREQ_MONTH)
+      return cc_config_fail(cc_config_get(episodes, "to"), "episodes.to", err, "'%s' is not a month (YYYY-MM)", text);
+    s->episodes.has_to = 1;
+  }
+  for (size_t i = 0; i < s->n_states; i++) /* the episodes give every flow: aggregates would go unused */
+    for (const cc_demand_template *t = &s->states[i].starts; t <= &s->states[i].ends; t++)
+      if (t->text[0])
+        return cc_error_set(err, CC_EINPUT, s->path, t->line, t->key, "a model counted from episodes takes no %s series",
+                            t == &s->states[i].starts ? "starts" : "ends");
+  s->episodes.file_line = cc_config_node_line(cc_config_get(episodes, "file"));
+  s->episodes.header_line = cc_config_node_line(cc_config_get(episodes, "header"));
+  s->episodes.line = cc_config_node_line(episodes);
+  s->has_episodes = 1;
+  return CC_OK;
+}
+
 static cc_status read_stockflow(cc_config_node root, cc_demand_spec *s, cc_error *err) {
   cc_status st = cc_config_check_keys(root, stockflow_keys, NULL, err);
   if (!st) st = read_states(root, s, err);
   if (!st) st = read_shrink(root, s, err);
+  if (!st) st = read_episodes(root, s, err);
   if (!st) st = read_request(root, "entry_model", 0, s->entry_model, err);
   if (st) return st;
   s->bootstrap = DEFAULT_BOOTSTRAP;

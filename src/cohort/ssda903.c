@@ -340,3 +340,50 @@ cc_status cc_ssda903_count(const cc_ssda903 *d, int first_year, int first_month,
   *out = c;
   return CC_OK;
 }
+
+/* ---- gathering into a model's states ------------------------------------- */
+
+unsigned cc_ssda903_match(const char *text) {
+  char word[2][CC_PLACE_CODE_MAX * 2] = {"", ""};
+  char rest;
+  int words = sscanf(text, "%15s %15s %c", word[0], word[1], &rest);
+  if (words < 1 || words > 2) return 0;
+  int bracket = -1, placement = -1;
+  for (int w = 0; w < words; w++) {
+    int found = 0;
+    for (int b = 0; b < CC_AGE_BRACKETS && !found; b++)
+      if (strcmp(word[w], bracket_names[b]) == 0 && bracket < 0) bracket = b, found = 1;
+    for (int p = 0; p < CC_PLACEMENT_COUNT && !found; p++)
+      if (strcmp(word[w], placement_names[p]) == 0 && placement < 0) placement = p, found = 1;
+    if (!found) return 0;
+  }
+  unsigned mask = 0;
+  for (int b = 0; b < CC_AGE_BRACKETS; b++)
+    for (int p = 0; p < CC_PLACEMENT_COUNT; p++)
+      if ((bracket < 0 || bracket == b) && (placement < 0 || placement == p))
+        mask |= 1u << cc_ssda903_state(b, (cc_placement)p);
+  return mask;
+}
+
+long cc_ssda903_last_day(const cc_ssda903 *d) {
+  long last = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    if (d->episodes[i].start > last) last = d->episodes[i].start;
+    if (d->episodes[i].end != CC_SSDA903_OPEN && d->episodes[i].end > last) last = d->episodes[i].end;
+  }
+  return last;
+}
+
+void cc_ssda903_gather(const cc_ssda903_counts *c, const int map[CC_SSDA903_STATES], size_t k, double *counts,
+                       double *stocks, double *entries) {
+  const size_t S = CC_SSDA903_STATES;
+  memset(counts, 0, k * (k + 1) * sizeof *counts);
+  memset(stocks, 0, c->months * k * sizeof *stocks);
+  memset(entries, 0, (c->months - 1) * k * sizeof *entries);
+  for (size_t s = 0; s < S; s++) {
+    size_t to_model = (size_t)map[s];
+    for (size_t j = 0; j <= S; j++) counts[to_model * (k + 1) + (j == S ? k : (size_t)map[j])] += c->counts[s * (S + 1) + j];
+    for (size_t t = 0; t < c->months; t++) stocks[t * k + to_model] += c->stocks[t * S + s];
+    for (size_t t = 0; t + 1 < c->months; t++) entries[t * k + to_model] += c->entries[t * S + s];
+  }
+}

@@ -6,7 +6,9 @@
  * spec_path, last_period; datasets part_names, output_ids, driver_ids,
  * values, shrink_weight (NaN where a state was not shrunk; absent in stores
  * written before it existed, read as NaN); for a stock-and-flow model also allowed, p, se and draws
- * (draws x states x (states + 1)). The leading underscore keeps the group
+ * (draws x states x (states + 1)), and, when a state's entries follow a
+ * leading indicator, indicator_recent (states x kept values) and the
+ * entries' regression model in part_models/<state>. The leading underscore keeps the group
  * out of the run's series (series ids start with a letter).
  *
  * /scenarios/<run_id> holds a scenario's results: one dataset of text lines
@@ -20,6 +22,8 @@
 #include "store_internal.h"
 
 #define SHRINK_WEIGHT "shrink_weight" /* dataset of the own weights; absent in older stores */
+#define INDICATOR_RECENT "indicator_recent" /* dataset of the leading indicators' last values; absent when none */
+#define PART_MODELS "part_models"           /* group of the models a demand model forecasts itself, by part */
 
 cc_demand_record *cc_demand_record_alloc(size_t n_parts) {
   cc_demand_record *r = calloc(1, sizeof *r);
@@ -47,6 +51,7 @@ void cc_demand_record_free(cc_demand_record *r) {
   free(r->driver_ids);
   free(r->values);
   free(r->shrink_weight);
+  free(r->indicator_recent);
   cc_multistate_free(r->transitions);
   free(r);
 }
@@ -101,6 +106,8 @@ cc_status cc_store_demand_write(cc_store *store, const char *run_id, const cc_de
   if (!st) st = put_texts(group, "driver_ids", CC_SERIES_ID_MAX, n, r->driver_ids, err);
   if (!st) st = cc_h5_dataset_put(group, "values", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, r->values, err);
   if (!st) st = cc_h5_dataset_put(group, SHRINK_WEIGHT, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, r->shrink_weight, err);
+  if (!st && r->n_recent)
+    st = cc_h5_dataset_put(group, INDICATOR_RECENT, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n * r->n_recent, r->indicator_recent, err);
   const cc_multistate *m = r->transitions;
   if (!st && m) {
     size_t cells = m->k * (m->k + 1);
@@ -139,6 +146,43 @@ static cc_status read_transitions(hid_t group, cc_demand_record *r, cc_error *er
   return st;
 }
 
+static cc_status read_recent(hid_t group, cc_demand_record *r, cc_error *err) {
+  size_t stored = 0;
+  cc_status st = cc_h5_dataset_length(group, INDICATOR_RECENT, &stored, err);
+  if (!st && stored % r->n_parts != 0)
+    st = cc_error_set(err, CC_EINPUT, NULL, 0, INDICATOR_RECENT, "stored indicator values do not fit %zu parts", r->n_parts);
+  if (st || stored == 0) return st;
+  if (!(r->indicator_recent = malloc(stored * sizeof *r->indicator_recent)))
+    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  r->n_recent = stored / r->n_parts;
+  return cc_h5_dataset_get(group, INDICATOR_RECENT, H5T_NATIVE_DOUBLE, r->indicator_recent, err);
+}
+
+/* The path of part `part`'s model under demand record key of run run_id; 0 when too long. */
+static int part_model_path(const char *run_id, const char *key, const char *part, char *buf, size_t len) {
+  char record[CC_RUN_ID_MAX + CC_MEASURE_MAX + CC_GEOGRAPHY_MAX + 64];
+  demand_path(run_id, key, record, sizeof record);
+  return (size_t)snprintf(buf, len, "%s/%s/%s", record, PART_MODELS, part) < len;
+}
+
+cc_status cc_store_demand_model_write(cc_store *store, const char *run_id, const char *key, const char *part,
+                                      const cc_model *m, const cc_model_context *context, cc_error *err) {
+  char path[CC_RUN_ID_MAX + CC_MEASURE_MAX + CC_GEOGRAPHY_MAX + CC_STATE_NAME_MAX + 96];
+  if (!part_model_path(run_id, key, part, path, sizeof path))
+    return cc_error_set(err, CC_EINPUT, store->path, 0, "model", "demand model '%s' part '%s': name too long", key, part);
+  return cc_store_model_write_at(store, path, m, context, err);
+}
+
+cc_status cc_store_demand_model_read(cc_store *store, const char *run_id, const char *key, const char *part,
+                                     cc_model **out, cc_model_context *context, cc_error *err) {
+  char path[CC_RUN_ID_MAX + CC_MEASURE_MAX + CC_GEOGRAPHY_MAX + CC_STATE_NAME_MAX + 96];
+  *out = NULL;
+  if (!part_model_path(run_id, key, part, path, sizeof path) || !cc_h5_path_exists(store->file, path))
+    return cc_error_set(err, CC_EINPUT, store->path, 0, "model", "no model of part '%s' of demand model '%s' in run %s", part,
+                        key, run_id);
+  return cc_store_model_read_at(store, path, part, out, context, err);
+}
+
 cc_status cc_store_demand_read(cc_store *store, const char *run_id, const char *key, cc_demand_record **out,
                                cc_error *err) {
   *out = NULL;
@@ -166,6 +210,7 @@ cc_status cc_store_demand_read(cc_store *store, const char *run_id, const char *
   /* a store written before shrinkage existed has no weights: they stay NaN */
   if (!st && n && cc_h5_path_exists(group, SHRINK_WEIGHT))
     st = cc_h5_dataset_get(group, SHRINK_WEIGHT, H5T_NATIVE_DOUBLE, r->shrink_weight, err);
+  if (!st && n && cc_h5_path_exists(group, INDICATOR_RECENT)) st = read_recent(group, r, err);
   if (!st && strcmp(r->type, "stockflow") == 0) st = read_transitions(group, r, err);
   H5Gclose(group);
   if (st) {

@@ -35,6 +35,14 @@ CC_MUST_CHECK cc_status cc_store_series_read_at(cc_store *store, const char *pat
 CC_MUST_CHECK cc_status cc_store_names_at(cc_store *store, const char *root, int depth, const char *what, char ***names,
                                           size_t *n, cc_error *err);
 
+/* Write model m and its context into the group at path (as /models/<run>/<series_id> is written). */
+CC_MUST_CHECK cc_status cc_store_model_write_at(cc_store *store, const char *path, const cc_model *m,
+                                                const cc_model_context *context, cc_error *err);
+
+/* Read the model group at path back; series_id names it in errors and fills context->series_id. */
+CC_MUST_CHECK cc_status cc_store_model_read_at(cc_store *store, const char *path, const char *series_id, cc_model **out,
+                                               cc_model_context *context, cc_error *err);
+
 /* Sort names in place, in strcmp order. */
 void cc_store_sort_names(char **names, size_t n);
 

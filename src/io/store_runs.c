@@ -222,10 +222,16 @@ static cc_status put_model(hid_t group, const cc_model *m, cc_error *err) {
 
 cc_status cc_store_model_write(cc_store *store, const char *run_id, const cc_model *m, const cc_model_context *context,
                                cc_error *err) {
+  char path[CC_RUN_ID_MAX + CC_SERIES_ID_MAX + 32];
+  run_path("models", run_id, context->series_id, path, sizeof path);
+  return cc_store_model_write_at(store, path, m, context, err);
+}
+
+cc_status cc_store_model_write_at(cc_store *store, const char *path, const cc_model *m, const cc_model_context *context,
+                                  cc_error *err) {
   cc_status status = cc_store_require_writable(store, err);
   if (status) return status;
-  char path[CC_RUN_ID_MAX + CC_SERIES_ID_MAX + 32], period[CC_PERIOD_TEXT_MAX];
-  run_path("models", run_id, context->series_id, path, sizeof path);
+  char period[CC_PERIOD_TEXT_MAX];
   hid_t group;
   if ((status = cc_h5_group_require(store->file, path, &group, err))) return cc_store_error_here(store, err, status);
   status = put_model(group, m, err);
@@ -316,10 +322,17 @@ static cc_status get_model(hid_t group, int depth, cc_model **out, cc_error *err
 cc_status cc_store_model_read(cc_store *store, const char *run_id, const char *series_id, cc_model **out,
                               cc_model_context *context, cc_error *err) {
   *out = NULL;
-  char path[CC_RUN_ID_MAX + CC_SERIES_ID_MAX + 32], text[CC_MODEL_SPEC_MAX];
+  char path[CC_RUN_ID_MAX + CC_SERIES_ID_MAX + 32];
   run_path("models", run_id, series_id, path, sizeof path);
   if (!cc_h5_path_exists(store->file, path))
     return cc_error_set(err, CC_EINPUT, store->path, 0, "series", "no model of '%s' in run %s", series_id, run_id);
+  return cc_store_model_read_at(store, path, series_id, out, context, err);
+}
+
+cc_status cc_store_model_read_at(cc_store *store, const char *path, const char *series_id, cc_model **out,
+                                 cc_model_context *context, cc_error *err) {
+  *out = NULL;
+  char text[CC_MODEL_SPEC_MAX];
   hid_t group = H5Gopen2(store->file, path, H5P_DEFAULT);
   if (group < 0) return cc_error_set(err, CC_EIO, store->path, 0, NULL, "cannot open %s", path);
   cc_model *m = NULL;

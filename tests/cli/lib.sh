@@ -35,6 +35,16 @@ expect_same() {
   diff -u "$2" "$1" >"$WORK/diff" || { fail "$1 differs from $2"; head -20 "$WORK/diff" >&2; }
 }
 
+# check_csv FILE: a forecast CSV with no count below zero and its bounds in order (lo95 <= lo80 <= hi80 <= hi95).
+check_csv() {
+  checks=$((checks + 1))
+  awk -F, 'NR > 1 { for (i = 4; i <= 8; i++) if ($i + 0 < 0) { print "negative: " $0; bad = 1 } } END { exit bad }' "$1" ||
+    fail "$1: a count was forecast below zero"
+  checks=$((checks + 1))
+  awk -F, 'NR > 1 && !($7 <= $5 && $5 <= $6 && $6 <= $8) { print; bad = 1 } END { exit bad }' "$1" ||
+    fail "$1: bounds out of order"
+}
+
 finish() {
   echo "$((checks - failures)) passed, $failures failed"
   [ "$failures" -eq 0 ]

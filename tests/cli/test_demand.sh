@@ -12,14 +12,6 @@ M="$PROJECT/models"
 expect_exit 0 "$CARECAST" ingest --store "$STORE" "$PROJECT"/data/sources/*.csv
 
 run_of() { sed -n 's/^fit: run \([^:]*\):.*/\1/p' "$WORK/out"; }
-check_csv() { # no count below zero, bounds in order
-  checks=$((checks + 1))
-  awk -F, 'NR > 1 { for (i = 4; i <= 8; i++) if ($i + 0 < 0) { print "negative: " $0; bad = 1 } } END { exit bad }' "$1" ||
-    fail "$1: a count was forecast below zero"
-  checks=$((checks + 1))
-  awk -F, 'NR > 1 && !($7 <= $5 && $5 <= $6 && $6 <= $8) { print; bad = 1 } END { exit bad }' "$1" ||
-    fail "$1: bounds out of order"
-}
 
 # Adults 65+: stock and flow.
 expect_exit 0 "$CARECAST" fit --store "$STORE" --model stockflow:"$M/asc_older_people.yaml"

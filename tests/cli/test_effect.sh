@@ -15,13 +15,14 @@ expect_grep "$WORK/out" "ARIMA(1,0,0)(0,1,1)[12]+xreg"
 expect_grep "$WORK/out" ";$ADMISSIONS="
 expect_grep "$WORK/out" "ar1="
 expect_grep "$WORK/out" " (s.e. "
-# The demo forecast admissions 3 years ahead: 12 months are covered, 5 years are not.
+# The demo forecast admissions 5 years ahead (as the indicator of models/asc_older_people_led.yaml,
+# at the demand models' horizon): 12 months are covered, 6 years are not.
 expect_exit 0 "$CARECAST" forecast --store "$STORE" --horizon 12 --out "$WORK/f.csv"
 expect_grep "$WORK/f.csv" "$REQUESTS,2025-04,1,"
 expect_grep "$WORK/f.csv" "$REQUESTS,2026-03,12,"
-expect_exit 1 "$CARECAST" forecast --store "$STORE" --horizon 5y
-expect_grep "$WORK/err" "needs its regressor $ADMISSIONS from 2025-04 to 2030-03"
-expect_grep "$WORK/err" "covers only 36 of those 60 periods"
+expect_exit 1 "$CARECAST" forecast --store "$STORE" --horizon 6y
+expect_grep "$WORK/err" "needs its regressor $ADMISSIONS from 2025-04 to 2031-03"
+expect_grep "$WORK/err" "covers only 60 of those 72 periods"
 # A regressor with no forecast at all is named (a fresh store has none).
 FRESH="$WORK/fresh.h5"
 expect_exit 0 "$CARECAST" ingest --store "$FRESH" "$PROJECT"/data/sources/*.csv

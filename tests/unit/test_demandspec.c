@@ -34,7 +34,7 @@ static char *join(const char *a, const char *b) {
 START_TEST(shipped_files_load) {
   const char *files[] = {MODELS "asc_older_people.yaml", MODELS "children_social_care.yaml",
                          MODELS "asc_older_people_cohort.yaml"};
-  for (size_t i = 0; i < 3; i++) {
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     cc_demand_spec *s = NULL;
     cc_error err;
     ck_assert_msg(cc_demand_spec_load(files[i], &s, &err) == CC_OK, "%s: %s", files[i], err.message);
@@ -164,6 +164,96 @@ START_TEST(population_bands_key) {
 }
 END_TEST
 
+/* A state's entries led by an indicator: the template, its lag, and the rules. */
+START_TEST(indicator_keys) {
+  const char *head = "type: stockflow\nname: m\ngeographies: [a]\nstates:\n  a:\n    stock: s/{geography}/all\n";
+  char text[1024];
+  snprintf(text, sizeof text, "%s%s", head,
+           "    entries: e/{geography}/all\n    indicator: nhs_emergency_admissions/{geography}/65+\n    indicator_lag: 2\n");
+  cc_demand_spec *s = NULL;
+  cc_error err;
+  ck_assert_msg(cc_demand_spec_parse(text, strlen(text), "m.yaml", &s, &err) == CC_OK, "%s", err.message);
+  ck_assert_str_eq(s->states[0].indicator.text, "nhs_emergency_admissions/{geography}/65+");
+  ck_assert_str_eq(s->states[0].indicator.key, "states.a.indicator");
+  ck_assert_int_eq(s->states[0].indicator.line, 8);
+  ck_assert_int_eq(s->states[0].indicator_lag, 2);
+  cc_demand_spec_free(s);
+  expect_rejected(join(head, "    indicator: x/{geography}/all\n"), 7, "states.a.indicator", "has no entries");
+  expect_rejected(join(head, "    entries: e/{geography}/all\n    indicator_lag: 1\n"), 8, "states.a.indicator_lag",
+                  "needs an indicator");
+  expect_rejected(join(head, "    entries: e/{geography}/all\n    indicator: x/{geography}/all\n    indicator_lag: 25\n"), 9,
+                  "states.a.indicator_lag", "from 0 to 24");
+  expect_rejected(join(head, "    entries: e/{geography}/all\n    indicator: x/{geography}/all\n    indicator_lag: -1\n"), 9,
+                  "states.a.indicator_lag", "from 0 to 24");
+  expect_rejected(join(head, "    entries: e/{geography}/all\n    indicator: not-a-series\n"), 8, "states.a.indicator",
+                  "is not a series id");
+  expect_rejected(join(head, "    entries: e/{geography}/all\n    indicator_future: x/{geography}/all\n"), 8,
+                  "states.a.indicator_future", "a future needs an indicator");
+}
+END_TEST
+
+/* episodes: the SSDA903 files, each geography's council and each state's SSDA903 states. */
+START_TEST(episodes_key) {
+  static const char head[] = "type: stockflow\nname: m\ngeographies: [E08000019, E06000012]\n"
+                             "states:\n  young:\n    stock: y/{geography}/all\n  old:\n    stock: o/{geography}/all\n"
+                             "episodes:\n  file: ../data/e.csv\n  header: h.csv\n";                    /* lines 1-11 */
+  static const char councils[] = "  councils:\n    E08000019: Sheffield\n    E06000012: NE Lincs\n"; /* 12-14 */
+  char text[2048];
+  snprintf(text, sizeof text, "%s%s%s", head, councils,
+           "  to: 2022-03\n  states:\n    young: [0-1, 1-5, 5-10]\n    old: [10-16, 16-18]\n");
+  cc_demand_spec *s = NULL;
+  cc_error err;
+  ck_assert_msg(cc_demand_spec_parse(text, strlen(text), "models/m.yaml", &s, &err) == CC_OK, "%s", err.message);
+  ck_assert_int_eq(s->has_episodes, 1);
+  ck_assert_str_eq(s->episodes.file, "models/../data/e.csv");
+  ck_assert_str_eq(s->episodes.header, "models/h.csv");
+  ck_assert_str_eq(s->episodes.councils[1], "NE Lincs");
+  ck_assert_int_eq(s->episodes.has_to, 1);
+  ck_assert_uint_eq(s->states[0].ssda903_states, (1u << 9) - 1);                       /* brackets 0-1 to 5-10, every placement */
+  ck_assert_uint_eq(s->states[1].ssda903_states, ((1u << 15) - 1) & ~((1u << 9) - 1)); /* 10-16 and 16-18 */
+  ck_assert_int_eq(s->states[1].ssda903_line, 18);
+  cc_demand_spec_free(s);
+
+#define EPISODES(states_lines) (snprintf(text, sizeof text, "%s%s%s", head, councils, "  states:\n" states_lines), text)
+  expect_rejected(EPISODES("    young: [0-1, 1-5, 5-10]\n    old: [10-16]\n"), 16, "episodes.states",
+                  "SSDA903 state '16-18 foster' is not mapped");
+  expect_rejected(EPISODES("    young: [0-1, 1-5, 5-10, 10-16, 16-18]\n"), 16, "episodes.states",
+                  "state old is not mapped to any SSDA903 state");
+  expect_rejected(EPISODES("    young: [0-1, 1-5, 5-10]\n    old: [10-16, 16-18, 5-10 foster]\n"), 17, "episodes.states",
+                  "SSDA903 state '5-10 foster' is gathered twice");
+  expect_rejected(EPISODES("    young: [0-1, 1-5, 5-10]\n    old: [10-16, teenage]\n"), 17, "episodes.states",
+                  "'teenage' is not an SSDA903 state");
+  expect_rejected(EPISODES("    young: [0-1, 1-5, 5-10]\n    older: [10-16, 16-18]\n"), 17, "episodes.states",
+                  "'older' is not one of the states");
+#undef EPISODES
+  snprintf(text, sizeof text, "%s%s", head, "  councils:\n    E08000019: Sheffield\n  states:\n    young: [foster]\n");
+  expect_rejected(text, 13, "episodes.councils", "geography E06000012 has no council");
+  snprintf(text, sizeof text, "%s%s", head, "  councils:\n    E09000001: City\n");
+  expect_rejected(text, 13, "episodes.councils", "'E09000001' is not one of the geographies");
+  snprintf(text, sizeof text, "%s%s%s", head, councils, "  to: March\n  states:\n    young: [0-1, 1-5, 5-10]\n    old: [10-16, 16-18]\n");
+  expect_rejected(text, 15, "episodes.to", "'March' is not a month");
+  snprintf(text, sizeof text, "%s", head);
+  expect_rejected(text, 10, "episodes.councils", "required field missing");
+  static const char with_starts[] = "type: stockflow\nname: m\ngeographies: [a]\nstates:\n  a:\n    stock: s/{geography}/all\n"
+                                    "    starts: t/{geography}/all\nepisodes:\n  file: e.csv\n  header: h.csv\n"
+                                    "  councils:\n    a: A\n  states:\n    a: [foster, residential, other]\n";
+  expect_rejected(with_starts, 7, "states.a.starts", "takes no starts series");
+  /* the shipped file */
+  ck_assert_msg(cc_demand_spec_load(MODELS "children_looked_after_903.yaml", &s, &err) == CC_OK, "%s", err.message);
+  ck_assert_int_eq(s->has_episodes, 1);
+  ck_assert_uint_eq(s->n_states, 4);
+  ck_assert_uint_eq(s->n_geographies, 3);
+  ck_assert_str_eq(s->episodes.councils[2], "Hillingdon");
+  cc_demand_spec_free(s);
+  ck_assert_msg(cc_demand_spec_load(MODELS "asc_older_people_led.yaml", &s, &err) == CC_OK, "%s", err.message);
+  ck_assert_int_eq(s->states[2].indicator_lag, 1);
+  cc_demand_spec_free(s);
+  const char *no_file = "type: stockflow\nname: m\ngeographies: [a]\nstates:\n  a:\n    stock: s/{geography}/all\n"
+                        "episodes:\n  header: h.csv\n";
+  expect_rejected(no_file, 8, "file", "required field missing");
+}
+END_TEST
+
 static Suite *demandspec_suite(void) {
   Suite *s = suite_create("demandspec");
   TCase *tc = tcase_create("core");
@@ -171,6 +261,8 @@ static Suite *demandspec_suite(void) {
   tcase_add_test(tc, rules_name_line_and_key);
   tcase_add_test(tc, shrink_key);
   tcase_add_test(tc, population_bands_key);
+  tcase_add_test(tc, indicator_keys);
+  tcase_add_test(tc, episodes_key);
   suite_add_tcase(s, tc);
   return s;
 }

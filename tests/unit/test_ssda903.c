@@ -191,6 +191,66 @@ START_TEST(shipped_sample_accounts) {
 }
 END_TEST
 
+/* The hand-made return gathered into two model states, under 10 (brackets
+ * 0-1, 1-5, 5-10) and 10 or over (10-16, 16-18), over the 13 month ends
+ * January 2020 to January 2021, and the probabilities counted from it.
+ * Month ends in care (u under 10, o 10 or over, - out, E ended):
+ *          J F M A M J J A S O N D J
+ *     A    u u u u u o o o o o o o o   turns 10 on 15 June 2020
+ *     B    - o o o o o o o o o o o E   enters in February, turns 18 on 10 January 2021
+ *     G    u u u u u u u E             its last episode ends on 31 August
+ *     H                        u o o   enters in November, turns 10 on 15 December
+ * under 10: stays 4 (A) + 6 (G) = 10, ages into 10+ 1 (A) + 1 (H) = 2, ends 1 (G): 13 month-pairs
+ * 10 or over: stays 7 (A) + 10 (B) + 1 (H) = 18, ends 1 (B): 19 month-pairs */
+START_TEST(gathered_rates_by_hand) {
+  cc_ssda903 *d = NULL;
+  cc_ssda903_counts *c = NULL;
+  cc_error err;
+  ck_assert_int_eq(cc_ssda903_read(DATA "episodes.csv", DATA "header.csv", "X", &d, &err), CC_OK);
+  ck_assert_int_eq(cc_ssda903_count(d, 2020, 1, 13, &c, &err), CC_OK);
+  unsigned young = cc_ssda903_match("0-1") | cc_ssda903_match("1-5") | cc_ssda903_match("5-10");
+  unsigned old = cc_ssda903_match("10-16") | cc_ssda903_match("16-18");
+  ck_assert_uint_eq(young & old, 0);
+  ck_assert_uint_eq(young | old, (1u << S) - 1);
+  ck_assert_uint_eq(cc_ssda903_match("10-16 foster"), 1u << FOSTER_10_16);
+  ck_assert_uint_eq(cc_ssda903_match("residential 5-10"), 1u << RESI_5_10);
+  ck_assert_uint_eq(cc_ssda903_match("foster"), 1u << 0 | 1u << 3 | 1u << 6 | 1u << 9 | 1u << 12);
+  ck_assert_uint_eq(cc_ssda903_match("foster foster"), 0);
+  ck_assert_uint_eq(cc_ssda903_match("10-16 foster extra"), 0);
+  ck_assert_uint_eq(cc_ssda903_match(""), 0);
+  int map[S];
+  for (size_t s903 = 0; s903 < S; s903++) map[s903] = young >> s903 & 1u ? 0 : 1;
+  double counts[2 * 3], stocks[13 * 2], entries[12 * 2];
+  cc_ssda903_gather(c, map, 2, counts, stocks, entries);
+  ck_assert_double_eq(counts[0], 10); /* under 10: stay, age, end */
+  ck_assert_double_eq(counts[1], 2);
+  ck_assert_double_eq(counts[2], 1);
+  ck_assert_double_eq(counts[3], 0); /* 10 or over: nobody grows younger */
+  ck_assert_double_eq(counts[4], 18);
+  ck_assert_double_eq(counts[5], 1);
+  ck_assert_double_eq(stocks[0 * 2 + 0], 2);  /* January 2020: A, G */
+  ck_assert_double_eq(stocks[1 * 2 + 1], 1);  /* February: B */
+  ck_assert_double_eq(stocks[12 * 2 + 0], 0); /* January 2021: A and H are 10 */
+  ck_assert_double_eq(stocks[12 * 2 + 1], 2);
+  ck_assert_double_eq(entries[0 * 2 + 1], 1);  /* B in February */
+  ck_assert_double_eq(entries[9 * 2 + 0], 1); /* H in November (row t - 1 for month end t) */
+  double entered = 0;
+  for (size_t i = 0; i < 24; i++) entered += entries[i];
+  ck_assert_double_eq(entered, 2);
+  cc_multistate *m = cc_multistate_alloc(2);
+  m->allowed[1 * 3 + 0] = 0;
+  ck_assert_int_eq(cc_multistate_from_counts(m, counts, 100, 7, &err), CC_OK);
+  ck_assert_double_eq(m->p[0], 10.0 / 13);
+  ck_assert_double_eq(m->p[1], 2.0 / 13);
+  ck_assert_double_eq(m->p[2], 1.0 / 13);
+  ck_assert_double_eq(m->p[4], 18.0 / 19);
+  ck_assert_double_eq(m->p[5], 1.0 / 19);
+  cc_multistate_free(m);
+  cc_ssda903_counts_free(c);
+  cc_ssda903_free(d);
+}
+END_TEST
+
 static Suite *ssda903_suite(void) {
   Suite *s = suite_create("ssda903");
   TCase *tc = tcase_create("core");
@@ -198,6 +258,7 @@ static Suite *ssda903_suite(void) {
   tcase_add_test(tc, placement_codes);
   tcase_add_test(tc, cleaning_rules);
   tcase_add_test(tc, counting_by_hand);
+  tcase_add_test(tc, gathered_rates_by_hand);
   tcase_add_test(tc, errors_name_file_line_field);
   tcase_add_test(tc, shipped_sample_accounts);
   suite_add_tcase(s, tc);
