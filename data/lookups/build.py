@@ -12,6 +12,11 @@ and the 2009-2023 boundary changes. The old ONS "00CG"-style codes typed there
 are only compared: the tables take them from mySociety's compiled table.
 data/lookups/README.md says which column comes from where.
 
+The typed police force areas and ICBs are checked against the ONS LAD23-to-PFA
+and July 2022 sub-ICB-to-ICB lookups and against the ICBs of each authority's
+CQC care homes (data/lookups/sources); a published value replaces a typed one
+that disagrees, and the disagreement is printed.
+
 Lower-tier districts and the county each belongs to are read from the ONS
 "Local Authority District to County" lookups of December 2018 and April 2020
 (data/lookups/sources, OGL v3.0); the typed values are cross-checked against
