@@ -37,7 +37,8 @@ SOURCES = os.path.join(HERE, "sources")
 MYSOCIETY = os.path.join(SOURCES, "mysociety_la_england_snac.csv")
 # ONS LAD (December 2023) to police force area lookup: LAD23CD -> PFA23CD, PFA23NM.
 LAD_PFA = os.path.join(SOURCES, "lad23_pfa23_en.csv")
-# ONS sub-ICB location to ICB (July 2022) lookup: the 42 ICB codes and names.
+# ONS sub-ICB location to ICB (July 2022) lookup: the 42 ICB codes and names, and the
+# 106 sub-ICB locations (sub_icb_locations.csv).
 LOC_ICB = os.path.join(SOURCES, "loc22_icb22_en.csv")
 # Pairs (local authority name, ICB) of the CQC care homes of November 2022 joined to LOC_ICB.
 CQC_ICB = os.path.join(SOURCES, "cqc_icb22_la.csv")
@@ -630,6 +631,8 @@ def main():
     write("la_icb.csv", ["la_code", "icb_code", "coverage"], la_icb)
     write("integrated_care_boards.csv", ["code", "name"], sorted(icb_table.items()))
     write("police_force_areas.csv", ["code", "name"], sorted(pfa_table.items()))
+    write("sub_icb_locations.csv", ["code", "ods_code", "name", "icb"],
+          [[r["LOC22CD"], r["LOC22CDH"], r["LOC22NM"], r["ICB22CD"]] for r in sorted(read_rows(LOC_ICB), key=lambda r: r["LOC22CD"])])
     write("aliases.csv", ["alias", "code"], sorted(TYPED_ALIASES, key=lambda a: (a[1], a[0])))
     in_2025 = sum(1 for r in district_table if r[3] == "current" and r[2] not in changes)
     for row in district_table:
@@ -637,7 +640,8 @@ def main():
     write("districts.csv", ["code", "name", "county", "unitary", "ons_legacy_code", "status", "successors", "changed"],
           district_table)
     print(f"{len(rows)} local authorities, {len(district_table)} districts ({in_2025} in counties of 2025), "
-          f"{len(la_icb)} LA-ICB rows, {len(icb_table)} ICBs, {len(pfa_table)} police force areas, "
+          f"{len(la_icb)} LA-ICB rows, {len(icb_table)} ICBs, {len(read_rows(LOC_ICB))} sub-ICB locations, "
+          f"{len(pfa_table)} police force areas, "
           f"{len(TYPED_ALIASES)} aliases")
     print(f"cross-check: {len(replaced)} typed values contradicted by a published file (the file's value is used), "
           f"{len(confirmed)} confirmations, {len(unconfirmed)} unconfirmed")
