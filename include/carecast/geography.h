@@ -3,7 +3,8 @@
  *
  * A text is resolved in stages, stopping at the first that finds anything:
  *   1. a GSS code in the lookup (any status);
- *   2. a legacy code: DfE's three-digit LA code or the old ONS code ("00CG");
+ *   2. a legacy code: DfE's three-digit LA code, the old ONS code ("00CG"), or
+ *      a sub-ICB location's ODS code ("00L");
  *   3. a name or alias, exactly as written;
  *   4. a normalised name ("Sheffield City Council", "SHEFFIELD", "Sheffield MD");
  *   5. an approximate name: Jaro-Winkler similarity of normalised names, with
