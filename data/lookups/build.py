@@ -12,6 +12,11 @@ and the 2009-2023 boundary changes. The old ONS "00CG"-style codes typed there
 are only compared: the tables take them from mySociety's compiled table.
 data/lookups/README.md says which column comes from where.
 
+The typed police force areas and ICBs are checked against the ONS LAD23-to-PFA
+and July 2022 sub-ICB-to-ICB lookups and against the ICBs of each authority's
+CQC care homes (data/lookups/sources); a published value replaces a typed one
+that disagrees, and the disagreement is printed.
+
 Lower-tier districts and the county each belongs to are read from the ONS
 "Local Authority District to County" lookups of December 2018 and April 2020
 (data/lookups/sources, OGL v3.0); the typed values are cross-checked against
@@ -30,6 +35,15 @@ SOURCES = os.path.join(HERE, "sources")
 # ONS Local Authority District to County lookups (older first): file, code, name, county, county name, year.
 # mySociety's compilation of local authority names and codes (CC BY 4.0): old ONS SNAC codes, end dates, successors.
 MYSOCIETY = os.path.join(SOURCES, "mysociety_la_england_snac.csv")
+# ONS LAD (December 2023) to police force area lookup: LAD23CD -> PFA23CD, PFA23NM.
+LAD_PFA = os.path.join(SOURCES, "lad23_pfa23_en.csv")
+# ONS sub-ICB location to ICB (July 2022) lookup: the 42 ICB codes and names, and the
+# 106 sub-ICB locations (sub_icb_locations.csv).
+LOC_ICB = os.path.join(SOURCES, "loc22_icb22_en.csv")
+# Pairs (local authority name, ICB) of the CQC care homes of November 2022 joined to LOC_ICB.
+CQC_ICB = os.path.join(SOURCES, "cqc_icb22_la.csv")
+# The CQC pairs describe the areas as they were in November 2022.
+CQC_ICB_YEAR = 2022
 LAD_CTY = [("lad18_cty18_en_districts.csv", "LAD18CD", "LAD18NM", "CTY18CD", "CTY18NM", 2018),
            ("lad20_cty20_en_districts.csv", "LAD20CD", "LAD20NM", "CTY20CD", "CTY20NM", 2020)]
 
@@ -422,13 +436,138 @@ def cross_check(las, districts, changes, mysoc, mysoc_ids, legacy):
     for code, (name, _, _) in sorted(las.items()):
         if code.startswith("E10") and code not in changes and not any(d[1] == code for d in districts.values()):
             wrong.append(f"{code} ({name}): a current county with no district in the ONS lookups")
-    n_las = len(TYPED_LA) + len(TYPED_EXTRA_LA_LINKS)
-    unconfirmed.append(f"police force area of {n_las} authorities and the {len(TYPED_PFA)} police force area codes "
-                       "and names: no LAD-to-PFA lookup file was found")
-    unconfirmed.append(f"ICB(s) of {n_las} authorities and the {len(TYPED_ICB)} ICB codes and names: "
-                       "no LAD-to-ICB lookup file was found")
     unconfirmed.append("names, regions and DfE codes of E06000048 and E08000020 (not in DfE B1 or mySociety's table)")
     return wrong, replaced, confirmed, unconfirmed
+
+
+def read_rows(path):
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def name_key(name):
+    """A name reduced to letters and digits, '&' read as 'and'."""
+    return "".join(c for c in name.lower().replace("&", "and") if c.isalnum())
+
+
+def same_area(changes):
+    """code -> codes of the same area under another code (the recodings, both ways)."""
+    out = {}
+    for old, kind, successors, _ in TYPED_CHANGES:
+        if kind == "recoded":
+            out.setdefault(old, []).append(successors)
+            out.setdefault(successors, []).append(old)
+    return out
+
+
+def published_pfa(las, districts, changes):
+    """code -> set of PFA codes from the ONS LAD23-to-PFA lookup: an authority's own
+    row, else its districts' rows, else (replaced before 2023) its successors'."""
+    lad = {r["LAD23CD"]: r["PFA23CD"] for r in read_rows(LAD_PFA)}
+    out = {}
+    for code in las:
+        if code in lad:
+            out[code] = {lad[code]}
+        elif code.startswith("E10"):
+            mine = {lad[d] for d, v in districts.items() if v[1] == code and d in lad}
+            if mine:
+                out[code] = mine
+    for code in las:
+        if code not in out and code in changes:
+            succ = changes[code][2].split(";")
+            if all(s in out for s in succ):
+                out[code] = set().union(*(out[s] for s in succ))
+    return out
+
+
+def existed_in(year, code, changes):
+    """Whether an authority existed in the given year (after 1 April)."""
+    created = {s for _, _, succ, y in TYPED_CHANGES if y > year for s in succ.split(";")}
+    return code not in created and not (code in changes and changes[code][3] <= year)
+
+
+def published_icb(las, changes, problems):
+    """code -> list of ICB codes in which the CQC table places a care home of the
+    authority (by name, as the areas were in 2022; recodings share theirs)."""
+    by_name = {}
+    for code, (name, _, _) in las.items():
+        if existed_in(CQC_ICB_YEAR, code, changes):
+            by_name.setdefault(name_key(name), []).append(code)
+    out = {}
+    for line, row in enumerate(read_rows(CQC_ICB), start=2):
+        name = row["Location.Local.Authority"]
+        codes = by_name.get(name_key(name), [])
+        if len(codes) != 1:
+            problems.append(f"sources/cqc_icb22_la.csv:{line}: Location.Local.Authority '{name}' "
+                            f"matches {len(codes)} authorities of {CQC_ICB_YEAR}")
+            continue
+        icbs = out.setdefault(codes[0], [])
+        if row["ICB22CD"] not in icbs:
+            icbs.append(row["ICB22CD"])
+    for code, others in same_area(changes).items():
+        for other in others:
+            if code not in out and other in out:
+                out[code] = out[other]
+    # A split area's ICBs are its successors'; a merged area lies within its successor's single ICB.
+    for old, kind, successors, _ in TYPED_CHANGES:
+        succ = successors.split(";")
+        if old in out or not all(s in out for s in succ):
+            continue
+        icbs = [c for s in succ for c in out[s]]
+        icbs = [c for i, c in enumerate(icbs) if c not in icbs[:i]]
+        if kind == "split" or len(icbs) == 1:
+            out[old] = icbs
+    return out
+
+
+def check_codes(kind, typed, published, replaced, confirmed):
+    """Compare typed code -> name tables with a published one; returns the published table."""
+    same = 0
+    for code in sorted(set(typed) | set(published)):
+        if typed.get(code) == published.get(code):
+            same += 1
+        else:
+            replaced.append(f"{kind} {code}: typed '{typed.get(code, 'absent')}', "
+                            f"the ONS lookup has '{published.get(code, 'absent')}'")
+    confirmed.append(f"{same} of {len(typed)} typed {kind} codes and names equal the ONS lookup's")
+    return published
+
+
+def check_links(las, links, pfa_pub, icb_pub, replaced, confirmed, unconfirmed):
+    """Each authority's police force area and ICBs against the published ones.
+    Returns code -> (pfa, [icb, ...]) as used: the published value where there is one."""
+    out, same_pfa, same_icb = {}, 0, 0
+    no_pfa, no_icb = [], []
+    for code in sorted(las):
+        _, pfa, icbs = links[code]
+        icbs = icbs.split(";")
+        pub = pfa_pub.get(code)
+        if pub is None:
+            no_pfa.append(code)
+        elif pub == {pfa}:
+            same_pfa += 1
+        elif len(pub) == 1:
+            replaced.append(f"police force area of {code} ({las[code][0]}): typed {pfa}, the ONS lookup has {min(pub)}")
+            pfa = min(pub)
+        else:
+            unconfirmed.append(f"police force area of {code} ({las[code][0]}): its districts are in {sorted(pub)}")
+        pub = icb_pub.get(code)
+        if pub is None:
+            no_icb.append(code)
+        elif set(pub) == set(icbs):
+            same_icb += 1
+        else:
+            replaced.append(f"ICBs of {code} ({las[code][0]}): typed {';'.join(icbs)}, "
+                            f"CQC care homes lie in {';'.join(pub)}")
+            icbs = [c for c in icbs if c in pub] + [c for c in pub if c not in icbs]
+        out[code] = (pfa, icbs)
+    confirmed.append(f"{same_pfa} typed police force areas equal the ONS LAD23-to-PFA lookup's")
+    confirmed.append(f"{same_icb} typed ICB sets equal the ICBs holding the authority's CQC care homes")
+    if no_pfa:
+        unconfirmed.append(f"police force area of {len(no_pfa)} authorities not in the lookup: {' '.join(no_pfa)}")
+    if no_icb:
+        unconfirmed.append(f"ICBs of {len(no_icb)} authorities without CQC care home rows: {' '.join(no_icb)}")
+    return out
 
 
 def la_type(code):
@@ -471,20 +610,29 @@ def main():
     wrong, replaced, confirmed, unconfirmed = cross_check(las, districts, changes, mysoc, mysoc_ids, legacy)
     if wrong:
         sys.exit("build.py: typed values contradicted by a published file:\n  " + "\n  ".join(wrong))
+    pfa_table = check_codes("police force area", pfa, {r["PFA23CD"]: r["PFA23NM"] for r in read_rows(LAD_PFA)},
+                            replaced, confirmed)
+    icb_table = check_codes("ICB", icb, {r["ICB22CD"]: r["ICB22NM"] for r in read_rows(LOC_ICB)},
+                            replaced, confirmed)
+    icb_pub = published_icb(las, changes, problems)
+    if problems:
+        sys.exit("build.py: " + "; ".join(problems))
+    used = check_links(las, links, published_pfa(las, districts, changes), icb_pub, replaced, confirmed, unconfirmed)
     rows, la_icb = [], []
     for code in sorted(las):
         name, region, dfe = las[code]
-        _, pfa_code, icb_codes = links[code]
+        pfa_code, parts = used[code]
         kind, successors, year = (changes[code][1], changes[code][2], changes[code][3]) if code in changes else ("current", "", "")
         rows.append([code, name, la_type(code), region, dfe, legacy.get(code, ""), pfa_code, kind, successors, year])
-        parts = icb_codes.split(";")
         la_icb += [[code, c, "whole" if len(parts) == 1 else "part"] for c in parts]
     write("local_authorities.csv",
           ["code", "name", "type", "region", "dfe_code", "ons_legacy_code", "police_force_area", "status", "successors", "changed"],
           rows)
     write("la_icb.csv", ["la_code", "icb_code", "coverage"], la_icb)
-    write("integrated_care_boards.csv", ["code", "name"], sorted(TYPED_ICB))
-    write("police_force_areas.csv", ["code", "name"], sorted(TYPED_PFA))
+    write("integrated_care_boards.csv", ["code", "name"], sorted(icb_table.items()))
+    write("police_force_areas.csv", ["code", "name"], sorted(pfa_table.items()))
+    write("sub_icb_locations.csv", ["code", "ods_code", "name", "icb"],
+          [[r["LOC22CD"], r["LOC22CDH"], r["LOC22NM"], r["ICB22CD"]] for r in sorted(read_rows(LOC_ICB), key=lambda r: r["LOC22CD"])])
     write("aliases.csv", ["alias", "code"], sorted(TYPED_ALIASES, key=lambda a: (a[1], a[0])))
     in_2025 = sum(1 for r in district_table if r[3] == "current" and r[2] not in changes)
     for row in district_table:
@@ -492,7 +640,8 @@ def main():
     write("districts.csv", ["code", "name", "county", "unitary", "ons_legacy_code", "status", "successors", "changed"],
           district_table)
     print(f"{len(rows)} local authorities, {len(district_table)} districts ({in_2025} in counties of 2025), "
-          f"{len(la_icb)} LA-ICB rows, {len(TYPED_ICB)} ICBs, {len(TYPED_PFA)} police force areas, "
+          f"{len(la_icb)} LA-ICB rows, {len(icb_table)} ICBs, {len(read_rows(LOC_ICB))} sub-ICB locations, "
+          f"{len(pfa_table)} police force areas, "
           f"{len(TYPED_ALIASES)} aliases")
     print(f"cross-check: {len(replaced)} typed values contradicted by a published file (the file's value is used), "
           f"{len(confirmed)} confirmations, {len(unconfirmed)} unconfirmed")

@@ -3,7 +3,8 @@
  *
  * A text is resolved in stages, stopping at the first that finds anything:
  *   1. a GSS code in the lookup (any status);
- *   2. a legacy code: DfE's three-digit LA code or the old ONS code ("00CG");
+ *   2. a legacy code: DfE's three-digit LA code, the old ONS code ("00CG"), or
+ *      a sub-ICB location's ODS code ("00L");
  *   3. a name or alias, exactly as written;
  *   4. a normalised name ("Sheffield City Council", "SHEFFIELD", "Sheffield MD");
  *   5. an approximate name: Jaro-Winkler similarity of normalised names, with
@@ -13,6 +14,9 @@
  * followed to its successor; a merged or split area is an error naming its
  * successors. When one name is both a local authority and an NHS or police
  * area, the local authority is taken and the match says what else it named.
+ * A sub-ICB location (E38, or its three-to-five-character ODS code such as
+ * "00L") is matched as itself, and the match's note names the ICB it is part
+ * of (its icbs field).
  * A lower-tier district (E07) is matched like any area, after the upper-tier
  * authorities, and the match's note names the county it is part of: its
  * figures count only when added up with the county's other districts
@@ -33,15 +37,17 @@
 #define CC_GEO_FOLLOW_MAX 8               /* longest chain of recodings followed */
 
 /* What kind of area a code is. For a name several kinds share, the local
- * authority is taken first, then the district, the ICB and the police force area. */
+ * authority is taken first, then the district, the ICB, the police force area
+ * and the sub-ICB location. */
 typedef enum cc_geo_kind {
   CC_GEO_LOCAL_AUTHORITY = 0,   /* E06, E08, E09, E10: authorities with social care duties */
   CC_GEO_ICB = 1,               /* integrated care board, E54 */
   CC_GEO_POLICE_FORCE_AREA = 2, /* E23 */
   CC_GEO_DISTRICT = 3,          /* lower-tier district of a county, E07 */
+  CC_GEO_SUB_ICB = 4,           /* sub-ICB location of an ICB (a former CCG area), E38 */
 } cc_geo_kind;
 
-#define CC_GEO_KIND_COUNT 4
+#define CC_GEO_KIND_COUNT 5
 
 /* Which stage matched. */
 typedef enum cc_geo_method {
@@ -68,8 +74,9 @@ typedef struct cc_geo_area {
   char successors[CC_GEO_LIST_MAX];       /* codes that replaced it, ';'-separated, or "" */
   int changed;                            /* year the change took effect, 0 when current */
   char police_force_area[CC_GEO_CODE_MAX];/* local authorities: the police force area covering it */
-  char icbs[CC_GEO_LIST_MAX];             /* local authorities: the ICBs covering it, ';'-separated */
-  int icb_whole;                          /* 1 when one ICB covers the whole authority */
+  char icbs[CC_GEO_LIST_MAX];             /* local authorities: the ICBs covering it, ';'-separated;
+                                             sub-ICB locations: the ICB it is part of */
+  int icb_whole;                          /* 1 when one ICB covers the whole authority (always for a sub-ICB location) */
   char county[CC_GEO_CODE_MAX];           /* districts: the county (E10) it is part of */
   char unitary[CC_GEO_CODE_MAX];          /* districts of a split county: the unitary (E06) it became part of, or "" */
 } cc_geo_area;
@@ -95,8 +102,8 @@ typedef struct cc_geo_match {
 } cc_geo_match;
 
 /* Load the lookups in dir: local_authorities.csv, districts.csv,
- * integrated_care_boards.csv, police_force_areas.csv, la_icb.csv and
- * aliases.csv (data/lookups/README.md).
+ * integrated_care_boards.csv, sub_icb_locations.csv, police_force_areas.csv,
+ * la_icb.csv and aliases.csv (data/lookups/README.md).
  * Every code a table refers to must be defined. Caller frees with cc_geo_lookup_free. */
 CC_MUST_CHECK cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err);
 

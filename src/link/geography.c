@@ -44,6 +44,7 @@ const char *cc_geo_kind_name(cc_geo_kind kind) {
   case CC_GEO_ICB: return "integrated care board";
   case CC_GEO_POLICE_FORCE_AREA: return "police force area";
   case CC_GEO_DISTRICT: return "district";
+  case CC_GEO_SUB_ICB: return "sub-ICB location";
   }
   return "?";
 }
@@ -251,16 +252,20 @@ static cc_status parse_status(const cc_csv_table *t, size_t r, int c, cc_geo_sta
                       cc_csv_table_cell(t, r, (size_t)c));
 }
 
-/* Append the areas of a code,name table of kind (ICBs, police force areas). */
+/* Append the areas of a code,name table of kind (ICBs, police force areas;
+ * sub-ICB locations, whose icb column is the one ICB they are part of). */
 static cc_status load_named(cc_geo_lookup *lk, const cc_csv_table *t, cc_geo_kind kind, cc_error *err) {
   int code = (int)cc_csv_table_column(t, "code"), name = (int)cc_csv_table_column(t, "name");
+  int icb = (int)cc_csv_table_column(t, "icb");
   cc_status status = CC_OK;
   for (size_t r = 0; r < t->n_rows && !status; r++) {
     cc_geo_area *a = &lk->areas[lk->n_areas];
     memset(a, 0, sizeof *a);
     a->kind = kind;
+    a->icb_whole = icb >= 0;
     status = copy_field(t, r, code, a->code, sizeof a->code, err);
     if (!status) status = copy_field(t, r, name, a->name, sizeof a->name, err);
+    if (!status && icb >= 0) status = copy_field(t, r, icb, a->icbs, sizeof a->icbs, err);
     if (!status && !cc_geography_is_code(a->code))
       status = cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "code", "'%s' is not a GSS code", a->code);
     if (!status) lk->n_areas++;
@@ -381,6 +386,21 @@ static cc_status load_icb_links(cc_geo_lookup *lk, const cc_csv_table *t, cc_err
   return status;
 }
 
+/* After sorting: each sub-ICB location's ICB is an ICB of the lookup, and its ODS code is a key. */
+static cc_status sub_icb_keys(cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
+  int code = (int)cc_csv_table_column(t, "code"), ods = (int)cc_csv_table_column(t, "ods_code");
+  cc_status status = CC_OK;
+  for (size_t r = 0; r < t->n_rows && !status; r++) {
+    const cc_geo_area *a = cc_geo_find(lk, cc_csv_table_cell(t, r, (size_t)code));
+    const cc_geo_area *icb = cc_geo_find(lk, a->icbs);
+    if (!icb || icb->kind != CC_GEO_ICB)
+      return cc_error_set(err, CC_EINPUT, t->path, cc_csv_table_line(t, r), "icb",
+                          "'%s' is not an ICB of integrated_care_boards.csv", a->icbs);
+    status = add_key(lk, cc_csv_table_cell(t, r, (size_t)ods), (size_t)(a - lk->areas), KEY_LEGACY, err);
+  }
+  return status;
+}
+
 static cc_status load_aliases(cc_geo_lookup *lk, const cc_csv_table *t, cc_error *err) {
   int alias = (int)cc_csv_table_column(t, "alias"), code = (int)cc_csv_table_column(t, "code");
   cc_status status = CC_OK;
@@ -399,26 +419,30 @@ cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err
   static const char *const la_cols[] = {"code", "name", "dfe_code", "ons_legacy_code", "police_force_area", "status",
                                         "successors", "changed", NULL};
   static const char *const named_cols[] = {"code", "name", NULL};
+  static const char *const sub_icb_cols[] = {"code", "ods_code", "name", "icb", NULL};
   static const char *const icb_cols[] = {"la_code", "icb_code", "coverage", NULL};
   static const char *const alias_cols[] = {"alias", "code", NULL};
   static const char *const district_cols[] = {"code", "name", "county", "unitary", "ons_legacy_code", "status",
                                               "successors", "changed", NULL};
   *out = NULL;
-  cc_csv_table *la = NULL, *districts = NULL, *icb = NULL, *pfa = NULL, *links = NULL, *aliases = NULL;
+  cc_csv_table *la = NULL, *districts = NULL, *icb = NULL, *sub_icb = NULL, *pfa = NULL, *links = NULL, *aliases = NULL;
   cc_geo_lookup *lk = calloc(1, sizeof *lk);
   cc_status status = lk ? CC_OK : cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!status) status = open_table(dir, "local_authorities.csv", la_cols, &la, err);
   if (!status) status = open_table(dir, "districts.csv", district_cols, &districts, err);
   if (!status) status = open_table(dir, "integrated_care_boards.csv", named_cols, &icb, err);
+  if (!status) status = open_table(dir, "sub_icb_locations.csv", sub_icb_cols, &sub_icb, err);
   if (!status) status = open_table(dir, "police_force_areas.csv", named_cols, &pfa, err);
   if (!status) status = open_table(dir, "la_icb.csv", icb_cols, &links, err);
   if (!status) status = open_table(dir, "aliases.csv", alias_cols, &aliases, err);
-  if (!status && !(lk->areas = calloc(la->n_rows + districts->n_rows + icb->n_rows + pfa->n_rows + 1, sizeof *lk->areas)))
+  if (!status && !(lk->areas = calloc(la->n_rows + districts->n_rows + icb->n_rows + sub_icb->n_rows + pfa->n_rows + 1,
+                                     sizeof *lk->areas)))
     status = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!status) status = load_authorities(lk, la, CC_GEO_LOCAL_AUTHORITY, err);
   if (!status) status = load_authorities(lk, districts, CC_GEO_DISTRICT, err);
   if (!status) status = load_named(lk, icb, CC_GEO_ICB, err);
   if (!status) status = load_named(lk, pfa, CC_GEO_POLICE_FORCE_AREA, err);
+  if (!status) status = load_named(lk, sub_icb, CC_GEO_SUB_ICB, err);
   if (!status) {
     qsort(lk->areas, lk->n_areas, sizeof *lk->areas, compare_areas);
     for (size_t i = 1; i < lk->n_areas && !status; i++)
@@ -432,10 +456,12 @@ cc_status cc_geo_lookup_load(const char *dir, cc_geo_lookup **out, cc_error *err
     if (lk->areas[i].status == CC_GEO_CURRENT) status = add_key(lk, lk->areas[i].name, i, KEY_NAME, err);
   if (!status) status = authority_keys(lk, la, err);
   if (!status) status = authority_keys(lk, districts, err);
+  if (!status) status = sub_icb_keys(lk, sub_icb, err);
   if (!status) status = load_aliases(lk, aliases, err);
   cc_csv_table_free(la);
   cc_csv_table_free(districts);
   cc_csv_table_free(icb);
+  cc_csv_table_free(sub_icb);
   cc_csv_table_free(pfa);
   cc_csv_table_free(links);
   cc_csv_table_free(aliases);
@@ -521,7 +547,7 @@ static void list_candidates(const candidate *list, size_t n, int with_scores, ch
 /* Precedence of a kind for a name several kinds share (geography.h): lower first. */
 static int kind_rank(cc_geo_kind kind) {
   static const int rank[CC_GEO_KIND_COUNT] = {[CC_GEO_LOCAL_AUTHORITY] = 0, [CC_GEO_DISTRICT] = 1, [CC_GEO_ICB] = 2,
-                                              [CC_GEO_POLICE_FORCE_AREA] = 3};
+                                              [CC_GEO_POLICE_FORCE_AREA] = 3, [CC_GEO_SUB_ICB] = 4};
   return rank[kind];
 }
 
@@ -592,15 +618,23 @@ static cc_status choose_approximate(const cc_geo_lookup *lk, const char *text, c
   return CC_OK;
 }
 
-/* Put "district of county CODE (NAME)" before the rest of a district match's note. */
-static void note_county(const cc_geo_lookup *lookup, cc_geo_match *m) {
-  const cc_geo_area *district = cc_geo_find(lookup, m->code), *county = cc_geo_find(lookup, district->county);
+/* Put what a district or sub-ICB location is part of before the rest of its
+ * match's note: "district of county CODE (NAME)", "sub-ICB location of ICB CODE (NAME)". */
+static void note_parent(const cc_geo_lookup *lookup, cc_geo_match *m) {
+  if (m->kind != CC_GEO_DISTRICT && m->kind != CC_GEO_SUB_ICB) return;
+  const cc_geo_area *area = cc_geo_find(lookup, m->code);
   char rest[CC_GEO_NOTE_MAX];
   snprintf(rest, sizeof rest, "%s", m->note);
-  const cc_geo_area *unitary = cc_geo_find(lookup, district->unitary);
-  int w = unitary ? snprintf(m->note, sizeof m->note, "district of county %s (%s), now part of %s (%s)", county->code,
-                             county->name, unitary->code, unitary->name)
-                  : snprintf(m->note, sizeof m->note, "district of county %s (%s)", county->code, county->name);
+  int w;
+  if (m->kind == CC_GEO_SUB_ICB) {
+    const cc_geo_area *icb = cc_geo_find(lookup, area->icbs);
+    w = snprintf(m->note, sizeof m->note, "sub-ICB location of ICB %s (%s)", icb->code, icb->name);
+  } else {
+    const cc_geo_area *county = cc_geo_find(lookup, area->county), *unitary = cc_geo_find(lookup, area->unitary);
+    w = unitary ? snprintf(m->note, sizeof m->note, "district of county %s (%s), now part of %s (%s)", county->code,
+                           county->name, unitary->code, unitary->name)
+                : snprintf(m->note, sizeof m->note, "district of county %s (%s)", county->code, county->name);
+  }
   if (*rest && w > 0 && (size_t)w < sizeof m->note)
     snprintf(m->note + w, sizeof m->note - (size_t)w, "; %.*s", (int)(sizeof m->note - (size_t)w), rest);
 }
@@ -623,7 +657,7 @@ cc_status cc_geo_resolve(const cc_geo_lookup *lookup, const char *text, const cc
       status = cc_error_set(err, CC_EINPUT, NULL, 0, "geography", "'%s' is shaped like a GSS code but is not in the lookup",
                             text);
     free(list);
-    if (!status && out->kind == CC_GEO_DISTRICT) note_county(lookup, out);
+    if (!status) note_parent(lookup, out);
     return status;
   }
   char normalised[CC_GEO_NAME_MAX];
@@ -644,6 +678,6 @@ cc_status cc_geo_resolve(const cc_geo_lookup *lookup, const char *text, const cc
   /* 5: approximate. */
   if (!status && n == 0) status = choose_approximate(lookup, text, normalised, opt, list, out, err);
   free(list);
-  if (!status && out->kind == CC_GEO_DISTRICT) note_county(lookup, out);
+  if (!status) note_parent(lookup, out);
   return status;
 }

@@ -281,6 +281,7 @@ static char *small_lookup(const char *la_rows, const char *aliases) {
   free(cc_test_write(dir, "districts.csv", "code,name,county,unitary,ons_legacy_code,status,successors,changed\n"));
   free(cc_test_write(dir, "integrated_care_boards.csv", "code,name\nE54000001,NHS Testshire Integrated Care Board\n"));
   free(cc_test_write(dir, "police_force_areas.csv", "code,name\nE23000001,Testshire\n"));
+  free(cc_test_write(dir, "sub_icb_locations.csv", "code,ods_code,name,icb\nE38000001,00A,NHS Testshire ICB - 00A,E54000001\n"));
   free(cc_test_write(dir, "la_icb.csv", "la_code,icb_code,coverage\nE06000001,E54000001,whole\n"));
   snprintf(text, sizeof text, "alias,code\n%s", aliases);
   free(cc_test_write(dir, "aliases.csv", text));
@@ -329,6 +330,37 @@ static void load_refused(const char *la_rows, const char *aliases, const char *f
   cc_test_rmtree(dir);
   free(dir);
 }
+
+START_TEST(test_sub_icb_locations) {
+  cc_geo_lookup *lk = shipped();
+  size_t n = 0;
+  for (size_t i = 0; i < cc_geo_count(lk); i++)
+    if (cc_geo_area_at(lk, i)->kind == CC_GEO_SUB_ICB) n++;
+  ck_assert_uint_eq(n, 106); /* the sub-ICB locations of July 2022 */
+  cc_geo_match m = resolve_ok(lk, "00L", "E38000130", CC_GEO_BY_LEGACY_CODE);
+  ck_assert(m.kind == CC_GEO_SUB_ICB);
+  ck_assert_msg(strstr(m.note, "sub-ICB location of ICB E54000050 (NHS North East and North Cumbria Integrated Care Board)"),
+                "note: %s", m.note);
+  ck_assert_str_eq(cc_geo_find(lk, "E38000130")->icbs, "E54000050");
+  m = resolve_ok(lk, "E38000008", "E38000008", CC_GEO_BY_CODE); /* 02Q, Bassetlaw's former CCG */
+  ck_assert_msg(strstr(m.note, "E54000060"), "note: %s", m.note);
+  resolve_ok(lk, "NHS Derby and Derbyshire ICB - 15M", "E38000261", CC_GEO_BY_NAME);
+  resolve_ok(lk, "D2P2L", "E38000259", CC_GEO_BY_LEGACY_CODE);
+  /* The ICB's own name still links to the ICB, not to one of its locations. */
+  m = resolve_ok(lk, "NHS Black Country Integrated Care Board", "E54000062", CC_GEO_BY_NAME);
+  ck_assert(m.kind == CC_GEO_ICB && m.note[0] == '\0');
+  cc_geo_lookup_free(lk);
+  /* A sub-ICB location whose ICB is not an ICB of the lookup is refused. */
+  char *dir = small_lookup(ROW("E06000001", "A", "1"), "");
+  free(cc_test_write(dir, "sub_icb_locations.csv", "code,ods_code,name,icb\nE38000001,00A,X,E23000001\n"));
+  cc_error err;
+  ck_assert(cc_geo_lookup_load(dir, &lk, &err) == CC_EINPUT && lk == NULL);
+  ck_assert_msg(strstr(err.file, "sub_icb_locations.csv") && !strcmp(err.field, "icb") && strstr(err.message, "E23000001"),
+                "%s: %s", err.field, err.message);
+  cc_test_rmtree(dir);
+  free(dir);
+}
+END_TEST
 
 START_TEST(test_loading_errors) {
   load_refused(ROW("E06000001", "A", "1") "E06000002,B,unitary,X,2,,E23000001,renamed,,\n", "", "local_authorities.csv",
@@ -394,6 +426,7 @@ static Suite *geography_suite(void) {
   tcase_add_test(matching, test_stages_on_shipped_lookup);
   tcase_add_test(matching, test_boundary_changes);
   tcase_add_test(matching, test_districts);
+  tcase_add_test(matching, test_sub_icb_locations);
   tcase_add_test(matching, test_unmatched_lists_nearest);
   tcase_add_test(matching, test_ambiguous_names);
   tcase_add_test(matching, test_loading_errors);
