@@ -45,6 +45,9 @@ check_csv() {
     fail "$1: bounds out of order"
 }
 
+# run_of: the run id that the last `carecast fit` printed to $WORK/out.
+run_of() { sed -n 's/^fit: run \([^:]*\):.*/\1/p' "$WORK/out"; }
+
 finish() {
   echo "$((checks - failures)) passed, $failures failed"
   [ "$failures" -eq 0 ]

@@ -11,7 +11,6 @@ STORE="$WORK/store.h5"
 M="$PROJECT/models"
 expect_exit 0 "$CARECAST" ingest --store "$STORE" "$PROJECT"/data/sources/*.csv
 
-run_of() { sed -n 's/^fit: run \([^:]*\):.*/\1/p' "$WORK/out"; }
 
 # Adults 65+: stock and flow.
 expect_exit 0 "$CARECAST" fit --store "$STORE" --model stockflow:"$M/asc_older_people.yaml"

@@ -9,7 +9,6 @@
 STORE="$WORK/store.h5"
 M="$PROJECT/models"
 expect_exit 0 "$CARECAST" ingest --store "$STORE" "$PROJECT"/data/sources/*.csv
-run_of() { sed -n 's/^fit: run \([^:]*\):.*/\1/p' "$WORK/out"; }
 
 # Children looked after, counted from the synthetic SSDA903 sample.
 expect_exit 0 "$CARECAST" fit --store "$STORE" --model stockflow:"$M/children_looked_after_903.yaml"
