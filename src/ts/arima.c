@@ -381,8 +381,10 @@ static int coefficient_covariance(arima_work *w, double *cov) {
 
 /* The whole estimation into w->coef (natural parameters, natural regression
  * columns); *objective is the concentrated objective there and cov
- * (n_coef x n_coef) R's var.coef, NaN when the Hessian is not invertible. */
-static cc_status estimate(arima_work *w, double *objective, double *cov, cc_error *err) {
+ * (n_coef x n_coef) R's var.coef, NaN when the Hessian is not invertible or
+ * with_covariance is 0 (its Hessian costs 4 n_coef^2 evaluations of the
+ * objective, more than the rest of the fit for small models). */
+static cc_status estimate(arima_work *w, double *objective, double *cov, int with_covariance, cc_error *err) {
   const arima_spec *s = &w->spec;
   int any_missing = 0;
   for (size_t t = 0; t < w->n; t++) any_missing |= isnan(w->y[t]);
@@ -419,7 +421,7 @@ static cc_status estimate(arima_work *w, double *objective, double *cov, cc_erro
   arima_ma_invert(s->q, w->coef + s->p);
   arima_ma_invert(s->sq, w->coef + s->p + s->q + s->sp);
   *objective = arima_objective(w, w->coef);
-  if (!coefficient_covariance(w, cov))
+  if (!with_covariance || !coefficient_covariance(w, cov))
     for (int i = 0; i < s->n_coef * s->n_coef; i++) cov[i] = NAN;
   arima_transform_ar_blocks(s, w->coef, w->tpar, 0);
   memcpy(w->coef, w->tpar, (size_t)s->n_coef * sizeof *w->coef);
@@ -469,11 +471,11 @@ cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_m
   arima_spec s = *spec;
   s.n_xreg = 0;
   arima_spec_complete(&s);
-  return arima_fit_spec_xreg(&s, y, n, NULL, NULL, out, err);
+  return arima_fit_spec_xreg(&s, y, n, NULL, NULL, 1, out, err);
 }
 
 cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n, const double *xreg,
-                              const char *const *names, cc_model **out, cc_error *err) {
+                              const char *const *names, int with_covariance, cc_model **out, cc_error *err) {
   *out = NULL;
   arima_spec s = *spec;
   cc_status status;
@@ -511,7 +513,7 @@ cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n,
   w->n_used = nobs - (size_t)s.n_delta;
   arima_regression_build(w, xreg);
   double objective = NAN;
-  status = estimate(w, &objective, cov, err);
+  status = estimate(w, &objective, cov, with_covariance, err);
   if (!status) {
     /* The final filter at the natural coefficients, keeping a_n, P_n and the residuals. */
     arima_expand_polynomials(&s, w->coef, 0, w->tpar, w->phi, w->theta);
@@ -656,7 +658,7 @@ static cc_status arima_fit(const double *y, size_t n, const char *variant, const
   if (status) return status;
   s.n_xreg = (int)o->n_xreg;
   arima_spec_complete(&s);
-  return arima_fit_spec_xreg(&s, y, n, o->xreg, o->xreg_names, out, err);
+  return arima_fit_spec_xreg(&s, y, n, o->xreg, o->xreg_names, 1, out, err);
 }
 
 /* ---------- forecasting and simulation ---------- */

@@ -119,9 +119,12 @@ cc_status arima_fit_spec(const arima_spec *s, const double *y, size_t n, cc_mode
 
 /* The same with s->n_xreg regressors xreg (n x n_xreg, column-major, NaN
  * missing) called names, as forecast::Arima(y, xreg = X): regression with
- * ARIMA errors. xreg and names may be NULL when s->n_xreg is 0. */
+ * ARIMA errors. xreg and names may be NULL when s->n_xreg is 0. With
+ * with_covariance 0 the Hessian is not computed: the model's covariance and
+ * standard errors are NaN and everything else is as with 1 (the stepwise
+ * search, which needs only the likelihood and coefficients, fits so). */
 cc_status arima_fit_spec_xreg(const arima_spec *s, const double *y, size_t n, const double *xreg,
-                              const char *const *names, cc_model **out, cc_error *err);
+                              const char *const *names, int with_covariance, cc_model **out, cc_error *err);
 
 /* The series auto.arima chooses d on when there are regressors: y where a
  * row has a missing value, else the residuals of the least-squares fit of y
