@@ -380,30 +380,59 @@ likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
   double *q = w->fast, *a = q + r + 1, *anew = a + r + 1, *K = anew + r + 1, *W = K + r + 1, *g = W + r + 1;
   if (!stationary_first_column(s, w->phi, w->theta, q, w->lyap)) return sums;
   /* Chandrasekhar recursions (Morf, Sidhu and Kailath 1974): P_{t+1} - P_t = M_t W_t W_t'
-   * has rank one from the stationary start, so each step costs O(r). */
-  double F = q[0], M = -1 / F;
+   * has rank one from the stationary start, so each step costs O(r). Once
+   * M W W' is below rounding against F (after p steps for a pure AR, at a
+   * geometric rate for an MA part) the filter is in its steady state: F and
+   * K no longer change and only the state is updated. The log F terms are
+   * summed as a product of F values (each below ARIMA_DIFFUSE_GAIN), taken
+   * to the log before it could overflow. */
+  double F = q[0], M = -1 / F, product = 1;
   arma_transition(r, p, w->phi, q, K);
   memcpy(W, K, (size_t)r * sizeof *W);
   for (int i = 0; i < r; i++) a[i] = 0;
-  for (size_t t = start; t < n; t++) {
+  size_t t = start;
+  for (; t < n; t++) {
     double innovation = w->w[t] - a[0];
     if (!(F > 0) || !isfinite(F)) return sums;
     if (F < ARIMA_DIFFUSE_GAIN) {
       sums.nu++;
       sums.ssq += innovation * innovation / F;
-      sums.sumlog += log(F);
+      product *= F;
+      if (product > ARIMA_PRODUCT_FLUSH) sums.sumlog += log(product), product = 1;
     }
     arma_transition(r, p, w->phi, a, anew);
-    for (int i = 0; i < r; i++) a[i] = anew[i] + K[i] * innovation / F;
-    double u = W[0], F_next = F + M * u * u;
+    double scaled = innovation / F;
+    for (int i = 0; i < r; i++) a[i] = anew[i] + K[i] * scaled;
+    double u = W[0], F_next = F + M * u * u, spread = 0;
     arma_transition(r, p, w->phi, W, g);
     for (int i = 0; i < r; i++) {
       double k_old = K[i];
       K[i] = k_old + g[i] * M * u;
       W[i] = g[i] - u / F * k_old;
+      spread += W[i] * W[i];
     }
     M = M * F / F_next;
     F = F_next;
+    if (fabs(M) * spread <= ARIMA_STEADY_TOLERANCE * F) {
+      t++;
+      break;
+    }
+  }
+  if (t < n && (!(F > 0) || !isfinite(F))) return sums;
+  size_t steady = n - t;
+  double steady_ssq = 0;
+  for (; t < n; t++) { /* the steady state */
+    double innovation = w->w[t] - a[0];
+    steady_ssq += innovation * innovation;
+    arma_transition(r, p, w->phi, a, anew);
+    double scaled = innovation / F;
+    for (int i = 0; i < r; i++) a[i] = anew[i] + K[i] * scaled;
+  }
+  sums.sumlog += log(product);
+  if (steady > 0 && F < ARIMA_DIFFUSE_GAIN) {
+    sums.nu += steady;
+    sums.ssq += steady_ssq / F;
+    sums.sumlog += (double)steady * log(F);
   }
   *ok = 1;
   return sums;
