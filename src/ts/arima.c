@@ -197,27 +197,53 @@ static void spec_from_settings(const cc_model *m, arima_spec *s) {
 
 /* ---------- objectives ---------- */
 
-/* x = y - C_t beta for the coefficients par (beta = par[n_arma..]). */
-static void remove_regression(arima_work *w, const double *par) {
+/* out[t] = v[t] - C_t beta for t in [from, n), with C_t the row t of the
+ * n x n_reg columns cols and beta = par[n_arma..]. */
+static void subtract_regression(const arima_work *w, const double *par, const double *v, const double *cols,
+                                size_t from, double *out) {
   const arima_spec *s = &w->spec;
   const double *beta = par + s->n_arma;
-  for (size_t t = 0; t < w->n; t++) {
-    double x = w->y[t];
-    for (int j = 0; j < s->n_reg; j++) x -= beta[j] * w->reg[t + w->n * (size_t)j];
-    w->x[t] = x;
+  for (size_t t = from; t < w->n; t++) {
+    double x = v[t];
+    for (int j = 0; j < s->n_reg; j++) x -= beta[j] * cols[t + w->n * (size_t)j];
+    out[t] = x;
   }
 }
 
-/* R's ARIMA_CSS: mean squared conditional residual of the differenced x. */
+/* x = y - C_t beta for the coefficients par. */
+static void remove_regression(arima_work *w, const double *par) { subtract_regression(w, par, w->y, w->reg, 0, w->x); }
+
+/* v[0..n) differenced d times at lag 1 and D times at lag m, in place
+ * (v[t] for t < d + mD are left partly differenced and are not used). */
+static void difference_in_place(const arima_spec *s, double *v, size_t n) {
+  for (int i = 0; i < s->d; i++)
+    for (size_t t = n - 1; t > 0; t--) v[t] -= v[t - 1];
+  size_t ns = (size_t)s->period;
+  for (int i = 0; i < s->sd; i++)
+    for (size_t t = n - 1; t >= ns; t--) v[t] -= v[t - ns];
+}
+
+/* The differenced series and regression columns (as estimated, so after
+ * the rotation), once per fit: the CSS and the fast likelihood need the
+ * differenced x = y - C beta, which is their difference. */
+static void difference_inputs(arima_work *w) {
+  const arima_spec *s = &w->spec;
+  memcpy(w->dy, w->y, w->n * sizeof *w->dy);
+  difference_in_place(s, w->dy, w->n);
+  memcpy(w->dreg, w->reg, w->n * (size_t)s->n_reg * sizeof *w->dreg);
+  for (int j = 0; j < s->n_reg; j++) difference_in_place(s, w->dreg + w->n * (size_t)j, w->n);
+}
+
+/* w->w[t] = (Delta x)_t = (Delta y)_t - (Delta C)_t beta for t >= d + mD. */
+static void differenced_errors(arima_work *w, const double *par) {
+  subtract_regression(w, par, w->dy, w->dreg, (size_t)w->spec.n_delta, w->w);
+}
+
+/* R's ARIMA_CSS: mean squared conditional residual of the differenced x
+ * (w->w, from differenced_errors). */
 static double conditional_ssq(arima_work *w) {
   const arima_spec *s = &w->spec;
   size_t n = w->n;
-  memcpy(w->w, w->x, n * sizeof *w->w);
-  for (int i = 0; i < s->d; i++)
-    for (size_t t = n - 1; t > 0; t--) w->w[t] -= w->w[t - 1];
-  size_t ns = (size_t)s->period;
-  for (int i = 0; i < s->sd; i++)
-    for (size_t t = n - 1; t >= ns; t--) w->w[t] -= w->w[t - ns];
   double ssq = 0;
   size_t nu = 0, cond = (size_t)w->n_cond;
   int q = s->n_theta;
@@ -253,12 +279,13 @@ static double conditional_ssq(arima_work *w) {
 static double arima_objective(arima_work *w, const double *par) {
   const arima_spec *s = &w->spec;
   arima_expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
-  remove_regression(w, par);
+  if (w->use_css || w->complete) differenced_errors(w, par);
   if (w->use_css) return 0.5 * log(conditional_ssq(w));
   likelihood_sums sums;
   int fast = 0; /* the fast likelihood, or the filter when it cannot be used or breaks down */
   if (w->complete) sums = arima_fast_likelihood(w, &fast);
   if (!fast) {
+    remove_regression(w, par);
     if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
     sums = arima_kalman_filter(w, NULL);
   }
@@ -288,7 +315,7 @@ static void work_free(arima_work *w) {
   free(w->x), free(w->phi), free(w->theta), free(w->delta), free(w->coef), free(w->tpar);
   free(w->a), free(w->anew), free(w->M), free(w->P), free(w->Pnew), free(w->mm), free(w->lyap);
   free(w->w), free(w->resid), free(w->parscale), free(w->fast);
-  free(w->reg), free(w->reg_natural), free(w->rotation);
+  free(w->reg), free(w->reg_natural), free(w->rotation), free(w->dy), free(w->dreg);
   free(w);
 }
 
@@ -312,10 +339,11 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->parscale = calloc(nc, sizeof *w->parscale);
   size_t reg_values = n * (size_t)s->n_reg > 0 ? n * (size_t)s->n_reg : 1;
   w->reg = calloc(reg_values, sizeof *w->reg), w->reg_natural = calloc(reg_values, sizeof *w->reg_natural);
+  w->dy = malloc(n * sizeof *w->dy), w->dreg = calloc(reg_values, sizeof *w->dreg);
   w->fast = calloc(10 * (r + 1), sizeof *w->fast);
   w->complete = 1;
   for (size_t t = 0; t < n; t++) w->complete &= !isnan(y[t]);
-  if (!w->reg || !w->reg_natural || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
+  if (!w->reg || !w->reg_natural || !w->dy || !w->dreg || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
       !w->a || !w->anew || !w->M || !w->P ||
       !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {
     work_free(w);
@@ -395,6 +423,7 @@ static cc_status estimate(arima_work *w, double *objective, double *cov, int wit
     if (!status) status = arima_regression_start(w, err);
     if (status) return status;
   }
+  difference_inputs(w);
   double value;
   if (!any_missing) { /* CSS start, kept only when its BFGS converged (R) */
     w->use_css = 1;
@@ -612,6 +641,7 @@ cc_status arima_fit_css(const arima_spec *spec, const double *y, size_t n, const
   cc_status status = spec->n_reg > 0 ? arima_regression_rotate(w, err) : CC_OK;
   if (!status && spec->n_reg > 0) status = arima_regression_start(w, err);
   if (!status) {
+    difference_inputs(w);
     w->use_css = 1;
     w->n_cond = spec->n_delta + spec->n_phi;
     double value;

@@ -56,7 +56,8 @@ typedef struct arima_work {
   double *a, *anew, *M;        /* rd each */
   double *P, *Pnew, *mm;       /* rd x rd each */
   double *lyap;                /* 4 r^2 + 8 (r + 1): scratch for the stationary covariance */
-  double *w, *resid;           /* n each: differenced series, residuals */
+  double *w, *resid;           /* n each: differenced x (from d + mD on), residuals */
+  double *dy, *dreg;           /* y (n) and reg (n x n_reg) differenced, once per fit */
   double *parscale;            /* n_coef */
   int n_cond;                  /* CSS: residuals conditioned on */
   int use_css;                 /* objective: 1 CSS, 0 exact likelihood */
@@ -102,7 +103,7 @@ cc_status arima_regression_start(arima_work *w, cc_error *err);
 void arima_regression_unrotate(arima_work *w, double *cov);
 /* The likelihood sums of a complete series (w->complete) without the
  * Kalman filter's O(r^2) covariance steps: the exact likelihood of the
- * differenced series x (w->x) under the stationary ARMA part, from its
+ * differenced series x (w->w[d + mD..n), which the caller fills) under the stationary ARMA part, from its
  * autocovariances and the Chandrasekhar recursions, O(n r) per call. This
  * is the likelihood R's filter approximates with its diffuse prior (kappa
  * 1e6) on the differencing states: fitted log-likelihoods agree with R's

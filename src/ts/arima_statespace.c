@@ -370,29 +370,18 @@ likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
   int r = s->r, p = s->n_phi;
   likelihood_sums sums = {0, 0, 0};
   *ok = 0;
-  /* the differenced series x into w->w[n_delta..n) */
   size_t n = w->n, start = (size_t)s->n_delta;
-  memcpy(w->w, w->x, n * sizeof *w->w);
-  for (int i = 0; i < s->d; i++)
-    for (size_t t = n - 1; t > 0; t--) w->w[t] -= w->w[t - 1];
-  for (int i = 0; i < s->sd; i++)
-    for (size_t t = n - 1; t >= (size_t)s->period; t--) w->w[t] -= w->w[t - (size_t)s->period];
-  double *q = w->fast, *a = q + r + 1, *anew = a + r + 1, *K = anew + r + 1, *W = K + r + 1, *g = W + r + 1;
+  const double *x = w->w; /* the differenced series, from start on */
+  double *q = w->fast, *a = q + r + 1, *phi = a + r + 1, *K = phi + r + 1, *W = K + r + 1;
   if (!stationary_first_column(s, w->phi, w->theta, q, w->lyap)) return sums;
-  /* Chandrasekhar recursions (Morf, Sidhu and Kailath 1974): P_{t+1} - P_t = M_t W_t W_t'
-   * has rank one from the stationary start, so each step costs O(r). Once
-   * M W W' is below rounding against F (after p steps for a pure AR, at a
-   * geometric rate for an MA part) the filter is in its steady state: F and
-   * K no longer change and only the state is updated. The log F terms are
-   * summed as a product of F values (each below ARIMA_DIFFUSE_GAIN), taken
-   * to the log before it could overflow. */
+  for (int i = 0; i < r; i++) phi[i] = i < p ? w->phi[i] : 0, a[i] = 0; /* phi padded to r: T v = phi v_0 + (v_1, ..) */
+  a[r] = W[r] = 0; /* a zero past the end, so that the shifts below need no test */
   double F = q[0], M = -1 / F, product = 1;
   arma_transition(r, p, w->phi, q, K);
   memcpy(W, K, (size_t)r * sizeof *W);
-  for (int i = 0; i < r; i++) a[i] = 0;
   size_t t = start;
   for (; t < n; t++) {
-    double innovation = w->w[t] - a[0];
+    double innovation = x[t] - a[0];
     if (!(F > 0) || !isfinite(F)) return sums;
     if (F < ARIMA_DIFFUSE_GAIN) {
       sums.nu++;
@@ -400,15 +389,15 @@ likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
       product *= F;
       if (product > ARIMA_PRODUCT_FLUSH) sums.sumlog += log(product), product = 1;
     }
-    arma_transition(r, p, w->phi, a, anew);
-    double scaled = innovation / F;
-    for (int i = 0; i < r; i++) a[i] = anew[i] + K[i] * scaled;
-    double u = W[0], F_next = F + M * u * u, spread = 0;
-    arma_transition(r, p, w->phi, W, g);
+    /* a = T a + K innovation / F; K += M u T W; W = T W - u K / F, in place
+     * (entry i reads entry i + 1 before it is overwritten) */
+    double scaled = innovation / F, a0 = a[0], u = W[0], F_next = F + M * u * u, spread = 0;
+    double gain = M * u, shrink = u / F;
     for (int i = 0; i < r; i++) {
-      double k_old = K[i];
-      K[i] = k_old + g[i] * M * u;
-      W[i] = g[i] - u / F * k_old;
+      a[i] = phi[i] * a0 + a[i + 1] + K[i] * scaled;
+      double g = phi[i] * u + W[i + 1], k_old = K[i];
+      K[i] = k_old + g * gain;
+      W[i] = g - shrink * k_old;
       spread += W[i] * W[i];
     }
     M = M * F / F_next;
@@ -421,12 +410,11 @@ likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
   if (t < n && (!(F > 0) || !isfinite(F))) return sums;
   size_t steady = n - t;
   double steady_ssq = 0;
+  for (int i = 0; i < r; i++) K[i] /= F;
   for (; t < n; t++) { /* the steady state */
-    double innovation = w->w[t] - a[0];
+    double innovation = x[t] - a[0], a0 = a[0];
     steady_ssq += innovation * innovation;
-    arma_transition(r, p, w->phi, a, anew);
-    double scaled = innovation / F;
-    for (int i = 0; i < r; i++) a[i] = anew[i] + K[i] * scaled;
+    for (int i = 0; i < r; i++) a[i] = phi[i] * a0 + a[i + 1] + K[i] * innovation;
   }
   sums.sumlog += log(product);
   if (steady > 0 && F < ARIMA_DIFFUSE_GAIN) {
