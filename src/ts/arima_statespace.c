@@ -376,23 +376,25 @@ likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
   if (!stationary_first_column(s, w->phi, w->theta, q, w->lyap)) return sums;
   for (int i = 0; i < r; i++) phi[i] = i < p ? w->phi[i] : 0, a[i] = 0; /* phi padded to r: T v = phi v_0 + (v_1, ..) */
   a[r] = W[r] = 0; /* a zero past the end, so that the shifts below need no test */
-  double F = q[0], M = -1 / F, product = 1;
+  double F = q[0], inverse_F = 1 / F, M = -inverse_F, product = 1, ssq = 0;
+  size_t counted = 0;
   arma_transition(r, p, w->phi, q, K);
   memcpy(W, K, (size_t)r * sizeof *W);
   size_t t = start;
   for (; t < n; t++) {
     double innovation = x[t] - a[0];
     if (!(F > 0) || !isfinite(F)) return sums;
+    double scaled = innovation * inverse_F;
     if (F < ARIMA_DIFFUSE_GAIN) {
-      sums.nu++;
-      sums.ssq += innovation * innovation / F;
+      counted++;
+      ssq += innovation * scaled;
       product *= F;
       if (product > ARIMA_PRODUCT_FLUSH) sums.sumlog += log(product), product = 1;
     }
     /* a = T a + K innovation / F; K += M u T W; W = T W - u K / F, in place
      * (entry i reads entry i + 1 before it is overwritten) */
-    double scaled = innovation / F, a0 = a[0], u = W[0], F_next = F + M * u * u, spread = 0;
-    double gain = M * u, shrink = u / F;
+    double a0 = a[0], u = W[0], F_next = F + M * u * u, spread = 0;
+    double gain = M * u, shrink = u * inverse_F;
     for (int i = 0; i < r; i++) {
       a[i] = phi[i] * a0 + a[i + 1] + K[i] * scaled;
       double g = phi[i] * u + W[i + 1], k_old = K[i];
@@ -400,17 +402,19 @@ likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
       W[i] = g - shrink * k_old;
       spread += W[i] * W[i];
     }
-    M = M * F / F_next;
-    F = F_next;
+    double inverse_next = 1 / F_next;
+    M = M * F * inverse_next;
+    F = F_next, inverse_F = inverse_next;
     if (fabs(M) * spread <= ARIMA_STEADY_TOLERANCE * F) {
       t++;
       break;
     }
   }
+  sums.nu = counted, sums.ssq = ssq;
   if (t < n && (!(F > 0) || !isfinite(F))) return sums;
   size_t steady = n - t;
   double steady_ssq = 0;
-  for (int i = 0; i < r; i++) K[i] /= F;
+  for (int i = 0; i < r; i++) K[i] *= inverse_F;
   for (; t < n; t++) { /* the steady state */
     double innovation = x[t] - a[0], a0 = a[0];
     steady_ssq += innovation * innovation;
