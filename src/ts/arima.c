@@ -239,9 +239,62 @@ static void differenced_errors(arima_work *w, const double *par) {
   subtract_regression(w, par, w->dy, w->dreg, (size_t)w->spec.n_delta, w->w);
 }
 
+static double arima_objective(arima_work *w, const double *par);
+
+/* 1 when the CSS skips the zero terms of the polynomials (no value missing),
+ * which its gradient needs. */
+static int css_sparse(const arima_work *w) {
+  return w->complete && w->spec.n_phi <= ARIMA_MAX_STATE && w->spec.n_theta <= ARIMA_MAX_STATE;
+}
+
+/* The derivatives of the expanded AR polynomial (arima_expand_polynomials,
+ * not transformed) with respect to each AR parameter of par (ar, then sar),
+ * as terms: parameter i (its index in par) changes phi[j] by value per unit,
+ * for its w->dterm_count[i] pairs (j, value) at w->dterm_index /
+ * w->dterm_value + i ARIMA_DTERMS. */
+static void ar_derivative_terms(arima_work *w, const double *par) {
+  const arima_spec *s = &w->spec;
+  int m = s->period, p = s->p, sp = s->sp, seasonal = s->p + s->q;
+  const double *ar = par, *sar = par + seasonal;
+  for (int i = 0; i < p; i++) {
+    int *index = w->dterm_index + i * ARIMA_DTERMS;
+    double *value = w->dterm_value + i * ARIMA_DTERMS;
+    index[0] = i, value[0] = 1;
+    for (int k = 0; k < sp; k++) index[k + 1] = (k + 1) * m + i, value[k + 1] = -sar[k];
+    w->dterm_count[i] = 1 + sp;
+  }
+  for (int k = 0; k < sp; k++) {
+    int *index = w->dterm_index + (seasonal + k) * ARIMA_DTERMS;
+    double *value = w->dterm_value + (seasonal + k) * ARIMA_DTERMS;
+    index[0] = (k + 1) * m - 1, value[0] = 1;
+    for (int i = 0; i < p; i++) index[i + 1] = (k + 1) * m + i, value[i + 1] = -ar[i];
+    w->dterm_count[seasonal + k] = 1 + p;
+  }
+}
+
+/* 1 when parameter i is an MA coefficient (ma or sma). */
+static int is_ma_parameter(const arima_spec *s, int i) {
+  return (i >= s->p && i < s->p + s->q) || (i >= s->p + s->q + s->sp && i < s->n_arma);
+}
+
+/* What conditional_ssq sums: the squared residuals and their count, and for
+ * each parameter on which the residuals depend linearly (AR and regression
+ * coefficients: the others fixed, e = Theta(B)^-1 Phi(B) Delta(y - C beta)
+ * is linear in each of them), sum e_t D_t and sum D_t^2 with D_t = de_t /
+ * dpar_i, so that the residuals at par + h e_i are exactly e + h D. */
+typedef struct css_sums {
+  double ssq;
+  size_t nu;
+  double eD[ARIMA_MAX_COEF], DD[ARIMA_MAX_COEF];
+} css_sums;
+
 /* R's ARIMA_CSS: mean squared conditional residual of the differenced x
- * (w->w, from differenced_errors). */
-static double conditional_ssq(arima_work *w) {
+ * (w->w, from differenced_errors; w->phi, w->theta expanded from par).
+ * With sums (only when css_sparse) also the sums above, D_t following the
+ * residuals' own recursion: D_t = -(d phi) w_{t-1..} - theta D_{t-1..} for an
+ * AR coefficient, -(Delta C)_t + phi (Delta C)_{t-1..} - theta D_{t-1..} for
+ * a regression coefficient. */
+static double conditional_ssq(arima_work *w, const double *par, css_sums *sums) {
   const arima_spec *s = &w->spec;
   size_t n = w->n;
   double ssq = 0;
@@ -251,28 +304,87 @@ static double conditional_ssq(arima_work *w) {
    * with a zero coefficient add exactly nothing and are skipped (with
    * missing values they must stay, since 0 * NaN is NaN in R's sum too). */
   int ar_terms[ARIMA_MAX_STATE], ma_terms[ARIMA_MAX_STATE], n_ar = 0, n_ma = 0;
-  int sparse = w->complete && s->n_phi <= ARIMA_MAX_STATE && q <= ARIMA_MAX_STATE;
+  int sparse = css_sparse(w);
   if (sparse) {
     for (int j = 0; j < s->n_phi; j++)
       if (w->phi[j] != 0) ar_terms[n_ar++] = j;
     for (int j = 0; j < q; j++)
       if (w->theta[j] != 0) ma_terms[n_ma++] = j;
   }
+  int linear[ARIMA_MAX_COEF], n_linear = 0; /* the parameters the residuals are linear in */
+  if (sums && sparse) {
+    ar_derivative_terms(w, par);
+    for (int i = 0; i < s->n_coef; i++)
+      if (!is_ma_parameter(s, i)) linear[n_linear++] = i, sums->eD[i] = sums->DD[i] = 0;
+  }
   for (size_t t = cond; t < n; t++) {
     double tmp = w->w[t];
     size_t limit = t - cond < (size_t)q ? t - cond : (size_t)q;
+    int n_ma_now = 0; /* the MA terms within the limit */
     if (sparse) {
       for (int k = 0; k < n_ar; k++) tmp -= w->phi[ar_terms[k]] * w->w[t - (size_t)ar_terms[k] - 1];
-      for (int k = 0; k < n_ma && (size_t)ma_terms[k] < limit; k++)
-        tmp -= w->theta[ma_terms[k]] * w->resid[t - (size_t)ma_terms[k] - 1];
+      for (; n_ma_now < n_ma && (size_t)ma_terms[n_ma_now] < limit; n_ma_now++)
+        tmp -= w->theta[ma_terms[n_ma_now]] * w->resid[t - (size_t)ma_terms[n_ma_now] - 1];
     } else {
       for (int j = 0; j < s->n_phi; j++) tmp -= w->phi[j] * w->w[t - (size_t)j - 1];
       for (size_t j = 0; j < limit; j++) tmp -= w->theta[j] * w->resid[t - j - 1];
     }
     w->resid[t] = tmp;
     if (!isnan(tmp)) nu++, ssq += tmp * tmp;
+    for (int l = 0; l < n_linear; l++) {
+      int i = linear[l];
+      double *D = w->deriv + n * (size_t)i, u = 0;
+      if (i < s->n_arma) {
+        const int *index = w->dterm_index + i * ARIMA_DTERMS;
+        const double *value = w->dterm_value + i * ARIMA_DTERMS;
+        for (int c = 0; c < w->dterm_count[i]; c++) u -= value[c] * w->w[t - (size_t)index[c] - 1];
+      } else {
+        const double *column = w->dreg + n * (size_t)(i - s->n_arma);
+        u = -column[t];
+        for (int k = 0; k < n_ar; k++) u += w->phi[ar_terms[k]] * column[t - (size_t)ar_terms[k] - 1];
+      }
+      for (int k = 0; k < n_ma_now; k++) u -= w->theta[ma_terms[k]] * D[t - (size_t)ma_terms[k] - 1];
+      D[t] = u;
+      sums->eD[i] += tmp * u, sums->DD[i] += u * u;
+    }
   }
+  if (sums) sums->ssq = ssq, sums->nu = nu;
   return ssq / (double)nu;
+}
+
+/* The gradient of the CSS objective f = 0.5 log(ssq / nu) at par as optim's
+ * numerical one (central differences, step gradient_step in parscaled
+ * coordinates), in the shape the shared BFGS takes; only for a series with
+ * no value missing (css_sparse). For a parameter the residuals are linear in
+ * (css_sums), f at par +- h e_i is 0.5 log((ssq +- 2 h sum e D + h^2 sum
+ * D^2) / nu), exactly what evaluating there gives (to rounding), so one
+ * pass replaces its two evaluations; MA parameters are evaluated. The same
+ * numbers as optim's gradient, so the same path as R. */
+static int css_gradient_for_optimiser(const double *par, size_t n, void *context, double *gradient) {
+  arima_work *w = context;
+  const arima_spec *s = &w->spec;
+  css_sums sums;
+  arima_expand_polynomials(s, par, 0, w->tpar, w->phi, w->theta);
+  differenced_errors(w, par);
+  (void)conditional_ssq(w, par, &sums);
+  double nu = (double)sums.nu, moved[ARIMA_MAX_COEF];
+  memcpy(moved, par, n * sizeof *moved);
+  for (int i = 0; i < s->n_coef; i++) {
+    double h = w->gradient_step * w->parscale[i], up, down;
+    if (is_ma_parameter(s, i)) {
+      moved[i] = par[i] + h;
+      up = arima_objective(w, moved);
+      moved[i] = par[i] - h;
+      down = arima_objective(w, moved);
+      moved[i] = par[i];
+    } else {
+      up = 0.5 * log((sums.ssq + 2 * h * sums.eD[i] + h * h * sums.DD[i]) / nu);
+      down = 0.5 * log((sums.ssq - 2 * h * sums.eD[i] + h * h * sums.DD[i]) / nu);
+    }
+    gradient[i] = (up - down) / (2 * h);
+    if (!isfinite(gradient[i])) return 0;
+  }
+  return 1;
 }
 
 /* The objective R's optim sees: armaCSS or armafn, at the parameters par. */
@@ -280,7 +392,7 @@ static double arima_objective(arima_work *w, const double *par) {
   const arima_spec *s = &w->spec;
   arima_expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
   if (w->use_css || w->complete) differenced_errors(w, par);
-  if (w->use_css) return 0.5 * log(conditional_ssq(w));
+  if (w->use_css) return 0.5 * log(conditional_ssq(w, par, NULL));
   likelihood_sums sums;
   int fast = 0; /* the fast likelihood, or the filter when it cannot be used or breaks down */
   if (w->complete) sums = arima_fast_likelihood(w, &fast);
@@ -301,10 +413,14 @@ static double objective_for_optimiser(const double *par, size_t n, void *context
 }
 
 /* Minimise the objective over par[n_coef] (replaced by the result) with the
- * shared BFGS (optim.h), optim's defaults and w's parameter scales. */
+ * shared BFGS (optim.h), optim's defaults and w's parameter scales; the CSS
+ * of a complete series with its numerical gradient computed in fewer passes
+ * (css_gradient_for_optimiser). */
 static int bfgs(arima_work *w, double *par, double *value) {
   cc_bfgs_options options;
   cc_bfgs_options_default(&options);
+  if (w->use_css && css_sparse(w)) options.gradient = css_gradient_for_optimiser;
+  w->gradient_step = options.gradient_step;
   return cc_bfgs(objective_for_optimiser, w, par, (size_t)w->spec.n_coef, w->parscale, &options, value);
 }
 
@@ -316,6 +432,7 @@ static void work_free(arima_work *w) {
   free(w->a), free(w->anew), free(w->M), free(w->P), free(w->Pnew), free(w->mm), free(w->lyap);
   free(w->w), free(w->resid), free(w->parscale), free(w->fast);
   free(w->reg), free(w->reg_natural), free(w->rotation), free(w->dy), free(w->dreg);
+  free(w->deriv), free(w->dterm_index), free(w->dterm_value), free(w->dterm_count);
   free(w);
 }
 
@@ -340,10 +457,16 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   size_t reg_values = n * (size_t)s->n_reg > 0 ? n * (size_t)s->n_reg : 1;
   w->reg = calloc(reg_values, sizeof *w->reg), w->reg_natural = calloc(reg_values, sizeof *w->reg_natural);
   w->dy = malloc(n * sizeof *w->dy), w->dreg = calloc(reg_values, sizeof *w->dreg);
+  size_t n_arma = s->n_arma > 0 ? (size_t)s->n_arma : 1;
+  w->deriv = malloc(n * nc * sizeof *w->deriv);
+  w->dterm_index = malloc(n_arma * ARIMA_DTERMS * sizeof *w->dterm_index);
+  w->dterm_value = malloc(n_arma * ARIMA_DTERMS * sizeof *w->dterm_value);
+  w->dterm_count = malloc(n_arma * sizeof *w->dterm_count);
   w->fast = calloc(10 * (r + 1), sizeof *w->fast);
   w->complete = 1;
   for (size_t t = 0; t < n; t++) w->complete &= !isnan(y[t]);
-  if (!w->reg || !w->reg_natural || !w->dy || !w->dreg || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
+  if (!w->reg || !w->reg_natural || !w->dy || !w->dreg || !w->deriv || !w->dterm_index || !w->dterm_value ||
+      !w->dterm_count || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
       !w->a || !w->anew || !w->M || !w->P ||
       !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {
     work_free(w);

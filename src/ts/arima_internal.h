@@ -13,6 +13,7 @@
 #define ARIMA_MAX_XREG 32           /* external regressors at most this */
 #define ARIMA_MAX_COEF (4 * ARIMA_MAX_ORDER + 1 + ARIMA_MAX_XREG) /* coefficients at most this */
 #define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
+#define ARIMA_DTERMS (ARIMA_MAX_ORDER + 1) /* terms of one AR parameter's derivative of the expanded polynomial */
 #define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
 #define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
 #define ARIMA_RANK_TOLERANCE 1e-7    /* relative singular value below which the regression is rank deficient (lm's tol) */
@@ -58,6 +59,10 @@ typedef struct arima_work {
   double *lyap;                /* 4 r^2 + 8 (r + 1): scratch for the stationary covariance */
   double *w, *resid;           /* n each: differenced x (from d + mD on), residuals */
   double *dy, *dreg;           /* y (n) and reg (n x n_reg) differenced, once per fit */
+  double *deriv;               /* n x n_coef: derivatives of the CSS residuals (its gradient) */
+  int *dterm_index, *dterm_count; /* n_arma x ARIMA_DTERMS and n_arma: terms of the AR polynomial's derivatives */
+  double *dterm_value;         /* n_arma x ARIMA_DTERMS */
+  double gradient_step;        /* the optimiser's central-difference step (parscaled) */
   double *parscale;            /* n_coef */
   int n_cond;                  /* CSS: residuals conditioned on */
   int use_css;                 /* objective: 1 CSS, 0 exact likelihood */
