@@ -352,36 +352,90 @@ static double conditional_ssq(arima_work *w, const double *par, css_sums *sums) 
   return ssq / (double)nu;
 }
 
+/* The CSS objective at par with each MA coefficient moved by +h_i (up)
+ * and by -h_i (down), h_i = gradient_step parscale_i, indexed by parameter;
+ * w->w and w->phi must be par's (the AR part does not move). One pass over
+ * the series runs these 2 (q + Q) residual recursions side by side: they
+ * share the AR part and, being independent, overlap in the processor. Each
+ * subtracts the same terms in the same order as conditional_ssq there (and
+ * terms of another recursion's polynomial that are zero in its own, which
+ * changes nothing), so the values are what evaluating there gives. */
+static void css_ma_differences(arima_work *w, const double *par, double *up, double *down) {
+  const arima_spec *s = &w->spec;
+  size_t n = w->n, cond = (size_t)w->n_cond, n_theta = (size_t)s->n_theta, stride = (size_t)s->r; /* theta: r - 1 values */
+  int ma[ARIMA_MAX_CHAINS / 2], n_ma_params = 0;
+  for (int i = 0; i < s->n_arma; i++)
+    if (is_ma_parameter(s, i)) ma[n_ma_params++] = i;
+  int chains = 2 * n_ma_params;
+  double moved[ARIMA_MAX_COEF];
+  memcpy(moved, par, (size_t)s->n_coef * sizeof *moved);
+  for (int c = 0; c < chains; c++) { /* chain 2 m: parameter ma[m] + h; 2 m + 1: - h */
+    int i = ma[c / 2];
+    double h = w->gradient_step * w->parscale[i];
+    moved[i] = c % 2 ? par[i] - h : par[i] + h;
+    arima_expand_polynomials(s, moved, 0, w->tpar, w->chain_phi, w->chain_theta + (size_t)c * stride);
+    moved[i] = par[i];
+  }
+  int ar_terms[ARIMA_MAX_STATE], ma_terms[ARIMA_MAX_STATE], n_ar = 0, n_ma = 0;
+  for (int j = 0; j < s->n_phi; j++)
+    if (w->phi[j] != 0) ar_terms[n_ar++] = j;
+  for (size_t j = 0; j < n_theta; j++) {
+    int any = 0;
+    for (int c = 0; c < chains; c++) any |= w->chain_theta[(size_t)c * stride + j] != 0;
+    if (any) ma_terms[n_ma++] = (int)j;
+  }
+  double e[ARIMA_MAX_CHAINS], ssq[ARIMA_MAX_CHAINS];
+  size_t nu[ARIMA_MAX_CHAINS];
+  for (int c = 0; c < chains; c++) ssq[c] = 0, nu[c] = 0;
+  double *resid = w->chain_resid; /* chain c's residual at t: resid[t chains + c] */
+  for (size_t t = cond; t < n; t++) {
+    double z = w->w[t];
+    for (int k = 0; k < n_ar; k++) z -= w->phi[ar_terms[k]] * w->w[t - (size_t)ar_terms[k] - 1];
+    size_t limit = t - cond < n_theta ? t - cond : n_theta;
+    for (int c = 0; c < chains; c++) e[c] = z;
+    for (int k = 0; k < n_ma && (size_t)ma_terms[k] < limit; k++) {
+      size_t j = (size_t)ma_terms[k];
+      const double *past = resid + (t - j - 1) * (size_t)chains;
+      for (int c = 0; c < chains; c++) e[c] -= w->chain_theta[(size_t)c * stride + j] * past[c];
+    }
+    for (int c = 0; c < chains; c++) {
+      resid[t * (size_t)chains + (size_t)c] = e[c];
+      if (!isnan(e[c])) nu[c]++, ssq[c] += e[c] * e[c];
+    }
+  }
+  for (int c = 0; c < chains; c++) {
+    double value = 0.5 * log(ssq[c] / (double)nu[c]);
+    if (c % 2) down[ma[c / 2]] = value;
+    else up[ma[c / 2]] = value;
+  }
+}
+
 /* The gradient of the CSS objective f = 0.5 log(ssq / nu) at par as optim's
  * numerical one (central differences, step gradient_step in parscaled
  * coordinates), in the shape the shared BFGS takes; only for a series with
  * no value missing (css_sparse). For a parameter the residuals are linear in
  * (css_sums), f at par +- h e_i is 0.5 log((ssq +- 2 h sum e D + h^2 sum
  * D^2) / nu), exactly what evaluating there gives (to rounding), so one
- * pass replaces its two evaluations; MA parameters are evaluated. The same
- * numbers as optim's gradient, so the same path as R. */
+ * pass replaces its two evaluations; the MA parameters' values come from
+ * css_ma_differences. The same numbers as optim's gradient, so the same
+ * path as R. */
 static int css_gradient_for_optimiser(const double *par, size_t n, void *context, double *gradient) {
+  (void)n;
   arima_work *w = context;
   const arima_spec *s = &w->spec;
   css_sums sums;
   arima_expand_polynomials(s, par, 0, w->tpar, w->phi, w->theta);
   differenced_errors(w, par);
   (void)conditional_ssq(w, par, &sums);
-  double nu = (double)sums.nu, moved[ARIMA_MAX_COEF];
-  memcpy(moved, par, n * sizeof *moved);
+  double nu = (double)sums.nu, up[ARIMA_MAX_COEF], down[ARIMA_MAX_COEF];
+  css_ma_differences(w, par, up, down);
   for (int i = 0; i < s->n_coef; i++) {
-    double h = w->gradient_step * w->parscale[i], up, down;
-    if (is_ma_parameter(s, i)) {
-      moved[i] = par[i] + h;
-      up = arima_objective(w, moved);
-      moved[i] = par[i] - h;
-      down = arima_objective(w, moved);
-      moved[i] = par[i];
-    } else {
-      up = 0.5 * log((sums.ssq + 2 * h * sums.eD[i] + h * h * sums.DD[i]) / nu);
-      down = 0.5 * log((sums.ssq - 2 * h * sums.eD[i] + h * h * sums.DD[i]) / nu);
+    double h = w->gradient_step * w->parscale[i];
+    if (!is_ma_parameter(s, i)) {
+      up[i] = 0.5 * log((sums.ssq + 2 * h * sums.eD[i] + h * h * sums.DD[i]) / nu);
+      down[i] = 0.5 * log((sums.ssq - 2 * h * sums.eD[i] + h * h * sums.DD[i]) / nu);
     }
-    gradient[i] = (up - down) / (2 * h);
+    gradient[i] = (up[i] - down[i]) / (2 * h);
     if (!isfinite(gradient[i])) return 0;
   }
   return 1;
@@ -433,6 +487,7 @@ static void work_free(arima_work *w) {
   free(w->w), free(w->resid), free(w->parscale), free(w->fast);
   free(w->reg), free(w->reg_natural), free(w->rotation), free(w->dy), free(w->dreg);
   free(w->deriv), free(w->dterm_index), free(w->dterm_value), free(w->dterm_count);
+  free(w->chain_phi), free(w->chain_theta), free(w->chain_resid);
   free(w);
 }
 
@@ -462,11 +517,15 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->dterm_index = malloc(n_arma * ARIMA_DTERMS * sizeof *w->dterm_index);
   w->dterm_value = malloc(n_arma * ARIMA_DTERMS * sizeof *w->dterm_value);
   w->dterm_count = malloc(n_arma * sizeof *w->dterm_count);
+  size_t chains = 2 * (size_t)(s->q + s->sq) + 1;
+  w->chain_phi = calloc((size_t)s->n_phi + 1, sizeof *w->chain_phi);
+  w->chain_theta = calloc(chains * r, sizeof *w->chain_theta);
+  w->chain_resid = malloc(chains * n * sizeof *w->chain_resid);
   w->fast = calloc(10 * (r + 1), sizeof *w->fast);
   w->complete = 1;
   for (size_t t = 0; t < n; t++) w->complete &= !isnan(y[t]);
   if (!w->reg || !w->reg_natural || !w->dy || !w->dreg || !w->deriv || !w->dterm_index || !w->dterm_value ||
-      !w->dterm_count || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
+      !w->dterm_count || !w->chain_phi || !w->chain_theta || !w->chain_resid || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
       !w->a || !w->anew || !w->M || !w->P ||
       !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {
     work_free(w);

@@ -14,6 +14,7 @@
 #define ARIMA_MAX_COEF (4 * ARIMA_MAX_ORDER + 1 + ARIMA_MAX_XREG) /* coefficients at most this */
 #define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
 #define ARIMA_DTERMS (ARIMA_MAX_ORDER + 1) /* terms of one AR parameter's derivative of the expanded polynomial */
+#define ARIMA_MAX_CHAINS (4 * ARIMA_MAX_ORDER) /* CSS recursions run side by side: each MA coefficient moved up and down */
 #define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
 #define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
 #define ARIMA_RANK_TOLERANCE 1e-7    /* relative singular value below which the regression is rank deficient (lm's tol) */
@@ -63,6 +64,7 @@ typedef struct arima_work {
   int *dterm_index, *dterm_count; /* n_arma x ARIMA_DTERMS and n_arma: terms of the AR polynomial's derivatives */
   double *dterm_value;         /* n_arma x ARIMA_DTERMS */
   double gradient_step;        /* the optimiser's central-difference step (parscaled) */
+  double *chain_phi, *chain_theta, *chain_resid; /* the CSS at each MA coefficient moved: n_phi + 1, 2 (q + Q) x r, n x 2 (q + Q) */
   double *parscale;            /* n_coef */
   int n_cond;                  /* CSS: residuals conditioned on */
   int use_css;                 /* objective: 1 CSS, 0 exact likelihood */
