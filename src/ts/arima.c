@@ -232,10 +232,13 @@ static void difference_inputs(arima_work *w) {
   difference_in_place(s, w->dy, w->n);
   memcpy(w->dreg, w->reg, w->n * (size_t)s->n_reg * sizeof *w->dreg);
   for (int j = 0; j < s->n_reg; j++) difference_in_place(s, w->dreg + w->n * (size_t)j, w->n);
+  if (s->n_reg == 0) memcpy(w->w, w->dy, w->n * sizeof *w->w);
 }
 
-/* w->w[t] = (Delta x)_t = (Delta y)_t - (Delta C)_t beta for t >= d + mD. */
+/* w->w[t] = (Delta x)_t = (Delta y)_t - (Delta C)_t beta for t >= d + mD
+ * (without regression columns it is Delta y, there since difference_inputs). */
 static void differenced_errors(arima_work *w, const double *par) {
+  if (w->spec.n_reg == 0) return;
   subtract_regression(w, par, w->dy, w->dreg, (size_t)w->spec.n_delta, w->w);
 }
 
@@ -678,6 +681,57 @@ static void label_model(const arima_spec *s, cc_model *m) {
   m->spec[label_len] = '\0';
 }
 
+/* The model takes cov (k x k, R's var.coef) and its standard errors. */
+static void set_covariance(cc_model *m, double *cov, int k) {
+  for (int i = 0; i < k; i++) {
+    double variance = cov[i + k * i];
+    m->std_errors[i] = variance >= 0 ? sqrt(variance) : NAN;
+  }
+  free(m->covariance);
+  m->covariance = cov;
+}
+
+cc_status arima_fit_covariance(const arima_spec *spec, const double *y, size_t n, const double *xreg, cc_model *m,
+                               cc_error *err) {
+  const arima_spec *s = spec;
+  arima_work *w = work_alloc(s, y, n);
+  double *cov = malloc((size_t)(s->n_coef * s->n_coef + 1) * sizeof *cov);
+  if (!w || !cov) {
+    work_free(w);
+    free(cov);
+    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  }
+  arima_regression_build(w, xreg);
+  for (int i = 0; i < s->n_coef; i++) w->coef[i] = 0, w->parscale[i] = 1;
+  cc_status status = CC_OK;
+  if (s->n_reg > 0) { /* the scales, and the rotation of the columns, as the fit had them */
+    status = arima_regression_rotate(w, err);
+    if (!status) status = arima_regression_start(w, err);
+  }
+  if (!status) {
+    difference_inputs(w);
+    arima_transform_ar_blocks(s, m->params, w->coef, 1); /* the estimation coordinates: AR blocks as raw values */
+    if (w->rotation) { /* rotated coefficients V' beta */
+      size_t k = (size_t)s->n_reg, first = (size_t)s->n_arma;
+      for (size_t j = 0; j < k; j++) {
+        double sum = 0;
+        for (size_t l = 0; l < k; l++) sum += w->rotation[l + k * j] * m->params[first + l];
+        w->coef[first + j] = sum;
+      }
+    }
+    w->use_css = 0, w->transform = 1, w->n_cond = 0;
+    w->n_used = m->nobs;
+    if (!coefficient_covariance(w, cov))
+      for (int i = 0; i < s->n_coef * s->n_coef; i++) cov[i] = NAN;
+    arima_regression_unrotate(w, cov);
+    set_covariance(m, cov, s->n_coef);
+    cov = NULL;
+  }
+  work_free(w);
+  free(cov);
+  return status;
+}
+
 cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_model **out, cc_error *err) {
   arima_spec s = *spec;
   s.n_xreg = 0;
@@ -746,11 +800,7 @@ cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n,
     if (!isnan(m->residuals[t])) squares += m->residuals[t] * m->residuals[t];
   }
   name_params(&s, m, w->coef, names);
-  for (int i = 0; i < s.n_coef; i++) {
-    double variance = cov[i + s.n_coef * i];
-    m->std_errors[i] = variance >= 0 ? sqrt(variance) : NAN;
-  }
-  m->covariance = cov; /* the model owns it now */
+  set_covariance(m, cov, s.n_coef);
   cov = NULL;
   memcpy(m->states, w->a, (size_t)s.rd * sizeof *m->states);
   memcpy(m->states + s.rd, w->P, (size_t)(s.rd * s.rd) * sizeof *m->states);

@@ -166,7 +166,7 @@ static arima_spec candidate_spec(const auto_search *a, int p, int q, int sp, int
 }
 
 /* Fit s exactly, without the covariance of the estimates (the search does
- * not need it; final_model adds it to the winner); *model is the fit (owned
+ * not need it; arima_fit_covariance adds it to the winner); *model is the fit (owned
  * by the caller) and the return its score, HUGE_VAL when it failed or is
  * inadmissible (*model NULL then). Only running out of memory is an error,
  * in *status. */
@@ -435,8 +435,12 @@ cc_status arima_auto_fit_xreg(const double *y, size_t n, int period, size_t n_xr
                           a.period, a.sd, ARIMA_MAX_STATE);
     return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "no suitable ARIMA model found");
   }
-  /* The winner again, now with the covariance of its estimates: the same
-   * deterministic fit, so the same coefficients and likelihood. */
-  cc_model_free(a.best);
-  return arima_fit_spec_xreg(&a.best_spec, y, n, xreg, names, 1, out, err);
+  /* The covariance of the winner's estimates, which the search left out. */
+  status = arima_fit_covariance(&a.best_spec, y, n, xreg, a.best, err);
+  if (status) {
+    cc_model_free(a.best);
+    return status;
+  }
+  *out = a.best;
+  return CC_OK;
 }

@@ -136,6 +136,15 @@ cc_status arima_fit_spec(const arima_spec *s, const double *y, size_t n, cc_mode
 cc_status arima_fit_spec_xreg(const arima_spec *s, const double *y, size_t n, const double *xreg,
                               const char *const *names, int with_covariance, cc_model **out, cc_error *err);
 
+/* Add to m, fitted to y[0..n) (and xreg) by arima_fit_spec_xreg with
+ * with_covariance 0, the covariance of its estimates and their standard
+ * errors: the Hessian at its coefficients, as that fit with
+ * with_covariance 1 would have computed it (to rounding: the AR parts go
+ * back through the inverse transformation). CC_ENOMEM, or CC_EINPUT when
+ * the regression columns no longer allow the fit. */
+cc_status arima_fit_covariance(const arima_spec *s, const double *y, size_t n, const double *xreg, cc_model *m,
+                               cc_error *err);
+
 /* The series auto.arima chooses d on when there are regressors: y where a
  * row has a missing value, else the residuals of the least-squares fit of y
  * on an intercept and xreg (n x n_xreg) (arima_regression.c). *out (n values) is the
