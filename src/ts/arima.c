@@ -444,6 +444,57 @@ static int css_gradient_for_optimiser(const double *par, size_t n, void *context
   return 1;
 }
 
+/* R's armafn from the likelihood sums: 0.5 (log(ssq / nu) + sum log F / nu). */
+static double likelihood_objective(likelihood_sums sums) {
+  if (sums.nu == 0) return HUGE_VAL;
+  double s2 = sums.ssq / (double)sums.nu;
+  return 0.5 * (log(s2) + sums.sumlog / (double)sums.nu);
+}
+
+/* The gradient of the exact likelihood's objective at par as optim's
+ * numerical one (central differences, step gradient_step in parscaled
+ * coordinates), for a series with no value missing: the objective at each
+ * ARMA coefficient moved by +-h comes from one pass of
+ * arima_fast_likelihoods over all of them (x does not move with them), bit
+ * for bit what evaluating there gives; where the fast likelihood does not
+ * apply, and for the regression coefficients, it is evaluated. */
+static int likelihood_gradient_for_optimiser(const double *par, size_t n, void *context, double *gradient) {
+  arima_work *w = context;
+  const arima_spec *s = &w->spec;
+  int chains = 2 * s->n_arma;
+  size_t phi_stride = (size_t)s->n_phi + 1, theta_stride = (size_t)s->r;
+  double moved[ARIMA_MAX_COEF];
+  memcpy(moved, par, n * sizeof *moved);
+  for (int c = 0; c < chains; c++) { /* chain 2 i: parameter i + h; 2 i + 1: - h */
+    int i = c / 2;
+    double h = w->gradient_step * w->parscale[i];
+    moved[i] = c % 2 ? par[i] - h : par[i] + h;
+    arima_expand_polynomials(s, moved, w->transform, w->tpar, w->chain_phi + (size_t)c * phi_stride,
+                             w->chain_theta + (size_t)c * theta_stride);
+    moved[i] = par[i];
+  }
+  differenced_errors(w, par);
+  likelihood_sums sums[ARIMA_MAX_CHAINS];
+  int ok[ARIMA_MAX_CHAINS];
+  arima_fast_likelihoods(w, chains, w->chain_phi, phi_stride, w->chain_theta, theta_stride, sums, ok);
+  for (int i = 0; i < s->n_coef; i++) {
+    double h = w->gradient_step * w->parscale[i], value[2];
+    for (int side = 0; side < 2; side++) {
+      int c = 2 * i + side;
+      if (i < s->n_arma && ok[c]) {
+        value[side] = likelihood_objective(sums[c]);
+      } else {
+        moved[i] = side ? par[i] - h : par[i] + h;
+        value[side] = arima_objective(w, moved);
+        moved[i] = par[i];
+      }
+    }
+    gradient[i] = (value[0] - value[1]) / (2 * h);
+    if (!isfinite(gradient[i])) return 0;
+  }
+  return 1;
+}
+
 /* The objective R's optim sees: armaCSS or armafn, at the parameters par. */
 static double arima_objective(arima_work *w, const double *par) {
   const arima_spec *s = &w->spec;
@@ -458,9 +509,7 @@ static double arima_objective(arima_work *w, const double *par) {
     if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
     sums = arima_kalman_filter(w, NULL);
   }
-  if (sums.nu == 0) return HUGE_VAL;
-  double s2 = sums.ssq / (double)sums.nu;
-  return 0.5 * (log(s2) + sums.sumlog / (double)sums.nu);
+  return likelihood_objective(sums);
 }
 
 /* The objective in the shape the shared optimisers take. */
@@ -470,13 +519,14 @@ static double objective_for_optimiser(const double *par, size_t n, void *context
 }
 
 /* Minimise the objective over par[n_coef] (replaced by the result) with the
- * shared BFGS (optim.h), optim's defaults and w's parameter scales; the CSS
- * of a complete series with its numerical gradient computed in fewer passes
- * (css_gradient_for_optimiser). */
+ * shared BFGS (optim.h), optim's defaults and w's parameter scales; for a
+ * complete series with optim's numerical gradient computed in fewer passes
+ * (css_gradient_for_optimiser, likelihood_gradient_for_optimiser). */
 static int bfgs(arima_work *w, double *par, double *value) {
   cc_bfgs_options options;
   cc_bfgs_options_default(&options);
   if (w->use_css && css_sparse(w)) options.gradient = css_gradient_for_optimiser;
+  if (!w->use_css && w->complete) options.gradient = likelihood_gradient_for_optimiser;
   w->gradient_step = options.gradient_step;
   return cc_bfgs(objective_for_optimiser, w, par, (size_t)w->spec.n_coef, w->parscale, &options, value);
 }
@@ -500,6 +550,7 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->spec = *s;
   w->y = y, w->n = n;
   size_t rd = (size_t)s->rd, r = (size_t)s->r, nc = (size_t)s->n_coef + 1;
+  size_t chains = 2 * (size_t)s->n_arma + 1; /* likelihoods or CSS run side by side: each ARMA coefficient moved */
   w->x = malloc(n * sizeof *w->x);
   w->phi = calloc((size_t)s->n_phi + 1, sizeof *w->phi);
   w->theta = calloc(r, sizeof *w->theta);
@@ -520,11 +571,10 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->dterm_index = malloc(n_arma * ARIMA_DTERMS * sizeof *w->dterm_index);
   w->dterm_value = malloc(n_arma * ARIMA_DTERMS * sizeof *w->dterm_value);
   w->dterm_count = malloc(n_arma * sizeof *w->dterm_count);
-  size_t chains = 2 * (size_t)(s->q + s->sq) + 1;
-  w->chain_phi = calloc((size_t)s->n_phi + 1, sizeof *w->chain_phi);
+  w->chain_phi = calloc(chains * ((size_t)s->n_phi + 1), sizeof *w->chain_phi);
   w->chain_theta = calloc(chains * r, sizeof *w->chain_theta);
   w->chain_resid = malloc(chains * n * sizeof *w->chain_resid);
-  w->fast = calloc(10 * (r + 1), sizeof *w->fast);
+  w->fast = calloc(chains * 5 * (r + 1), sizeof *w->fast);
   w->complete = 1;
   for (size_t t = 0; t < n; t++) w->complete &= !isnan(y[t]);
   if (!w->reg || !w->reg_natural || !w->dy || !w->dreg || !w->deriv || !w->dterm_index || !w->dterm_value ||

@@ -14,7 +14,7 @@
 #define ARIMA_MAX_COEF (4 * ARIMA_MAX_ORDER + 1 + ARIMA_MAX_XREG) /* coefficients at most this */
 #define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
 #define ARIMA_DTERMS (ARIMA_MAX_ORDER + 1) /* terms of one AR parameter's derivative of the expanded polynomial */
-#define ARIMA_MAX_CHAINS (4 * ARIMA_MAX_ORDER) /* CSS recursions run side by side: each MA coefficient moved up and down */
+#define ARIMA_MAX_CHAINS (8 * ARIMA_MAX_ORDER) /* recursions run side by side: each ARMA coefficient moved up and down */
 #define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
 #define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
 #define ARIMA_RANK_TOLERANCE 1e-7    /* relative singular value below which the regression is rank deficient (lm's tol) */
@@ -64,14 +64,14 @@ typedef struct arima_work {
   int *dterm_index, *dterm_count; /* n_arma x ARIMA_DTERMS and n_arma: terms of the AR polynomial's derivatives */
   double *dterm_value;         /* n_arma x ARIMA_DTERMS */
   double gradient_step;        /* the optimiser's central-difference step (parscaled) */
-  double *chain_phi, *chain_theta, *chain_resid; /* the CSS at each MA coefficient moved: n_phi + 1, 2 (q + Q) x r, n x 2 (q + Q) */
+  double *chain_phi, *chain_theta, *chain_resid; /* each ARMA coefficient moved up and down (2 n_arma + 1 chains): polynomials (n_phi + 1, r each), CSS residuals (n each) */
   double *parscale;            /* n_coef */
   int n_cond;                  /* CSS: residuals conditioned on */
   int use_css;                 /* objective: 1 CSS, 0 exact likelihood */
   int transform;               /* objective: AR parts through partrans */
   size_t n_used;               /* non-missing observations less n_delta */
   int complete;                /* 1: no value missing, so the fast likelihood applies */
-  double *fast;                /* 10 (r + 1): scratch of arima_fast_likelihood */
+  double *fast;                /* 5 (r + 1) per chain (2 n_arma + 1 chains): scratch of arima_fast_likelihoods */
 } arima_work;
 
 typedef struct likelihood_sums {
@@ -118,6 +118,14 @@ void arima_regression_unrotate(arima_work *w, double *cov);
  * is not stationary or the recursions break down (F_t not positive): the
  * caller then runs the filter. */
 likelihood_sums arima_fast_likelihood(arima_work *w, int *ok);
+
+/* The same for n_chains models that differ only in their ARMA part: chain c
+ * has the expanded polynomials phis + c phi_stride and thetas + c
+ * theta_stride (as w->phi and w->theta), its sums in sums[c] and ok[c]. One
+ * pass over the series steps them side by side; each gives what
+ * arima_fast_likelihood gives with those polynomials, bit for bit. */
+void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, size_t phi_stride, const double *thetas,
+                            size_t theta_stride, likelihood_sums *sums, int *ok);
 
 /* Fill the sizes of s (n_arma, n_coef, r, ...) from its orders, period and constant. */
 void arima_spec_complete(arima_spec *s);
