@@ -453,38 +453,51 @@ static double likelihood_objective(likelihood_sums sums) {
 
 /* The gradient of the exact likelihood's objective at par as optim's
  * numerical one (central differences, step gradient_step in parscaled
- * coordinates), for a series with no value missing: the objective at each
- * ARMA coefficient moved by +-h comes from one pass of
- * arima_fast_likelihoods over all of them (x does not move with them), bit
- * for bit what evaluating there gives; where the fast likelihood does not
- * apply, and for the regression coefficients, it is evaluated. */
+ * coordinates), for a series with no value missing. One pass of
+ * arima_fast_likelihoods gives the objective at each ARMA coefficient moved
+ * by +-h (x does not move with them), bit for bit what evaluating there
+ * gives, and, at par itself, the sums of likelihood_columns: the
+ * innovations are linear in each regression coefficient, so the objective
+ * there is 0.5 (log((ssq +- 2 h sum v V + h^2 sum V^2) / nu) + sum log F /
+ * nu), which is what evaluating gives, to rounding. Where the fast
+ * likelihood does not apply, the objective is evaluated. */
 static int likelihood_gradient_for_optimiser(const double *par, size_t n, void *context, double *gradient) {
   arima_work *w = context;
   const arima_spec *s = &w->spec;
-  int chains = 2 * s->n_arma;
+  int chains = 2 * s->n_arma + 1;
   size_t phi_stride = (size_t)s->n_phi + 1, theta_stride = (size_t)s->r;
   double moved[ARIMA_MAX_COEF];
   memcpy(moved, par, n * sizeof *moved);
-  for (int c = 0; c < chains; c++) { /* chain 2 i: parameter i + h; 2 i + 1: - h */
-    int i = c / 2;
-    double h = w->gradient_step * w->parscale[i];
-    moved[i] = c % 2 ? par[i] - h : par[i] + h;
+  int first = s->n_reg > 0 ? 0 : 1; /* chain 0 (par) only for the regression columns */
+  for (int c = first; c < chains; c++) { /* chain 0: par; 1 + 2 i: parameter i + h; 2 + 2 i: - h */
+    int i = (c - 1) / 2;
+    double h = c > 0 ? w->gradient_step * w->parscale[i] : 0;
+    if (c > 0) moved[i] = c % 2 ? par[i] + h : par[i] - h;
     arima_expand_polynomials(s, moved, w->transform, w->tpar, w->chain_phi + (size_t)c * phi_stride,
                              w->chain_theta + (size_t)c * theta_stride);
-    moved[i] = par[i];
+    if (c > 0) moved[i] = par[i];
   }
   differenced_errors(w, par);
-  likelihood_sums sums[ARIMA_MAX_CHAINS];
-  int ok[ARIMA_MAX_CHAINS];
-  arima_fast_likelihoods(w, chains, w->chain_phi, phi_stride, w->chain_theta, theta_stride, sums, ok);
+  likelihood_sums sums[ARIMA_MAX_CHAINS + 1];
+  likelihood_columns columns;
+  int ok[ARIMA_MAX_CHAINS + 1];
+  ok[0] = 0, sums[0].nu = 0;
+  arima_fast_likelihoods(w, chains - first, w->chain_phi + (size_t)first * phi_stride, phi_stride,
+                         w->chain_theta + (size_t)first * theta_stride, theta_stride, sums + first, ok + first,
+                         first ? NULL : &columns);
+  double nu = (double)sums[0].nu, log_term = sums[0].nu > 0 ? sums[0].sumlog / nu : 0;
   for (int i = 0; i < s->n_coef; i++) {
     double h = w->gradient_step * w->parscale[i], value[2];
     for (int side = 0; side < 2; side++) {
-      int c = 2 * i + side;
+      int c = 1 + 2 * i + side, b = i - s->n_arma;
+      double sign = side ? -1 : 1;
       if (i < s->n_arma && ok[c]) {
         value[side] = likelihood_objective(sums[c]);
+      } else if (i >= s->n_arma && ok[0] && sums[0].nu > 0) {
+        double ssq = sums[0].ssq + sign * 2 * h * columns.vV[b] + h * h * columns.VV[b];
+        value[side] = 0.5 * (log(ssq / nu) + log_term);
       } else {
-        moved[i] = side ? par[i] - h : par[i] + h;
+        moved[i] = par[i] + sign * h;
         value[side] = arima_objective(w, moved);
         moved[i] = par[i];
       }
@@ -537,7 +550,7 @@ static void work_free(arima_work *w) {
   if (!w) return;
   free(w->x), free(w->phi), free(w->theta), free(w->delta), free(w->coef), free(w->tpar);
   free(w->a), free(w->anew), free(w->M), free(w->P), free(w->Pnew), free(w->mm), free(w->lyap);
-  free(w->w), free(w->resid), free(w->parscale), free(w->fast);
+  free(w->w), free(w->resid), free(w->parscale), free(w->fast), free(w->fast_columns);
   free(w->reg), free(w->reg_natural), free(w->rotation), free(w->dy), free(w->dreg);
   free(w->deriv), free(w->dterm_index), free(w->dterm_value), free(w->dterm_count);
   free(w->chain_phi), free(w->chain_theta), free(w->chain_resid);
@@ -575,9 +588,10 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->chain_theta = calloc(chains * r, sizeof *w->chain_theta);
   w->chain_resid = malloc(chains * n * sizeof *w->chain_resid);
   w->fast = calloc(chains * 5 * (r + 1), sizeof *w->fast);
+  w->fast_columns = calloc((size_t)(s->n_reg + 1) * (r + 1), sizeof *w->fast_columns);
   w->complete = 1;
   for (size_t t = 0; t < n; t++) w->complete &= !isnan(y[t]);
-  if (!w->reg || !w->reg_natural || !w->dy || !w->dreg || !w->deriv || !w->dterm_index || !w->dterm_value ||
+  if (!w->reg || !w->reg_natural || !w->fast_columns || !w->dy || !w->dreg || !w->deriv || !w->dterm_index || !w->dterm_value ||
       !w->dterm_count || !w->chain_phi || !w->chain_theta || !w->chain_resid || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
       !w->a || !w->anew || !w->M || !w->P ||
       !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {

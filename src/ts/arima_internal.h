@@ -72,6 +72,7 @@ typedef struct arima_work {
   size_t n_used;               /* non-missing observations less n_delta */
   int complete;                /* 1: no value missing, so the fast likelihood applies */
   double *fast;                /* 5 (r + 1) per chain (2 n_arma + 1 chains): scratch of arima_fast_likelihoods */
+  double *fast_columns;        /* n_reg (r + 1): its states of the regression columns */
 } arima_work;
 
 typedef struct likelihood_sums {
@@ -119,13 +120,22 @@ void arima_regression_unrotate(arima_work *w, double *cov);
  * caller then runs the filter. */
 likelihood_sums arima_fast_likelihood(arima_work *w, int *ok);
 
+/* The innovations are linear in the data: those of x - h (Delta C_b) are
+ * v + h V_b with V_b the filter's innovations of -(Delta C_b). For each
+ * regression column b, sum v V_b / F and sum V_b^2 / F over the counted steps. */
+typedef struct likelihood_columns {
+  double vV[ARIMA_MAX_XREG + 1], VV[ARIMA_MAX_XREG + 1];
+} likelihood_columns;
+
 /* The same for n_chains models that differ only in their ARMA part: chain c
  * has the expanded polynomials phis + c phi_stride and thetas + c
  * theta_stride (as w->phi and w->theta), its sums in sums[c] and ok[c]. One
  * pass over the series steps them side by side; each gives what
- * arima_fast_likelihood gives with those polynomials, bit for bit. */
+ * arima_fast_likelihood gives with those polynomials, bit for bit. With
+ * columns (not NULL), chain 0 also gives the sums of likelihood_columns for
+ * the regression columns w->dreg. */
 void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, size_t phi_stride, const double *thetas,
-                            size_t theta_stride, likelihood_sums *sums, int *ok);
+                            size_t theta_stride, likelihood_sums *sums, int *ok, likelihood_columns *columns);
 
 /* Fill the sizes of s (n_arma, n_coef, r, ...) from its orders, period and constant. */
 void arima_spec_complete(arima_spec *s);

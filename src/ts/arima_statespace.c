@@ -376,10 +376,15 @@ typedef struct fast_chain {
 } fast_chain;
 
 void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, size_t phi_stride, const double *thetas,
-                            size_t theta_stride, likelihood_sums *sums, int *ok) {
+                            size_t theta_stride, likelihood_sums *sums, int *ok, likelihood_columns *columns) {
   const arima_spec *s = &w->spec;
-  int r = s->r, p = s->n_phi;
+  int r = s->r, p = s->n_phi, n_columns = columns ? s->n_reg : 0;
   size_t n = w->n, start = (size_t)s->n_delta, block = (size_t)r + 1;
+  double *column_state = w->fast_columns, steady_vV[ARIMA_MAX_XREG + 1], steady_VV[ARIMA_MAX_XREG + 1];
+  for (int b = 0; b < n_columns; b++) {
+    for (size_t i = 0; i < block; i++) column_state[(size_t)b * block + i] = 0;
+    columns->vV[b] = columns->VV[b] = steady_vV[b] = steady_VV[b] = 0;
+  }
   const double *x = w->w; /* the differenced series, from start on */
   fast_chain chains[ARIMA_MAX_CHAINS + 1];
   for (int c = 0; c < n_chains; c++) {
@@ -417,18 +422,31 @@ void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, siz
         ch->phase = -1;
         continue;
       }
+      int with_columns = c == 0 && n_columns > 0;
       if (ch->phase == 1) { /* K is K / F here */
         ch->steady++;
         ch->steady_ssq += innovation * innovation;
+        for (int b = 0; with_columns && b < n_columns; b++) {
+          double *state = column_state + (size_t)b * block, c0 = state[0], v = -w->dreg[t + n * (size_t)b] - c0;
+          steady_vV[b] += innovation * v, steady_VV[b] += v * v;
+          for (int i = 0; i < r; i++) state[i] = phi[i] * c0 + state[i + 1] + K[i] * v;
+        }
         for (int i = 0; i < r; i++) a[i] = phi[i] * a0 + a[i + 1] + K[i] * innovation;
         continue;
       }
       double inverse_F = ch->inverse_F, M = ch->M, scaled = innovation * inverse_F;
-      if (F < ARIMA_DIFFUSE_GAIN) {
+      int counts = F < ARIMA_DIFFUSE_GAIN;
+      if (counts) {
         ch->counted++;
         ch->ssq += innovation * scaled;
         ch->product *= F;
         if (ch->product > ARIMA_PRODUCT_FLUSH) ch->sumlog += log(ch->product), ch->product = 1;
+      }
+      for (int b = 0; with_columns && b < n_columns; b++) { /* the filter on -(Delta C_b), before K moves */
+        double *state = column_state + (size_t)b * block, c0 = state[0], v = -w->dreg[t + n * (size_t)b] - c0;
+        double v_scaled = v * inverse_F;
+        if (counts) columns->vV[b] += v * scaled, columns->VV[b] += v * v_scaled;
+        for (int i = 0; i < r; i++) state[i] = phi[i] * c0 + state[i + 1] + K[i] * v_scaled;
       }
       /* a = T a + K innovation / F; K += M u T W; W = T W - u K / F, in place
        * (entry i reads entry i + 1 before it is overwritten) */
@@ -458,6 +476,8 @@ void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, siz
       sums[c].nu += ch->steady;
       sums[c].ssq += ch->steady_ssq / ch->F;
       sums[c].sumlog += (double)ch->steady * log(ch->F);
+      for (int b = 0; c == 0 && b < n_columns; b++)
+        columns->vV[b] += steady_vV[b] / ch->F, columns->VV[b] += steady_VV[b] / ch->F;
     }
     ok[c] = 1;
   }
@@ -465,6 +485,6 @@ void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, siz
 
 likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
   likelihood_sums sums;
-  arima_fast_likelihoods(w, 1, w->phi, 0, w->theta, 0, &sums, ok);
+  arima_fast_likelihoods(w, 1, w->phi, 0, w->theta, 0, &sums, ok, NULL);
   return sums;
 }
