@@ -60,7 +60,11 @@
  * The BFGS is a transcription of R's vmmin (optim(method = "BFGS")), with
  * optim's central-difference gradient (ndeps 1e-3 on the parscaled
  * parameters), maxit 100 and reltol sqrt(DBL_EPSILON), so that we take the
- * path R takes. One deviation: the stationary covariance of the ARMA state
+ * path R takes. For a complete series the gradient's values come cheaper
+ * but the same: where the residuals are linear in a parameter (CSS: AR and
+ * regression coefficients; likelihood: regression coefficients) the
+ * objective at +-h follows from sums at the point, and the other
+ * evaluations at +-h run side by side in one pass over the series. One deviation: the stationary covariance of the ARMA state
  * (R: Gardner, Harvey and Phillips 1980, getQ0) is computed from the ARMA
  * autocovariances (its first column) and the Lyapunov equation Q = T Q T' +
  * R R' read entry by entry (the rest), in O(r^2) (arima_statespace.c),
