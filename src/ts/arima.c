@@ -749,6 +749,23 @@ static void label_model(const arima_spec *s, cc_model *m) {
   m->spec[label_len] = '\0';
 }
 
+/* The final filter at the natural coefficients (w->phi, w->theta, w->x and
+ * w->P set there): into m the residuals, fitted values, the state a_n and
+ * P_n and sigma2 (the sum of squared residuals over n_used - n_coef, m->nobs
+ * being n_used). */
+static void filter_into_model(arima_work *w, cc_model *m) {
+  const arima_spec *s = &w->spec;
+  (void)arima_kalman_filter(w, m->residuals);
+  double squares = 0;
+  for (size_t t = 0; t < w->n; t++) {
+    m->fitted[t] = w->y[t] - m->residuals[t];
+    if (!isnan(m->residuals[t])) squares += m->residuals[t] * m->residuals[t];
+  }
+  memcpy(m->states, w->a, (size_t)s->rd * sizeof *m->states);
+  memcpy(m->states + s->rd, w->P, (size_t)(s->rd * s->rd) * sizeof *m->states);
+  m->sigma2 = squares / ((double)m->nobs - (double)s->n_coef);
+}
+
 /* The model takes cov (k x k, R's var.coef) and its standard errors. */
 static void set_covariance(cc_model *m, double *cov, int k) {
   for (int i = 0; i < k; i++) {
@@ -759,8 +776,8 @@ static void set_covariance(cc_model *m, double *cov, int k) {
   m->covariance = cov;
 }
 
-cc_status arima_fit_covariance(const arima_spec *spec, const double *y, size_t n, const double *xreg, cc_model *m,
-                               cc_error *err) {
+cc_status arima_fit_complete(const arima_spec *spec, const double *y, size_t n, const double *xreg, cc_model *m,
+                             cc_error *err) {
   const arima_spec *s = spec;
   arima_work *w = work_alloc(s, y, n);
   double *cov = malloc((size_t)(s->n_coef * s->n_coef + 1) * sizeof *cov);
@@ -794,6 +811,13 @@ cc_status arima_fit_covariance(const arima_spec *spec, const double *y, size_t n
     arima_regression_unrotate(w, cov);
     set_covariance(m, cov, s->n_coef);
     cov = NULL;
+    /* the final filter at the model's coefficients, as its fit would have run it */
+    arima_expand_polynomials(s, m->params, 0, w->tpar, w->phi, w->theta);
+    remove_regression(w, m->params);
+    if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap))
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the fitted AR part is not stationary");
+    else
+      filter_into_model(w, m);
   }
   work_free(w);
   free(cov);
@@ -808,7 +832,7 @@ cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_m
 }
 
 cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n, const double *xreg,
-                              const char *const *names, int with_covariance, cc_model **out, cc_error *err) {
+                              const char *const *names, int complete_model, cc_model **out, cc_error *err) {
   *out = NULL;
   arima_spec s = *spec;
   cc_status status;
@@ -846,7 +870,7 @@ cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n,
   w->n_used = nobs - (size_t)s.n_delta;
   arima_regression_build(w, xreg);
   double objective = NAN;
-  status = estimate(w, &objective, cov, with_covariance, err);
+  status = estimate(w, &objective, cov, complete_model, err);
   if (!status) {
     /* The final filter at the natural coefficients, keeping a_n, P_n and the residuals. */
     arima_expand_polynomials(&s, w->coef, 0, w->tpar, w->phi, w->theta);
@@ -861,25 +885,23 @@ cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n,
     free(cov);
     return status;
   }
-  (void)arima_kalman_filter(w, m->residuals);
-  double used = (double)w->n_used, squares = 0;
-  for (size_t t = 0; t < n; t++) {
-    m->fitted[t] = y[t] - m->residuals[t];
-    if (!isnan(m->residuals[t])) squares += m->residuals[t] * m->residuals[t];
+  double used = (double)w->n_used;
+  m->nobs = w->n_used;
+  if (complete_model) {
+    filter_into_model(w, m);
+  } else {
+    for (size_t t = 0; t < n; t++) m->residuals[t] = m->fitted[t] = NAN;
+    m->sigma2 = NAN;
   }
   name_params(&s, m, w->coef, names);
   set_covariance(m, cov, s.n_coef);
   cov = NULL;
-  memcpy(m->states, w->a, (size_t)s.rd * sizeof *m->states);
-  memcpy(m->states + s.rd, w->P, (size_t)(s.rd * s.rd) * sizeof *m->states);
   m->settings[SETTING_ORDER] = s.p * 10000 + s.d * 100 + s.q;
   m->settings[SETTING_SEASONAL] = s.sp * 10000 + s.sd * 100 + s.sq;
   m->settings[SETTING_CONSTANT] = s.constant;
   m->period = s.period;
-  m->sigma2 = squares / (used - (double)s.n_coef);
   m->loglik = -0.5 * (2 * used * objective + used + used * LOG_2PI);
   m->n_estimated = s.n_coef + 1;
-  m->nobs = w->n_used;
   cc_model_set_criteria(m);
   label_model(&s, m);
   work_free(w);

@@ -165,8 +165,9 @@ static arima_spec candidate_spec(const auto_search *a, int p, int q, int sp, int
   return s;
 }
 
-/* Fit s exactly, without the covariance of the estimates (the search does
- * not need it; arima_fit_covariance adds it to the winner); *model is the fit (owned
+/* Fit s exactly, without the covariance of the estimates and the final
+ * filter (the search does not need them; arima_fit_complete adds them to
+ * the winner); *model is the fit (owned
  * by the caller) and the return its score, HUGE_VAL when it failed or is
  * inadmissible (*model NULL then). Only running out of memory is an error,
  * in *status. */
@@ -326,7 +327,7 @@ static cc_status approximation_offset(auto_search *a, size_t n_present, cc_error
   cc_model *m = NULL;
   cc_error fit_err;
   cc_error_clear(&fit_err);
-  cc_status status = arima_fit_spec_xreg(&s, a->y, a->n, a->xreg, a->xreg_names, 0, &m, &fit_err);
+  cc_status status = arima_fit_spec_xreg(&s, a->y, a->n, a->xreg, a->xreg_names, 1, &m, &fit_err); /* sigma2 */
   a->offset = 0;
   if (status == CC_ENOMEM) {
     *err = fit_err;
@@ -435,8 +436,8 @@ cc_status arima_auto_fit_xreg(const double *y, size_t n, int period, size_t n_xr
                           a.period, a.sd, ARIMA_MAX_STATE);
     return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "no suitable ARIMA model found");
   }
-  /* The covariance of the winner's estimates, which the search left out. */
-  status = arima_fit_covariance(&a.best_spec, y, n, xreg, a.best, err);
+  /* The winner's covariance, residuals and states, which the search left out. */
+  status = arima_fit_complete(&a.best_spec, y, n, xreg, a.best, err);
   if (status) {
     cc_model_free(a.best);
     return status;

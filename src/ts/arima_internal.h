@@ -148,20 +148,23 @@ cc_status arima_fit_spec(const arima_spec *s, const double *y, size_t n, cc_mode
 /* The same with s->n_xreg regressors xreg (n x n_xreg, column-major, NaN
  * missing) called names, as forecast::Arima(y, xreg = X): regression with
  * ARIMA errors. xreg and names may be NULL when s->n_xreg is 0. With
- * with_covariance 0 the Hessian is not computed: the model's covariance and
- * standard errors are NaN and everything else is as with 1 (the stepwise
- * search, which needs only the likelihood and coefficients, fits so). */
+ * complete_model 0 only what the stepwise search needs is computed (the
+ * coefficients, the log-likelihood and criteria): no Hessian, so the
+ * covariance and standard errors are NaN, and no final filter, so the
+ * residuals, fitted values and sigma2 are NaN and the states zero;
+ * arima_fit_complete adds them. */
 cc_status arima_fit_spec_xreg(const arima_spec *s, const double *y, size_t n, const double *xreg,
-                              const char *const *names, int with_covariance, cc_model **out, cc_error *err);
+                              const char *const *names, int complete_model, cc_model **out, cc_error *err);
 
-/* Add to m, fitted to y[0..n) (and xreg) by arima_fit_spec_xreg with
- * with_covariance 0, the covariance of its estimates and their standard
- * errors: the Hessian at its coefficients, as that fit with
- * with_covariance 1 would have computed it (to rounding: the AR parts go
- * back through the inverse transformation). CC_ENOMEM, or CC_EINPUT when
- * the regression columns no longer allow the fit. */
-cc_status arima_fit_covariance(const arima_spec *s, const double *y, size_t n, const double *xreg, cc_model *m,
-                               cc_error *err);
+/* Complete m, fitted to y[0..n) (and xreg) by arima_fit_spec_xreg with
+ * complete_model 0, as that fit with complete_model 1 would have: the
+ * covariance of its estimates and their standard errors (the Hessian at its
+ * coefficients, the AR parts taken back through the inverse transformation,
+ * so to rounding), then the final filter's residuals, fitted values,
+ * states and sigma2. CC_ENOMEM, or CC_EINPUT when the regression columns
+ * no longer allow the fit. */
+cc_status arima_fit_complete(const arima_spec *s, const double *y, size_t n, const double *xreg, cc_model *m,
+                             cc_error *err);
 
 /* The series auto.arima chooses d on when there are regressors: y where a
  * row has a missing value, else the residuals of the least-squares fit of y

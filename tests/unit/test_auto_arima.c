@@ -188,14 +188,15 @@ START_TEST(test_seasonal_reference) {
 END_TEST
 
 /* The search fits its candidates without the covariance of the estimates
- * and adds it to the winner afterwards (arima_fit_covariance): the standard
- * errors must be those of fitting the chosen orders directly, which
- * computes them within the fit, to 1e-6 relative, on every seasonal
- * reference case (with and without a constant, missing values, the
- * approximation). */
+ * and the final filter, and adds them to the winner afterwards
+ * (arima_fit_complete): the standard errors must be those of fitting the
+ * chosen orders directly, which computes them within the fit, to 1e-6
+ * relative, and sigma2, the residuals and the states the same to 1e-9, on
+ * every seasonal reference case (with and without a constant, missing
+ * values, the approximation). */
 #define SE_TOLERANCE 1e-6
 
-START_TEST(test_standard_errors_as_fixed_fit) {
+START_TEST(test_completed_as_fixed_fit) {
   cc_fixture *series = cc_fixture_load("auto_sarima_series.csv"), *fits = cc_fixture_load("auto_sarima.csv");
   ck_assert_ptr_nonnull(series);
   ck_assert_ptr_nonnull(fits);
@@ -228,6 +229,17 @@ START_TEST(test_standard_errors_as_fixed_fit) {
                     case_name, variant, i, got, want);
       compared++;
     }
+    ck_assert_msg(fabs(chosen->sigma2 - fixed->sigma2) <= 1e-9 * fixed->sigma2, "%s: sigma2 %.12g, fixed fit %.12g",
+                  case_name, chosen->sigma2, fixed->sigma2);
+    for (size_t t = 0; t < n; t++)
+      ck_assert_msg(isnan(fixed->residuals[t]) ? isnan(chosen->residuals[t])
+                                               : fabs(chosen->residuals[t] - fixed->residuals[t]) <=
+                                                     1e-9 * (fabs(fixed->residuals[t]) + sqrt(fixed->sigma2)),
+                    "%s: residual %zu %.12g, fixed fit %.12g", case_name, t, chosen->residuals[t], fixed->residuals[t]);
+    ck_assert_uint_eq(chosen->n_states, fixed->n_states);
+    for (size_t i = 0; i < fixed->n_states; i++)
+      ck_assert_msg(fabs(chosen->states[i] - fixed->states[i]) <= 1e-9 * (fabs(fixed->states[i]) + 1),
+                    "%s: state %zu %.12g, fixed fit %.12g", case_name, i, chosen->states[i], fixed->states[i]);
     cc_model_free(chosen), cc_model_free(fixed);
   }
   ck_assert_uint_ge(compared, MIN_SEASONAL_CASES);
@@ -293,7 +305,7 @@ static Suite *auto_arima_suite(void) {
   tcase_set_timeout(tc, 300); /* the missing-value cases take the filter: about a minute under ASan */
   tcase_add_test(tc, test_reference_selection);
   tcase_add_test(tc, test_seasonal_reference);
-  tcase_add_test(tc, test_standard_errors_as_fixed_fit);
+  tcase_add_test(tc, test_completed_as_fixed_fit);
   tcase_add_test(tc, test_variant_spellings);
   tcase_add_test(tc, test_errors);
   suite_add_tcase(s, tc);
