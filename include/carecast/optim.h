@@ -68,12 +68,17 @@ CC_MUST_CHECK cc_status cc_nelder_mead(cc_objective_fn f, void *context, double 
  * the inverse Hessian and a backtracking line search (Nash 1990, algorithm
  * 21), the method of R's optim(method = "BFGS"), with the gradient by
  * central differences of step gradient_step in scaled coordinates x / scale
- * (optim's ndeps and parscale). R's arima estimates with it, so using the
+ * (optim's ndeps and parscale), or options->gradient when given (optim's gr). R's arima estimates with it, so using the
  * same one keeps carecast on R's path. */
+/* The gradient of an objective at x[n] into gradient[n], in x's own units;
+ * returns 0 when it cannot be computed or is not finite. */
+typedef int (*cc_gradient_fn)(const double *x, size_t n, void *context, double *gradient);
+
 typedef struct cc_bfgs_options {
   int max_iterations;   /* gradient evaluations at most (optim's maxit, 100) */
   double rel_tol;       /* stop when f improves by less than rel_tol * (|f| + rel_tol) (sqrt(DBL_EPSILON)) */
   double gradient_step; /* central-difference step in scaled coordinates (1e-3) */
+  cc_gradient_fn gradient; /* the gradient as the caller computes it (same context as f), or NULL for central differences (default) */
 } cc_bfgs_options;
 
 void cc_bfgs_options_default(cc_bfgs_options *options);

@@ -60,7 +60,11 @@
  * The BFGS is a transcription of R's vmmin (optim(method = "BFGS")), with
  * optim's central-difference gradient (ndeps 1e-3 on the parscaled
  * parameters), maxit 100 and reltol sqrt(DBL_EPSILON), so that we take the
- * path R takes. One deviation: the stationary covariance of the ARMA state
+ * path R takes. For a complete series the gradient's values come cheaper
+ * but the same: where the residuals are linear in a parameter (CSS: AR and
+ * regression coefficients; likelihood: regression coefficients) the
+ * objective at +-h follows from sums at the point, and the other
+ * evaluations at +-h run side by side in one pass over the series. One deviation: the stationary covariance of the ARMA state
  * (R: Gardner, Harvey and Phillips 1980, getQ0) is computed from the ARMA
  * autocovariances (its first column) and the Lyapunov equation Q = T Q T' +
  * R R' read entry by entry (the rest), in O(r^2) (arima_statespace.c),
@@ -197,27 +201,109 @@ static void spec_from_settings(const cc_model *m, arima_spec *s) {
 
 /* ---------- objectives ---------- */
 
-/* x = y - C_t beta for the coefficients par (beta = par[n_arma..]). */
-static void remove_regression(arima_work *w, const double *par) {
+/* out[t] = v[t] - C_t beta for t in [from, n), with C_t the row t of the
+ * n x n_reg columns cols and beta = par[n_arma..]. */
+static void subtract_regression(const arima_work *w, const double *par, const double *v, const double *cols,
+                                size_t from, double *out) {
   const arima_spec *s = &w->spec;
   const double *beta = par + s->n_arma;
-  for (size_t t = 0; t < w->n; t++) {
-    double x = w->y[t];
-    for (int j = 0; j < s->n_reg; j++) x -= beta[j] * w->reg[t + w->n * (size_t)j];
-    w->x[t] = x;
+  for (size_t t = from; t < w->n; t++) {
+    double x = v[t];
+    for (int j = 0; j < s->n_reg; j++) x -= beta[j] * cols[t + w->n * (size_t)j];
+    out[t] = x;
   }
 }
 
-/* R's ARIMA_CSS: mean squared conditional residual of the differenced x. */
-static double conditional_ssq(arima_work *w) {
-  const arima_spec *s = &w->spec;
-  size_t n = w->n;
-  memcpy(w->w, w->x, n * sizeof *w->w);
+/* x = y - C_t beta for the coefficients par. */
+static void remove_regression(arima_work *w, const double *par) { subtract_regression(w, par, w->y, w->reg, 0, w->x); }
+
+/* v[0..n) differenced d times at lag 1 and D times at lag m, in place
+ * (v[t] for t < d + mD are left partly differenced and are not used). */
+static void difference_in_place(const arima_spec *s, double *v, size_t n) {
   for (int i = 0; i < s->d; i++)
-    for (size_t t = n - 1; t > 0; t--) w->w[t] -= w->w[t - 1];
+    for (size_t t = n - 1; t > 0; t--) v[t] -= v[t - 1];
   size_t ns = (size_t)s->period;
   for (int i = 0; i < s->sd; i++)
-    for (size_t t = n - 1; t >= ns; t--) w->w[t] -= w->w[t - ns];
+    for (size_t t = n - 1; t >= ns; t--) v[t] -= v[t - ns];
+}
+
+/* The differenced series and regression columns (as estimated, so after
+ * the rotation), once per fit: the CSS and the fast likelihood need the
+ * differenced x = y - C beta, which is their difference. */
+static void difference_inputs(arima_work *w) {
+  const arima_spec *s = &w->spec;
+  memcpy(w->dy, w->y, w->n * sizeof *w->dy);
+  difference_in_place(s, w->dy, w->n);
+  memcpy(w->dreg, w->reg, w->n * (size_t)s->n_reg * sizeof *w->dreg);
+  for (int j = 0; j < s->n_reg; j++) difference_in_place(s, w->dreg + w->n * (size_t)j, w->n);
+  if (s->n_reg == 0) memcpy(w->w, w->dy, w->n * sizeof *w->w);
+}
+
+/* w->w[t] = (Delta x)_t = (Delta y)_t - (Delta C)_t beta for t >= d + mD
+ * (without regression columns it is Delta y, there since difference_inputs). */
+static void differenced_errors(arima_work *w, const double *par) {
+  if (w->spec.n_reg == 0) return;
+  subtract_regression(w, par, w->dy, w->dreg, (size_t)w->spec.n_delta, w->w);
+}
+
+static double arima_objective(arima_work *w, const double *par);
+
+/* 1 when the CSS skips the zero terms of the polynomials (no value missing),
+ * which its gradient needs. */
+static int css_sparse(const arima_work *w) {
+  return w->complete && w->spec.n_phi <= ARIMA_MAX_STATE && w->spec.n_theta <= ARIMA_MAX_STATE;
+}
+
+/* The derivatives of the expanded AR polynomial (arima_expand_polynomials,
+ * not transformed) with respect to each AR parameter of par (ar, then sar),
+ * as terms: parameter i (its index in par) changes phi[j] by value per unit,
+ * for its w->dterm_count[i] pairs (j, value) at w->dterm_index /
+ * w->dterm_value + i ARIMA_DTERMS. */
+static void ar_derivative_terms(arima_work *w, const double *par) {
+  const arima_spec *s = &w->spec;
+  int m = s->period, p = s->p, sp = s->sp, seasonal = s->p + s->q;
+  const double *ar = par, *sar = par + seasonal;
+  for (int i = 0; i < p; i++) {
+    int *index = w->dterm_index + i * ARIMA_DTERMS;
+    double *value = w->dterm_value + i * ARIMA_DTERMS;
+    index[0] = i, value[0] = 1;
+    for (int k = 0; k < sp; k++) index[k + 1] = (k + 1) * m + i, value[k + 1] = -sar[k];
+    w->dterm_count[i] = 1 + sp;
+  }
+  for (int k = 0; k < sp; k++) {
+    int *index = w->dterm_index + (seasonal + k) * ARIMA_DTERMS;
+    double *value = w->dterm_value + (seasonal + k) * ARIMA_DTERMS;
+    index[0] = (k + 1) * m - 1, value[0] = 1;
+    for (int i = 0; i < p; i++) index[i + 1] = (k + 1) * m + i, value[i + 1] = -ar[i];
+    w->dterm_count[seasonal + k] = 1 + p;
+  }
+}
+
+/* 1 when parameter i is an MA coefficient (ma or sma). */
+static int is_ma_parameter(const arima_spec *s, int i) {
+  return (i >= s->p && i < s->p + s->q) || (i >= s->p + s->q + s->sp && i < s->n_arma);
+}
+
+/* What conditional_ssq sums: the squared residuals and their count, and for
+ * each parameter on which the residuals depend linearly (AR and regression
+ * coefficients: the others fixed, e = Theta(B)^-1 Phi(B) Delta(y - C beta)
+ * is linear in each of them), sum e_t D_t and sum D_t^2 with D_t = de_t /
+ * dpar_i, so that the residuals at par + h e_i are exactly e + h D. */
+typedef struct css_sums {
+  double ssq;
+  size_t nu;
+  double eD[ARIMA_MAX_COEF], DD[ARIMA_MAX_COEF];
+} css_sums;
+
+/* R's ARIMA_CSS: mean squared conditional residual of the differenced x
+ * (w->w, from differenced_errors; w->phi, w->theta expanded from par).
+ * With sums (only when css_sparse) also the sums above, D_t following the
+ * residuals' own recursion: D_t = -(d phi) w_{t-1..} - theta D_{t-1..} for an
+ * AR coefficient, -(Delta C)_t + phi (Delta C)_{t-1..} - theta D_{t-1..} for
+ * a regression coefficient. */
+static double conditional_ssq(arima_work *w, const double *par, css_sums *sums) {
+  const arima_spec *s = &w->spec;
+  size_t n = w->n;
   double ssq = 0;
   size_t nu = 0, cond = (size_t)w->n_cond;
   int q = s->n_theta;
@@ -225,46 +311,222 @@ static double conditional_ssq(arima_work *w) {
    * with a zero coefficient add exactly nothing and are skipped (with
    * missing values they must stay, since 0 * NaN is NaN in R's sum too). */
   int ar_terms[ARIMA_MAX_STATE], ma_terms[ARIMA_MAX_STATE], n_ar = 0, n_ma = 0;
-  int sparse = w->complete && s->n_phi <= ARIMA_MAX_STATE && q <= ARIMA_MAX_STATE;
+  int sparse = css_sparse(w);
   if (sparse) {
     for (int j = 0; j < s->n_phi; j++)
       if (w->phi[j] != 0) ar_terms[n_ar++] = j;
     for (int j = 0; j < q; j++)
       if (w->theta[j] != 0) ma_terms[n_ma++] = j;
   }
+  int linear[ARIMA_MAX_COEF], n_linear = 0; /* the parameters the residuals are linear in */
+  if (sums && sparse) {
+    ar_derivative_terms(w, par);
+    for (int i = 0; i < s->n_coef; i++)
+      if (!is_ma_parameter(s, i)) linear[n_linear++] = i, sums->eD[i] = sums->DD[i] = 0;
+  }
   for (size_t t = cond; t < n; t++) {
     double tmp = w->w[t];
     size_t limit = t - cond < (size_t)q ? t - cond : (size_t)q;
+    int n_ma_now = 0; /* the MA terms within the limit */
     if (sparse) {
       for (int k = 0; k < n_ar; k++) tmp -= w->phi[ar_terms[k]] * w->w[t - (size_t)ar_terms[k] - 1];
-      for (int k = 0; k < n_ma && (size_t)ma_terms[k] < limit; k++)
-        tmp -= w->theta[ma_terms[k]] * w->resid[t - (size_t)ma_terms[k] - 1];
+      for (; n_ma_now < n_ma && (size_t)ma_terms[n_ma_now] < limit; n_ma_now++)
+        tmp -= w->theta[ma_terms[n_ma_now]] * w->resid[t - (size_t)ma_terms[n_ma_now] - 1];
     } else {
       for (int j = 0; j < s->n_phi; j++) tmp -= w->phi[j] * w->w[t - (size_t)j - 1];
       for (size_t j = 0; j < limit; j++) tmp -= w->theta[j] * w->resid[t - j - 1];
     }
     w->resid[t] = tmp;
     if (!isnan(tmp)) nu++, ssq += tmp * tmp;
+    for (int l = 0; l < n_linear; l++) {
+      int i = linear[l];
+      double *D = w->deriv + n * (size_t)i, u = 0;
+      if (i < s->n_arma) {
+        const int *index = w->dterm_index + i * ARIMA_DTERMS;
+        const double *value = w->dterm_value + i * ARIMA_DTERMS;
+        for (int c = 0; c < w->dterm_count[i]; c++) u -= value[c] * w->w[t - (size_t)index[c] - 1];
+      } else {
+        const double *column = w->dreg + n * (size_t)(i - s->n_arma);
+        u = -column[t];
+        for (int k = 0; k < n_ar; k++) u += w->phi[ar_terms[k]] * column[t - (size_t)ar_terms[k] - 1];
+      }
+      for (int k = 0; k < n_ma_now; k++) u -= w->theta[ma_terms[k]] * D[t - (size_t)ma_terms[k] - 1];
+      D[t] = u;
+      sums->eD[i] += tmp * u, sums->DD[i] += u * u;
+    }
   }
+  if (sums) sums->ssq = ssq, sums->nu = nu;
   return ssq / (double)nu;
+}
+
+/* The CSS objective at par with each MA coefficient moved by +h_i (up)
+ * and by -h_i (down), h_i = gradient_step parscale_i, indexed by parameter;
+ * w->w and w->phi must be par's (the AR part does not move). One pass over
+ * the series runs these 2 (q + Q) residual recursions side by side: they
+ * share the AR part and, being independent, overlap in the processor. Each
+ * subtracts the same terms in the same order as conditional_ssq there (and
+ * terms of another recursion's polynomial that are zero in its own, which
+ * changes nothing), so the values are what evaluating there gives. */
+static void css_ma_differences(arima_work *w, const double *par, double *up, double *down) {
+  const arima_spec *s = &w->spec;
+  size_t n = w->n, cond = (size_t)w->n_cond, n_theta = (size_t)s->n_theta, stride = (size_t)s->r; /* theta: r - 1 values */
+  int ma[ARIMA_MAX_CHAINS / 2], n_ma_params = 0;
+  for (int i = 0; i < s->n_arma; i++)
+    if (is_ma_parameter(s, i)) ma[n_ma_params++] = i;
+  int chains = 2 * n_ma_params;
+  double moved[ARIMA_MAX_COEF];
+  memcpy(moved, par, (size_t)s->n_coef * sizeof *moved);
+  for (int c = 0; c < chains; c++) { /* chain 2 m: parameter ma[m] + h; 2 m + 1: - h */
+    int i = ma[c / 2];
+    double h = w->gradient_step * w->parscale[i];
+    moved[i] = c % 2 ? par[i] - h : par[i] + h;
+    arima_expand_polynomials(s, moved, 0, w->tpar, w->chain_phi, w->chain_theta + (size_t)c * stride);
+    moved[i] = par[i];
+  }
+  int ar_terms[ARIMA_MAX_STATE], ma_terms[ARIMA_MAX_STATE], n_ar = 0, n_ma = 0;
+  for (int j = 0; j < s->n_phi; j++)
+    if (w->phi[j] != 0) ar_terms[n_ar++] = j;
+  for (size_t j = 0; j < n_theta; j++) {
+    int any = 0;
+    for (int c = 0; c < chains; c++) any |= w->chain_theta[(size_t)c * stride + j] != 0;
+    if (any) ma_terms[n_ma++] = (int)j;
+  }
+  double e[ARIMA_MAX_CHAINS], ssq[ARIMA_MAX_CHAINS];
+  size_t nu[ARIMA_MAX_CHAINS];
+  for (int c = 0; c < chains; c++) ssq[c] = 0, nu[c] = 0;
+  double *resid = w->chain_resid; /* chain c's residual at t: resid[t chains + c] */
+  for (size_t t = cond; t < n; t++) {
+    double z = w->w[t];
+    for (int k = 0; k < n_ar; k++) z -= w->phi[ar_terms[k]] * w->w[t - (size_t)ar_terms[k] - 1];
+    size_t limit = t - cond < n_theta ? t - cond : n_theta;
+    for (int c = 0; c < chains; c++) e[c] = z;
+    for (int k = 0; k < n_ma && (size_t)ma_terms[k] < limit; k++) {
+      size_t j = (size_t)ma_terms[k];
+      const double *past = resid + (t - j - 1) * (size_t)chains;
+      for (int c = 0; c < chains; c++) e[c] -= w->chain_theta[(size_t)c * stride + j] * past[c];
+    }
+    for (int c = 0; c < chains; c++) {
+      resid[t * (size_t)chains + (size_t)c] = e[c];
+      if (!isnan(e[c])) nu[c]++, ssq[c] += e[c] * e[c];
+    }
+  }
+  for (int c = 0; c < chains; c++) {
+    double value = 0.5 * log(ssq[c] / (double)nu[c]);
+    if (c % 2) down[ma[c / 2]] = value;
+    else up[ma[c / 2]] = value;
+  }
+}
+
+/* The gradient of the CSS objective f = 0.5 log(ssq / nu) at par as optim's
+ * numerical one (central differences, step gradient_step in parscaled
+ * coordinates), in the shape the shared BFGS takes; only for a series with
+ * no value missing (css_sparse). For a parameter the residuals are linear in
+ * (css_sums), f at par +- h e_i is 0.5 log((ssq +- 2 h sum e D + h^2 sum
+ * D^2) / nu), exactly what evaluating there gives (to rounding), so one
+ * pass replaces its two evaluations; the MA parameters' values come from
+ * css_ma_differences. The same numbers as optim's gradient, so the same
+ * path as R. */
+static int css_gradient_for_optimiser(const double *par, size_t n, void *context, double *gradient) {
+  (void)n;
+  arima_work *w = context;
+  const arima_spec *s = &w->spec;
+  css_sums sums;
+  arima_expand_polynomials(s, par, 0, w->tpar, w->phi, w->theta);
+  differenced_errors(w, par);
+  (void)conditional_ssq(w, par, &sums);
+  double nu = (double)sums.nu, up[ARIMA_MAX_COEF], down[ARIMA_MAX_COEF];
+  css_ma_differences(w, par, up, down);
+  for (int i = 0; i < s->n_coef; i++) {
+    double h = w->gradient_step * w->parscale[i];
+    if (!is_ma_parameter(s, i)) {
+      up[i] = 0.5 * log((sums.ssq + 2 * h * sums.eD[i] + h * h * sums.DD[i]) / nu);
+      down[i] = 0.5 * log((sums.ssq - 2 * h * sums.eD[i] + h * h * sums.DD[i]) / nu);
+    }
+    gradient[i] = (up[i] - down[i]) / (2 * h);
+    if (!isfinite(gradient[i])) return 0;
+  }
+  return 1;
+}
+
+/* R's armafn from the likelihood sums: 0.5 (log(ssq / nu) + sum log F / nu). */
+static double likelihood_objective(likelihood_sums sums) {
+  if (sums.nu == 0) return HUGE_VAL;
+  double s2 = sums.ssq / (double)sums.nu;
+  return 0.5 * (log(s2) + sums.sumlog / (double)sums.nu);
+}
+
+/* The gradient of the exact likelihood's objective at par as optim's
+ * numerical one (central differences, step gradient_step in parscaled
+ * coordinates), for a series with no value missing. One pass of
+ * arima_fast_likelihoods gives the objective at each ARMA coefficient moved
+ * by +-h (x does not move with them), bit for bit what evaluating there
+ * gives, and, at par itself, the sums of likelihood_columns: the
+ * innovations are linear in each regression coefficient, so the objective
+ * there is 0.5 (log((ssq +- 2 h sum v V + h^2 sum V^2) / nu) + sum log F /
+ * nu), which is what evaluating gives, to rounding. Where the fast
+ * likelihood does not apply, the objective is evaluated. */
+static int likelihood_gradient_for_optimiser(const double *par, size_t n, void *context, double *gradient) {
+  arima_work *w = context;
+  const arima_spec *s = &w->spec;
+  int chains = 2 * s->n_arma + 1;
+  size_t phi_stride = (size_t)s->n_phi + 1, theta_stride = (size_t)s->r;
+  double moved[ARIMA_MAX_COEF];
+  memcpy(moved, par, n * sizeof *moved);
+  int first = s->n_reg > 0 ? 0 : 1; /* chain 0 (par) only for the regression columns */
+  for (int c = first; c < chains; c++) { /* chain 0: par; 1 + 2 i: parameter i + h; 2 + 2 i: - h */
+    int i = (c - 1) / 2;
+    double h = c > 0 ? w->gradient_step * w->parscale[i] : 0;
+    if (c > 0) moved[i] = c % 2 ? par[i] + h : par[i] - h;
+    arima_expand_polynomials(s, moved, w->transform, w->tpar, w->chain_phi + (size_t)c * phi_stride,
+                             w->chain_theta + (size_t)c * theta_stride);
+    if (c > 0) moved[i] = par[i];
+  }
+  differenced_errors(w, par);
+  likelihood_sums sums[ARIMA_MAX_CHAINS + 1];
+  likelihood_columns columns;
+  int ok[ARIMA_MAX_CHAINS + 1];
+  ok[0] = 0, sums[0].nu = 0;
+  arima_fast_likelihoods(w, chains - first, w->chain_phi + (size_t)first * phi_stride, phi_stride,
+                         w->chain_theta + (size_t)first * theta_stride, theta_stride, sums + first, ok + first,
+                         first ? NULL : &columns);
+  double nu = (double)sums[0].nu, log_term = sums[0].nu > 0 ? sums[0].sumlog / nu : 0;
+  for (int i = 0; i < s->n_coef; i++) {
+    double h = w->gradient_step * w->parscale[i], value[2];
+    for (int side = 0; side < 2; side++) {
+      int c = 1 + 2 * i + side, b = i - s->n_arma;
+      double sign = side ? -1 : 1;
+      if (i < s->n_arma && ok[c]) {
+        value[side] = likelihood_objective(sums[c]);
+      } else if (i >= s->n_arma && ok[0] && sums[0].nu > 0) {
+        double ssq = sums[0].ssq + sign * 2 * h * columns.vV[b] + h * h * columns.VV[b];
+        value[side] = 0.5 * (log(ssq / nu) + log_term);
+      } else {
+        moved[i] = par[i] + sign * h;
+        value[side] = arima_objective(w, moved);
+        moved[i] = par[i];
+      }
+    }
+    gradient[i] = (value[0] - value[1]) / (2 * h);
+    if (!isfinite(gradient[i])) return 0;
+  }
+  return 1;
 }
 
 /* The objective R's optim sees: armaCSS or armafn, at the parameters par. */
 static double arima_objective(arima_work *w, const double *par) {
   const arima_spec *s = &w->spec;
   arima_expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
-  remove_regression(w, par);
-  if (w->use_css) return 0.5 * log(conditional_ssq(w));
+  if (w->use_css || w->complete) differenced_errors(w, par);
+  if (w->use_css) return 0.5 * log(conditional_ssq(w, par, NULL));
   likelihood_sums sums;
   int fast = 0; /* the fast likelihood, or the filter when it cannot be used or breaks down */
   if (w->complete) sums = arima_fast_likelihood(w, &fast);
   if (!fast) {
+    remove_regression(w, par);
     if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap)) return HUGE_VAL;
     sums = arima_kalman_filter(w, NULL);
   }
-  if (sums.nu == 0) return HUGE_VAL;
-  double s2 = sums.ssq / (double)sums.nu;
-  return 0.5 * (log(s2) + sums.sumlog / (double)sums.nu);
+  return likelihood_objective(sums);
 }
 
 /* The objective in the shape the shared optimisers take. */
@@ -274,10 +536,15 @@ static double objective_for_optimiser(const double *par, size_t n, void *context
 }
 
 /* Minimise the objective over par[n_coef] (replaced by the result) with the
- * shared BFGS (optim.h), optim's defaults and w's parameter scales. */
+ * shared BFGS (optim.h), optim's defaults and w's parameter scales; for a
+ * complete series with optim's numerical gradient computed in fewer passes
+ * (css_gradient_for_optimiser, likelihood_gradient_for_optimiser). */
 static int bfgs(arima_work *w, double *par, double *value) {
   cc_bfgs_options options;
   cc_bfgs_options_default(&options);
+  if (w->use_css && css_sparse(w)) options.gradient = css_gradient_for_optimiser;
+  if (!w->use_css && w->complete) options.gradient = likelihood_gradient_for_optimiser;
+  w->gradient_step = options.gradient_step;
   return cc_bfgs(objective_for_optimiser, w, par, (size_t)w->spec.n_coef, w->parscale, &options, value);
 }
 
@@ -287,8 +554,10 @@ static void work_free(arima_work *w) {
   if (!w) return;
   free(w->x), free(w->phi), free(w->theta), free(w->delta), free(w->coef), free(w->tpar);
   free(w->a), free(w->anew), free(w->M), free(w->P), free(w->Pnew), free(w->mm), free(w->lyap);
-  free(w->w), free(w->resid), free(w->parscale), free(w->fast);
-  free(w->reg), free(w->reg_natural), free(w->rotation);
+  free(w->w), free(w->resid), free(w->parscale), free(w->fast), free(w->fast_columns);
+  free(w->reg), free(w->reg_natural), free(w->rotation), free(w->dy), free(w->dreg);
+  free(w->deriv), free(w->dterm_index), free(w->dterm_value), free(w->dterm_count);
+  free(w->chain_phi), free(w->chain_theta), free(w->chain_resid);
   free(w);
 }
 
@@ -298,6 +567,7 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->spec = *s;
   w->y = y, w->n = n;
   size_t rd = (size_t)s->rd, r = (size_t)s->r, nc = (size_t)s->n_coef + 1;
+  size_t chains = 2 * (size_t)s->n_arma + 1; /* likelihoods or CSS run side by side: each ARMA coefficient moved */
   w->x = malloc(n * sizeof *w->x);
   w->phi = calloc((size_t)s->n_phi + 1, sizeof *w->phi);
   w->theta = calloc(r, sizeof *w->theta);
@@ -312,10 +582,21 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->parscale = calloc(nc, sizeof *w->parscale);
   size_t reg_values = n * (size_t)s->n_reg > 0 ? n * (size_t)s->n_reg : 1;
   w->reg = calloc(reg_values, sizeof *w->reg), w->reg_natural = calloc(reg_values, sizeof *w->reg_natural);
-  w->fast = calloc(10 * (r + 1), sizeof *w->fast);
+  w->dy = malloc(n * sizeof *w->dy), w->dreg = calloc(reg_values, sizeof *w->dreg);
+  size_t n_arma = s->n_arma > 0 ? (size_t)s->n_arma : 1;
+  w->deriv = malloc(n * nc * sizeof *w->deriv);
+  w->dterm_index = malloc(n_arma * ARIMA_DTERMS * sizeof *w->dterm_index);
+  w->dterm_value = malloc(n_arma * ARIMA_DTERMS * sizeof *w->dterm_value);
+  w->dterm_count = malloc(n_arma * sizeof *w->dterm_count);
+  w->chain_phi = calloc(chains * ((size_t)s->n_phi + 1), sizeof *w->chain_phi);
+  w->chain_theta = calloc(chains * r, sizeof *w->chain_theta);
+  w->chain_resid = malloc(chains * n * sizeof *w->chain_resid);
+  w->fast = calloc(chains * 5 * (r + 1), sizeof *w->fast);
+  w->fast_columns = calloc((size_t)(s->n_reg + 1) * (r + 1), sizeof *w->fast_columns);
   w->complete = 1;
   for (size_t t = 0; t < n; t++) w->complete &= !isnan(y[t]);
-  if (!w->reg || !w->reg_natural || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
+  if (!w->reg || !w->reg_natural || !w->fast_columns || !w->dy || !w->dreg || !w->deriv || !w->dterm_index || !w->dterm_value ||
+      !w->dterm_count || !w->chain_phi || !w->chain_theta || !w->chain_resid || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
       !w->a || !w->anew || !w->M || !w->P ||
       !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {
     work_free(w);
@@ -381,8 +662,10 @@ static int coefficient_covariance(arima_work *w, double *cov) {
 
 /* The whole estimation into w->coef (natural parameters, natural regression
  * columns); *objective is the concentrated objective there and cov
- * (n_coef x n_coef) R's var.coef, NaN when the Hessian is not invertible. */
-static cc_status estimate(arima_work *w, double *objective, double *cov, cc_error *err) {
+ * (n_coef x n_coef) R's var.coef, NaN when the Hessian is not invertible or
+ * with_covariance is 0 (its Hessian costs 4 n_coef^2 evaluations of the
+ * objective, more than the rest of the fit for small models). */
+static cc_status estimate(arima_work *w, double *objective, double *cov, int with_covariance, cc_error *err) {
   const arima_spec *s = &w->spec;
   int any_missing = 0;
   for (size_t t = 0; t < w->n; t++) any_missing |= isnan(w->y[t]);
@@ -393,6 +676,7 @@ static cc_status estimate(arima_work *w, double *objective, double *cov, cc_erro
     if (!status) status = arima_regression_start(w, err);
     if (status) return status;
   }
+  difference_inputs(w);
   double value;
   if (!any_missing) { /* CSS start, kept only when its BFGS converged (R) */
     w->use_css = 1;
@@ -419,7 +703,7 @@ static cc_status estimate(arima_work *w, double *objective, double *cov, cc_erro
   arima_ma_invert(s->q, w->coef + s->p);
   arima_ma_invert(s->sq, w->coef + s->p + s->q + s->sp);
   *objective = arima_objective(w, w->coef);
-  if (!coefficient_covariance(w, cov))
+  if (!with_covariance || !coefficient_covariance(w, cov))
     for (int i = 0; i < s->n_coef * s->n_coef; i++) cov[i] = NAN;
   arima_transform_ar_blocks(s, w->coef, w->tpar, 0);
   memcpy(w->coef, w->tpar, (size_t)s->n_coef * sizeof *w->coef);
@@ -465,15 +749,90 @@ static void label_model(const arima_spec *s, cc_model *m) {
   m->spec[label_len] = '\0';
 }
 
+/* The final filter at the natural coefficients (w->phi, w->theta, w->x and
+ * w->P set there): into m the residuals, fitted values, the state a_n and
+ * P_n and sigma2 (the sum of squared residuals over n_used - n_coef, m->nobs
+ * being n_used). */
+static void filter_into_model(arima_work *w, cc_model *m) {
+  const arima_spec *s = &w->spec;
+  (void)arima_kalman_filter(w, m->residuals);
+  double squares = 0;
+  for (size_t t = 0; t < w->n; t++) {
+    m->fitted[t] = w->y[t] - m->residuals[t];
+    if (!isnan(m->residuals[t])) squares += m->residuals[t] * m->residuals[t];
+  }
+  memcpy(m->states, w->a, (size_t)s->rd * sizeof *m->states);
+  memcpy(m->states + s->rd, w->P, (size_t)(s->rd * s->rd) * sizeof *m->states);
+  m->sigma2 = squares / ((double)m->nobs - (double)s->n_coef);
+}
+
+/* The model takes cov (k x k, R's var.coef) and its standard errors. */
+static void set_covariance(cc_model *m, double *cov, int k) {
+  for (int i = 0; i < k; i++) {
+    double variance = cov[i + k * i];
+    m->std_errors[i] = variance >= 0 ? sqrt(variance) : NAN;
+  }
+  free(m->covariance);
+  m->covariance = cov;
+}
+
+cc_status arima_fit_complete(const arima_spec *spec, const double *y, size_t n, const double *xreg, cc_model *m,
+                             cc_error *err) {
+  const arima_spec *s = spec;
+  arima_work *w = work_alloc(s, y, n);
+  double *cov = malloc((size_t)(s->n_coef * s->n_coef + 1) * sizeof *cov);
+  if (!w || !cov) {
+    work_free(w);
+    free(cov);
+    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  }
+  arima_regression_build(w, xreg);
+  for (int i = 0; i < s->n_coef; i++) w->coef[i] = 0, w->parscale[i] = 1;
+  cc_status status = CC_OK;
+  if (s->n_reg > 0) { /* the scales, and the rotation of the columns, as the fit had them */
+    status = arima_regression_rotate(w, err);
+    if (!status) status = arima_regression_start(w, err);
+  }
+  if (!status) {
+    difference_inputs(w);
+    arima_transform_ar_blocks(s, m->params, w->coef, 1); /* the estimation coordinates: AR blocks as raw values */
+    if (w->rotation) { /* rotated coefficients V' beta */
+      size_t k = (size_t)s->n_reg, first = (size_t)s->n_arma;
+      for (size_t j = 0; j < k; j++) {
+        double sum = 0;
+        for (size_t l = 0; l < k; l++) sum += w->rotation[l + k * j] * m->params[first + l];
+        w->coef[first + j] = sum;
+      }
+    }
+    w->use_css = 0, w->transform = 1, w->n_cond = 0;
+    w->n_used = m->nobs;
+    if (!coefficient_covariance(w, cov))
+      for (int i = 0; i < s->n_coef * s->n_coef; i++) cov[i] = NAN;
+    arima_regression_unrotate(w, cov);
+    set_covariance(m, cov, s->n_coef);
+    cov = NULL;
+    /* the final filter at the model's coefficients, as its fit would have run it */
+    arima_expand_polynomials(s, m->params, 0, w->tpar, w->phi, w->theta);
+    remove_regression(w, m->params);
+    if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap))
+      status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the fitted AR part is not stationary");
+    else
+      filter_into_model(w, m);
+  }
+  work_free(w);
+  free(cov);
+  return status;
+}
+
 cc_status arima_fit_spec(const arima_spec *spec, const double *y, size_t n, cc_model **out, cc_error *err) {
   arima_spec s = *spec;
   s.n_xreg = 0;
   arima_spec_complete(&s);
-  return arima_fit_spec_xreg(&s, y, n, NULL, NULL, out, err);
+  return arima_fit_spec_xreg(&s, y, n, NULL, NULL, 1, out, err);
 }
 
 cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n, const double *xreg,
-                              const char *const *names, cc_model **out, cc_error *err) {
+                              const char *const *names, int complete_model, cc_model **out, cc_error *err) {
   *out = NULL;
   arima_spec s = *spec;
   cc_status status;
@@ -511,7 +870,7 @@ cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n,
   w->n_used = nobs - (size_t)s.n_delta;
   arima_regression_build(w, xreg);
   double objective = NAN;
-  status = estimate(w, &objective, cov, err);
+  status = estimate(w, &objective, cov, complete_model, err);
   if (!status) {
     /* The final filter at the natural coefficients, keeping a_n, P_n and the residuals. */
     arima_expand_polynomials(&s, w->coef, 0, w->tpar, w->phi, w->theta);
@@ -526,29 +885,23 @@ cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n,
     free(cov);
     return status;
   }
-  (void)arima_kalman_filter(w, m->residuals);
-  double used = (double)w->n_used, squares = 0;
-  for (size_t t = 0; t < n; t++) {
-    m->fitted[t] = y[t] - m->residuals[t];
-    if (!isnan(m->residuals[t])) squares += m->residuals[t] * m->residuals[t];
+  double used = (double)w->n_used;
+  m->nobs = w->n_used;
+  if (complete_model) {
+    filter_into_model(w, m);
+  } else {
+    for (size_t t = 0; t < n; t++) m->residuals[t] = m->fitted[t] = NAN;
+    m->sigma2 = NAN;
   }
   name_params(&s, m, w->coef, names);
-  for (int i = 0; i < s.n_coef; i++) {
-    double variance = cov[i + s.n_coef * i];
-    m->std_errors[i] = variance >= 0 ? sqrt(variance) : NAN;
-  }
-  m->covariance = cov; /* the model owns it now */
+  set_covariance(m, cov, s.n_coef);
   cov = NULL;
-  memcpy(m->states, w->a, (size_t)s.rd * sizeof *m->states);
-  memcpy(m->states + s.rd, w->P, (size_t)(s.rd * s.rd) * sizeof *m->states);
   m->settings[SETTING_ORDER] = s.p * 10000 + s.d * 100 + s.q;
   m->settings[SETTING_SEASONAL] = s.sp * 10000 + s.sd * 100 + s.sq;
   m->settings[SETTING_CONSTANT] = s.constant;
   m->period = s.period;
-  m->sigma2 = squares / (used - (double)s.n_coef);
   m->loglik = -0.5 * (2 * used * objective + used + used * LOG_2PI);
   m->n_estimated = s.n_coef + 1;
-  m->nobs = w->n_used;
   cc_model_set_criteria(m);
   label_model(&s, m);
   work_free(w);
@@ -610,6 +963,7 @@ cc_status arima_fit_css(const arima_spec *spec, const double *y, size_t n, const
   cc_status status = spec->n_reg > 0 ? arima_regression_rotate(w, err) : CC_OK;
   if (!status && spec->n_reg > 0) status = arima_regression_start(w, err);
   if (!status) {
+    difference_inputs(w);
     w->use_css = 1;
     w->n_cond = spec->n_delta + spec->n_phi;
     double value;
@@ -656,7 +1010,7 @@ static cc_status arima_fit(const double *y, size_t n, const char *variant, const
   if (status) return status;
   s.n_xreg = (int)o->n_xreg;
   arima_spec_complete(&s);
-  return arima_fit_spec_xreg(&s, y, n, o->xreg, o->xreg_names, out, err);
+  return arima_fit_spec_xreg(&s, y, n, o->xreg, o->xreg_names, 1, out, err);
 }
 
 /* ---------- forecasting and simulation ---------- */

@@ -112,6 +112,7 @@ typedef struct auto_search {
   tried_model tried[AUTO_MAX_MODELS];
   int n_tried;
   cc_model *best;           /* best admissible exact model so far, owned, NULL before one (exact search) */
+  arima_spec best_spec;     /* its specification */
   double best_score;        /* the best score, HUGE_VAL before one */
 } auto_search;
 
@@ -164,14 +165,17 @@ static arima_spec candidate_spec(const auto_search *a, int p, int q, int sp, int
   return s;
 }
 
-/* Fit s exactly; *model is the fit (owned by the caller) and the return its
- * score, HUGE_VAL when it failed or is inadmissible (*model NULL then). Only
- * running out of memory is an error, in *status. */
+/* Fit s exactly, without the covariance of the estimates and the final
+ * filter (the search does not need them; arima_fit_complete adds them to
+ * the winner); *model is the fit (owned
+ * by the caller) and the return its score, HUGE_VAL when it failed or is
+ * inadmissible (*model NULL then). Only running out of memory is an error,
+ * in *status. */
 static double fit_exact(const auto_search *a, const arima_spec *s, cc_model **model, cc_status *status, cc_error *err) {
   *model = NULL;
   cc_error fit_err;
   cc_error_clear(&fit_err);
-  cc_status fit_status = arima_fit_spec_xreg(s, a->y, a->n, a->xreg, a->xreg_names, model, &fit_err);
+  cc_status fit_status = arima_fit_spec_xreg(s, a->y, a->n, a->xreg, a->xreg_names, 0, model, &fit_err);
   if (fit_status == CC_ENOMEM) *err = fit_err, *status = fit_status;
   if (fit_status) return HUGE_VAL;
   double ic = a->use_aic ? (*model)->aic : (*model)->aicc;
@@ -208,7 +212,7 @@ static cc_status try_model(auto_search *a, int p, int q, int sp, int sq, int con
   if (a->n_tried < AUTO_MAX_MODELS) a->tried[a->n_tried++] = (tried_model){p, q, sp, sq, constant, score};
   if (score < a->best_score) {
     cc_model_free(a->best);
-    a->best = m, a->best_score = score;
+    a->best = m, a->best_score = score, a->best_spec = s;
     *improved = 1;
   } else {
     cc_model_free(m);
@@ -323,7 +327,7 @@ static cc_status approximation_offset(auto_search *a, size_t n_present, cc_error
   cc_model *m = NULL;
   cc_error fit_err;
   cc_error_clear(&fit_err);
-  cc_status status = arima_fit_spec_xreg(&s, a->y, a->n, a->xreg, a->xreg_names, &m, &fit_err);
+  cc_status status = arima_fit_spec_xreg(&s, a->y, a->n, a->xreg, a->xreg_names, 1, &m, &fit_err); /* sigma2 */
   a->offset = 0;
   if (status == CC_ENOMEM) {
     *err = fit_err;
@@ -354,7 +358,7 @@ static cc_status refit_exact(auto_search *a, cc_error *err) {
     cc_model *m = NULL;
     double score = s.rd <= ARIMA_MAX_STATE ? fit_exact(a, &s, &m, &status, err) : HUGE_VAL;
     if (score < HUGE_VAL) {
-      a->best = m, a->best_score = score;
+      a->best = m, a->best_score = score, a->best_spec = s;
       break;
     }
   }
@@ -431,6 +435,12 @@ cc_status arima_auto_fit_xreg(const double *y, size_t n, int period, size_t n_xr
                           "values",
                           a.period, a.sd, ARIMA_MAX_STATE);
     return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "no suitable ARIMA model found");
+  }
+  /* The winner's covariance, residuals and states, which the search left out. */
+  status = arima_fit_complete(&a.best_spec, y, n, xreg, a.best, err);
+  if (status) {
+    cc_model_free(a.best);
+    return status;
   }
   *out = a.best;
   return CC_OK;

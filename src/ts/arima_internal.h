@@ -13,11 +13,15 @@
 #define ARIMA_MAX_XREG 32           /* external regressors at most this */
 #define ARIMA_MAX_COEF (4 * ARIMA_MAX_ORDER + 1 + ARIMA_MAX_XREG) /* coefficients at most this */
 #define ARIMA_MAX_STATE 256         /* r + d + mD at most this: the filter costs O(n (r + d + mD)^2) */
+#define ARIMA_DTERMS (ARIMA_MAX_ORDER + 1) /* terms of one AR parameter's derivative of the expanded polynomial */
+#define ARIMA_MAX_CHAINS (8 * ARIMA_MAX_ORDER) /* recursions run side by side: each ARMA coefficient moved up and down */
 #define ARIMA_KAPPA 1e6             /* prior variance of the differencing states (R's kappa) */
 #define ARIMA_DIFFUSE_GAIN 1e4      /* steps with F_t at least this are left out of the likelihood (R) */
 #define ARIMA_RANK_TOLERANCE 1e-7    /* relative singular value below which the regression is rank deficient (lm's tol) */
 #define ARIMA_GRADTRANS_STEP 1e-3    /* forward-difference step of the AR transformation's Jacobian (R's Gradtrans) */
 #define ARIMA_COVARIANCE_CHECK 1e-8 /* stationary covariance: first row and column agree to this share of the variance */
+#define ARIMA_STEADY_TOLERANCE 1e-16 /* fast likelihood: steady state once |M| W'W is below this share of F */
+#define ARIMA_PRODUCT_FLUSH 1e250   /* fast likelihood: log of the product of F values once above this */
 #define LOG_2PI 1.83787706640934548356 /* log(2 pi) */
 
 enum { CONSTANT_NONE = 0, CONSTANT_MEAN = 1, CONSTANT_DRIFT = 2 };
@@ -54,14 +58,21 @@ typedef struct arima_work {
   double *a, *anew, *M;        /* rd each */
   double *P, *Pnew, *mm;       /* rd x rd each */
   double *lyap;                /* 4 r^2 + 8 (r + 1): scratch for the stationary covariance */
-  double *w, *resid;           /* n each: differenced series, residuals */
+  double *w, *resid;           /* n each: differenced x (from d + mD on), residuals */
+  double *dy, *dreg;           /* y (n) and reg (n x n_reg) differenced, once per fit */
+  double *deriv;               /* n x n_coef: derivatives of the CSS residuals (its gradient) */
+  int *dterm_index, *dterm_count; /* n_arma x ARIMA_DTERMS and n_arma: terms of the AR polynomial's derivatives */
+  double *dterm_value;         /* n_arma x ARIMA_DTERMS */
+  double gradient_step;        /* the optimiser's central-difference step (parscaled) */
+  double *chain_phi, *chain_theta, *chain_resid; /* each ARMA coefficient moved up and down (2 n_arma + 1 chains): polynomials (n_phi + 1, r each), CSS residuals (n each) */
   double *parscale;            /* n_coef */
   int n_cond;                  /* CSS: residuals conditioned on */
   int use_css;                 /* objective: 1 CSS, 0 exact likelihood */
   int transform;               /* objective: AR parts through partrans */
   size_t n_used;               /* non-missing observations less n_delta */
   int complete;                /* 1: no value missing, so the fast likelihood applies */
-  double *fast;                /* 10 (r + 1): scratch of arima_fast_likelihood */
+  double *fast;                /* 5 (r + 1) per chain (2 n_arma + 1 chains): scratch of arima_fast_likelihoods */
+  double *fast_columns;        /* n_reg (r + 1): its states of the regression columns */
 } arima_work;
 
 typedef struct likelihood_sums {
@@ -100,7 +111,7 @@ cc_status arima_regression_start(arima_work *w, cc_error *err);
 void arima_regression_unrotate(arima_work *w, double *cov);
 /* The likelihood sums of a complete series (w->complete) without the
  * Kalman filter's O(r^2) covariance steps: the exact likelihood of the
- * differenced series x (w->x) under the stationary ARMA part, from its
+ * differenced series x (w->w[d + mD..n), which the caller fills) under the stationary ARMA part, from its
  * autocovariances and the Chandrasekhar recursions, O(n r) per call. This
  * is the likelihood R's filter approximates with its diffuse prior (kappa
  * 1e6) on the differencing states: fitted log-likelihoods agree with R's
@@ -108,6 +119,23 @@ void arima_regression_unrotate(arima_work *w, double *cov);
  * is not stationary or the recursions break down (F_t not positive): the
  * caller then runs the filter. */
 likelihood_sums arima_fast_likelihood(arima_work *w, int *ok);
+
+/* The innovations are linear in the data: those of x - h (Delta C_b) are
+ * v + h V_b with V_b the filter's innovations of -(Delta C_b). For each
+ * regression column b, sum v V_b / F and sum V_b^2 / F over the counted steps. */
+typedef struct likelihood_columns {
+  double vV[ARIMA_MAX_XREG + 1], VV[ARIMA_MAX_XREG + 1];
+} likelihood_columns;
+
+/* The same for n_chains models that differ only in their ARMA part: chain c
+ * has the expanded polynomials phis + c phi_stride and thetas + c
+ * theta_stride (as w->phi and w->theta), its sums in sums[c] and ok[c]. One
+ * pass over the series steps them side by side; each gives what
+ * arima_fast_likelihood gives with those polynomials, bit for bit. With
+ * columns (not NULL), chain 0 also gives the sums of likelihood_columns for
+ * the regression columns w->dreg. */
+void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, size_t phi_stride, const double *thetas,
+                            size_t theta_stride, likelihood_sums *sums, int *ok, likelihood_columns *columns);
 
 /* Fill the sizes of s (n_arma, n_coef, r, ...) from its orders, period and constant. */
 void arima_spec_complete(arima_spec *s);
@@ -119,9 +147,24 @@ cc_status arima_fit_spec(const arima_spec *s, const double *y, size_t n, cc_mode
 
 /* The same with s->n_xreg regressors xreg (n x n_xreg, column-major, NaN
  * missing) called names, as forecast::Arima(y, xreg = X): regression with
- * ARIMA errors. xreg and names may be NULL when s->n_xreg is 0. */
+ * ARIMA errors. xreg and names may be NULL when s->n_xreg is 0. With
+ * complete_model 0 only what the stepwise search needs is computed (the
+ * coefficients, the log-likelihood and criteria): no Hessian, so the
+ * covariance and standard errors are NaN, and no final filter, so the
+ * residuals, fitted values and sigma2 are NaN and the states zero;
+ * arima_fit_complete adds them. */
 cc_status arima_fit_spec_xreg(const arima_spec *s, const double *y, size_t n, const double *xreg,
-                              const char *const *names, cc_model **out, cc_error *err);
+                              const char *const *names, int complete_model, cc_model **out, cc_error *err);
+
+/* Complete m, fitted to y[0..n) (and xreg) by arima_fit_spec_xreg with
+ * complete_model 0, as that fit with complete_model 1 would have: the
+ * covariance of its estimates and their standard errors (the Hessian at its
+ * coefficients, the AR parts taken back through the inverse transformation,
+ * so to rounding), then the final filter's residuals, fitted values,
+ * states and sigma2. CC_ENOMEM, or CC_EINPUT when the regression columns
+ * no longer allow the fit. */
+cc_status arima_fit_complete(const arima_spec *s, const double *y, size_t n, const double *xreg, cc_model *m,
+                             cc_error *err);
 
 /* The series auto.arima chooses d on when there are regressors: y where a
  * row has a missing value, else the residuals of the least-squares fit of y

@@ -365,46 +365,126 @@ static void arma_transition(int r, int n_phi, const double *phi, const double *x
   for (int i = 0; i < r; i++) out[i] = (i < n_phi ? phi[i] * x[0] : 0) + (i + 1 < r ? x[i + 1] : 0);
 }
 
-likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
+/* One evaluation of the fast likelihood in progress (arima_fast_likelihoods). */
+typedef struct fast_chain {
+  double *a, *phi, *K, *W;     /* state, phi padded to r, gain, W: r + 1 each (a zero past the end) */
+  double F, inverse_F, M;      /* F_t, 1 / F_t, M_t */
+  double product, ssq, sumlog; /* running product of F (flushed to sumlog), sum e^2 / F */
+  double steady_ssq;           /* sum e^2 in the steady state */
+  size_t counted, steady;      /* counted steps before the steady state; steps in it */
+  int phase;                   /* 0 transient, 1 steady, -1 broken down */
+} fast_chain;
+
+void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, size_t phi_stride, const double *thetas,
+                            size_t theta_stride, likelihood_sums *sums, int *ok, likelihood_columns *columns) {
   const arima_spec *s = &w->spec;
-  int r = s->r, p = s->n_phi;
-  likelihood_sums sums = {0, 0, 0};
-  *ok = 0;
-  /* the differenced series x into w->w[n_delta..n) */
-  size_t n = w->n, start = (size_t)s->n_delta;
-  memcpy(w->w, w->x, n * sizeof *w->w);
-  for (int i = 0; i < s->d; i++)
-    for (size_t t = n - 1; t > 0; t--) w->w[t] -= w->w[t - 1];
-  for (int i = 0; i < s->sd; i++)
-    for (size_t t = n - 1; t >= (size_t)s->period; t--) w->w[t] -= w->w[t - (size_t)s->period];
-  double *q = w->fast, *a = q + r + 1, *anew = a + r + 1, *K = anew + r + 1, *W = K + r + 1, *g = W + r + 1;
-  if (!stationary_first_column(s, w->phi, w->theta, q, w->lyap)) return sums;
-  /* Chandrasekhar recursions (Morf, Sidhu and Kailath 1974): P_{t+1} - P_t = M_t W_t W_t'
-   * has rank one from the stationary start, so each step costs O(r). */
-  double F = q[0], M = -1 / F;
-  arma_transition(r, p, w->phi, q, K);
-  memcpy(W, K, (size_t)r * sizeof *W);
-  for (int i = 0; i < r; i++) a[i] = 0;
-  for (size_t t = start; t < n; t++) {
-    double innovation = w->w[t] - a[0];
-    if (!(F > 0) || !isfinite(F)) return sums;
-    if (F < ARIMA_DIFFUSE_GAIN) {
-      sums.nu++;
-      sums.ssq += innovation * innovation / F;
-      sums.sumlog += log(F);
-    }
-    arma_transition(r, p, w->phi, a, anew);
-    for (int i = 0; i < r; i++) a[i] = anew[i] + K[i] * innovation / F;
-    double u = W[0], F_next = F + M * u * u;
-    arma_transition(r, p, w->phi, W, g);
-    for (int i = 0; i < r; i++) {
-      double k_old = K[i];
-      K[i] = k_old + g[i] * M * u;
-      W[i] = g[i] - u / F * k_old;
-    }
-    M = M * F / F_next;
-    F = F_next;
+  int r = s->r, p = s->n_phi, n_columns = columns ? s->n_reg : 0;
+  size_t n = w->n, start = (size_t)s->n_delta, block = (size_t)r + 1;
+  double *column_state = w->fast_columns, steady_vV[ARIMA_MAX_XREG + 1], steady_VV[ARIMA_MAX_XREG + 1];
+  for (int b = 0; b < n_columns; b++) {
+    for (size_t i = 0; i < block; i++) column_state[(size_t)b * block + i] = 0;
+    columns->vV[b] = columns->VV[b] = steady_vV[b] = steady_VV[b] = 0;
   }
-  *ok = 1;
+  const double *x = w->w; /* the differenced series, from start on */
+  fast_chain chains[ARIMA_MAX_CHAINS + 1];
+  for (int c = 0; c < n_chains; c++) {
+    fast_chain *ch = &chains[c];
+    const double *chain_phi = phis + (size_t)c * phi_stride, *chain_theta = thetas + (size_t)c * theta_stride;
+    double *q = w->fast + (size_t)c * 5 * block;
+    ch->a = q + block, ch->phi = ch->a + block, ch->K = ch->phi + block, ch->W = ch->K + block;
+    sums[c] = (likelihood_sums){0, 0, 0};
+    ok[c] = 0;
+    ch->phase = stationary_first_column(s, chain_phi, chain_theta, q, w->lyap) ? 0 : -1;
+    if (ch->phase < 0) continue;
+    for (int i = 0; i < r; i++) ch->phi[i] = i < p ? chain_phi[i] : 0, ch->a[i] = 0; /* T v = phi v_0 + (v_1, ..) */
+    ch->a[r] = ch->W[r] = 0; /* so that the shifts below need no test */
+    ch->F = q[0], ch->inverse_F = 1 / ch->F, ch->M = -ch->inverse_F;
+    ch->product = 1, ch->ssq = ch->sumlog = ch->steady_ssq = 0;
+    ch->counted = ch->steady = 0;
+    arma_transition(r, p, chain_phi, q, ch->K);
+    memcpy(ch->W, ch->K, (size_t)r * sizeof *ch->W);
+  }
+  /* Chandrasekhar recursions (Morf, Sidhu and Kailath 1974): P_{t+1} - P_t = M_t W_t W_t'
+   * has rank one from the stationary start, so each step costs O(r). Once
+   * M W W' is below rounding against F (after p steps for a pure AR, at a
+   * geometric rate for an MA part) the filter is in its steady state: F and
+   * K no longer change and only the state is updated. The log F terms are
+   * summed as a product of F values (each below ARIMA_DIFFUSE_GAIN), taken
+   * to the log before it could overflow. The chains are independent: one
+   * step of each in turn lets the processor overlap them. */
+  for (size_t t = start; t < n; t++) {
+    for (int c = 0; c < n_chains; c++) {
+      fast_chain *ch = &chains[c];
+      if (ch->phase < 0) continue;
+      double *a = ch->a, *phi = ch->phi, *K = ch->K, *W = ch->W;
+      double innovation = x[t] - a[0], a0 = a[0], F = ch->F;
+      if (!(F > 0) || !isfinite(F)) {
+        ch->phase = -1;
+        continue;
+      }
+      int with_columns = c == 0 && n_columns > 0;
+      if (ch->phase == 1) { /* K is K / F here */
+        ch->steady++;
+        ch->steady_ssq += innovation * innovation;
+        for (int b = 0; with_columns && b < n_columns; b++) {
+          double *state = column_state + (size_t)b * block, c0 = state[0], v = -w->dreg[t + n * (size_t)b] - c0;
+          steady_vV[b] += innovation * v, steady_VV[b] += v * v;
+          for (int i = 0; i < r; i++) state[i] = phi[i] * c0 + state[i + 1] + K[i] * v;
+        }
+        for (int i = 0; i < r; i++) a[i] = phi[i] * a0 + a[i + 1] + K[i] * innovation;
+        continue;
+      }
+      double inverse_F = ch->inverse_F, M = ch->M, scaled = innovation * inverse_F;
+      int counts = F < ARIMA_DIFFUSE_GAIN;
+      if (counts) {
+        ch->counted++;
+        ch->ssq += innovation * scaled;
+        ch->product *= F;
+        if (ch->product > ARIMA_PRODUCT_FLUSH) ch->sumlog += log(ch->product), ch->product = 1;
+      }
+      for (int b = 0; with_columns && b < n_columns; b++) { /* the filter on -(Delta C_b), before K moves */
+        double *state = column_state + (size_t)b * block, c0 = state[0], v = -w->dreg[t + n * (size_t)b] - c0;
+        double v_scaled = v * inverse_F;
+        if (counts) columns->vV[b] += v * scaled, columns->VV[b] += v * v_scaled;
+        for (int i = 0; i < r; i++) state[i] = phi[i] * c0 + state[i + 1] + K[i] * v_scaled;
+      }
+      /* a = T a + K innovation / F; K += M u T W; W = T W - u K / F, in place
+       * (entry i reads entry i + 1 before it is overwritten) */
+      double u = W[0], F_next = F + M * u * u, spread = 0;
+      double gain = M * u, shrink = u * inverse_F;
+      for (int i = 0; i < r; i++) {
+        a[i] = phi[i] * a0 + a[i + 1] + K[i] * scaled;
+        double g = phi[i] * u + W[i + 1], k_old = K[i];
+        K[i] = k_old + g * gain;
+        W[i] = g - shrink * k_old;
+        spread += W[i] * W[i];
+      }
+      double inverse_next = 1 / F_next;
+      ch->M = M * F * inverse_next;
+      ch->F = F_next, ch->inverse_F = inverse_next;
+      if (fabs(ch->M) * spread <= ARIMA_STEADY_TOLERANCE * F_next) {
+        ch->phase = 1;
+        for (int i = 0; i < r; i++) K[i] *= inverse_next;
+      }
+    }
+  }
+  for (int c = 0; c < n_chains; c++) {
+    fast_chain *ch = &chains[c];
+    if (ch->phase < 0) continue;
+    sums[c].nu = ch->counted, sums[c].ssq = ch->ssq, sums[c].sumlog = ch->sumlog + log(ch->product);
+    if (ch->steady > 0 && ch->F < ARIMA_DIFFUSE_GAIN) {
+      sums[c].nu += ch->steady;
+      sums[c].ssq += ch->steady_ssq / ch->F;
+      sums[c].sumlog += (double)ch->steady * log(ch->F);
+      for (int b = 0; c == 0 && b < n_columns; b++)
+        columns->vV[b] += steady_vV[b] / ch->F, columns->VV[b] += steady_VV[b] / ch->F;
+    }
+    ok[c] = 1;
+  }
+}
+
+likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
+  likelihood_sums sums;
+  arima_fast_likelihoods(w, 1, w->phi, 0, w->theta, 0, &sums, ok, NULL);
   return sums;
 }

@@ -273,6 +273,7 @@ void cc_bfgs_options_default(cc_bfgs_options *o) {
   o->max_iterations = 100;
   o->rel_tol = sqrt(DBL_EPSILON);
   o->gradient_step = 1e-3;
+  o->gradient = NULL;
 }
 
 #define CC_BFGS_STEP_SHRINK 0.2   /* the line search cuts the step by this */
@@ -285,9 +286,19 @@ static double scaled_value(cc_objective_fn f, void *context, const double *z, co
   return f(x, n, context);
 }
 
-/* Central-difference gradient in scaled coordinates; 0 when not finite. */
-static int scaled_gradient(cc_objective_fn f, void *context, double *z, const double *scale, double *x, size_t n,
-                           double step, double *gradient) {
+/* The gradient in scaled coordinates: from gradient_fn when given (times
+ * the scales), else by central differences; 0 when not finite. */
+static int scaled_gradient(cc_objective_fn f, cc_gradient_fn gradient_fn, void *context, double *z,
+                           const double *scale, double *x, size_t n, double step, double *gradient) {
+  if (gradient_fn) {
+    for (size_t i = 0; i < n; i++) x[i] = z[i] * scale[i];
+    if (!gradient_fn(x, n, context, gradient)) return 0;
+    for (size_t i = 0; i < n; i++) {
+      gradient[i] *= scale[i];
+      if (!isfinite(gradient[i])) return 0;
+    }
+    return 1;
+  }
   for (size_t i = 0; i < n; i++) {
     double keep = z[i];
     z[i] = keep + step;
@@ -313,7 +324,7 @@ int cc_bfgs(cc_objective_fn f, void *context, double *x, size_t n, const double 
   double z[n], gradient[n], direction[n], start[n], old_gradient[n], work[n], H[n][n];
   for (size_t i = 0; i < n; i++) z[i] = x[i] / scale[i];
   double fz = scaled_value(f, context, z, scale, work, n), best = fz;
-  if (!isfinite(fz) || !scaled_gradient(f, context, z, scale, work, n, o->gradient_step, gradient)) return -1;
+  if (!isfinite(fz) || !scaled_gradient(f, o->gradient, context, z, scale, work, n, o->gradient_step, gradient)) return -1;
   int iterations = 1, gradients = 1, last_reset = gradients;
   size_t unmoved = 0;
   do {
@@ -352,7 +363,7 @@ int cc_bfgs(cc_objective_fn f, void *context, double *x, size_t n, const double 
       }
       if (unmoved < n) { /* progress: new gradient, then the BFGS update of H */
         best = fz;
-        if (!scaled_gradient(f, context, z, scale, work, n, o->gradient_step, gradient)) return -1;
+        if (!scaled_gradient(f, o->gradient, context, z, scale, work, n, o->gradient_step, gradient)) return -1;
         gradients++;
         iterations++;
         double curvature = 0;
@@ -406,9 +417,9 @@ int cc_optim_hessian(cc_objective_fn f, void *context, const double *x, size_t n
   for (size_t i = 0; i < n; i++) {
     double keep = z[i], eps = gradient_step / scale[i];
     z[i] = keep + eps;
-    int ok = scaled_gradient(f, context, z, scale, work, n, gradient_step, up);
+    int ok = scaled_gradient(f, NULL, context, z, scale, work, n, gradient_step, up);
     z[i] = keep - eps;
-    ok = ok && scaled_gradient(f, context, z, scale, work, n, gradient_step, down);
+    ok = ok && scaled_gradient(f, NULL, context, z, scale, work, n, gradient_step, down);
     z[i] = keep;
     if (!ok) return 0;
     for (size_t j = 0; j < n; j++) hessian[i + n * j] = (up[j] - down[j]) / (2 * eps * scale[i] * scale[j]);

@@ -187,6 +187,66 @@ START_TEST(test_seasonal_reference) {
 }
 END_TEST
 
+/* The search fits its candidates without the covariance of the estimates
+ * and the final filter, and adds them to the winner afterwards
+ * (arima_fit_complete): the standard errors must be those of fitting the
+ * chosen orders directly, which computes them within the fit, to 1e-6
+ * relative, and sigma2, the residuals and the states the same to 1e-9, on
+ * every seasonal reference case (with and without a constant, missing
+ * values, the approximation). */
+#define SE_TOLERANCE 1e-6
+
+START_TEST(test_completed_as_fixed_fit) {
+  cc_fixture *series = cc_fixture_load("auto_sarima_series.csv"), *fits = cc_fixture_load("auto_sarima.csv");
+  ck_assert_ptr_nonnull(series);
+  ck_assert_ptr_nonnull(fits);
+  static double y[MAX_VALUES];
+  size_t compared = 0;
+  for (size_t r = 0; r < fits->n_rows; r++) {
+    const char *case_name = cc_fixture_text(fits, r, "case");
+    int period = 0;
+    size_t n = cc_fixture_series_part(series, case_name, "", y, MAX_VALUES, &period);
+    cc_model *chosen = NULL, *fixed = NULL;
+    cc_error err;
+    ck_assert_msg(fit_auto(y, n, period, NULL, &chosen, &err) == CC_OK, "%s: %s", case_name, err.message);
+    int order = chosen->settings[0], seasonal = chosen->settings[1];
+    const char *constants[3] = {"none", "mean", "drift"};
+    char variant[64];
+    snprintf(variant, sizeof variant, "%d,%d,%d:%d,%d,%d:%s", order / 10000, order / 100 % 100, order % 100,
+             seasonal / 10000, seasonal / 100 % 100, seasonal % 100, constants[chosen->settings[2]]);
+    if (seasonal == 0)
+      snprintf(variant, sizeof variant, "%d,%d,%d:%s", order / 10000, order / 100 % 100, order % 100,
+               constants[chosen->settings[2]]);
+    ck_assert_msg(fit_auto(y, n, period, variant, &fixed, &err) == CC_OK, "%s %s: %s", case_name, variant, err.message);
+    ck_assert_uint_eq(fixed->n_params, chosen->n_params);
+    for (size_t i = 0; i < chosen->n_params; i++) {
+      double want = fixed->std_errors[i], got = chosen->std_errors[i];
+      if (isnan(want)) {
+        ck_assert_msg(isnan(got), "%s %s: s.e. %zu is %g, the fixed fit's NaN", case_name, variant, i, got);
+        continue;
+      }
+      ck_assert_msg(fabs(got - want) <= SE_TOLERANCE * fabs(want) + 1e-12, "%s %s: s.e. %zu %.10g, fixed fit %.10g",
+                    case_name, variant, i, got, want);
+      compared++;
+    }
+    ck_assert_msg(fabs(chosen->sigma2 - fixed->sigma2) <= 1e-9 * fixed->sigma2, "%s: sigma2 %.12g, fixed fit %.12g",
+                  case_name, chosen->sigma2, fixed->sigma2);
+    for (size_t t = 0; t < n; t++)
+      ck_assert_msg(isnan(fixed->residuals[t]) ? isnan(chosen->residuals[t])
+                                               : fabs(chosen->residuals[t] - fixed->residuals[t]) <=
+                                                     1e-9 * (fabs(fixed->residuals[t]) + sqrt(fixed->sigma2)),
+                    "%s: residual %zu %.12g, fixed fit %.12g", case_name, t, chosen->residuals[t], fixed->residuals[t]);
+    ck_assert_uint_eq(chosen->n_states, fixed->n_states);
+    for (size_t i = 0; i < fixed->n_states; i++)
+      ck_assert_msg(fabs(chosen->states[i] - fixed->states[i]) <= 1e-9 * (fabs(fixed->states[i]) + 1),
+                    "%s: state %zu %.12g, fixed fit %.12g", case_name, i, chosen->states[i], fixed->states[i]);
+    cc_model_free(chosen), cc_model_free(fixed);
+  }
+  ck_assert_uint_ge(compared, MIN_SEASONAL_CASES);
+  cc_fixture_free(series), cc_fixture_free(fits);
+}
+END_TEST
+
 /* "auto", "" and NULL are the same automatic choice. */
 START_TEST(test_variant_spellings) {
   double y[60];
@@ -245,6 +305,7 @@ static Suite *auto_arima_suite(void) {
   tcase_set_timeout(tc, 300); /* the missing-value cases take the filter: about a minute under ASan */
   tcase_add_test(tc, test_reference_selection);
   tcase_add_test(tc, test_seasonal_reference);
+  tcase_add_test(tc, test_completed_as_fixed_fit);
   tcase_add_test(tc, test_variant_spellings);
   tcase_add_test(tc, test_errors);
   suite_add_tcase(s, tc);

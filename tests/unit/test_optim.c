@@ -137,6 +137,54 @@ START_TEST(test_bfgs_matches_r) {
 }
 END_TEST
 
+/* A gradient callback computing what cc_bfgs computes without one (central
+ * differences of step 1e-3 in scaled coordinates, so 1e-3 scale in x's
+ * units), counting its calls: the path, and so the minimum, must be the same
+ * to rounding, and the callback must be the one used. */
+typedef struct counted_gradient {
+  int calls;
+  int fail;            /* 1: report the gradient as not computable */
+  const double *scale; /* the optimiser's scales */
+} counted_gradient;
+
+static double rosenbrock_counted(const double *x, size_t n, void *context) { return rosenbrock(x, n, context); }
+
+static int central_gradient(const double *x, size_t n, void *context, double *gradient) {
+  counted_gradient *c = context;
+  c->calls++;
+  if (c->fail) return 0;
+  double moved[2] = {x[0], x[1]};
+  for (size_t i = 0; i < n; i++) {
+    double h = 1e-3 * c->scale[i];
+    moved[i] = x[i] + h;
+    double up = rosenbrock(moved, n, NULL);
+    moved[i] = x[i] - h;
+    double down = rosenbrock(moved, n, NULL);
+    moved[i] = x[i];
+    gradient[i] = (up - down) / (2 * h);
+  }
+  return 1;
+}
+
+START_TEST(test_bfgs_gradient_callback) {
+  double plain[2] = {-1.2, 1}, called[2] = {-1.2, 1}, scale[2] = {2, 0.5}, plain_value, called_value;
+  cc_bfgs_options o;
+  cc_bfgs_options_default(&o);
+  int plain_result = cc_bfgs(rosenbrock, NULL, plain, 2, scale, &o, &plain_value);
+  counted_gradient counter = {0, 0, scale};
+  o.gradient = central_gradient;
+  int called_result = cc_bfgs(rosenbrock_counted, &counter, called, 2, scale, &o, &called_value);
+  ck_assert_int_eq(called_result, plain_result);
+  ck_assert_int_gt(counter.calls, 1);
+  for (int i = 0; i < 2; i++) ck_assert_double_eq_tol(called[i], plain[i], 1e-9);
+  ck_assert_double_eq_tol(called_value, plain_value, 1e-12);
+  counted_gradient failing = {0, 1, scale};
+  double x[2] = {-1.2, 1};
+  ck_assert_int_eq(cc_bfgs(rosenbrock_counted, &failing, x, 2, scale, &o, &called_value), -1);
+  ck_assert_int_eq(failing.calls, 1);
+}
+END_TEST
+
 /* f(x) = 0.5 x'Ax + b'x: central differences of a quadratic are exact, so
  * cc_optim_hessian returns A to rounding, whatever the scales; and a
  * function that is not finite near x gives 0. */
@@ -221,6 +269,7 @@ int main(void) {
   tcase_add_test(tc, test_matches_r_optim);
   tcase_add_test(tc, test_pause_and_resume);
   tcase_add_test(tc, test_bfgs_matches_r);
+  tcase_add_test(tc, test_bfgs_gradient_callback);
   tcase_add_test(tc, test_hessian_of_quadratic);
   tcase_add_test(tc, test_hessian_matches_r);
   tcase_add_test(tc, test_errors);
