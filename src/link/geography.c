@@ -182,7 +182,9 @@ static int compare_areas(const void *a, const void *b) {
 
 const cc_geo_area *cc_geo_find(const cc_geo_lookup *lookup, const char *code) {
   cc_geo_area probe;
-  snprintf(probe.code, sizeof probe.code, "%s", code);
+  size_t length = strlen(code);
+  if (length >= sizeof probe.code) return NULL; /* longer than any area's code */
+  memcpy(probe.code, code, length + 1);
   return bsearch(&probe, lookup->areas, lookup->n_areas, sizeof probe, compare_areas);
 }
 

@@ -108,7 +108,8 @@ static void load_series(void) {
     if (!c || strcmp(c->name, fields[0]) != 0) {
       ck_assert_uint_lt(n_cases, MAX_CASES);
       c = &cases[n_cases++];
-      snprintf(c->name, sizeof c->name, "%s", fields[0]);
+      ck_assert_uint_lt(strlen(fields[0]), sizeof c->name);
+      snprintf(c->name, sizeof c->name, "%.*s", (int)sizeof c->name - 1, fields[0]);
       c->period = atoi(fields[1]);
       c->n = 0;
     }
@@ -131,7 +132,8 @@ static void load_references(void) {
     if (!r || strcmp(r->case_name, fields[0]) != 0 || strcmp(r->model, fields[1]) != 0) {
       ck_assert_uint_lt(n_references, MAX_CASES * N_MODELS);
       r = &references[n_references++];
-      snprintf(r->case_name, sizeof r->case_name, "%s", fields[0]);
+      ck_assert_uint_lt(strlen(fields[0]), sizeof r->case_name);
+      snprintf(r->case_name, sizeof r->case_name, "%.*s", (int)sizeof r->case_name - 1, fields[0]);
       snprintf(r->model, sizeof r->model, "%s", fields[1]);
       r->h = 0;
     }
