@@ -557,6 +557,8 @@ static cc_status unlink_group(link_run *run, const size_t *group, size_t n, cons
 }
 
 /* "CODE (NAME), ..." of the districts of list missing from group. */
+#define TRUNCATED_MARK "..." /* ends a message that did not fit */
+
 static void missing_districts(const link_run *run, const cc_geo_area *const *list, size_t n_list, const size_t *group,
                               size_t n, char *buf, size_t len) {
   size_t used = 0;
@@ -585,8 +587,11 @@ static cc_status sum_districts(link_run *run, const size_t *group, size_t n, cc_
   if (first->kind == CC_KIND_RATE) return unlink_group(run, group, n, "a rate cannot be added up to the county (only counts can)", err);
   if (n < n_list) {
     missing_districts(run, list, n_list, group, n, missing, sizeof missing);
-    snprintf(reason, sizeof reason, "%s/%s/%s is the sum of all %zu of its districts, and %zu %s missing: %s",
-             first->measure, county->code, first->age_band, n_list, n_list - n, n_list - n == 1 ? "is" : "are", missing);
+    int written = snprintf(reason, sizeof reason, "%s/%s/%s is the sum of all %zu of its districts, and %zu %s missing: %s",
+                           first->measure, county->code, first->age_band, n_list, n_list - n,
+                           n_list - n == 1 ? "is" : "are", missing);
+    if (written < 0 || (size_t)written >= sizeof reason) /* a long list: say that it was cut */
+      memcpy(reason + sizeof reason - sizeof TRUNCATED_MARK, TRUNCATED_MARK, sizeof TRUNCATED_MARK);
     return unlink_group(run, group, n, reason, err);
   }
   entry e = {.parts = n};
