@@ -301,7 +301,7 @@ typedef struct css_sums {
  * residuals' own recursion: D_t = -(d phi) w_{t-1..} - theta D_{t-1..} for an
  * AR coefficient, -(Delta C)_t + phi (Delta C)_{t-1..} - theta D_{t-1..} for
  * a regression coefficient. */
-static double conditional_ssq(arima_work *w, const double *par, css_sums *sums) {
+static double conditional_ssq(arima_work *w, const double *par, css_sums *sums, double stop_ssq) {
   const arima_spec *s = &w->spec;
   size_t n = w->n;
   double ssq = 0;
@@ -338,6 +338,7 @@ static double conditional_ssq(arima_work *w, const double *par, css_sums *sums) 
     }
     w->resid[t] = tmp;
     if (!isnan(tmp)) nu++, ssq += tmp * tmp;
+    if (ssq > stop_ssq) return HUGE_VAL;
     for (int l = 0; l < n_linear; l++) {
       int i = linear[l];
       double *D = w->deriv + n * (size_t)i, u = 0;
@@ -433,7 +434,7 @@ static int css_gradient_for_optimiser(const double *par, size_t n, void *context
   css_sums sums;
   arima_expand_polynomials(s, par, 0, w->tpar, w->phi, w->theta);
   differenced_errors(w, par);
-  (void)conditional_ssq(w, par, &sums);
+  (void)conditional_ssq(w, par, &sums, HUGE_VAL);
   double nu = (double)sums.nu, up[ARIMA_MAX_COEF], down[ARIMA_MAX_COEF];
   css_ma_differences(w, par, up, down);
   for (int i = 0; i < s->n_coef; i++) {
@@ -517,7 +518,7 @@ static double arima_objective(arima_work *w, const double *par) {
   const arima_spec *s = &w->spec;
   arima_expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
   if (w->use_css || w->complete) differenced_errors(w, par);
-  if (w->use_css) return 0.5 * log(conditional_ssq(w, par, NULL));
+  if (w->use_css) return 0.5 * log(conditional_ssq(w, par, NULL, HUGE_VAL));
   likelihood_sums sums;
   int fast = 0; /* the fast likelihood, or the filter when it cannot be used or breaks down */
   if (w->complete) sums = arima_fast_likelihood(w, &fast);
@@ -535,6 +536,21 @@ static double objective_for_optimiser(const double *par, size_t n, void *context
   return arima_objective(context, par);
 }
 
+/* The CSS objective, or HUGE_VAL once it is known to exceed bound: the sum
+ * of squares only grows along the series, and the count it is divided by
+ * only shrinks (a NaN residual is not counted), so once the partial sum
+ * exceeds nu exp(2 bound) (with a margin against the rounding of exp and
+ * log) the objective is above bound. The exact objective otherwise. */
+static double css_bounded_for_optimiser(const double *par, size_t n, void *context, double bound) {
+  (void)n;
+  arima_work *w = context;
+  const arima_spec *s = &w->spec;
+  arima_expand_polynomials(s, par, 0, w->tpar, w->phi, w->theta);
+  differenced_errors(w, par);
+  double stop_ssq = (double)(w->n - (size_t)w->n_cond) * exp(2 * bound) * (1 + ARIMA_BOUND_MARGIN);
+  return 0.5 * log(conditional_ssq(w, par, NULL, stop_ssq));
+}
+
 /* Minimise the objective over par[n_coef] (replaced by the result) with the
  * shared BFGS (optim.h), optim's defaults and w's parameter scales; for a
  * complete series with optim's numerical gradient computed in fewer passes
@@ -542,7 +558,7 @@ static double objective_for_optimiser(const double *par, size_t n, void *context
 static int bfgs(arima_work *w, double *par, double *value) {
   cc_bfgs_options options;
   cc_bfgs_options_default(&options);
-  if (w->use_css && css_sparse(w)) options.gradient = css_gradient_for_optimiser;
+  if (w->use_css && css_sparse(w)) options.gradient = css_gradient_for_optimiser, options.bounded = css_bounded_for_optimiser;
   if (!w->use_css && w->complete) options.gradient = likelihood_gradient_for_optimiser;
   w->gradient_step = options.gradient_step;
   return cc_bfgs(objective_for_optimiser, w, par, (size_t)w->spec.n_coef, w->parscale, &options, value);
