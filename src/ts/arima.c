@@ -295,6 +295,48 @@ typedef struct css_sums {
   double eD[ARIMA_MAX_COEF], DD[ARIMA_MAX_COEF];
 } css_sums;
 
+/* The CSS residual recursion of conditional_ssq (sparse, without sums)
+ * from t = from on, when its MA terms are lags 1..q: q a constant where
+ * this is inlined (css_register_steps), so that the last q residuals stay
+ * in registers instead of being read back from w->resid, which shortens
+ * each step's chain of dependent operations. The same operations in the
+ * same order as conditional_ssq's loop. 0 once ssq passes stop_ssq. */
+static inline __attribute__((always_inline)) int css_steps_in_registers(arima_work *w, size_t from, const int *ar_terms,
+                                                                       int n_ar, int q, double stop_ssq, double *ssq_io,
+                                                                       size_t *nu_io) {
+  const double *x = w->w;
+  double *resid = w->resid, ar[ARIMA_MAX_STATE], ma[CSS_REGISTER_MA], past[CSS_REGISTER_MA];
+  size_t lag[ARIMA_MAX_STATE], n = w->n, nu = *nu_io;
+  double ssq = *ssq_io;
+  for (int k = 0; k < n_ar; k++) ar[k] = w->phi[ar_terms[k]], lag[k] = (size_t)ar_terms[k] + 1;
+  for (int j = 0; j < q; j++) ma[j] = w->theta[j], past[j] = resid[from - (size_t)j - 1];
+  for (size_t t = from; t < n; t++) {
+    double tmp = x[t];
+    for (int k = 0; k < n_ar; k++) tmp -= ar[k] * x[t - lag[k]];
+    for (int j = 0; j < q; j++) tmp -= ma[j] * past[j];
+    for (int j = q - 1; j > 0; j--) past[j] = past[j - 1];
+    if (q > 0) past[0] = tmp;
+    resid[t] = tmp;
+    if (!isnan(tmp)) nu++, ssq += tmp * tmp;
+    if (ssq > stop_ssq) return 0;
+  }
+  *ssq_io = ssq, *nu_io = nu;
+  return 1;
+}
+
+/* css_steps_in_registers with q as a constant, for q at most CSS_REGISTER_MA. */
+static int css_register_steps(arima_work *w, size_t from, const int *ar_terms, int n_ar, int q, double stop_ssq,
+                              double *ssq, size_t *nu) {
+  switch (q) {
+  case 0: return css_steps_in_registers(w, from, ar_terms, n_ar, 0, stop_ssq, ssq, nu);
+  case 1: return css_steps_in_registers(w, from, ar_terms, n_ar, 1, stop_ssq, ssq, nu);
+  case 2: return css_steps_in_registers(w, from, ar_terms, n_ar, 2, stop_ssq, ssq, nu);
+  case 3: return css_steps_in_registers(w, from, ar_terms, n_ar, 3, stop_ssq, ssq, nu);
+  case 4: return css_steps_in_registers(w, from, ar_terms, n_ar, 4, stop_ssq, ssq, nu);
+  default: return css_steps_in_registers(w, from, ar_terms, n_ar, CSS_REGISTER_MA, stop_ssq, ssq, nu);
+  }
+}
+
 /* R's ARIMA_CSS: mean squared conditional residual of the differenced x
  * (w->w, from differenced_errors; w->phi, w->theta expanded from par).
  * With sums (only when css_sparse) also the sums above, D_t following the
@@ -324,7 +366,11 @@ static double conditional_ssq(arima_work *w, const double *par, css_sums *sums, 
     for (int i = 0; i < s->n_coef; i++)
       if (!is_ma_parameter(s, i)) linear[n_linear++] = i, sums->eD[i] = sums->DD[i] = 0;
   }
-  for (size_t t = cond; t < n; t++) {
+  /* the MA terms lags 1..n_ma (as non-seasonal models): after the first
+   * n_ma steps, the recursion runs in css_register_steps */
+  int in_registers = sparse && !sums && n_ma <= CSS_REGISTER_MA && (n_ma == 0 || ma_terms[n_ma - 1] == n_ma - 1);
+  size_t end = in_registers && cond + (size_t)n_ma < n ? cond + (size_t)n_ma : n;
+  for (size_t t = cond; t < end; t++) {
     double tmp = w->w[t];
     size_t limit = t - cond < (size_t)q ? t - cond : (size_t)q;
     int n_ma_now = 0; /* the MA terms within the limit */
@@ -356,6 +402,7 @@ static double conditional_ssq(arima_work *w, const double *par, css_sums *sums, 
       sums->eD[i] += tmp * u, sums->DD[i] += u * u;
     }
   }
+  if (end < n && !css_register_steps(w, end, ar_terms, n_ar, n_ma, stop_ssq, &ssq, &nu)) return HUGE_VAL;
   if (sums) sums->ssq = ssq, sums->nu = nu;
   return ssq / (double)nu;
 }

@@ -22,6 +22,7 @@
 #define ARIMA_COVARIANCE_CHECK 1e-8 /* stationary covariance: first row and column agree to this share of the variance */
 #define ARIMA_STEADY_TOLERANCE 1e-16 /* fast likelihood: steady state once |M| W'W is below this share of F */
 #define ARIMA_BOUND_MARGIN 1e-9     /* early stop of an objective: exceeds its bound by more than this share */
+#define CSS_REGISTER_MA 5           /* CSS: MA orders up to this keep their past residuals in registers */
 #define ARIMA_PRODUCT_FLUSH 1e250   /* fast likelihood: log of the product of F values once above this */
 #define LOG_2PI 1.83787706640934548356 /* log(2 pi) */
 
