@@ -439,7 +439,7 @@ static void css_ma_differences(arima_work *w, const double *par, double *up, dou
     for (int c = 0; c < chains; c++) any |= w->chain_theta[(size_t)c * stride + j] != 0;
     if (any) ma_terms[n_ma++] = (int)j;
   }
-  double e[ARIMA_MAX_CHAINS], ssq[ARIMA_MAX_CHAINS];
+  double ssq[ARIMA_MAX_CHAINS];
   size_t nu[ARIMA_MAX_CHAINS];
   for (int c = 0; c < chains; c++) ssq[c] = 0, nu[c] = 0;
   double *resid = w->chain_resid; /* chain c's residual at t: resid[t chains + c] */
@@ -447,16 +447,17 @@ static void css_ma_differences(arima_work *w, const double *par, double *up, dou
     double z = w->w[t];
     for (int k = 0; k < n_ar; k++) z -= w->phi[ar_terms[k]] * w->w[t - (size_t)ar_terms[k] - 1];
     size_t limit = t - cond < n_theta ? t - cond : n_theta;
+    /* the residuals are built in their row (a separate array copied there
+     * became a call to memcpy per step) */
+    double *e = resid + t * (size_t)chains;
     for (int c = 0; c < chains; c++) e[c] = z;
     for (int k = 0; k < n_ma && (size_t)ma_terms[k] < limit; k++) {
       size_t j = (size_t)ma_terms[k];
       const double *past = resid + (t - j - 1) * (size_t)chains;
       for (int c = 0; c < chains; c++) e[c] -= w->chain_theta[(size_t)c * stride + j] * past[c];
     }
-    for (int c = 0; c < chains; c++) {
-      resid[t * (size_t)chains + (size_t)c] = e[c];
+    for (int c = 0; c < chains; c++)
       if (!isnan(e[c])) nu[c]++, ssq[c] += e[c] * e[c];
-    }
   }
   for (int c = 0; c < chains; c++) {
     double value = 0.5 * log(ssq[c] / (double)nu[c]);
