@@ -343,7 +343,7 @@ static int css_register_steps(arima_work *w, size_t from, const int *ar_terms, i
  * residuals' own recursion: D_t = -(d phi) w_{t-1..} - theta D_{t-1..} for an
  * AR coefficient, -(Delta C)_t + phi (Delta C)_{t-1..} - theta D_{t-1..} for
  * a regression coefficient. */
-static double conditional_ssq(arima_work *w, const double *par, css_sums *sums, double stop_ssq) {
+ARIMA_SCALAR_LOOPS static double conditional_ssq(arima_work *w, const double *par, css_sums *sums, double stop_ssq) {
   const arima_spec *s = &w->spec;
   size_t n = w->n;
   double ssq = 0;
