@@ -375,8 +375,11 @@ typedef struct fast_chain {
   int phase;                   /* 0 transient, 1 steady, -1 broken down */
 } fast_chain;
 
-ARIMA_SCALAR_LOOPS void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, size_t phi_stride, const double *thetas,
-                            size_t theta_stride, likelihood_sums *sums, int *ok, likelihood_columns *columns) {
+/* The body of arima_fast_likelihoods, inlined into its two compilations. */
+static inline __attribute__((always_inline)) void fast_likelihoods(arima_work *w, int n_chains, const double *phis,
+                                                                  size_t phi_stride, const double *thetas,
+                                                                  size_t theta_stride, likelihood_sums *sums, int *ok,
+                                                                  likelihood_columns *columns) {
   const arima_spec *s = &w->spec;
   int r = s->r, p = s->n_phi, n_columns = columns ? s->n_reg : 0;
   size_t n = w->n, start = (size_t)s->n_delta, block = (size_t)r + 1;
@@ -481,6 +484,27 @@ ARIMA_SCALAR_LOOPS void arima_fast_likelihoods(arima_work *w, int n_chains, cons
     }
     ok[c] = 1;
   }
+}
+
+/* Compiled without the loop vectoriser, for short state vectors. */
+ARIMA_SCALAR_LOOPS static void fast_likelihoods_scalar(arima_work *w, int n_chains, const double *phis, size_t phi_stride,
+                                                       const double *thetas, size_t theta_stride, likelihood_sums *sums,
+                                                       int *ok, likelihood_columns *columns) {
+  fast_likelihoods(w, n_chains, phis, phi_stride, thetas, theta_stride, sums, ok, columns);
+}
+
+static void fast_likelihoods_vector(arima_work *w, int n_chains, const double *phis, size_t phi_stride,
+                                    const double *thetas, size_t theta_stride, likelihood_sums *sums, int *ok,
+                                    likelihood_columns *columns) {
+  fast_likelihoods(w, n_chains, phis, phi_stride, thetas, theta_stride, sums, ok, columns);
+}
+
+void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, size_t phi_stride, const double *thetas,
+                            size_t theta_stride, likelihood_sums *sums, int *ok, likelihood_columns *columns) {
+  if (w->spec.r <= ARIMA_SCALAR_STATE)
+    fast_likelihoods_scalar(w, n_chains, phis, phi_stride, thetas, theta_stride, sums, ok, columns);
+  else
+    fast_likelihoods_vector(w, n_chains, phis, phi_stride, thetas, theta_stride, sums, ok, columns);
 }
 
 likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {
