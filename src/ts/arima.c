@@ -519,16 +519,20 @@ static int likelihood_gradient_for_optimiser(const double *par, size_t n, void *
   const arima_spec *s = &w->spec;
   int chains = 2 * s->n_arma + 1;
   size_t phi_stride = (size_t)s->n_phi + 1, theta_stride = (size_t)s->r;
-  double moved[ARIMA_MAX_COEF];
+  double moved[ARIMA_MAX_COEF], transformed[ARIMA_MAX_COEF];
   memcpy(moved, par, n * sizeof *moved);
+  /* par with its AR blocks transformed: a moved MA coefficient leaves them
+   * as they are, so those chains take them from here (the same values) */
+  if (w->transform) arima_transform_ar_blocks(s, par, transformed, 0);
+  else memcpy(transformed, par, n * sizeof *transformed);
   int first = s->n_reg > 0 ? 0 : 1; /* chain 0 (par) only for the regression columns */
   for (int c = first; c < chains; c++) { /* chain 0: par; 1 + 2 i: parameter i + h; 2 + 2 i: - h */
-    int i = (c - 1) / 2;
-    double h = c > 0 ? w->gradient_step * w->parscale[i] : 0;
-    if (c > 0) moved[i] = c % 2 ? par[i] + h : par[i] - h;
-    arima_expand_polynomials(s, moved, w->transform, w->tpar, w->chain_phi + (size_t)c * phi_stride,
-                             w->chain_theta + (size_t)c * theta_stride);
-    if (c > 0) moved[i] = par[i];
+    int i = (c - 1) / 2, from_transformed = c == 0 || is_ma_parameter(s, i);
+    double h = c > 0 ? w->gradient_step * w->parscale[i] : 0, *target = from_transformed ? transformed : moved;
+    if (c > 0) target[i] = c % 2 ? par[i] + h : par[i] - h;
+    arima_expand_polynomials(s, target, from_transformed ? 0 : w->transform, w->tpar,
+                             w->chain_phi + (size_t)c * phi_stride, w->chain_theta + (size_t)c * theta_stride);
+    if (c > 0) target[i] = par[i]; /* an MA coefficient is par's in transformed too */
   }
   differenced_errors(w, par);
   likelihood_sums sums[ARIMA_MAX_CHAINS + 1];
