@@ -361,10 +361,25 @@ ARIMA_SCALAR_LOOPS static double conditional_ssq(arima_work *w, const double *pa
       if (w->theta[j] != 0) ma_terms[n_ma++] = j;
   }
   int linear[ARIMA_MAX_COEF], n_linear = 0; /* the parameters the residuals are linear in */
+  linear_term *terms = w->linear_terms; /* theirs, in locals the stores into D cannot change */
+  double ar_coef[ARIMA_MAX_STATE], ma_coef[ARIMA_MAX_STATE];
+  size_t ar_lag[ARIMA_MAX_STATE], ma_lag[ARIMA_MAX_STATE];
+  const double *x = w->w;
   if (sums && sparse) {
     ar_derivative_terms(w, par);
     for (int i = 0; i < s->n_coef; i++)
-      if (!is_ma_parameter(s, i)) linear[n_linear++] = i, sums->eD[i] = sums->DD[i] = 0;
+      if (!is_ma_parameter(s, i)) {
+        linear_term *term = &terms[n_linear];
+        linear[n_linear++] = i;
+        term->D = w->deriv + n * (size_t)i, term->eD = term->DD = 0, term->column = NULL, term->count = 0;
+        if (i >= s->n_arma) term->column = w->dreg + n * (size_t)(i - s->n_arma);
+        else
+          for (int c = 0; c < w->dterm_count[i]; c++, term->count++)
+            term->value[c] = w->dterm_value[i * ARIMA_DTERMS + c],
+            term->lag[c] = (size_t)w->dterm_index[i * ARIMA_DTERMS + c] + 1;
+      }
+    for (int k = 0; k < n_ar; k++) ar_coef[k] = w->phi[ar_terms[k]], ar_lag[k] = (size_t)ar_terms[k] + 1;
+    for (int k = 0; k < n_ma; k++) ma_coef[k] = w->theta[ma_terms[k]], ma_lag[k] = (size_t)ma_terms[k] + 1;
   }
   /* the MA terms lags 1..n_ma (as non-seasonal models): after the first
    * n_ma steps, the recursion runs in css_register_steps */
@@ -386,23 +401,21 @@ ARIMA_SCALAR_LOOPS static double conditional_ssq(arima_work *w, const double *pa
     if (!isnan(tmp)) nu++, ssq += tmp * tmp;
     if (ssq > stop_ssq) return HUGE_VAL;
     for (int l = 0; l < n_linear; l++) {
-      int i = linear[l];
-      double *D = w->deriv + n * (size_t)i, u = 0;
-      if (i < s->n_arma) {
-        const int *index = w->dterm_index + i * ARIMA_DTERMS;
-        const double *value = w->dterm_value + i * ARIMA_DTERMS;
-        for (int c = 0; c < w->dterm_count[i]; c++) u -= value[c] * w->w[t - (size_t)index[c] - 1];
+      linear_term *term = &terms[l];
+      double *D = term->D, u = 0;
+      if (term->column == NULL) {
+        for (int c = 0; c < term->count; c++) u -= term->value[c] * x[t - term->lag[c]];
       } else {
-        const double *column = w->dreg + n * (size_t)(i - s->n_arma);
-        u = -column[t];
-        for (int k = 0; k < n_ar; k++) u += w->phi[ar_terms[k]] * column[t - (size_t)ar_terms[k] - 1];
+        u = -term->column[t];
+        for (int k = 0; k < n_ar; k++) u += ar_coef[k] * term->column[t - ar_lag[k]];
       }
-      for (int k = 0; k < n_ma_now; k++) u -= w->theta[ma_terms[k]] * D[t - (size_t)ma_terms[k] - 1];
+      for (int k = 0; k < n_ma_now; k++) u -= ma_coef[k] * D[t - ma_lag[k]];
       D[t] = u;
-      sums->eD[i] += tmp * u, sums->DD[i] += u * u;
+      term->eD += tmp * u, term->DD += u * u;
     }
   }
   if (end < n && !css_register_steps(w, end, ar_terms, n_ar, n_ma, stop_ssq, &ssq, &nu)) return HUGE_VAL;
+  for (int l = 0; l < n_linear; l++) sums->eD[linear[l]] = terms[l].eD, sums->DD[linear[l]] = terms[l].DD;
   if (sums) sums->ssq = ssq, sums->nu = nu;
   return ssq / (double)nu;
 }
@@ -625,7 +638,7 @@ static void work_free(arima_work *w) {
   free(w->w), free(w->resid), free(w->parscale), free(w->fast), free(w->fast_columns);
   free(w->reg), free(w->reg_natural), free(w->rotation), free(w->dy), free(w->dreg);
   free(w->deriv), free(w->dterm_index), free(w->dterm_value), free(w->dterm_count);
-  free(w->chain_phi), free(w->chain_theta), free(w->chain_resid);
+  free(w->chain_phi), free(w->chain_theta), free(w->chain_resid), free(w->linear_terms);
   free(w);
 }
 
@@ -659,12 +672,13 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->chain_phi = calloc(chains * ((size_t)s->n_phi + 1), sizeof *w->chain_phi);
   w->chain_theta = calloc(chains * r, sizeof *w->chain_theta);
   w->chain_resid = malloc(chains * n * sizeof *w->chain_resid);
+  w->linear_terms = malloc(nc * sizeof *w->linear_terms);
   w->fast = calloc(chains * 5 * (r + 1), sizeof *w->fast);
   w->fast_columns = calloc((size_t)(s->n_reg + 1) * (r + 1), sizeof *w->fast_columns);
   w->complete = 1;
   for (size_t t = 0; t < n; t++) w->complete &= !isnan(y[t]);
   if (!w->reg || !w->reg_natural || !w->fast_columns || !w->dy || !w->dreg || !w->deriv || !w->dterm_index || !w->dterm_value ||
-      !w->dterm_count || !w->chain_phi || !w->chain_theta || !w->chain_resid || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
+      !w->dterm_count || !w->chain_phi || !w->chain_theta || !w->chain_resid || !w->linear_terms || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
       !w->a || !w->anew || !w->M || !w->P ||
       !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {
     work_free(w);

@@ -41,6 +41,19 @@
 enum { CONSTANT_NONE = 0, CONSTANT_MEAN = 1, CONSTANT_DRIFT = 2 };
 enum { SETTING_ORDER = 0, SETTING_SEASONAL = 1, SETTING_CONSTANT = 2 };
 
+/* One parameter the CSS residuals are linear in, as conditional_ssq steps
+ * its derivative D: from the differenced series (AR: count terms value[c]
+ * x_{t - lag[c]}) or from a differenced regression column; with its sums
+ * e D and D^2. */
+typedef struct linear_term {
+  double *D;
+  const double *column; /* NULL for an AR parameter */
+  double value[ARIMA_DTERMS];
+  size_t lag[ARIMA_DTERMS];
+  int count;
+  double eD, DD;
+} linear_term;
+
 /* The model's orders and the sizes that follow from them. */
 typedef struct arima_spec {
   int p, d, q;         /* non-seasonal orders */
@@ -78,6 +91,7 @@ typedef struct arima_work {
   int *dterm_index, *dterm_count; /* n_arma x ARIMA_DTERMS and n_arma: terms of the AR polynomial's derivatives */
   double *dterm_value;         /* n_arma x ARIMA_DTERMS */
   double gradient_step;        /* the optimiser's central-difference step (parscaled) */
+  linear_term *linear_terms;   /* n_coef + 1: scratch of conditional_ssq */
   double *chain_phi, *chain_theta, *chain_resid; /* each ARMA coefficient moved up and down (2 n_arma + 1 chains): polynomials (n_phi + 1, r each), CSS residuals (n each) */
   double *parscale;            /* n_coef */
   int n_cond;                  /* CSS: residuals conditioned on */
