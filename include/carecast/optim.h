@@ -74,11 +74,20 @@ CC_MUST_CHECK cc_status cc_nelder_mead(cc_objective_fn f, void *context, double 
  * returns 0 when it cannot be computed or is not finite. */
 typedef int (*cc_gradient_fn)(const double *x, size_t n, void *context, double *gradient);
 
+/* An objective that may stop early: f at x[n], or, once it knows that f
+ * exceeds bound, any value above bound (HUGE_VAL). */
+typedef double (*cc_bounded_objective_fn)(const double *x, size_t n, void *context, double bound);
+
 typedef struct cc_bfgs_options {
   int max_iterations;   /* gradient evaluations at most (optim's maxit, 100) */
   double rel_tol;       /* stop when f improves by less than rel_tol * (|f| + rel_tol) (sqrt(DBL_EPSILON)) */
   double gradient_step; /* central-difference step in scaled coordinates (1e-3) */
   cc_gradient_fn gradient; /* the gradient as the caller computes it (same context as f), or NULL for central differences (default) */
+  /* f that may stop early (same context as f), or NULL (default): the line
+   * search calls it where only whether the point is accepted matters (a
+   * rejected value is not used unless the next, shorter step moves no
+   * coordinate, and there f itself is called), so the path is unchanged. */
+  cc_bounded_objective_fn bounded;
 } cc_bfgs_options;
 
 void cc_bfgs_options_default(cc_bfgs_options *options);

@@ -295,13 +295,55 @@ typedef struct css_sums {
   double eD[ARIMA_MAX_COEF], DD[ARIMA_MAX_COEF];
 } css_sums;
 
+/* The CSS residual recursion of conditional_ssq (sparse, without sums)
+ * from t = from on, when its MA terms are lags 1..q: q a constant where
+ * this is inlined (css_register_steps), so that the last q residuals stay
+ * in registers instead of being read back from w->resid, which shortens
+ * each step's chain of dependent operations. The same operations in the
+ * same order as conditional_ssq's loop. 0 once ssq passes stop_ssq. */
+static inline __attribute__((always_inline)) int css_steps_in_registers(arima_work *w, size_t from, const int *ar_terms,
+                                                                       int n_ar, int q, double stop_ssq, double *ssq_io,
+                                                                       size_t *nu_io) {
+  const double *x = w->w;
+  double *resid = w->resid, ar[ARIMA_MAX_STATE], ma[CSS_REGISTER_MA], past[CSS_REGISTER_MA];
+  size_t lag[ARIMA_MAX_STATE], n = w->n, nu = *nu_io;
+  double ssq = *ssq_io;
+  for (int k = 0; k < n_ar; k++) ar[k] = w->phi[ar_terms[k]], lag[k] = (size_t)ar_terms[k] + 1;
+  for (int j = 0; j < q; j++) ma[j] = w->theta[j], past[j] = resid[from - (size_t)j - 1];
+  for (size_t t = from; t < n; t++) {
+    double tmp = x[t];
+    for (int k = 0; k < n_ar; k++) tmp -= ar[k] * x[t - lag[k]];
+    for (int j = 0; j < q; j++) tmp -= ma[j] * past[j];
+    for (int j = q - 1; j > 0; j--) past[j] = past[j - 1];
+    if (q > 0) past[0] = tmp;
+    resid[t] = tmp;
+    if (!isnan(tmp)) nu++, ssq += tmp * tmp;
+    if (ssq > stop_ssq) return 0;
+  }
+  *ssq_io = ssq, *nu_io = nu;
+  return 1;
+}
+
+/* css_steps_in_registers with q as a constant, for q at most CSS_REGISTER_MA. */
+static int css_register_steps(arima_work *w, size_t from, const int *ar_terms, int n_ar, int q, double stop_ssq,
+                              double *ssq, size_t *nu) {
+  switch (q) {
+  case 0: return css_steps_in_registers(w, from, ar_terms, n_ar, 0, stop_ssq, ssq, nu);
+  case 1: return css_steps_in_registers(w, from, ar_terms, n_ar, 1, stop_ssq, ssq, nu);
+  case 2: return css_steps_in_registers(w, from, ar_terms, n_ar, 2, stop_ssq, ssq, nu);
+  case 3: return css_steps_in_registers(w, from, ar_terms, n_ar, 3, stop_ssq, ssq, nu);
+  case 4: return css_steps_in_registers(w, from, ar_terms, n_ar, 4, stop_ssq, ssq, nu);
+  default: return css_steps_in_registers(w, from, ar_terms, n_ar, CSS_REGISTER_MA, stop_ssq, ssq, nu);
+  }
+}
+
 /* R's ARIMA_CSS: mean squared conditional residual of the differenced x
  * (w->w, from differenced_errors; w->phi, w->theta expanded from par).
  * With sums (only when css_sparse) also the sums above, D_t following the
  * residuals' own recursion: D_t = -(d phi) w_{t-1..} - theta D_{t-1..} for an
  * AR coefficient, -(Delta C)_t + phi (Delta C)_{t-1..} - theta D_{t-1..} for
  * a regression coefficient. */
-static double conditional_ssq(arima_work *w, const double *par, css_sums *sums) {
+ARIMA_SCALAR_LOOPS static double conditional_ssq(arima_work *w, const double *par, css_sums *sums, double stop_ssq) {
   const arima_spec *s = &w->spec;
   size_t n = w->n;
   double ssq = 0;
@@ -319,12 +361,31 @@ static double conditional_ssq(arima_work *w, const double *par, css_sums *sums) 
       if (w->theta[j] != 0) ma_terms[n_ma++] = j;
   }
   int linear[ARIMA_MAX_COEF], n_linear = 0; /* the parameters the residuals are linear in */
+  linear_term *terms = w->linear_terms; /* theirs, in locals the stores into D cannot change */
+  double ar_coef[ARIMA_MAX_STATE], ma_coef[ARIMA_MAX_STATE];
+  size_t ar_lag[ARIMA_MAX_STATE], ma_lag[ARIMA_MAX_STATE];
+  const double *x = w->w;
   if (sums && sparse) {
     ar_derivative_terms(w, par);
     for (int i = 0; i < s->n_coef; i++)
-      if (!is_ma_parameter(s, i)) linear[n_linear++] = i, sums->eD[i] = sums->DD[i] = 0;
+      if (!is_ma_parameter(s, i)) {
+        linear_term *term = &terms[n_linear];
+        linear[n_linear++] = i;
+        term->D = w->deriv + n * (size_t)i, term->eD = term->DD = 0, term->column = NULL, term->count = 0;
+        if (i >= s->n_arma) term->column = w->dreg + n * (size_t)(i - s->n_arma);
+        else
+          for (int c = 0; c < w->dterm_count[i]; c++, term->count++)
+            term->value[c] = w->dterm_value[i * ARIMA_DTERMS + c],
+            term->lag[c] = (size_t)w->dterm_index[i * ARIMA_DTERMS + c] + 1;
+      }
+    for (int k = 0; k < n_ar; k++) ar_coef[k] = w->phi[ar_terms[k]], ar_lag[k] = (size_t)ar_terms[k] + 1;
+    for (int k = 0; k < n_ma; k++) ma_coef[k] = w->theta[ma_terms[k]], ma_lag[k] = (size_t)ma_terms[k] + 1;
   }
-  for (size_t t = cond; t < n; t++) {
+  /* the MA terms lags 1..n_ma (as non-seasonal models): after the first
+   * n_ma steps, the recursion runs in css_register_steps */
+  int in_registers = sparse && !sums && n_ma <= CSS_REGISTER_MA && (n_ma == 0 || ma_terms[n_ma - 1] == n_ma - 1);
+  size_t end = in_registers && cond + (size_t)n_ma < n ? cond + (size_t)n_ma : n;
+  for (size_t t = cond; t < end; t++) {
     double tmp = w->w[t];
     size_t limit = t - cond < (size_t)q ? t - cond : (size_t)q;
     int n_ma_now = 0; /* the MA terms within the limit */
@@ -338,23 +399,23 @@ static double conditional_ssq(arima_work *w, const double *par, css_sums *sums) 
     }
     w->resid[t] = tmp;
     if (!isnan(tmp)) nu++, ssq += tmp * tmp;
+    if (ssq > stop_ssq) return HUGE_VAL;
     for (int l = 0; l < n_linear; l++) {
-      int i = linear[l];
-      double *D = w->deriv + n * (size_t)i, u = 0;
-      if (i < s->n_arma) {
-        const int *index = w->dterm_index + i * ARIMA_DTERMS;
-        const double *value = w->dterm_value + i * ARIMA_DTERMS;
-        for (int c = 0; c < w->dterm_count[i]; c++) u -= value[c] * w->w[t - (size_t)index[c] - 1];
+      linear_term *term = &terms[l];
+      double *D = term->D, u = 0;
+      if (term->column == NULL) {
+        for (int c = 0; c < term->count; c++) u -= term->value[c] * x[t - term->lag[c]];
       } else {
-        const double *column = w->dreg + n * (size_t)(i - s->n_arma);
-        u = -column[t];
-        for (int k = 0; k < n_ar; k++) u += w->phi[ar_terms[k]] * column[t - (size_t)ar_terms[k] - 1];
+        u = -term->column[t];
+        for (int k = 0; k < n_ar; k++) u += ar_coef[k] * term->column[t - ar_lag[k]];
       }
-      for (int k = 0; k < n_ma_now; k++) u -= w->theta[ma_terms[k]] * D[t - (size_t)ma_terms[k] - 1];
+      for (int k = 0; k < n_ma_now; k++) u -= ma_coef[k] * D[t - ma_lag[k]];
       D[t] = u;
-      sums->eD[i] += tmp * u, sums->DD[i] += u * u;
+      term->eD += tmp * u, term->DD += u * u;
     }
   }
+  if (end < n && !css_register_steps(w, end, ar_terms, n_ar, n_ma, stop_ssq, &ssq, &nu)) return HUGE_VAL;
+  for (int l = 0; l < n_linear; l++) sums->eD[linear[l]] = terms[l].eD, sums->DD[linear[l]] = terms[l].DD;
   if (sums) sums->ssq = ssq, sums->nu = nu;
   return ssq / (double)nu;
 }
@@ -391,7 +452,7 @@ static void css_ma_differences(arima_work *w, const double *par, double *up, dou
     for (int c = 0; c < chains; c++) any |= w->chain_theta[(size_t)c * stride + j] != 0;
     if (any) ma_terms[n_ma++] = (int)j;
   }
-  double e[ARIMA_MAX_CHAINS], ssq[ARIMA_MAX_CHAINS];
+  double ssq[ARIMA_MAX_CHAINS];
   size_t nu[ARIMA_MAX_CHAINS];
   for (int c = 0; c < chains; c++) ssq[c] = 0, nu[c] = 0;
   double *resid = w->chain_resid; /* chain c's residual at t: resid[t chains + c] */
@@ -399,16 +460,17 @@ static void css_ma_differences(arima_work *w, const double *par, double *up, dou
     double z = w->w[t];
     for (int k = 0; k < n_ar; k++) z -= w->phi[ar_terms[k]] * w->w[t - (size_t)ar_terms[k] - 1];
     size_t limit = t - cond < n_theta ? t - cond : n_theta;
+    /* the residuals are built in their row (a separate array copied there
+     * became a call to memcpy per step) */
+    double *e = resid + t * (size_t)chains;
     for (int c = 0; c < chains; c++) e[c] = z;
     for (int k = 0; k < n_ma && (size_t)ma_terms[k] < limit; k++) {
       size_t j = (size_t)ma_terms[k];
       const double *past = resid + (t - j - 1) * (size_t)chains;
       for (int c = 0; c < chains; c++) e[c] -= w->chain_theta[(size_t)c * stride + j] * past[c];
     }
-    for (int c = 0; c < chains; c++) {
-      resid[t * (size_t)chains + (size_t)c] = e[c];
+    for (int c = 0; c < chains; c++)
       if (!isnan(e[c])) nu[c]++, ssq[c] += e[c] * e[c];
-    }
   }
   for (int c = 0; c < chains; c++) {
     double value = 0.5 * log(ssq[c] / (double)nu[c]);
@@ -433,7 +495,7 @@ static int css_gradient_for_optimiser(const double *par, size_t n, void *context
   css_sums sums;
   arima_expand_polynomials(s, par, 0, w->tpar, w->phi, w->theta);
   differenced_errors(w, par);
-  (void)conditional_ssq(w, par, &sums);
+  (void)conditional_ssq(w, par, &sums, HUGE_VAL);
   double nu = (double)sums.nu, up[ARIMA_MAX_COEF], down[ARIMA_MAX_COEF];
   css_ma_differences(w, par, up, down);
   for (int i = 0; i < s->n_coef; i++) {
@@ -470,16 +532,20 @@ static int likelihood_gradient_for_optimiser(const double *par, size_t n, void *
   const arima_spec *s = &w->spec;
   int chains = 2 * s->n_arma + 1;
   size_t phi_stride = (size_t)s->n_phi + 1, theta_stride = (size_t)s->r;
-  double moved[ARIMA_MAX_COEF];
+  double moved[ARIMA_MAX_COEF], transformed[ARIMA_MAX_COEF];
   memcpy(moved, par, n * sizeof *moved);
+  /* par with its AR blocks transformed: a moved MA coefficient leaves them
+   * as they are, so those chains take them from here (the same values) */
+  if (w->transform) arima_transform_ar_blocks(s, par, transformed, 0);
+  else memcpy(transformed, par, n * sizeof *transformed);
   int first = s->n_reg > 0 ? 0 : 1; /* chain 0 (par) only for the regression columns */
   for (int c = first; c < chains; c++) { /* chain 0: par; 1 + 2 i: parameter i + h; 2 + 2 i: - h */
-    int i = (c - 1) / 2;
-    double h = c > 0 ? w->gradient_step * w->parscale[i] : 0;
-    if (c > 0) moved[i] = c % 2 ? par[i] + h : par[i] - h;
-    arima_expand_polynomials(s, moved, w->transform, w->tpar, w->chain_phi + (size_t)c * phi_stride,
-                             w->chain_theta + (size_t)c * theta_stride);
-    if (c > 0) moved[i] = par[i];
+    int i = (c - 1) / 2, from_transformed = c == 0 || is_ma_parameter(s, i);
+    double h = c > 0 ? w->gradient_step * w->parscale[i] : 0, *target = from_transformed ? transformed : moved;
+    if (c > 0) target[i] = c % 2 ? par[i] + h : par[i] - h;
+    arima_expand_polynomials(s, target, from_transformed ? 0 : w->transform, w->tpar,
+                             w->chain_phi + (size_t)c * phi_stride, w->chain_theta + (size_t)c * theta_stride);
+    if (c > 0) target[i] = par[i]; /* an MA coefficient is par's in transformed too */
   }
   differenced_errors(w, par);
   likelihood_sums sums[ARIMA_MAX_CHAINS + 1];
@@ -517,7 +583,7 @@ static double arima_objective(arima_work *w, const double *par) {
   const arima_spec *s = &w->spec;
   arima_expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
   if (w->use_css || w->complete) differenced_errors(w, par);
-  if (w->use_css) return 0.5 * log(conditional_ssq(w, par, NULL));
+  if (w->use_css) return 0.5 * log(conditional_ssq(w, par, NULL, HUGE_VAL));
   likelihood_sums sums;
   int fast = 0; /* the fast likelihood, or the filter when it cannot be used or breaks down */
   if (w->complete) sums = arima_fast_likelihood(w, &fast);
@@ -535,6 +601,21 @@ static double objective_for_optimiser(const double *par, size_t n, void *context
   return arima_objective(context, par);
 }
 
+/* The CSS objective, or HUGE_VAL once it is known to exceed bound: the sum
+ * of squares only grows along the series, and the count it is divided by
+ * only shrinks (a NaN residual is not counted), so once the partial sum
+ * exceeds nu exp(2 bound) (with a margin against the rounding of exp and
+ * log) the objective is above bound. The exact objective otherwise. */
+static double css_bounded_for_optimiser(const double *par, size_t n, void *context, double bound) {
+  (void)n;
+  arima_work *w = context;
+  const arima_spec *s = &w->spec;
+  arima_expand_polynomials(s, par, 0, w->tpar, w->phi, w->theta);
+  differenced_errors(w, par);
+  double stop_ssq = (double)(w->n - (size_t)w->n_cond) * exp(2 * bound) * (1 + ARIMA_BOUND_MARGIN);
+  return 0.5 * log(conditional_ssq(w, par, NULL, stop_ssq));
+}
+
 /* Minimise the objective over par[n_coef] (replaced by the result) with the
  * shared BFGS (optim.h), optim's defaults and w's parameter scales; for a
  * complete series with optim's numerical gradient computed in fewer passes
@@ -542,7 +623,7 @@ static double objective_for_optimiser(const double *par, size_t n, void *context
 static int bfgs(arima_work *w, double *par, double *value) {
   cc_bfgs_options options;
   cc_bfgs_options_default(&options);
-  if (w->use_css && css_sparse(w)) options.gradient = css_gradient_for_optimiser;
+  if (w->use_css && css_sparse(w)) options.gradient = css_gradient_for_optimiser, options.bounded = css_bounded_for_optimiser;
   if (!w->use_css && w->complete) options.gradient = likelihood_gradient_for_optimiser;
   w->gradient_step = options.gradient_step;
   return cc_bfgs(objective_for_optimiser, w, par, (size_t)w->spec.n_coef, w->parscale, &options, value);
@@ -557,7 +638,7 @@ static void work_free(arima_work *w) {
   free(w->w), free(w->resid), free(w->parscale), free(w->fast), free(w->fast_columns);
   free(w->reg), free(w->reg_natural), free(w->rotation), free(w->dy), free(w->dreg);
   free(w->deriv), free(w->dterm_index), free(w->dterm_value), free(w->dterm_count);
-  free(w->chain_phi), free(w->chain_theta), free(w->chain_resid);
+  free(w->chain_phi), free(w->chain_theta), free(w->chain_resid), free(w->linear_terms);
   free(w);
 }
 
@@ -591,12 +672,13 @@ static arima_work *work_alloc(const arima_spec *s, const double *y, size_t n) {
   w->chain_phi = calloc(chains * ((size_t)s->n_phi + 1), sizeof *w->chain_phi);
   w->chain_theta = calloc(chains * r, sizeof *w->chain_theta);
   w->chain_resid = malloc(chains * n * sizeof *w->chain_resid);
+  w->linear_terms = malloc(nc * sizeof *w->linear_terms);
   w->fast = calloc(chains * 5 * (r + 1), sizeof *w->fast);
   w->fast_columns = calloc((size_t)(s->n_reg + 1) * (r + 1), sizeof *w->fast_columns);
   w->complete = 1;
   for (size_t t = 0; t < n; t++) w->complete &= !isnan(y[t]);
   if (!w->reg || !w->reg_natural || !w->fast_columns || !w->dy || !w->dreg || !w->deriv || !w->dterm_index || !w->dterm_value ||
-      !w->dterm_count || !w->chain_phi || !w->chain_theta || !w->chain_resid || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
+      !w->dterm_count || !w->chain_phi || !w->chain_theta || !w->chain_resid || !w->linear_terms || !w->fast || !w->x || !w->phi || !w->theta || !w->delta || !w->coef || !w->tpar ||
       !w->a || !w->anew || !w->M || !w->P ||
       !w->Pnew || !w->mm || !w->lyap || !w->w || !w->resid || !w->parscale) {
     work_free(w);

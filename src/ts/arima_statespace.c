@@ -204,7 +204,7 @@ void arima_covariance_predict(const arima_spec *s, const double *phi, const doub
   }
 }
 
-static int stationary_first_column(const arima_spec *s, const double *phi, const double *theta, double *q,
+ARIMA_SCALAR_LOOPS static int stationary_first_column(const arima_spec *s, const double *phi, const double *theta, double *q,
                                    double *scratch);
 
 /* The initial state covariance Pn (rd x rd): the stationary covariance Q
@@ -288,7 +288,7 @@ likelihood_sums arima_kalman_filter(arima_work *w, double *resid) {
  * (the equations for lags 0..p solved as a linear system, the rest by the
  * AR recursion). matrix is scratch of (n_phi + 1)^2. 0 when the system is
  * singular or the variance not positive (a non-stationary AR part). */
-static int arma_autocovariances(const arima_spec *s, const double *phi, const double *theta, double *gamma,
+ARIMA_SCALAR_LOOPS static int arma_autocovariances(const arima_spec *s, const double *phi, const double *theta, double *gamma,
                                 double *psi, double *rhs, double *matrix) {
   int p = s->n_phi, r = s->r, size = p + 1;
   for (int j = 0; j < r; j++) {
@@ -344,7 +344,7 @@ static int arma_autocovariances(const arima_spec *s, const double *phi, const do
  * psi_{k - i} (alpha_t[i] = sum_{k >= i} phi_{k+1} y_{t-1+i-k} + theta_k
  * e_{t+i-k} in Harvey's form). scratch holds (n_phi + 1)^2 + 3 (r + 1).
  * 0 when the AR part is not stationary. */
-static int stationary_first_column(const arima_spec *s, const double *phi, const double *theta, double *q,
+ARIMA_SCALAR_LOOPS static int stationary_first_column(const arima_spec *s, const double *phi, const double *theta, double *q,
                                    double *scratch) {
   int r = s->r, p = s->n_phi;
   double *gamma = scratch, *psi = gamma + r + 1, *rhs = psi + r + 1, *matrix = rhs + r + 1;
@@ -375,8 +375,11 @@ typedef struct fast_chain {
   int phase;                   /* 0 transient, 1 steady, -1 broken down */
 } fast_chain;
 
-void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, size_t phi_stride, const double *thetas,
-                            size_t theta_stride, likelihood_sums *sums, int *ok, likelihood_columns *columns) {
+/* The body of arima_fast_likelihoods, inlined into its two compilations. */
+static inline __attribute__((always_inline)) void fast_likelihoods(arima_work *w, int n_chains, const double *phis,
+                                                                  size_t phi_stride, const double *thetas,
+                                                                  size_t theta_stride, likelihood_sums *sums, int *ok,
+                                                                  likelihood_columns *columns) {
   const arima_spec *s = &w->spec;
   int r = s->r, p = s->n_phi, n_columns = columns ? s->n_reg : 0;
   size_t n = w->n, start = (size_t)s->n_delta, block = (size_t)r + 1;
@@ -481,6 +484,27 @@ void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, siz
     }
     ok[c] = 1;
   }
+}
+
+/* Compiled without the loop vectoriser, for short state vectors. */
+ARIMA_SCALAR_LOOPS static void fast_likelihoods_scalar(arima_work *w, int n_chains, const double *phis, size_t phi_stride,
+                                                       const double *thetas, size_t theta_stride, likelihood_sums *sums,
+                                                       int *ok, likelihood_columns *columns) {
+  fast_likelihoods(w, n_chains, phis, phi_stride, thetas, theta_stride, sums, ok, columns);
+}
+
+static void fast_likelihoods_vector(arima_work *w, int n_chains, const double *phis, size_t phi_stride,
+                                    const double *thetas, size_t theta_stride, likelihood_sums *sums, int *ok,
+                                    likelihood_columns *columns) {
+  fast_likelihoods(w, n_chains, phis, phi_stride, thetas, theta_stride, sums, ok, columns);
+}
+
+void arima_fast_likelihoods(arima_work *w, int n_chains, const double *phis, size_t phi_stride, const double *thetas,
+                            size_t theta_stride, likelihood_sums *sums, int *ok, likelihood_columns *columns) {
+  if (w->spec.r <= ARIMA_SCALAR_STATE)
+    fast_likelihoods_scalar(w, n_chains, phis, phi_stride, thetas, theta_stride, sums, ok, columns);
+  else
+    fast_likelihoods_vector(w, n_chains, phis, phi_stride, thetas, theta_stride, sums, ok, columns);
 }
 
 likelihood_sums arima_fast_likelihood(arima_work *w, int *ok) {

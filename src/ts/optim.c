@@ -274,11 +274,20 @@ void cc_bfgs_options_default(cc_bfgs_options *o) {
   o->rel_tol = sqrt(DBL_EPSILON);
   o->gradient_step = 1e-3;
   o->gradient = NULL;
+  o->bounded = NULL;
 }
 
 #define CC_BFGS_STEP_SHRINK 0.2   /* the line search cuts the step by this */
 #define CC_BFGS_ACCEPT 0.0001     /* sufficient-decrease fraction of the projected gradient */
 #define CC_BFGS_MOVE_TEST 10.0    /* a coordinate has moved when 10 + old != 10 + new */
+
+/* 1 when the line search's step would move no coordinate of start along
+ * direction (then the search ends, keeping the last value of f). */
+static int shorter_step_unmoved(const double *start, const double *direction, double step, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (CC_BFGS_MOVE_TEST + start[i] != CC_BFGS_MOVE_TEST + (start[i] + step * direction[i])) return 0;
+  return 1;
+}
 
 /* f at the scaled point z (x = z * scale, written into x). */
 static double scaled_value(cc_objective_fn f, void *context, const double *z, const double *scale, double *x, size_t n) {
@@ -352,8 +361,14 @@ int cc_bfgs(cc_objective_fn f, void *context, double *x, size_t n, const double 
           if (CC_BFGS_MOVE_TEST + start[i] == CC_BFGS_MOVE_TEST + z[i]) unmoved++;
         }
         if (unmoved < n) {
-          fz = scaled_value(f, context, z, scale, work, n);
-          accepted = isfinite(fz) && fz <= best + slope * step * CC_BFGS_ACCEPT;
+          double bound = best + slope * step * CC_BFGS_ACCEPT;
+          if (o->bounded && !shorter_step_unmoved(start, direction, step * CC_BFGS_STEP_SHRINK, n)) {
+            for (size_t i = 0; i < n; i++) work[i] = z[i] * scale[i];
+            fz = o->bounded(work, n, context, bound);
+          } else {
+            fz = scaled_value(f, context, z, scale, work, n);
+          }
+          accepted = isfinite(fz) && fz <= bound;
           if (!accepted) step *= CC_BFGS_STEP_SHRINK;
         }
       } while (!(unmoved == n || accepted));

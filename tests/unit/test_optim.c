@@ -2,7 +2,8 @@
  * "Nelder-Mead") (fixture from tests/reference/optim_reference.R): the same
  * number of evaluations and the same optimum, to 1e-9 relative, with and
  * without the evaluation limit biting; a search paused and resumed is the
- * uninterrupted one; the shared BFGS against optim(method = "BFGS") to 1e-7;
+ * uninterrupted one; the shared BFGS against optim(method = "BFGS") to 1e-7,
+ * and with an objective that stops early on the same path;
  * and its error paths. */
 #include <check.h>
 #include <math.h>
@@ -185,6 +186,52 @@ START_TEST(test_bfgs_gradient_callback) {
 }
 END_TEST
 
+/* A bounded objective that stops as early as it may (HUGE_VAL whenever f
+ * is above the bound) must leave the path, and so the result, bit for bit
+ * what f alone gives, on each problem and scale of test_bfgs_matches_r. */
+typedef struct bounded_counter {
+  cc_objective_fn f;
+  int stops; /* calls answered with HUGE_VAL */
+} bounded_counter;
+
+static double counted_f(const double *x, size_t n, void *context) {
+  bounded_counter *c = context;
+  return c->f(x, n, NULL);
+}
+
+static double stop_above(const double *x, size_t n, void *context, double bound) {
+  bounded_counter *c = context;
+  double value = c->f(x, n, NULL);
+  if (value > bound) return c->stops++, HUGE_VAL;
+  return value;
+}
+
+START_TEST(test_bfgs_bounded_objective) {
+  cc_objective_fn fns[3] = {rosenbrock, bumpy, quadratic};
+  double start[3][5] = {{-1.2, 1}, {0.5, 0.2, 3, 1, 2}, {0, 0, 0}};
+  size_t dims[3] = {2, 5, 3};
+  double scales[2] = {1, 10};
+  int stops = 0;
+  for (int which = 0; which < 3; which++)
+    for (int k = 0; k < 2; k++) {
+      double scale[5], plain[5], bounded[5], plain_value, bounded_value;
+      for (int i = 0; i < 5; i++) scale[i] = scales[k], plain[i] = bounded[i] = start[which][i];
+      bounded_counter counter = {fns[which], 0};
+      cc_bfgs_options o;
+      cc_bfgs_options_default(&o);
+      int plain_result = cc_bfgs(counted_f, &counter, plain, dims[which], scale, &o, &plain_value);
+      o.bounded = stop_above;
+      int bounded_result = cc_bfgs(counted_f, &counter, bounded, dims[which], scale, &o, &bounded_value);
+      ck_assert_int_eq(bounded_result, plain_result);
+      ck_assert_msg(bounded_value == plain_value, "problem %d scale %g: %.17g against %.17g", which, scales[k],
+                    bounded_value, plain_value);
+      for (size_t i = 0; i < dims[which]; i++) ck_assert(bounded[i] == plain[i]);
+      stops += counter.stops;
+    }
+  ck_assert_int_gt(stops, 0);
+}
+END_TEST
+
 /* f(x) = 0.5 x'Ax + b'x: central differences of a quadratic are exact, so
  * cc_optim_hessian returns A to rounding, whatever the scales; and a
  * function that is not finite near x gives 0. */
@@ -270,6 +317,7 @@ int main(void) {
   tcase_add_test(tc, test_pause_and_resume);
   tcase_add_test(tc, test_bfgs_matches_r);
   tcase_add_test(tc, test_bfgs_gradient_callback);
+  tcase_add_test(tc, test_bfgs_bounded_objective);
   tcase_add_test(tc, test_hessian_of_quadratic);
   tcase_add_test(tc, test_hessian_matches_r);
   tcase_add_test(tc, test_errors);
