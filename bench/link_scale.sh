@@ -8,7 +8,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MEASURES=10
-BUILD=/tmp/build-link-bench
+BUILD=$ROOT/bench/build-link # inside the checkout: a build folder configured by another checkout makes cmake fail
 KEEP=
 while [ $# -gt 0 ]; do
   case $1 in

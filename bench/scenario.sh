@@ -1,13 +1,14 @@
 #!/bin/sh
 # bench/scenario.sh: how long a savings scenario takes (issue 7's target: 10,000
 # draws over five years for both councils in under 5 seconds on two cores).
-# Builds carecast (Release) unless --build DIR holds one, makes a store from the
+# Builds carecast (Release) in bench/build-scenario of this checkout, or uses the
+# one in --build DIR when it holds one, makes a store from the
 # embedded data with the adult and children's stock-and-flow models forecast five
 # years, then times each shipped scenario at 10,000 draws on --jobs threads.
 #   bench/scenario.sh [--build DIR] [--jobs N] [--draws N]
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=/tmp/carecast-bench-scenario
+BUILD=$ROOT/bench/build-scenario # inside the checkout, so another checkout's build is never timed
 JOBS=2
 DRAWS=10000
 while [ $# -gt 0 ]; do
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
   *) echo "usage: bench/scenario.sh [--build DIR] [--jobs N] [--draws N]" >&2; exit 2 ;;
   esac
 done
-if [ ! -x "$BUILD/carecast" ]; then
+if [ "$BUILD" = "$ROOT/bench/build-scenario" ] || [ ! -x "$BUILD/carecast" ]; then
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCARECAST_TESTS=OFF >/dev/null
   cmake --build "$BUILD" -j2 >/dev/null
 fi
