@@ -59,6 +59,11 @@ typedef struct cc_series {
  * when out of memory. The caller owns it and frees it with cc_series_free. */
 cc_series *cc_series_alloc(size_t n);
 
+/* A series of n slots, all missing, with s's description: id, measure,
+ * geography, age band, unit, kind, frequency, start and source ids. Returns
+ * NULL when out of memory. The caller owns it and frees it with cc_series_free. */
+cc_series *cc_series_alloc_like(const cc_series *s, size_t n);
+
 /* Free s and everything it holds. No operation when s is NULL. */
 void cc_series_free(cc_series *s);
 

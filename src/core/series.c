@@ -25,6 +25,24 @@ cc_series *cc_series_alloc(size_t n) {
   return s;
 }
 
+cc_series *cc_series_alloc_like(const cc_series *s, size_t n) {
+  cc_series *r = cc_series_alloc(n);
+  if (!r) return NULL;
+  if (s->source_ids && !(r->source_ids = strdup(s->source_ids))) {
+    cc_series_free(r);
+    return NULL;
+  }
+  memcpy(r->id, s->id, sizeof r->id);
+  memcpy(r->measure, s->measure, sizeof r->measure);
+  memcpy(r->geography, s->geography, sizeof r->geography);
+  memcpy(r->age_band, s->age_band, sizeof r->age_band);
+  memcpy(r->unit, s->unit, sizeof r->unit);
+  r->kind = s->kind;
+  r->freq = s->freq;
+  r->start = s->start;
+  return r;
+}
+
 void cc_series_free(cc_series *s) {
   if (!s) return;
   free(s->values);

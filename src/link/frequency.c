@@ -29,20 +29,11 @@ int cc_freq_aggregates_to(cc_freq from, cc_freq to) {
 
 /* A series like s (same description) of n slots at frequency freq from start. */
 static cc_status alloc_like(const cc_series *s, cc_freq freq, cc_period start, size_t n, cc_series **out, cc_error *err) {
-  cc_series *r = cc_series_alloc(n);
-  if (!r || (s->source_ids && !(r->source_ids = strdup(s->source_ids)))) {
-    cc_series_free(r);
-    return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  }
-  memcpy(r->id, s->id, sizeof r->id);
-  memcpy(r->measure, s->measure, sizeof r->measure);
-  memcpy(r->geography, s->geography, sizeof r->geography);
-  memcpy(r->age_band, s->age_band, sizeof r->age_band);
-  memcpy(r->unit, s->unit, sizeof r->unit);
-  r->kind = s->kind;
+  cc_series *r = cc_series_alloc_like(s, n);
+  *out = r;
+  if (!r) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   r->freq = freq;
   r->start = start;
-  *out = r;
   return CC_OK;
 }
 

@@ -147,24 +147,13 @@ cc_status cc_break_handling_parse(const char *text, cc_break_handling *out, cc_e
 
 /* A copy of slots [first, s->n) of s, with its description. NULL when out of memory. */
 static cc_series *copy_from(const cc_series *s, size_t first) {
-  cc_series *c = cc_series_alloc(s->n - first);
+  cc_series *c = cc_series_alloc_like(s, s->n - first);
   if (!c) return NULL;
-  memcpy(c->id, s->id, sizeof c->id);
-  memcpy(c->measure, s->measure, sizeof c->measure);
-  memcpy(c->geography, s->geography, sizeof c->geography);
-  memcpy(c->age_band, s->age_band, sizeof c->age_band);
-  memcpy(c->unit, s->unit, sizeof c->unit);
-  c->kind = s->kind;
-  c->freq = s->freq;
   c->start = cc_period_add(s->start, (int32_t)first);
   for (size_t i = first; i < s->n; i++) {
     c->values[i - first] = s->values[i];
     c->bounds[i - first] = s->bounds[i];
     c->flags[i - first] = s->flags[i];
-  }
-  if (s->source_ids && !(c->source_ids = strdup(s->source_ids))) {
-    cc_series_free(c);
-    return NULL;
   }
   return c;
 }
