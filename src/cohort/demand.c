@@ -204,6 +204,7 @@ static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_dem
   cc_demand_record *r = st ? NULL : cc_demand_new_record(spec, "stockflow", geography, k);
   if (!st && (!buffer || !m || !r)) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (!st) {
+    r->last = last; /* the fit of the entries below reads it */
     double *stocks = buffer, *entries = stocks + (T + 1) * k, *starts = entries + T * k, *ends = starts + T * k;
     int any_starts = 0, any_ends = 0;
     for (size_t i = 0; i < k; i++) {
@@ -247,11 +248,9 @@ static cc_status fit_stockflow(cc_store *store, const char *run_id, const cc_dem
                         cc_period_format(cc_demand_last_period(s[i].entries), text_entries, sizeof text_entries), text_last);
       break;
     }
-    r->last = last;
     st = cc_demand_fit_entries(store, run_id, spec, i, s[i].entries, r, err);
   }
   if (!st) {
-    r->last = last;
     r->transitions = m;
     m = NULL;
     st = cc_store_demand_write(store, run_id, r, err);

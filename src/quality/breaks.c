@@ -130,17 +130,22 @@ static double prewhitened_at(const residuals *r, double rho, size_t t) {
   return residual_at(r, t + 1) - rho * residual_at(r, t);
 }
 
-static double long_run_variance(const residuals *r, size_t n, size_t params, double *prewhiten_ar) {
-  /* AR(1) prewhitening without intercept (Andrews & Monahan 1992; sandwich's ar(demean = FALSE)). */
+/* The AR(1) coefficient the residuals are prewhitened with, without intercept
+ * (Andrews & Monahan 1992; sandwich's ar(demean = FALSE)); NaN when the
+ * regression fits exactly (no residual at all). */
+static double prewhiten_coefficient(const residuals *r, size_t n) {
   double cross = 0.0, lagged = 0.0;
   for (size_t t = 1; t < n; t++) {
     double u = residual_at(r, t), v = residual_at(r, t - 1);
     cross += u * v;
     lagged += v * v;
   }
-  if (!(lagged > 0.0)) return 0.0; /* the regression fits exactly */
-  double rho = cross / lagged;
-  if (prewhiten_ar) *prewhiten_ar = rho;
+  return lagged > 0.0 ? cross / lagged : NAN;
+}
+
+/* The long-run variance of r's residuals prewhitened by rho (prewhiten_coefficient's). */
+static double long_run_variance(const residuals *r, size_t n, size_t params, double rho) {
+  if (isnan(rho)) return 0.0; /* the regression fits exactly */
   if (fabs(1.0 - rho) < CC_BREAK_UNIT_ROOT_GAP) return INFINITY;
   /* Andrews' AR(1) plug-in bandwidth from the prewhitened residuals, whose AR(1) has an intercept (sandwich's bwAndrews). */
   size_t m = n - 1;
@@ -168,7 +173,7 @@ static double long_run_variance(const residuals *r, size_t n, size_t params, dou
 double cc_break_long_run_variance(const double *u, size_t n, size_t params) {
   if (n < CC_BREAK_LRV_MIN_N || params >= n) return NAN;
   residuals r = {u, NULL, NULL, 0, 0};
-  return long_run_variance(&r, n, params, NULL);
+  return long_run_variance(&r, n, params, prewhiten_coefficient(&r, n));
 }
 
 /* The robust test's variance (breaks.h): the residuals at the least-squares
@@ -176,15 +181,17 @@ double cc_break_long_run_variance(const double *u, size_t n, size_t params) {
 static double robust_variance(const double *y, size_t n, int k, size_t absorbed, const segment_sums *all,
                               const segment_sums *first, const segment_sums *second, cc_break_test *out) {
   residuals split = {y, first, second, out->breakpoint, k};
-  double split_ar = NAN, split_lrv = long_run_variance(&split, n, 2 * (size_t)k + absorbed, &split_ar);
-  if (n >= CC_BREAK_SPLIT_MIN_N && split_ar <= CC_BREAK_SPLIT_MAX_AR) {
+  double split_ar = n >= CC_BREAK_SPLIT_MIN_N ? prewhiten_coefficient(&split, n) : NAN;
+  if (split_ar <= CC_BREAK_SPLIT_MAX_AR) {
+    double split_lrv = long_run_variance(&split, n, 2 * (size_t)k + absorbed, split_ar);
     double plain = out->residual_sd * out->residual_sd;
     out->under_break = 1;
     out->prewhiten_ar = split_ar;
     out->long_run_variance = split_lrv > plain ? split_lrv : plain;
   } else {
     residuals null_residuals = {y, all, all, 0, k};
-    out->long_run_variance = long_run_variance(&null_residuals, n, (size_t)k + absorbed, &out->prewhiten_ar);
+    out->prewhiten_ar = prewhiten_coefficient(&null_residuals, n);
+    out->long_run_variance = long_run_variance(&null_residuals, n, (size_t)k + absorbed, out->prewhiten_ar);
   }
   return out->long_run_variance;
 }
@@ -240,9 +247,10 @@ static cc_status supf(const double *y, size_t n, int regressors, size_t absorbed
   double best_rss = INFINITY;
   for (long point = from; point <= to; point++) {
     double rss = split_rss(y, n, (size_t)point, k, &first, &second);
-    /* The plain F; an exact fit (no residual at all) has nothing to test against. */
-    double f = rss > 0.0 ? (rss0 - rss) / (rss / (double)dof) : 0.0;
-    if (!serial && f > out->statistic) out->statistic = f;
+    if (!serial) { /* the plain F; an exact fit (no residual at all) has nothing to test against */
+      double f = rss > 0.0 ? (rss0 - rss) / (rss / (double)dof) : 0.0;
+      if (f > out->statistic) out->statistic = f;
+    }
     /* The break is located by least squares (Bai 1994): the split with the smallest RSS. */
     if (rss < best_rss) {
       best_rss = rss;

@@ -434,6 +434,7 @@ static void css_ma_differences(arima_work *w, const double *par, double *up, dou
   int ma[ARIMA_MAX_CHAINS / 2], n_ma_params = 0;
   for (int i = 0; i < s->n_arma; i++)
     if (is_ma_parameter(s, i)) ma[n_ma_params++] = i;
+  if (n_ma_params == 0) return; /* a pure AR model: no chain to run */
   int chains = 2 * n_ma_params;
   double moved[ARIMA_MAX_COEF];
   memcpy(moved, par, (size_t)s->n_coef * sizeof *moved);
