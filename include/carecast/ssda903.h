@@ -72,10 +72,28 @@ typedef struct cc_ssda903 {
 } cc_ssda903;
 
 /* Read the episodes file and the header file (CHILD, DOB) of one council
- * (rows whose LA column differs from la are skipped; la NULL keeps all).
- * The caller frees *out with cc_ssda903_free. */
+ * (rows whose LA column differs from la are skipped; la NULL keeps all):
+ * cc_ssda903_return_read, cc_ssda903_select and cc_ssda903_return_free in
+ * one. The caller frees *out with cc_ssda903_free. */
 CC_MUST_CHECK cc_status cc_ssda903_read(const char *episodes_path, const char *header_path, const char *la,
                                         cc_ssda903 **out, cc_error *err);
+
+/* The two files of a return as read, every council's rows, so that several
+ * councils can be selected from one reading. */
+typedef struct cc_ssda903_return cc_ssda903_return;
+
+/* Read the episodes file and the header file. The caller frees *out with
+ * cc_ssda903_return_free. */
+CC_MUST_CHECK cc_status cc_ssda903_return_read(const char *episodes_path, const char *header_path,
+                                               cc_ssda903_return **out, cc_error *err);
+
+/* Free ret. No operation when ret is NULL. */
+void cc_ssda903_return_free(cc_ssda903_return *ret);
+
+/* The cleaned episodes of council la (NULL: every row) of ret, as
+ * cc_ssda903_read gives them. The caller frees *out with cc_ssda903_free. */
+CC_MUST_CHECK cc_status cc_ssda903_select(const cc_ssda903_return *ret, const char *la, cc_ssda903 **out,
+                                          cc_error *err);
 
 /* Free d. No operation when d is NULL. */
 void cc_ssda903_free(cc_ssda903 *d);

@@ -469,20 +469,23 @@ cc_status cc_demand_fit(cc_store *store, const char *run_id, const cc_demand_spe
                         size_t *fitted, cc_error *err) {
   *fitted = 0;
   cc_demand_shrink_context shrink = {0};
+  cc_ssda903_return *episodes = NULL; /* every council's episodes, read once */
   cc_status st = CC_OK;
   if (spec->type == CC_DEMAND_STOCKFLOW && spec->has_shrink) {
     st = cc_neighbours_load(spec->shrink.neighbours, spec->shrink.lookup, &shrink.neighbours, err);
     if (!st) st = cc_exit_rates_load(spec->shrink.rates, &shrink.rates, err);
   }
+  if (!st && spec->type == CC_DEMAND_STOCKFLOW && spec->has_episodes) st = cc_demand_episodes_read(spec, &episodes, err);
   for (size_t g = 0; !st && g < spec->n_geographies; g++) {
     const cc_demand_shrink_context *shrinking = spec->has_shrink ? &shrink : NULL;
     if (spec->type == CC_DEMAND_COHORT) st = fit_cohort(store, run_id, spec, spec->geographies[g], err);
-    else if (spec->has_episodes) st = cc_demand_fit_episodes(store, run_id, spec, g, seed, shrinking, err);
+    else if (spec->has_episodes) st = cc_demand_fit_episodes(store, run_id, spec, episodes, g, seed, shrinking, err);
     else st = fit_stockflow(store, run_id, spec, spec->geographies[g], seed, shrinking, err);
     if (!st) (*fitted)++;
   }
   cc_neighbours_free(shrink.neighbours);
   cc_exit_rates_free(shrink.rates);
+  cc_ssda903_return_free(episodes);
   return st;
 }
 

@@ -56,16 +56,23 @@ static cc_status count_window(const cc_demand_spec *spec, const char *geography,
   return CC_OK;
 }
 
-/* Read council g's episodes; a file that is not there, or a council without episodes, is an error at its key. */
-static cc_status read_council(const cc_demand_spec *spec, size_t g, cc_ssda903 **out, cc_error *err) {
+cc_status cc_demand_episodes_read(const cc_demand_spec *spec, cc_ssda903_return **out, cc_error *err) {
   const cc_demand_episodes *e = &spec->episodes;
+  *out = NULL;
   if (!cc_file_exists(e->file))
     return cc_error_set(err, CC_EINPUT, spec->path, e->file_line, "episodes.file", "there is no episodes file %s",
                         e->file);
   if (!cc_file_exists(e->header))
     return cc_error_set(err, CC_EINPUT, spec->path, e->header_line, "episodes.header", "there is no header file %s",
                         e->header);
-  cc_status st = cc_ssda903_read(e->file, e->header, e->councils[g], out, err);
+  return cc_ssda903_return_read(e->file, e->header, out, err);
+}
+
+/* Council g's episodes of the return; a council without episodes is an error at its key. */
+static cc_status select_council(const cc_demand_spec *spec, const cc_ssda903_return *episodes, size_t g,
+                                cc_ssda903 **out, cc_error *err) {
+  const cc_demand_episodes *e = &spec->episodes;
+  cc_status st = cc_ssda903_select(episodes, e->councils[g], out, err);
   if (!st && (*out)->n == 0) {
     st = cc_error_set(err, CC_EINPUT, spec->path, e->councils_line, "episodes.councils",
                       "%s: no episodes with LA '%s' in %s (%zu rows of that council, none kept)", spec->geographies[g],
@@ -122,14 +129,15 @@ static cc_status entries_series(const cc_demand_spec *spec, size_t i, const char
   return CC_OK;
 }
 
-cc_status cc_demand_fit_episodes(cc_store *store, const char *run_id, const cc_demand_spec *spec, size_t g,
-                                 unsigned long seed, const cc_demand_shrink_context *shrink, cc_error *err) {
+cc_status cc_demand_fit_episodes(cc_store *store, const char *run_id, const cc_demand_spec *spec,
+                                 const cc_ssda903_return *episodes, size_t g, unsigned long seed,
+                                 const cc_demand_shrink_context *shrink, cc_error *err) {
   const char *geography = spec->geographies[g];
   size_t k = spec->n_states;
   cc_ssda903 *d = NULL;
   cc_ssda903_counts *c = NULL;
   cc_period first, last;
-  cc_status st = read_council(spec, g, &d, err);
+  cc_status st = select_council(spec, episodes, g, &d, err);
   if (!st) st = count_window(spec, geography, d, &first, &last, err);
   size_t months = st ? 0 : (size_t)cc_period_diff(first, last) + 1;
   if (!st) st = cc_ssda903_count(d, first.index / 12, first.index % 12 + 1, months, &c, err);

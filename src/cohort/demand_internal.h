@@ -8,6 +8,7 @@
 #include "carecast/demand.h"
 #include "carecast/neighbours.h"
 #include "carecast/shrink.h"
+#include "carecast/ssda903.h"
 
 /* Read the series template t names for geography (and band) into *out; a
  * series not in the store is an error at the template's key. */
@@ -73,8 +74,14 @@ CC_MUST_CHECK cc_status cc_demand_indicator_future(cc_store *store, const cc_dem
                                                    size_t state, size_t h, size_t n_paths, cc_forecast **out,
                                                    cc_error *err);
 
-/* Fit spec's model of geography g from SSDA903 episodes (spec->has_episodes) into run_id. */
-CC_MUST_CHECK cc_status cc_demand_fit_episodes(cc_store *store, const char *run_id, const cc_demand_spec *spec, size_t g,
-                                               unsigned long seed, const cc_demand_shrink_context *shrink, cc_error *err);
+/* Read the SSDA903 return spec's episodes: names (once per fit); a file that
+ * is not there is an error at its key. The caller frees *out with
+ * cc_ssda903_return_free. */
+CC_MUST_CHECK cc_status cc_demand_episodes_read(const cc_demand_spec *spec, cc_ssda903_return **out, cc_error *err);
+
+/* Fit spec's model of geography g from the episodes of the return (spec->has_episodes) into run_id. */
+CC_MUST_CHECK cc_status cc_demand_fit_episodes(cc_store *store, const char *run_id, const cc_demand_spec *spec,
+                                               const cc_ssda903_return *episodes, size_t g, unsigned long seed,
+                                               const cc_demand_shrink_context *shrink, cc_error *err);
 
 #endif

@@ -101,16 +101,13 @@ static int id_fits(const cc_csv_table *t, size_t row, int column, cc_error *err)
 }
 
 /* The dates of birth of the header file, sorted by child (latest return last). */
-static cc_status read_births(const char *path, const char *la, birth_entry **out, size_t *n, cc_error *err) {
-  cc_csv_table *t = NULL;
-  cc_status st = cc_csv_table_read(path, SSDA903_MAX_BYTES, &t, err);
-  if (st != CC_OK) return st;
+static cc_status read_births(const cc_csv_table *t, const char *la, birth_entry **out, size_t *n, cc_error *err) {
+  const char *path = t->path;
+  cc_status st;
   int child_col, dob_col, la_col = cc_csv_table_column(t, "LA"), year_col = cc_csv_table_column(t, "YEAR");
   if ((st = require_column(t, "CHILD", &child_col, err)) != CC_OK ||
-      (st = require_column(t, "DOB", &dob_col, err)) != CC_OK) {
-    cc_csv_table_free(t);
+      (st = require_column(t, "DOB", &dob_col, err)) != CC_OK)
     return st;
-  }
   birth_entry *births = malloc((t->n_rows ? t->n_rows : 1) * sizeof *births);
   size_t kept = 0;
   if (!births) st = cc_error_set(err, CC_ENOMEM, path, 0, NULL, "out of memory");
@@ -129,7 +126,6 @@ static cc_status read_births(const char *path, const char *la, birth_entry **out
     b->birth = dob;
     b->year = year_cell(t, r, year_col);
   }
-  cc_csv_table_free(t);
   if (st != CC_OK) {
     free(births);
     return st;
@@ -157,20 +153,17 @@ static long birth_of(const birth_entry *births, size_t n, const char *child, int
   return birth;
 }
 
-static cc_status read_episodes(const char *path, const char *la, const birth_entry *births, size_t n_births,
+static cc_status read_episodes(const cc_csv_table *t, const char *la, const birth_entry *births, size_t n_births,
                                raw_episode **out, size_t *n, cc_ssda903_report *report, cc_error *err) {
-  cc_csv_table *t = NULL;
-  cc_status st = cc_csv_table_read(path, SSDA903_MAX_BYTES, &t, err);
-  if (st != CC_OK) return st;
+  const char *path = t->path;
+  cc_status st;
   int child_col, start_col, end_col, place_col;
   int la_col = (int)cc_csv_table_column(t, "LA"), year_col = (int)cc_csv_table_column(t, "YEAR");
   if ((st = require_column(t, "CHILD", &child_col, err)) != CC_OK ||
       (st = require_column(t, "DECOM", &start_col, err)) != CC_OK ||
       (st = require_column(t, "DEC", &end_col, err)) != CC_OK ||
-      (st = require_column(t, "PLACE", &place_col, err)) != CC_OK) {
-    cc_csv_table_free(t);
+      (st = require_column(t, "PLACE", &place_col, err)) != CC_OK)
     return st;
-  }
   raw_episode *raw = malloc((t->n_rows ? t->n_rows : 1) * sizeof *raw);
   size_t kept = 0;
   if (!raw) st = cc_error_set(err, CC_ENOMEM, path, 0, NULL, "out of memory");
@@ -213,7 +206,6 @@ static cc_status read_episodes(const char *path, const char *la, const birth_ent
     e->e.birth = birth;
     e->year = year_cell(t, r, year_col);
   }
-  cc_csv_table_free(t);
   if (st != CC_OK) {
     free(raw);
     return st;
@@ -249,16 +241,42 @@ static size_t clean(raw_episode *raw, size_t n, cc_ssda903_episode *out, cc_ssda
   return kept;
 }
 
-cc_status cc_ssda903_read(const char *episodes_path, const char *header_path, const char *la, cc_ssda903 **out,
-                          cc_error *err) {
+struct cc_ssda903_return {
+  cc_csv_table *episodes; /* the episodes file as read */
+  cc_csv_table *header;   /* the header file (CHILD, DOB) as read */
+};
+
+cc_status cc_ssda903_return_read(const char *episodes_path, const char *header_path, cc_ssda903_return **out,
+                                 cc_error *err) {
+  *out = NULL;
+  cc_ssda903_return *ret = calloc(1, sizeof *ret);
+  if (!ret) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
+  cc_status st = cc_csv_table_read(header_path, SSDA903_MAX_BYTES, &ret->header, err);
+  if (st == CC_OK) st = cc_csv_table_read(episodes_path, SSDA903_MAX_BYTES, &ret->episodes, err);
+  if (st != CC_OK) {
+    cc_ssda903_return_free(ret);
+    return st;
+  }
+  *out = ret;
+  return CC_OK;
+}
+
+void cc_ssda903_return_free(cc_ssda903_return *ret) {
+  if (!ret) return;
+  cc_csv_table_free(ret->episodes);
+  cc_csv_table_free(ret->header);
+  free(ret);
+}
+
+cc_status cc_ssda903_select(const cc_ssda903_return *ret, const char *la, cc_ssda903 **out, cc_error *err) {
   *out = NULL;
   birth_entry *births = NULL;
   size_t n_births = 0, n_raw = 0;
   raw_episode *raw = NULL;
   cc_ssda903 *d = calloc(1, sizeof *d);
   if (!d) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
-  cc_status st = read_births(header_path, la, &births, &n_births, err);
-  if (st == CC_OK) st = read_episodes(episodes_path, la, births, n_births, &raw, &n_raw, &d->report, err);
+  cc_status st = read_births(ret->header, la, &births, &n_births, err);
+  if (st == CC_OK) st = read_episodes(ret->episodes, la, births, n_births, &raw, &n_raw, &d->report, err);
   if (st == CC_OK && !(d->episodes = malloc((n_raw ? n_raw : 1) * sizeof *d->episodes)))
     st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (st == CC_OK) d->n = clean(raw, n_raw, d->episodes, &d->report);
@@ -270,6 +288,16 @@ cc_status cc_ssda903_read(const char *episodes_path, const char *header_path, co
   }
   *out = d;
   return CC_OK;
+}
+
+cc_status cc_ssda903_read(const char *episodes_path, const char *header_path, const char *la, cc_ssda903 **out,
+                          cc_error *err) {
+  *out = NULL;
+  cc_ssda903_return *ret = NULL;
+  cc_status st = cc_ssda903_return_read(episodes_path, header_path, &ret, err);
+  if (st == CC_OK) st = cc_ssda903_select(ret, la, out, err);
+  cc_ssda903_return_free(ret);
+  return st;
 }
 
 void cc_ssda903_free(cc_ssda903 *d) {
