@@ -832,12 +832,23 @@ static void label_model(const arima_spec *s, cc_model *m) {
   m->spec[label_len] = '\0';
 }
 
-/* The final filter at the natural coefficients (w->phi, w->theta, w->x and
- * w->P set there): into m the residuals, fitted values, the state a_n and
- * P_n and sigma2 (the sum of squared residuals over n_used - n_coef, m->nobs
- * being n_used). */
-static void filter_into_model(arima_work *w, cc_model *m) {
+/* Ready the final filter at the natural coefficients coef: w->phi, w->theta
+ * and the stationary start w->P; CC_EINPUT when the AR part is not stationary
+ * (a search's candidate is then refused). */
+static cc_status final_filter_start(arima_work *w, const double *coef, cc_error *err) {
   const arima_spec *s = &w->spec;
+  arima_expand_polynomials(s, coef, 0, w->tpar, w->phi, w->theta);
+  if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap))
+    return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the fitted AR part is not stationary");
+  return CC_OK;
+}
+
+/* The final filter at the natural coefficients coef (after final_filter_start):
+ * into m the residuals, fitted values, the state a_n and P_n and sigma2 (the
+ * sum of squared residuals over n_used - n_coef, m->nobs being n_used). */
+static void filter_into_model(arima_work *w, const double *coef, cc_model *m) {
+  const arima_spec *s = &w->spec;
+  remove_regression(w, coef); /* w->x: the series less its regression at coef, which the filter runs on */
   (void)arima_kalman_filter(w, m->residuals);
   double squares = 0;
   for (size_t t = 0; t < w->n; t++) {
@@ -895,12 +906,8 @@ cc_status arima_fit_complete(const arima_spec *spec, const double *y, size_t n, 
     set_covariance(m, cov, s->n_coef);
     cov = NULL;
     /* the final filter at the model's coefficients, as its fit would have run it */
-    arima_expand_polynomials(s, m->params, 0, w->tpar, w->phi, w->theta);
-    remove_regression(w, m->params);
-    if (!arima_initial_covariance(s, w->phi, w->theta, w->P, w->lyap))
-      status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the fitted AR part is not stationary");
-    else
-      filter_into_model(w, m);
+    status = final_filter_start(w, m->params, err);
+    if (!status) filter_into_model(w, m->params, m);
   }
   work_free(w);
   free(cov);
@@ -954,13 +961,7 @@ cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n,
   arima_regression_build(w, xreg);
   double objective = NAN;
   status = estimate(w, &objective, cov, complete_model, err);
-  if (!status) {
-    /* The final filter at the natural coefficients, keeping a_n, P_n and the residuals. */
-    arima_expand_polynomials(&s, w->coef, 0, w->tpar, w->phi, w->theta);
-    remove_regression(w, w->coef);
-    if (!arima_initial_covariance(&s, w->phi, w->theta, w->P, w->lyap))
-      status = cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "the fitted AR part is not stationary");
-  }
+  if (!status) status = final_filter_start(w, w->coef, err); /* a_n, P_n and the residuals, when complete_model */
   if (!status && s.n_xreg > 0) status = cc_model_set_xreg(m, (size_t)s.n_xreg, names, err);
   if (status) {
     work_free(w);
@@ -971,7 +972,7 @@ cc_status arima_fit_spec_xreg(const arima_spec *spec, const double *y, size_t n,
   double used = (double)w->n_used;
   m->nobs = w->n_used;
   if (complete_model) {
-    filter_into_model(w, m);
+    filter_into_model(w, w->coef, m);
   } else {
     for (size_t t = 0; t < n; t++) m->residuals[t] = m->fitted[t] = NAN;
     m->sigma2 = NAN;
