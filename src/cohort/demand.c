@@ -283,8 +283,9 @@ static cc_status load_population_series(cc_store *store, const cc_demand_spec *s
   *out = NULL;
   cc_status st = cc_demand_series_id(spec, t, geography, band, id, sizeof id, err);
   if (st) return st;
-  if (!cc_store_model_series_exists(store, id) && cc_store_series_exists(store, id)) return cc_store_series_read(store, id, out, err);
-  return cc_demand_load_series(store, spec, t, geography, band, out, err);
+  if (cc_store_model_series_exists(store, id)) return cc_store_model_series_read(store, id, out, err);
+  if (cc_store_series_exists(store, id)) return cc_store_series_read(store, id, out, err);
+  return cc_error_set(err, CC_EINPUT, spec->path, t->line, t->key, "series '%s' is not in the store", id);
 }
 
 static cc_status population_by_year(cc_store *store, const cc_demand_spec *spec, const cc_demand_template *history,
@@ -558,6 +559,22 @@ static cc_status led_entries(cc_store *store, const char *model_run, const char 
   return st;
 }
 
+/* The model file stored with r, checked to have r's states or bands. The caller frees *out. */
+static cc_status record_spec(const cc_demand_record *r, cc_demand_spec **out, cc_error *err) {
+  cc_status st = cc_demand_spec_parse(r->spec_text, strlen(r->spec_text), r->spec_path, out, err);
+  if (st) return st;
+  int stockflow = strcmp(r->type, "stockflow") == 0;
+  const char *parts = stockflow ? "states" : "bands";
+  size_t in_file = stockflow ? (*out)->n_states : (*out)->n_bands;
+  if (in_file != r->n_parts) {
+    st = cc_error_set(err, CC_EINPUT, r->spec_path, 0, parts, "the stored model of %s has %zu %s, its file %zu",
+                      r->geography, r->n_parts, parts, in_file);
+    cc_demand_spec_free(*out);
+    *out = NULL;
+  }
+  return st;
+}
+
 static cc_status forecast_stockflow(cc_store *store, const char *model_run, const char *forecast_run,
                                     const cc_demand_record *r, const cc_demand_forecast_plan *plan,
                                     cc_demand_emit_fn emit, void *emit_context, size_t *written, cc_error *err) {
@@ -565,10 +582,7 @@ static cc_status forecast_stockflow(cc_store *store, const char *model_run, cons
   if (!cc_period_horizon(plan->horizon, CC_FREQ_MONTH, &H))
     return cc_error_set(err, CC_EUSAGE, NULL, 0, "horizon", "'%s' is not a horizon", plan->horizon);
   cc_demand_spec *spec = NULL;
-  cc_status st = cc_demand_spec_parse(r->spec_text, strlen(r->spec_text), r->spec_path, &spec, err);
-  if (!st && spec->n_states != k)
-    st = cc_error_set(err, CC_EINPUT, r->spec_path, 0, "states", "the stored model of %s has %zu states, its file %zu",
-                      r->geography, k, spec->n_states);
+  cc_status st = record_spec(r, &spec, err);
   cc_forecast **drivers = st ? NULL : calloc(k, sizeof *drivers);
   if (!st && !drivers) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   for (size_t i = 0; !st && i < k; i++) {
@@ -616,10 +630,7 @@ static cc_status forecast_cohort(cc_store *store, const char *forecast_run, cons
   size_t B = r->n_parts, H, n_rate = SIZE_MAX;
   if (!cc_period_horizon(plan->horizon, r->last.freq, &H))
     return cc_error_set(err, CC_EUSAGE, NULL, 0, "horizon", "'%s' is not a horizon", plan->horizon);
-  cc_status st = cc_demand_spec_parse(r->spec_text, strlen(r->spec_text), r->spec_path, &spec, err);
-  if (!st && spec->n_bands != B)
-    st = cc_error_set(err, CC_EINPUT, r->spec_path, 0, "bands", "the stored model of %s has %zu bands, its file %zu", r->geography,
-                      B, spec->n_bands);
+  cc_status st = record_spec(r, &spec, err);
   cc_forecast **drivers = st ? NULL : calloc(B, sizeof *drivers);
   if (!st && !drivers) st = cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   for (size_t b = 0; !st && b < B; b++) {
