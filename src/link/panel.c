@@ -505,6 +505,20 @@ static cc_status build_entry(link_run *run, const entry *e, cc_series **out, cc_
 }
 
 /* Describe an entry built from parts or splits. */
+/* The ids of e's pieces joined by " + " into parts (len bytes, cut when full),
+ * each split by population marked so. */
+static void join_pieces(const link_run *run, const entry *e, char *parts, size_t len) {
+  size_t used = 0;
+  parts[0] = '\0';
+  for (size_t k = 0; k < e->n_pieces && used < len; k++) {
+    const cc_series *s = run->series[e->pieces[k].series];
+    int w = snprintf(parts + used, len - used, "%s%s%s", k ? " + " : "", s->id,
+                     e->pieces[k].mode == PIECE_SPLIT ? " (split by population)" : "");
+    if (w < 0) break;
+    used += (size_t)w;
+  }
+}
+
 static cc_status report_entry(link_run *run, const entry *e, const cc_series *built, cc_error *err) {
   cc_link_report *rep = run->report;
   if (e->n_pieces == 1 && e->pieces[0].mode == PIECE_WHOLE) return CC_OK;
@@ -517,15 +531,8 @@ static cc_status report_entry(link_run *run, const entry *e, const cc_series *bu
     }
     return CC_OK;
   }
-  char parts[CC_ERROR_MESSAGE_MAX] = "";
-  size_t used = 0;
-  for (size_t k = 0; k < e->n_pieces && used < sizeof parts; k++) {
-    const cc_series *s = run->series[e->pieces[k].series];
-    int w = snprintf(parts + used, sizeof parts - used, "%s%s%s", k ? " + " : "", s->id,
-                     e->pieces[k].mode == PIECE_SPLIT ? " (split by population)" : "");
-    if (w < 0) break;
-    used += (size_t)w;
-  }
+  char parts[CC_ERROR_MESSAGE_MAX];
+  join_pieces(run, e, parts, sizeof parts);
   return add_line(&rep->combined, err, "%s <- %s", built->id, parts);
 }
 
@@ -604,6 +611,8 @@ static cc_status sum_districts(link_run *run, const size_t *group, size_t n, cc_
     made = add_piece(&e, (piece){.series = group[k], .range = e.target, .mode = PIECE_WHOLE}, &problem);
   cc_series *built = NULL;
   if (!made) made = build_entry(run, &e, &built, &problem);
+  char parts[CC_ERROR_MESSAGE_MAX];
+  join_pieces(run, &e, parts, sizeof parts); /* the districts' series, in the group's order */
   free(e.pieces);
   if (made == CC_ENOMEM) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   if (made || !built) {
@@ -612,13 +621,7 @@ static cc_status sum_districts(link_run *run, const size_t *group, size_t n, cc_
   size_t idx = run->n_series++;
   run->series[idx] = built;
   cc_status status = resolve_series(run, idx, err);
-  char parts[CC_ERROR_MESSAGE_MAX] = "";
-  size_t used = 0;
-  for (size_t k = 0; k < n; k++) {
-    run->sum_of[group[k]] = idx;
-    int w = used < sizeof parts ? snprintf(parts + used, sizeof parts - used, "%s%s", k ? " + " : "", run->series[group[k]]->id) : -1;
-    if (w > 0) used += (size_t)w;
-  }
+  for (size_t k = 0; k < n; k++) run->sum_of[group[k]] = idx;
   if (!status)
     status = add_line(&run->report->combined, err, "%s <- the %zu districts of %s (%s): %s", built->id, n, county->code,
                       county->name, parts);
