@@ -870,9 +870,10 @@ static void set_covariance(cc_model *m, double *cov, int k) {
   m->covariance = cov;
 }
 
-cc_status arima_fit_complete(const arima_spec *spec, const double *y, size_t n, const double *xreg, cc_model *m,
-                             cc_error *err) {
-  const arima_spec *s = spec;
+cc_status arima_fit_complete(const double *y, size_t n, const double *xreg, cc_model *m, cc_error *err) {
+  arima_spec spec;
+  spec_from_settings(m, &spec);
+  const arima_spec *s = &spec;
   arima_work *w = work_alloc(s, y, n);
   double *cov = malloc((size_t)(s->n_coef * s->n_coef + 1) * sizeof *cov);
   if (!w || !cov) {

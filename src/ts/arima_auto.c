@@ -112,7 +112,6 @@ typedef struct auto_search {
   tried_model tried[AUTO_MAX_MODELS];
   int n_tried;
   cc_model *best;           /* best admissible exact model so far, owned, NULL before one (exact search) */
-  arima_spec best_spec;     /* its specification */
   double best_score;        /* the best score, HUGE_VAL before one */
 } auto_search;
 
@@ -212,7 +211,7 @@ static cc_status try_model(auto_search *a, int p, int q, int sp, int sq, int con
   if (a->n_tried < AUTO_MAX_MODELS) a->tried[a->n_tried++] = (tried_model){p, q, sp, sq, constant, score};
   if (score < a->best_score) {
     cc_model_free(a->best);
-    a->best = m, a->best_score = score, a->best_spec = s;
+    a->best = m, a->best_score = score;
     *improved = 1;
   } else {
     cc_model_free(m);
@@ -358,7 +357,7 @@ static cc_status refit_exact(auto_search *a, cc_error *err) {
     cc_model *m = NULL;
     double score = s.rd <= ARIMA_MAX_STATE ? fit_exact(a, &s, &m, &status, err) : HUGE_VAL;
     if (score < HUGE_VAL) {
-      a->best = m, a->best_score = score, a->best_spec = s;
+      a->best = m, a->best_score = score;
       break;
     }
   }
@@ -437,7 +436,7 @@ cc_status arima_auto_fit_xreg(const double *y, size_t n, int period, size_t n_xr
     return cc_error_set(err, CC_EINPUT, NULL, 0, NULL, "no suitable ARIMA model found");
   }
   /* The winner's covariance, residuals and states, which the search left out. */
-  status = arima_fit_complete(&a.best_spec, y, n, xreg, a.best, err);
+  status = arima_fit_complete(y, n, xreg, a.best, err);
   if (status) {
     cc_model_free(a.best);
     return status;

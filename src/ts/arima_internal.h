@@ -185,14 +185,14 @@ cc_status arima_fit_spec_xreg(const arima_spec *s, const double *y, size_t n, co
                               const char *const *names, int complete_model, cc_model **out, cc_error *err);
 
 /* Complete m, fitted to y[0..n) (and xreg) by arima_fit_spec_xreg with
- * complete_model 0, as that fit with complete_model 1 would have: the
+ * complete_model 0 (its specification is read back from m's settings), as
+ * that fit with complete_model 1 would have: the
  * covariance of its estimates and their standard errors (the Hessian at its
  * coefficients, the AR parts taken back through the inverse transformation,
  * so to rounding), then the final filter's residuals, fitted values,
  * states and sigma2. CC_ENOMEM, or CC_EINPUT when the regression columns
  * no longer allow the fit. */
-cc_status arima_fit_complete(const arima_spec *s, const double *y, size_t n, const double *xreg, cc_model *m,
-                             cc_error *err);
+cc_status arima_fit_complete(const double *y, size_t n, const double *xreg, cc_model *m, cc_error *err);
 
 /* The series auto.arima chooses d on when there are regressors: y where a
  * row has a missing value, else the residuals of the least-squares fit of y
