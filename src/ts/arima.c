@@ -743,6 +743,22 @@ static int coefficient_covariance(arima_work *w, double *cov) {
   return ok;
 }
 
+/* The start of an estimation (after arima_regression_build): coefficients
+ * at zero with unit scales, then with regressors the rotation of their
+ * columns and their least-squares start; the series and the columns
+ * differenced. */
+static cc_status estimation_start(arima_work *w, cc_error *err) {
+  const arima_spec *s = &w->spec;
+  for (int i = 0; i < s->n_coef; i++) w->coef[i] = 0, w->parscale[i] = 1;
+  if (s->n_reg > 0) {
+    cc_status status = arima_regression_rotate(w, err);
+    if (!status) status = arima_regression_start(w, err);
+    if (status) return status;
+  }
+  difference_inputs(w);
+  return CC_OK;
+}
+
 /* The whole estimation into w->coef (natural parameters, natural regression
  * columns); *objective is the concentrated objective there and cov
  * (n_coef x n_coef) R's var.coef, NaN when the Hessian is not invertible or
@@ -753,13 +769,8 @@ static cc_status estimate(arima_work *w, double *objective, double *cov, int wit
   int any_missing = 0;
   for (size_t t = 0; t < w->n; t++) any_missing |= isnan(w->y[t]);
   for (size_t t = 0; t < w->n * (size_t)s->n_reg; t++) any_missing |= isnan(w->reg[t]);
-  for (int i = 0; i < s->n_coef; i++) w->coef[i] = 0, w->parscale[i] = 1;
-  if (s->n_reg > 0) {
-    cc_status status = arima_regression_rotate(w, err);
-    if (!status) status = arima_regression_start(w, err);
-    if (status) return status;
-  }
-  difference_inputs(w);
+  cc_status status = estimation_start(w, err);
+  if (status) return status;
   double value;
   if (!any_missing) { /* CSS start, kept only when its BFGS converged (R) */
     w->use_css = 1;
@@ -882,14 +893,8 @@ cc_status arima_fit_complete(const double *y, size_t n, const double *xreg, cc_m
     return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   }
   arima_regression_build(w, xreg);
-  for (int i = 0; i < s->n_coef; i++) w->coef[i] = 0, w->parscale[i] = 1;
-  cc_status status = CC_OK;
-  if (s->n_reg > 0) { /* the scales, and the rotation of the columns, as the fit had them */
-    status = arima_regression_rotate(w, err);
-    if (!status) status = arima_regression_start(w, err);
-  }
+  cc_status status = estimation_start(w, err); /* the scales, and the rotation of the columns, as the fit had them */
   if (!status) {
-    difference_inputs(w);
     arima_transform_ar_blocks(s, m->params, w->coef, 1); /* the estimation coordinates: AR blocks as raw values */
     if (w->rotation) { /* rotated coefficients V' beta */
       size_t k = (size_t)s->n_reg, first = (size_t)s->n_arma;
@@ -1044,11 +1049,8 @@ cc_status arima_fit_css(const arima_spec *spec, const double *y, size_t n, const
   arima_work *w = work_alloc(spec, y, n);
   if (!w) return cc_error_set(err, CC_ENOMEM, NULL, 0, NULL, "out of memory");
   arima_regression_build(w, xreg);
-  for (int i = 0; i < spec->n_coef; i++) w->coef[i] = 0, w->parscale[i] = 1;
-  cc_status status = spec->n_reg > 0 ? arima_regression_rotate(w, err) : CC_OK;
-  if (!status && spec->n_reg > 0) status = arima_regression_start(w, err);
+  cc_status status = estimation_start(w, err);
   if (!status) {
-    difference_inputs(w);
     w->use_css = 1;
     w->n_cond = spec->n_delta + spec->n_phi;
     double value;
