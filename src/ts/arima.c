@@ -579,12 +579,19 @@ static int likelihood_gradient_for_optimiser(const double *par, size_t n, void *
   return 1;
 }
 
+/* R's armaCSS at par, stopping (HUGE_VAL) once the sum of squares passes stop_ssq. */
+static double css_objective(arima_work *w, const double *par, double stop_ssq) {
+  arima_expand_polynomials(&w->spec, par, 0, w->tpar, w->phi, w->theta);
+  differenced_errors(w, par);
+  return 0.5 * log(conditional_ssq(w, par, NULL, stop_ssq));
+}
+
 /* The objective R's optim sees: armaCSS or armafn, at the parameters par. */
 static double arima_objective(arima_work *w, const double *par) {
   const arima_spec *s = &w->spec;
-  arima_expand_polynomials(s, par, w->use_css ? 0 : w->transform, w->tpar, w->phi, w->theta);
-  if (w->use_css || w->complete) differenced_errors(w, par);
-  if (w->use_css) return 0.5 * log(conditional_ssq(w, par, NULL, HUGE_VAL));
+  if (w->use_css) return css_objective(w, par, HUGE_VAL);
+  arima_expand_polynomials(s, par, w->transform, w->tpar, w->phi, w->theta);
+  if (w->complete) differenced_errors(w, par);
   likelihood_sums sums;
   int fast = 0; /* the fast likelihood, or the filter when it cannot be used or breaks down */
   if (w->complete) sums = arima_fast_likelihood(w, &fast);
@@ -610,11 +617,7 @@ static double objective_for_optimiser(const double *par, size_t n, void *context
 static double css_bounded_for_optimiser(const double *par, size_t n, void *context, double bound) {
   (void)n;
   arima_work *w = context;
-  const arima_spec *s = &w->spec;
-  arima_expand_polynomials(s, par, 0, w->tpar, w->phi, w->theta);
-  differenced_errors(w, par);
-  double stop_ssq = (double)(w->n - (size_t)w->n_cond) * exp(2 * bound) * (1 + ARIMA_BOUND_MARGIN);
-  return 0.5 * log(conditional_ssq(w, par, NULL, stop_ssq));
+  return css_objective(w, par, (double)(w->n - (size_t)w->n_cond) * exp(2 * bound) * (1 + ARIMA_BOUND_MARGIN));
 }
 
 /* Minimise the objective over par[n_coef] (replaced by the result) with the
