@@ -271,26 +271,18 @@ TYPED_ALIASES = [
 
 
 def read_b1():
-    """(code -> [name, region, dfe_code]) from DfE B1, latest year winning."""
+    """From DfE B1: code -> [name, region, dfe_code] (the latest year winning), and
+    code -> (first, last) reporting year (to 31 March)."""
     out, years = {}, {}
     with open(B1, newline="", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             if row["geographic_level"] != "Local authority":
                 continue
             code, year = row["new_la_code"], int(row["time_period"])
-            if code not in out or year >= years[code]:
-                out[code], years[code] = [row["la_name"], row["region_name"], row["old_la_code"]], year
-    return out
-
-
-def b1_years():
-    """code -> (first, last) reporting year (to 31 March) in DfE B1."""
-    years = {}
-    with open(B1, newline="", encoding="utf-8-sig") as f:
-        for row in csv.DictReader(f):
-            if row["geographic_level"] == "Local authority":
-                years.setdefault(row["new_la_code"], set()).add(int(row["time_period"]))
-    return {code: (min(y), max(y)) for code, y in years.items()}
+            if code not in out or year >= max(years[code]):
+                out[code] = [row["la_name"], row["region_name"], row["old_la_code"]]
+            years.setdefault(code, set()).add(year)
+    return out, {code: (min(y), max(y)) for code, y in years.items()}
 
 
 def read_mysociety():
@@ -378,12 +370,11 @@ def district_rows(districts, problems):
     return rows
 
 
-def cross_check(las, districts, changes, mysoc, mysoc_ids, legacy):
+def cross_check(las, years, districts, changes, mysoc, mysoc_ids, legacy):
     """Compare the typed values with the published files. Returns lines:
     wrong (a typed value still used that a file contradicts: fatal), replaced
     (a typed value no longer used that a file contradicts), confirmed, unconfirmed."""
     wrong, replaced, confirmed, unconfirmed = [], [], [], []
-    years = b1_years()
     for old, kind, successors, year in TYPED_CHANGES:
         succ = successors.split(";")
         if old not in years or any(s not in years for s in succ):
@@ -460,10 +451,10 @@ def same_area(changes):
     return out
 
 
-def published_pfa(las, districts, changes):
+def published_pfa(las, districts, changes, lad_pfa):
     """code -> set of PFA codes from the ONS LAD23-to-PFA lookup: an authority's own
     row, else its districts' rows, else (replaced before 2023) its successors'."""
-    lad = {r["LAD23CD"]: r["PFA23CD"] for r in read_rows(LAD_PFA)}
+    lad = {r["LAD23CD"]: r["PFA23CD"] for r in lad_pfa}
     out = {}
     for code in las:
         if code in lad:
@@ -521,7 +512,7 @@ def published_icb(las, changes, problems):
 
 
 def check_codes(kind, typed, published, replaced, confirmed):
-    """Compare typed code -> name tables with a published one; returns the published table."""
+    """Compare typed code -> name tables with a published one."""
     same = 0
     for code in sorted(set(typed) | set(published)):
         if typed.get(code) == published.get(code):
@@ -530,7 +521,6 @@ def check_codes(kind, typed, published, replaced, confirmed):
             replaced.append(f"{kind} {code}: typed '{typed.get(code, 'absent')}', "
                             f"the ONS lookup has '{published.get(code, 'absent')}'")
     confirmed.append(f"{same} of {len(typed)} typed {kind} codes and names equal the ONS lookup's")
-    return published
 
 
 def check_links(las, links, pfa_pub, icb_pub, replaced, confirmed, unconfirmed):
@@ -582,7 +572,8 @@ def write(name, header, rows):
 
 
 def main():
-    las = read_b1()
+    las, b1_years = read_b1()
+    lad_pfa, loc_icb = read_rows(LAD_PFA), read_rows(LOC_ICB)
     for code, name, region, dfe in TYPED_EXTRA_LA:
         assert code not in las
         las[code] = [name, region, dfe]
@@ -607,17 +598,17 @@ def main():
     unitaries = split_unitaries(districts, changes, mysoc, mysoc_ids, problems)
     if problems:
         sys.exit("build.py: " + "; ".join(problems))
-    wrong, replaced, confirmed, unconfirmed = cross_check(las, districts, changes, mysoc, mysoc_ids, legacy)
+    wrong, replaced, confirmed, unconfirmed = cross_check(las, b1_years, districts, changes, mysoc, mysoc_ids, legacy)
     if wrong:
         sys.exit("build.py: typed values contradicted by a published file:\n  " + "\n  ".join(wrong))
-    pfa_table = check_codes("police force area", pfa, {r["PFA23CD"]: r["PFA23NM"] for r in read_rows(LAD_PFA)},
-                            replaced, confirmed)
-    icb_table = check_codes("ICB", icb, {r["ICB22CD"]: r["ICB22NM"] for r in read_rows(LOC_ICB)},
-                            replaced, confirmed)
+    pfa_table = {r["PFA23CD"]: r["PFA23NM"] for r in lad_pfa}
+    icb_table = {r["ICB22CD"]: r["ICB22NM"] for r in loc_icb}
+    check_codes("police force area", pfa, pfa_table, replaced, confirmed)
+    check_codes("ICB", icb, icb_table, replaced, confirmed)
     icb_pub = published_icb(las, changes, problems)
     if problems:
         sys.exit("build.py: " + "; ".join(problems))
-    used = check_links(las, links, published_pfa(las, districts, changes), icb_pub, replaced, confirmed, unconfirmed)
+    used = check_links(las, links, published_pfa(las, districts, changes, lad_pfa), icb_pub, replaced, confirmed, unconfirmed)
     rows, la_icb = [], []
     for code in sorted(las):
         name, region, dfe = las[code]
@@ -632,7 +623,7 @@ def main():
     write("integrated_care_boards.csv", ["code", "name"], sorted(icb_table.items()))
     write("police_force_areas.csv", ["code", "name"], sorted(pfa_table.items()))
     write("sub_icb_locations.csv", ["code", "ods_code", "name", "icb"],
-          [[r["LOC22CD"], r["LOC22CDH"], r["LOC22NM"], r["ICB22CD"]] for r in sorted(read_rows(LOC_ICB), key=lambda r: r["LOC22CD"])])
+          [[r["LOC22CD"], r["LOC22CDH"], r["LOC22NM"], r["ICB22CD"]] for r in sorted(loc_icb, key=lambda r: r["LOC22CD"])])
     write("aliases.csv", ["alias", "code"], sorted(TYPED_ALIASES, key=lambda a: (a[1], a[0])))
     in_2025 = sum(1 for r in district_table if r[3] == "current" and r[2] not in changes)
     for row in district_table:
@@ -640,7 +631,7 @@ def main():
     write("districts.csv", ["code", "name", "county", "unitary", "ons_legacy_code", "status", "successors", "changed"],
           district_table)
     print(f"{len(rows)} local authorities, {len(district_table)} districts ({in_2025} in counties of 2025), "
-          f"{len(la_icb)} LA-ICB rows, {len(icb_table)} ICBs, {len(read_rows(LOC_ICB))} sub-ICB locations, "
+          f"{len(la_icb)} LA-ICB rows, {len(icb_table)} ICBs, {len(loc_icb)} sub-ICB locations, "
           f"{len(pfa_table)} police force areas, "
           f"{len(TYPED_ALIASES)} aliases")
     print(f"cross-check: {len(replaced)} typed values contradicted by a published file (the file's value is used), "
